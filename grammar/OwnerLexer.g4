@@ -1,0 +1,92 @@
+// Lexer for the `.owner` policy language. Keywords are reserved: an identifier can never be
+// spelled like one. Comments go to the hidden channel so that `ownerc fmt` can keep them and
+// suppression comments (`// owner-disable ...`) can be read; whitespace is skipped.
+lexer grammar OwnerLexer;
+
+POLICY      : 'policy';
+NAMESPACE   : 'namespace';
+ATTRIBUTE   : 'attribute';
+INT         : 'int';
+DECIMAL     : 'decimal';
+BOOL        : 'bool';
+ENUM        : 'enum';
+SEGMENT     : 'segment';
+WHERE       : 'where';
+AND         : 'and';
+OR          : 'or';
+NOT         : 'not';
+IN          : 'in';
+TRUE        : 'true';
+FALSE       : 'false';
+STAGES      : 'stages';
+OWNER       : 'owner';
+CHANNEL     : 'channel';
+CAPACITY    : 'capacity';
+PER         : 'per';
+ACCOUNTABLE : 'accountable';
+RESPONSIBLE : 'responsible';
+CONSULTED   : 'consulted';
+INFORMED    : 'informed';
+FOR         : 'for';
+AT          : 'at';
+VIA         : 'via';
+OFFER       : 'offer';
+BY          : 'by';
+TO          : 'to';
+MIN         : 'min';
+CELL        : 'cell';
+PRIORITY    : 'priority';
+APPROVED    : 'approved';
+LIMIT       : 'limit';
+OFFERS      : 'offers';
+CONTACTS    : 'contacts';
+CUSTOMER    : 'customer';
+MOST        : 'most';
+CALENDAR    : 'calendar';
+COOLDOWN    : 'cooldown';
+AFTER       : 'after';
+EXEMPT      : 'exempt';
+DAY         : 'day';
+DAYS        : 'days';
+WEEK        : 'week';
+WEEKS       : 'weeks';
+MONTH       : 'month';
+MONTHS      : 'months';
+YEAR        : 'year';
+YEARS       : 'years';
+
+ARROW       : '->';
+DOTDOT      : '..';
+DOT         : '.';
+COLON       : ':';
+COMMA       : ',';
+LBRACE      : '{';
+RBRACE      : '}';
+LPAREN      : '(';
+RPAREN      : ')';
+STAR        : '*';
+LE          : '<=';
+GE          : '>=';
+LT          : '<';
+GT          : '>';
+EQ          : '==';
+NE          : '!=';
+MINUS       : '-';
+
+IDENTIFIER  : [A-Za-z_] [A-Za-z0-9_]*;
+NUMBER      : [0-9]+ ('.' [0-9]+)?;
+
+// Any backslash escape is lexed; the syntax layer rejects the ones the language does not define
+// with a precise message instead of a lexer error.
+STRING      : '"' ( '\\' ~[\r\n] | ~["\\\r\n] )* '"';
+UNTERMINATED_STRING : '"' ( '\\' ~[\r\n] | ~["\\\r\n] )* '\\'?;
+
+LINE_COMMENT  : '//' ~[\r\n]* -> channel(HIDDEN);
+// An unterminated block comment runs to the end of the file; the syntax layer reports it.
+BLOCK_COMMENT : '/*' .*? ('*/' | EOF) -> channel(HIDDEN);
+
+WHITESPACE  : [ \t\r\n\f\u000B]+ -> skip;
+
+// Anything else becomes one token per character so that the lexer never fails; the syntax
+// layer reports runs of them as a single "unexpected character" diagnostic.
+UNEXPECTED_CHARACTER : .;

@@ -1,0 +1,2 @@
+namespace AccountabilityDsl;
+internal static class Placeholder { }
