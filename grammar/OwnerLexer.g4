@@ -74,7 +74,8 @@ NE          : '!=';
 MINUS       : '-';
 
 IDENTIFIER  : [A-Za-z_] [A-Za-z0-9_]*;
-NUMBER      : [0-9]+ ('.' [0-9]+)?;
+INTEGER     : [0-9]+;
+DECIMAL_NUMBER : [0-9]+ '.' [0-9]+;
 
 // Any backslash escape is lexed; the syntax layer rejects the ones the language does not define
 // with a precise message instead of a lexer error.

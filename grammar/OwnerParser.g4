@@ -50,7 +50,7 @@ predicate
 
 comparisonOperator : LT | LE | GT | GE | EQ | NE;
 literal
-    : MINUS? NUMBER                                         #numberLiteral
+    : MINUS? (INTEGER | DECIMAL_NUMBER)                     #numberLiteral
     | (TRUE | FALSE)                                        #boolLiteral
     | IDENTIFIER                                            #memberLiteral
     ;
@@ -86,7 +86,7 @@ stageRange : stageRef (DOTDOT stageRef)?;
 channelList : channelRef (COMMA channelRef)*;
 
 period : DAY | DAYS | WEEK | WEEKS | MONTH | MONTHS | YEAR | YEARS;
-count : NUMBER;
+count : INTEGER;
 documentation : STRING;
 
 policyName : IDENTIFIER;

@@ -1,0 +1,76 @@
+using System.Collections.Immutable;
+using AccountabilityDsl.Binding;
+using AccountabilityDsl.Diagnostics;
+using AccountabilityDsl.Syntax;
+using AccountabilityDsl.Text;
+
+namespace AccountabilityDsl.Analysis;
+
+/// <summary>
+/// What a rule sees: the bound policy, facts computed once and shared between rules, and a
+/// place to report.
+/// </summary>
+public sealed class AnalysisContext
+{
+    private readonly List<Diagnostic> _diagnostics = [];
+    private readonly Lazy<AccountabilityMap> _accountability;
+
+    public AnalysisContext(BoundPolicy policy)
+    {
+        Policy = policy;
+        _accountability = new Lazy<AccountabilityMap>(() => new AccountabilityMap(policy));
+    }
+
+    public BoundPolicy Policy { get; }
+
+    /// <summary>Which <c>accountable</c> declarations claim each segment x stage cell.</summary>
+    public AccountabilityMap Accountability => _accountability.Value;
+
+    public IReadOnlyList<Diagnostic> Diagnostics => _diagnostics;
+
+    public void Report(Diagnostic diagnostic) => _diagnostics.Add(diagnostic);
+
+    public void Report(
+        DiagnosticDescriptor descriptor,
+        TextSpan span,
+        IEnumerable<RelatedLocation>? related = null,
+        Witness? witness = null,
+        params object?[] messageArguments) =>
+        _diagnostics.Add(Diagnostic.Create(descriptor, Policy.GetLocation(span), related, witness, messageArguments));
+
+    public RelatedLocation Related(SyntaxNode node, string message) => new(Policy.GetLocation(node), message);
+
+    public RelatedLocation Related(Symbol symbol, string message) => new(Policy.GetLocation(symbol), message);
+}
+
+/// <summary>
+/// The accountable declarations per (segment, stage) cell, in source order. Shared by the
+/// vacuum, conflict and offer-approval rules.
+/// </summary>
+public sealed class AccountabilityMap
+{
+    private readonly List<AssignmentSymbol>[,] _claims;
+
+    public AccountabilityMap(BoundPolicy policy)
+    {
+        _claims = new List<AssignmentSymbol>[policy.Segments.Length, policy.Stages.Length];
+        foreach (AssignmentSymbol assignment in policy.Accountabilities.Where(a => a.Owner is not null))
+        {
+            foreach (SegmentSymbol segment in assignment.Segments.Resolve(policy.Segments))
+            {
+                foreach (StageSymbol stage in assignment.Stages)
+                {
+                    (_claims[segment.Ordinal, stage.Ordinal] ??= []).Add(assignment);
+                }
+            }
+        }
+    }
+
+    /// <summary>The accountable declarations claiming the cell, in source order (empty for a vacuum).</summary>
+    public IReadOnlyList<AssignmentSymbol> Claims(SegmentSymbol segment, StageSymbol stage) =>
+        (IReadOnlyList<AssignmentSymbol>?)_claims[segment.Ordinal, stage.Ordinal] ?? [];
+
+    /// <summary>The owner the cell resolves to: the first claim (later claims are OWN0102 conflicts).</summary>
+    public OwnerSymbol? OwnerOf(SegmentSymbol segment, StageSymbol stage) =>
+        _claims[segment.Ordinal, stage.Ordinal] is [var first, ..] ? first.Owner : null;
+}

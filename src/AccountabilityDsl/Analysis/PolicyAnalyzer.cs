@@ -1,0 +1,30 @@
+using System.Collections.Immutable;
+using AccountabilityDsl.Analysis.Rules;
+using AccountabilityDsl.Binding;
+using AccountabilityDsl.Diagnostics;
+
+namespace AccountabilityDsl.Analysis;
+
+/// <summary>Runs every rule over a bound policy.</summary>
+public static class PolicyAnalyzer
+{
+    /// <summary>Every rule, in ID order.</summary>
+    public static ImmutableArray<AnalysisRule> Rules { get; } =
+    [
+        .. new AnalysisRule[]
+        {
+            new CellConflictRule(),
+        }.OrderBy(r => r.Descriptor.Id, StringComparer.Ordinal),
+    ];
+
+    public static ImmutableArray<Diagnostic> Analyze(BoundPolicy policy)
+    {
+        var context = new AnalysisContext(policy);
+        foreach (AnalysisRule rule in Rules)
+        {
+            rule.Analyze(context);
+        }
+
+        return [.. context.Diagnostics];
+    }
+}

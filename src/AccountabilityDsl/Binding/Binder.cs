@@ -1,0 +1,398 @@
+using System.Collections.Immutable;
+using AccountabilityDsl.Diagnostics;
+using AccountabilityDsl.Syntax;
+using AccountabilityDsl.Text;
+
+namespace AccountabilityDsl.Binding;
+
+/// <summary>
+/// Resolves names. Declarations may come in any order, so binding is two passes: declare every
+/// symbol, then resolve every reference. Missing names (left by syntax errors) are skipped
+/// silently: the syntax error already explains them.
+/// </summary>
+public sealed class Binder
+{
+    private readonly SyntaxTree _tree;
+    private readonly List<Diagnostic> _diagnostics = [];
+    private readonly HashSet<Symbol> _referenced = [];
+
+    private readonly SymbolTable<AttributeSymbol> _attributes = new("attribute");
+    private readonly SymbolTable<SegmentSymbol> _segments = new("segment");
+    private readonly SymbolTable<StageSymbol> _stages = new("stage");
+    private readonly SymbolTable<OwnerSymbol> _owners = new("owner");
+    private readonly SymbolTable<ChannelSymbol> _channels = new("channel");
+    private readonly SymbolTable<OfferSymbol> _offers = new("offer");
+    private readonly Dictionary<string, EventSymbol> _events = new(StringComparer.Ordinal);
+
+    private Binder(SyntaxTree tree) => _tree = tree;
+
+    public static BoundPolicy Bind(SyntaxTree tree) => new Binder(tree).BindPolicy();
+
+    private BoundPolicy BindPolicy()
+    {
+        PolicyHeaderSyntax? header = DeclareAll();
+        var assignments = ImmutableArray.CreateBuilder<AssignmentSymbol>();
+        var limits = ImmutableArray.CreateBuilder<LimitSymbol>();
+        var cooldowns = ImmutableArray.CreateBuilder<CooldownSymbol>();
+        var exemptions = ImmutableArray.CreateBuilder<ExemptDeclarationSyntax>();
+
+        foreach (DeclarationSyntax declaration in _tree.Declarations)
+        {
+            switch (declaration)
+            {
+                case SegmentDeclarationSyntax segment when segment.Predicate is not null && _segments.Declared(segment.Name) is { } symbol:
+                    BindSegmentPredicate(symbol, segment.Predicate);
+                    break;
+                case AssignmentDeclarationSyntax assignment:
+                    assignments.Add(BindAssignment(assignment, assignments.Count));
+                    break;
+                case OfferDeclarationSyntax offer when _offers.Declared(offer.Name) is { } symbol:
+                    BindOffer(symbol);
+                    break;
+                case LimitDeclarationSyntax limit:
+                    limits.Add(BindLimit(limit));
+                    break;
+                case CooldownDeclarationSyntax cooldown:
+                    cooldowns.Add(BindCooldown(cooldown));
+                    break;
+                case ExemptDeclarationSyntax exempt:
+                    exemptions.Add(exempt);
+                    break;
+            }
+        }
+
+        return new BoundPolicy(
+            _tree, header, _attributes.Symbols, _segments.Symbols, _stages.Symbols, _owners.Symbols, _channels.Symbols,
+            _offers.Symbols, assignments.ToImmutable(), limits.ToImmutable(), cooldowns.ToImmutable(), exemptions.ToImmutable(),
+            [.. _referenced], [.. _diagnostics]);
+    }
+
+    // ---- Pass 1: declarations ---------------------------------------------------------
+
+    private PolicyHeaderSyntax? DeclareAll()
+    {
+        PolicyHeaderSyntax? header = null;
+        StagesDeclarationSyntax? stages = null;
+        bool sawOtherDeclaration = false;
+        foreach (DeclarationSyntax declaration in _tree.Declarations)
+        {
+            switch (declaration)
+            {
+                case PolicyHeaderSyntax h when header is null:
+                    header = h;
+                    if (sawOtherDeclaration)
+                    {
+                        Report(CompilerDiagnostics.PolicyStructureError, h.Span, "the 'policy' header must come before every other declaration");
+                    }
+
+                    break;
+                case PolicyHeaderSyntax h:
+                    Report(CompilerDiagnostics.PolicyStructureError, h.Span,
+                        $"the 'policy' header is repeated; a file declares one policy, and this one is already declared on line {LineOf(header.Span)}");
+                    break;
+                case AttributeDeclarationSyntax a:
+                    DeclareAttribute(a);
+                    break;
+                case SegmentDeclarationSyntax s:
+                    Declare(_segments, s.Name, name => new SegmentSymbol(name, s.Name, s, _segments.Count));
+                    break;
+                case StagesDeclarationSyntax s when stages is null:
+                    stages = s;
+                    foreach (NameSyntax stage in s.Stages)
+                    {
+                        Declare(_stages, stage, name => new StageSymbol(name, stage, _stages.Count));
+                    }
+
+                    break;
+                case StagesDeclarationSyntax s:
+                    Report(CompilerDiagnostics.DuplicateDeclaration, s.Span, "the lifecycle", "stages", LineOf(stages.Span));
+                    break;
+                case OwnerDeclarationSyntax o:
+                    Declare(_owners, o.Name, name => new OwnerSymbol(name, o.Name, o));
+                    break;
+                case ChannelDeclarationSyntax c:
+                    if (!ClashesWith(_offers, c.Name, "channel"))
+                    {
+                        Declare(_channels, c.Name, name => new ChannelSymbol(name, c.Name, c));
+                    }
+
+                    break;
+                case OfferDeclarationSyntax o:
+                    if (!ClashesWith(_channels, o.Name, "offer"))
+                    {
+                        Declare(_offers, o.Name, name => new OfferSymbol(name, o.Name, o, _offers.Count));
+                    }
+
+                    break;
+                case CooldownDeclarationSyntax c when !c.Event.IsMissing && !_events.ContainsKey(c.Event.Text):
+                    _events.Add(c.Event.Text, new EventSymbol(c.Event.Text, c.Event));
+                    break;
+            }
+
+            sawOtherDeclaration |= declaration is not PolicyHeaderSyntax;
+        }
+
+        if (header is null)
+        {
+            Report(CompilerDiagnostics.PolicyStructureError, new TextSpan(0, 0),
+                "the file has no 'policy' header; start it with 'policy Name' (optionally 'namespace A.B')");
+        }
+
+        if (stages is null)
+        {
+            Report(CompilerDiagnostics.PolicyStructureError, header?.Name.Span ?? new TextSpan(0, 0),
+                "the policy declares no lifecycle; add a 'stages' line such as 'stages Prospect -> Active -> Retention'");
+        }
+
+        return header;
+    }
+
+    private void DeclareAttribute(AttributeDeclarationSyntax attribute)
+    {
+        var members = new Dictionary<string, NameSyntax>(StringComparer.Ordinal);
+        foreach (NameSyntax member in attribute.Type.Members.Where(m => !m.IsMissing))
+        {
+            if (members.TryGetValue(member.Text, out NameSyntax? first))
+            {
+                Report(CompilerDiagnostics.DuplicateDeclaration, member.Span, "enum member", member.Text, LineOf(first.Span));
+            }
+            else
+            {
+                members.Add(member.Text, member);
+            }
+        }
+
+        Declare(_attributes, attribute.Name, name => new AttributeSymbol(name, attribute.Name, attribute.Type.Kind, [.. members.Keys], _attributes.Count));
+    }
+
+    private void Declare<T>(SymbolTable<T> table, NameSyntax name, Func<string, T> create)
+        where T : Symbol
+    {
+        if (name.IsMissing)
+        {
+            return;
+        }
+
+        if (table.TryGet(name.Text, out T? existing))
+        {
+            Report(CompilerDiagnostics.DuplicateDeclaration, name.Span, table.Noun, name.Text, LineOf(existing.Span));
+            return;
+        }
+
+        table.Add(create(name.Text));
+    }
+
+    /// <summary>Limits name a channel or an offer by bare name, so the two kinds share one namespace.</summary>
+    private bool ClashesWith<T>(SymbolTable<T> other, NameSyntax name, string noun)
+        where T : Symbol
+    {
+        if (name.IsMissing || !other.TryGet(name.Text, out T? existing))
+        {
+            return false;
+        }
+
+        Report(CompilerDiagnostics.DuplicateDeclaration, name.Span, $"{noun} name (channels and offers share names)", name.Text, LineOf(existing.Span));
+        return true;
+    }
+
+    // ---- Pass 2: references -----------------------------------------------------------
+
+    private AssignmentSymbol BindAssignment(AssignmentDeclarationSyntax syntax, int ordinal) => new(syntax, ordinal)
+    {
+        Owner = Resolve(_owners, syntax.Owner),
+        Segments = BindSegments(syntax.Segments),
+        Stages = BindStages(syntax.Stages),
+        Channels = [.. syntax.Channels.Select(c => Resolve(_channels, c)).OfType<ChannelSymbol>()],
+    };
+
+    private void BindOffer(OfferSymbol offer)
+    {
+        OfferDeclarationSyntax syntax = offer.Syntax;
+        offer.Sponsor = Resolve(_owners, syntax.Sponsor);
+        offer.Segments = BindSegments(syntax.Segments);
+        offer.Stages = syntax.Stages is null ? _stages.Symbols : BindStages(syntax.Stages);
+        offer.Channels = [.. syntax.Channels.Select(c => Resolve(_channels, c)).OfType<ChannelSymbol>()];
+        offer.ApprovedBy = [.. syntax.ApprovedBy.Select(o => Resolve(_owners, o)).OfType<OwnerSymbol>()];
+    }
+
+    private LimitSymbol BindLimit(LimitDeclarationSyntax syntax)
+    {
+        var limit = new LimitSymbol(syntax);
+        switch (syntax.Scope.Kind)
+        {
+            case LimitScopeKind.Offers:
+                limit.Scope = LimitScope.Offers;
+                break;
+            case LimitScopeKind.Contacts:
+                limit.Scope = LimitScope.Contacts;
+                break;
+            default:
+                NameSyntax name = syntax.Scope.Name!;
+                if (name.IsMissing)
+                {
+                    break;
+                }
+
+                if (_channels.TryGet(name.Text, out ChannelSymbol? channel))
+                {
+                    (limit.Scope, limit.Target) = (LimitScope.Channel, channel);
+                    _referenced.Add(channel);
+                }
+                else if (_offers.TryGet(name.Text, out OfferSymbol? offer))
+                {
+                    (limit.Scope, limit.Target) = (LimitScope.Offer, offer);
+                    _referenced.Add(offer);
+                }
+                else
+                {
+                    ReportUnknown("channel or offer", name, _channels.Names.Concat(_offers.Names));
+                }
+
+                break;
+        }
+
+        if (syntax.WindowCount is { IsMissing: false, Value: 0 })
+        {
+            Report(CompilerDiagnostics.EmptyWindow, syntax.WindowCount.Span,
+                $"a window of 0 {syntax.WindowUnit.Unit.ToString().ToLowerInvariant()}s contains no time, so the limit could never count anything; use at least 1");
+        }
+
+        return limit;
+    }
+
+    private CooldownSymbol BindCooldown(CooldownDeclarationSyntax syntax)
+    {
+        if (syntax.Duration is { IsMissing: false, Value: 0 })
+        {
+            Report(CompilerDiagnostics.EmptyWindow, syntax.Duration.Span, "a cool-down of 0 days has no effect; use at least 1 or remove it");
+        }
+
+        EventSymbol @event = _events.TryGetValue(syntax.Event.Text, out EventSymbol? known) ? known : new EventSymbol(syntax.Event.Text, syntax.Event);
+        return new CooldownSymbol(syntax, @event);
+    }
+
+    private SegmentSet BindSegments(SegmentListSyntax list)
+    {
+        if (list.IsWildcard)
+        {
+            _referenced.UnionWith(_segments.Symbols);
+            return new SegmentSet(true, _segments.Symbols);
+        }
+
+        return new SegmentSet(false, [.. list.Names.Select(n => Resolve(_segments, n)).OfType<SegmentSymbol>().Distinct()]);
+    }
+
+    private ImmutableArray<StageSymbol> BindStages(StageListSyntax list)
+    {
+        if (list.IsWildcard)
+        {
+            _referenced.UnionWith(_stages.Symbols);
+            return _stages.Symbols;
+        }
+
+        var stages = new SortedSet<StageSymbol>(Comparer<StageSymbol>.Create((a, b) => a.Ordinal.CompareTo(b.Ordinal)));
+        foreach (StageRangeSyntax range in list.Ranges)
+        {
+            StageSymbol? from = Resolve(_stages, range.From);
+            if (range.To is null)
+            {
+                if (from is not null)
+                {
+                    stages.Add(from);
+                }
+
+                continue;
+            }
+
+            StageSymbol? to = Resolve(_stages, range.To);
+            if (from is null || to is null)
+            {
+                continue;
+            }
+
+            if (to.Ordinal < from.Ordinal)
+            {
+                Report(CompilerDiagnostics.BackwardsStageRange, range.Span, from.Name, to.Name);
+                continue;
+            }
+
+            foreach (StageSymbol stage in _stages.Symbols.Skip(from.Ordinal).Take(to.Ordinal - from.Ordinal + 1))
+            {
+                stages.Add(stage);
+                _referenced.Add(stage);
+            }
+        }
+
+        return [.. stages];
+    }
+
+    private void BindSegmentPredicate(SegmentSymbol segment, PredicateSyntax predicate)
+    {
+        int errorsBefore = _diagnostics.Count(d => d.IsError);
+        BoundPredicate? bound = new PredicateBinder(this).Bind(predicate);
+        segment.PredicateHasErrors = bound is null || _diagnostics.Count(d => d.IsError) > errorsBefore;
+        segment.Predicate = segment.PredicateHasErrors ? null : bound;
+    }
+
+    // ---- Helpers ----------------------------------------------------------------------
+
+    internal T? Resolve<T>(SymbolTable<T> table, NameSyntax name)
+        where T : Symbol
+    {
+        if (name.IsMissing)
+        {
+            return null;
+        }
+
+        if (table.TryGet(name.Text, out T? symbol))
+        {
+            _referenced.Add(symbol);
+            return symbol;
+        }
+
+        ReportUnknown(table.Noun, name, table.Names);
+        return null;
+    }
+
+    internal AttributeSymbol? ResolveAttribute(NameSyntax name) => Resolve(_attributes, name);
+
+    private void ReportUnknown(string noun, NameSyntax name, IEnumerable<string> candidates)
+    {
+        string? suggestion = SpellingSuggestion.Closest(name.Text, candidates);
+        string hint = suggestion is null ? "" : $"; did you mean '{suggestion}'?";
+        Report(CompilerDiagnostics.UnknownName, name.Span, noun, name.Text, hint);
+    }
+
+    internal void Report(DiagnosticDescriptor descriptor, TextSpan span, params object?[] arguments) =>
+        _diagnostics.Add(Diagnostic.Create(descriptor, _tree.Source, span, arguments));
+
+    private int LineOf(TextSpan span) => _tree.Source.GetLinePosition(span.Start).Line;
+}
+
+/// <summary>Symbols of one kind by name, in declaration order.</summary>
+internal sealed class SymbolTable<T>(string noun)
+    where T : Symbol
+{
+    private readonly Dictionary<string, T> _byName = new(StringComparer.Ordinal);
+    private readonly ImmutableArray<T>.Builder _symbols = ImmutableArray.CreateBuilder<T>();
+
+    public string Noun { get; } = noun;
+
+    public int Count => _symbols.Count;
+
+    public ImmutableArray<T> Symbols => _symbols.ToImmutable();
+
+    public IEnumerable<string> Names => _byName.Keys;
+
+    public bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out T? symbol) => _byName.TryGetValue(name, out symbol);
+
+    /// <summary>The symbol this very declaration created (not an earlier duplicate).</summary>
+    public T? Declared(NameSyntax name) =>
+        !name.IsMissing && _byName.TryGetValue(name.Text, out T? symbol) && symbol.Declaration == name ? symbol : null;
+
+    public void Add(T symbol)
+    {
+        _byName.Add(symbol.Name, symbol);
+        _symbols.Add(symbol);
+    }
+}

@@ -1,0 +1,198 @@
+using System.Collections.Immutable;
+using AccountabilityDsl.Syntax;
+using AccountabilityDsl.Text;
+
+namespace AccountabilityDsl.Binding;
+
+public enum SymbolKind { Attribute, Segment, Stage, Owner, Channel, Offer, Event }
+
+/// <summary>A declared name. Symbols compare by reference: one declaration, one symbol.</summary>
+public abstract class Symbol(string name, NameSyntax declaration)
+{
+    public string Name { get; } = name;
+
+    /// <summary>The name as written in the declaration, for locations.</summary>
+    public NameSyntax Declaration { get; } = declaration;
+
+    public abstract SymbolKind Kind { get; }
+
+    public TextSpan Span => Declaration.Span;
+
+    public override string ToString() => Name;
+}
+
+public sealed class AttributeSymbol(string name, NameSyntax declaration, AttributeKind type, ImmutableArray<string> members, int ordinal)
+    : Symbol(name, declaration)
+{
+    public override SymbolKind Kind => SymbolKind.Attribute;
+
+    public AttributeKind Type { get; } = type;
+
+    /// <summary>Enum members in declaration order; empty for other types.</summary>
+    public ImmutableArray<string> Members { get; } = members;
+
+    /// <summary>Position among the policy's attributes (witnesses list attributes in this order).</summary>
+    public int Ordinal { get; } = ordinal;
+
+    public bool IsNumeric => Type is AttributeKind.Int or AttributeKind.Decimal;
+
+    public string TypeDisplay => Type switch
+    {
+        AttributeKind.Int => "int",
+        AttributeKind.Decimal => "decimal",
+        AttributeKind.Bool => "bool",
+        _ => "enum",
+    };
+}
+
+public sealed class SegmentSymbol(string name, NameSyntax declaration, SegmentDeclarationSyntax syntax, int ordinal) : Symbol(name, declaration)
+{
+    public override SymbolKind Kind => SymbolKind.Segment;
+
+    public SegmentDeclarationSyntax Syntax { get; } = syntax;
+
+    public string? Documentation => Syntax.Documentation?.Value;
+
+    public int Ordinal { get; } = ordinal;
+
+    /// <summary>Segments without <c>where</c> are assigned by the host and partition the customers.</summary>
+    public bool IsAssigned => Syntax.Predicate is null;
+
+    /// <summary>The bound predicate; null for assigned segments and for predicates with errors.</summary>
+    public BoundPredicate? Predicate { get; internal set; }
+
+    public bool PredicateHasErrors { get; internal set; }
+}
+
+public sealed class StageSymbol(string name, NameSyntax declaration, int ordinal) : Symbol(name, declaration)
+{
+    public override SymbolKind Kind => SymbolKind.Stage;
+
+    /// <summary>Position in the lifecycle, from 0.</summary>
+    public int Ordinal { get; } = ordinal;
+}
+
+public sealed class OwnerSymbol(string name, NameSyntax declaration, OwnerDeclarationSyntax syntax) : Symbol(name, declaration)
+{
+    public override SymbolKind Kind => SymbolKind.Owner;
+
+    public OwnerDeclarationSyntax Syntax { get; } = syntax;
+
+    public string? Documentation => Syntax.Documentation?.Value;
+}
+
+public sealed record ChannelCapacity(int Amount, PeriodUnit Period);
+
+public sealed class ChannelSymbol(string name, NameSyntax declaration, ChannelDeclarationSyntax syntax) : Symbol(name, declaration)
+{
+    public override SymbolKind Kind => SymbolKind.Channel;
+
+    public ChannelDeclarationSyntax Syntax { get; } = syntax;
+
+    public ChannelCapacity? Capacity => Syntax.Capacity is { } c ? new ChannelCapacity(c.Amount.AsCount, c.Period.Unit) : null;
+}
+
+public sealed class EventSymbol(string name, NameSyntax declaration) : Symbol(name, declaration)
+{
+    public override SymbolKind Kind => SymbolKind.Event;
+}
+
+/// <summary>Which segments a declaration covers: all of them (<c>*</c>) or the listed ones.</summary>
+public sealed record SegmentSet(bool IsAll, ImmutableArray<SegmentSymbol> Listed)
+{
+    public IEnumerable<SegmentSymbol> Resolve(ImmutableArray<SegmentSymbol> all) => IsAll ? all : Listed;
+}
+
+public sealed class OfferSymbol(string name, NameSyntax declaration, OfferDeclarationSyntax syntax, int ordinal) : Symbol(name, declaration)
+{
+    public override SymbolKind Kind => SymbolKind.Offer;
+
+    public OfferDeclarationSyntax Syntax { get; } = syntax;
+
+    /// <summary>Declaration order, the last tie-breaker in arbitration.</summary>
+    public int Ordinal { get; } = ordinal;
+
+    public OwnerSymbol? Sponsor { get; internal set; }
+
+    public SegmentSet Segments { get; internal set; } = new(false, []);
+
+    /// <summary>The stages the offer runs at; every stage when the offer names none.</summary>
+    public ImmutableArray<StageSymbol> Stages { get; internal set; } = [];
+
+    public ImmutableArray<ChannelSymbol> Channels { get; internal set; } = [];
+
+    public ImmutableArray<OwnerSymbol> ApprovedBy { get; internal set; } = [];
+
+    public int? MinCell => Syntax.MinCell?.AsCount;
+
+    public int Priority => Syntax.Priority?.AsCount ?? 0;
+}
+
+/// <summary>One <c>accountable|responsible|consulted|informed</c> declaration, resolved.</summary>
+public sealed class AssignmentSymbol(AssignmentDeclarationSyntax syntax, int ordinal)
+{
+    public AssignmentDeclarationSyntax Syntax { get; } = syntax;
+
+    public RaciRole Role => Syntax.Role;
+
+    public int Ordinal { get; } = ordinal;
+
+    public OwnerSymbol? Owner { get; internal set; }
+
+    public SegmentSet Segments { get; internal set; } = new(false, []);
+
+    public ImmutableArray<StageSymbol> Stages { get; internal set; } = [];
+
+    public ImmutableArray<ChannelSymbol> Channels { get; internal set; } = [];
+
+    public override string ToString() => $"{Role.ToString().ToLowerInvariant()} {Owner?.Name}";
+}
+
+public enum LimitScope { Offers, Contacts, Channel, Offer }
+
+public sealed record TimeWindow(int Count, PeriodUnit Unit, bool Calendar)
+{
+    /// <summary>An upper bound of the window's length in days, to compare windows of different units.</summary>
+    public double ApproximateDays => Count * Unit switch
+    {
+        PeriodUnit.Day => 1.0,
+        PeriodUnit.Week => 7.0,
+        PeriodUnit.Month => 30.436875,
+        _ => 365.2425,
+    };
+
+    public override string ToString()
+    {
+        string unit = Unit.ToString().ToLowerInvariant();
+        return $"{Count} {unit}{(Count == 1 ? "" : "s")}{(Calendar ? " calendar" : "")}";
+    }
+}
+
+public sealed class LimitSymbol(LimitDeclarationSyntax syntax)
+{
+    public LimitDeclarationSyntax Syntax { get; } = syntax;
+
+    public LimitScope Scope { get; internal set; }
+
+    /// <summary>The channel or offer named by the scope, when it names one.</summary>
+    public Symbol? Target { get; internal set; }
+
+    public int MaxCount => Syntax.MaxCount.AsCount;
+
+    public TimeWindow Window => new(Syntax.WindowCount.AsCount, Syntax.WindowUnit.Unit, Syntax.Calendar);
+
+    public string ScopeDisplay => Syntax.Scope.DisplayText;
+
+    public bool IsResolved => Scope is LimitScope.Offers or LimitScope.Contacts || Target is not null;
+}
+
+public sealed class CooldownSymbol(CooldownDeclarationSyntax syntax, EventSymbol @event)
+{
+    public CooldownDeclarationSyntax Syntax { get; } = syntax;
+
+    public EventSymbol Event { get; } = @event;
+
+    public int Duration => Syntax.Duration.AsCount;
+
+    public PeriodUnit Unit => Syntax.Unit.Unit;
+}

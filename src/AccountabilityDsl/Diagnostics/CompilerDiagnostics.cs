@@ -1,0 +1,29 @@
+namespace AccountabilityDsl.Diagnostics;
+
+/// <summary>
+/// Descriptors the front end reports (syntax and binding). Analysis rules own their descriptors
+/// next to their code; <see cref="DiagnosticCatalog"/> lists all of them.
+/// </summary>
+public static class CompilerDiagnostics
+{
+    public static readonly DiagnosticDescriptor SyntaxError = new(
+        "OWN0001", "Syntax error", "{0}", DiagnosticSeverity.Error, DiagnosticCategory.Syntax);
+
+    public static readonly DiagnosticDescriptor UnknownName = new(
+        "OWN0002", "Unknown name", "unknown {0} '{1}'{2}", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
+
+    public static readonly DiagnosticDescriptor DuplicateDeclaration = new(
+        "OWN0003", "Duplicate declaration", "{0} '{1}' is already declared on line {2}", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
+
+    public static readonly DiagnosticDescriptor PredicateTypeError = new(
+        "OWN0004", "Type error in a predicate", "{0}", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
+
+    public static readonly DiagnosticDescriptor PolicyStructureError = new(
+        "OWN0005", "Missing or repeated policy header, or no stages", "{0}", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
+
+    public static readonly DiagnosticDescriptor BackwardsStageRange = new(
+        "OWN0006", "Backwards stage range", "the stage range '{0}..{1}' runs backwards: '{1}' comes before '{0}' in the lifecycle; write '{1}..{0}'", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
+
+    public static readonly DiagnosticDescriptor EmptyWindow = new(
+        "OWN0007", "Empty time window", "{0}", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
+}

@@ -1,0 +1,68 @@
+using System.Text.RegularExpressions;
+using AccountabilityDsl.Syntax;
+
+namespace AccountabilityDsl.Diagnostics;
+
+/// <summary>
+/// Inline suppressions read from comments:
+/// <c>// owner-disable-next-line OWN0301, OWN0204</c> silences those IDs on the next line, and
+/// <c>// owner-disable OWN0204</c> silences them in the whole file. Syntax errors (OWN0001)
+/// cannot be suppressed: the file would mean nothing.
+/// </summary>
+public sealed partial class SuppressionMap
+{
+    private readonly HashSet<string> _fileWide = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<int, HashSet<string>> _byLine = [];
+
+    private SuppressionMap()
+    {
+    }
+
+    public static SuppressionMap From(SyntaxTree tree)
+    {
+        var map = new SuppressionMap();
+        foreach (CommentSyntax comment in tree.Comments)
+        {
+            Match match = Directive().Match(comment.Text);
+            if (!match.Success)
+            {
+                continue;
+            }
+
+            IEnumerable<string> ids = match.Groups["ids"].Value
+                .Split([',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries)
+                .TakeWhile(id => id.StartsWith("OWN", StringComparison.OrdinalIgnoreCase));
+            if (match.Groups["next"].Success)
+            {
+                // The comment's own line may be the end of a block comment: count from where it ends.
+                int line = tree.Source.GetLinePosition(comment.Span.End).Line + 1;
+                if (!map._byLine.TryGetValue(line, out HashSet<string>? set))
+                {
+                    map._byLine[line] = set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                }
+
+                set.UnionWith(ids);
+            }
+            else
+            {
+                map._fileWide.UnionWith(ids);
+            }
+        }
+
+        return map;
+    }
+
+    public bool IsSuppressed(Diagnostic diagnostic)
+    {
+        if (diagnostic.Id == CompilerDiagnostics.SyntaxError.Id)
+        {
+            return false;
+        }
+
+        return _fileWide.Contains(diagnostic.Id)
+            || (_byLine.TryGetValue(diagnostic.Location.LineSpan.Start.Line, out HashSet<string>? ids) && ids.Contains(diagnostic.Id));
+    }
+
+    [GeneratedRegex(@"^(?://|/\*)\s*owner-disable(?<next>-next-line)?\s+(?<ids>OWN\d{4}(?:[\s,]+OWN\d{4})*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Directive();
+}

@@ -1,2 +1,0 @@
-namespace AccountabilityDsl;
-internal static class Placeholder { }

@@ -1,0 +1,34 @@
+using System.Collections.Immutable;
+using AccountabilityDsl.Diagnostics;
+using AccountabilityDsl.Text;
+
+namespace AccountabilityDsl.Syntax;
+
+/// <summary>
+/// Collects OWN0001 diagnostics for one file. After <see cref="MaxErrors"/> it reports that it
+/// stopped and ends the parse: a binary or garbage file must not print a million lines.
+/// </summary>
+internal sealed class SyntaxDiagnosticSink(SourceText source)
+{
+    public const int MaxErrors = 100;
+
+    private readonly List<Diagnostic> _diagnostics = [];
+
+    public int Count => _diagnostics.Count;
+
+    public void Report(TextSpan span, string message)
+    {
+        if (_diagnostics.Count >= MaxErrors)
+        {
+            _diagnostics.Add(Diagnostic.Create(CompilerDiagnostics.SyntaxError, source, span,
+                $"too many syntax errors; stopped after {MaxErrors} (is this really a .owner file?)"));
+            throw new TooManySyntaxErrorsException();
+        }
+
+        _diagnostics.Add(Diagnostic.Create(CompilerDiagnostics.SyntaxError, source, span, message));
+    }
+
+    public ImmutableArray<Diagnostic> ToImmutable() => [.. _diagnostics];
+}
+
+internal sealed class TooManySyntaxErrorsException : Exception;

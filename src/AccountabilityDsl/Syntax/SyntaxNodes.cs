@@ -1,0 +1,158 @@
+using System.Collections.Immutable;
+using AccountabilityDsl.Text;
+
+namespace AccountabilityDsl.Syntax;
+
+// The immutable syntax model. Every node knows its exact span in the source. Parts that the
+// parser could not find (after a syntax error) are "missing" names or MissingPredicateSyntax,
+// never null, so that later phases need no null checks to stay quiet about broken code.
+
+public abstract record SyntaxNode(TextSpan Span);
+
+/// <summary>An identifier as written. A missing one (recovered from a syntax error) has empty text.</summary>
+public sealed record NameSyntax(string Text, TextSpan Span) : SyntaxNode(Span)
+{
+    public bool IsMissing => Text.Length == 0;
+
+    public static NameSyntax Missing(int position) => new("", new TextSpan(position, 0));
+
+    public override string ToString() => Text;
+}
+
+public sealed record StringLiteralSyntax(string Value, TextSpan Span) : SyntaxNode(Span);
+
+public abstract record LiteralSyntax(TextSpan Span) : SyntaxNode(Span);
+
+public sealed record NumberLiteralSyntax(decimal Value, bool IsInteger, string Text, TextSpan Span) : LiteralSyntax(Span)
+{
+    /// <summary>The value as a count (capacities, caps, windows); the grammar only lets whole numbers in there.</summary>
+    public int AsCount => Value > int.MaxValue ? int.MaxValue : (int)Value;
+
+    public static NumberLiteralSyntax Missing(int position) => new(0, true, "", new TextSpan(position, 0));
+
+    public bool IsMissing => Text.Length == 0;
+}
+
+public sealed record BoolLiteralSyntax(bool Value, TextSpan Span) : LiteralSyntax(Span);
+
+/// <summary>An identifier in value position: an enum member such as <c>North</c>.</summary>
+public sealed record MemberLiteralSyntax(NameSyntax Name) : LiteralSyntax(Name.Span);
+
+public sealed record CommentSyntax(string Text, TextSpan Span)
+{
+    public bool IsBlock => Text.StartsWith("/*", StringComparison.Ordinal);
+}
+
+// ---- Predicates -------------------------------------------------------------------------
+
+public abstract record PredicateSyntax(TextSpan Span) : SyntaxNode(Span);
+
+public enum ComparisonOperator { LessThan, LessThanOrEqual, GreaterThan, GreaterThanOrEqual, Equal, NotEqual }
+
+public enum LogicalOperator { And, Or }
+
+public sealed record ComparisonPredicateSyntax(NameSyntax Attribute, ComparisonOperator Operator, TextSpan OperatorSpan, LiteralSyntax Value, TextSpan Span)
+    : PredicateSyntax(Span);
+
+public sealed record MembershipPredicateSyntax(NameSyntax Attribute, ImmutableArray<LiteralSyntax> Members, TextSpan Span) : PredicateSyntax(Span);
+
+/// <summary>A bare bool attribute used as a condition: <c>where owns_boat</c>.</summary>
+public sealed record AttributePredicateSyntax(NameSyntax Attribute) : PredicateSyntax(Attribute.Span);
+
+public sealed record NotPredicateSyntax(PredicateSyntax Operand, TextSpan Span) : PredicateSyntax(Span);
+
+/// <summary>
+/// <c>a and b and c</c> as one node with three operands: chains are flattened so that no later
+/// phase recurses once per operand (a generated policy can chain thousands of conditions).
+/// </summary>
+public sealed record LogicalPredicateSyntax(LogicalOperator Operator, ImmutableArray<PredicateSyntax> Operands, TextSpan Span) : PredicateSyntax(Span);
+
+public sealed record ParenthesizedPredicateSyntax(PredicateSyntax Inner, TextSpan Span) : PredicateSyntax(Span);
+
+/// <summary>Where a predicate was required but a syntax error left none.</summary>
+public sealed record MissingPredicateSyntax(TextSpan Span) : PredicateSyntax(Span);
+
+// ---- Declarations -----------------------------------------------------------------------
+
+public abstract record DeclarationSyntax(TextSpan Span) : SyntaxNode(Span);
+
+public sealed record PolicyHeaderSyntax(NameSyntax Name, ImmutableArray<NameSyntax> Namespace, TextSpan Span) : DeclarationSyntax(Span)
+{
+    public string? NamespaceText => Namespace.IsDefaultOrEmpty ? null : string.Join('.', Namespace.Select(n => n.Text));
+}
+
+public enum AttributeKind { Int, Decimal, Bool, Enum }
+
+public sealed record AttributeTypeSyntax(AttributeKind Kind, ImmutableArray<NameSyntax> Members, TextSpan Span) : SyntaxNode(Span);
+
+public sealed record AttributeDeclarationSyntax(NameSyntax Name, AttributeTypeSyntax Type, TextSpan Span) : DeclarationSyntax(Span);
+
+public sealed record SegmentDeclarationSyntax(NameSyntax Name, StringLiteralSyntax? Documentation, PredicateSyntax? Predicate, TextSpan Span) : DeclarationSyntax(Span);
+
+public sealed record StagesDeclarationSyntax(ImmutableArray<NameSyntax> Stages, TextSpan Span) : DeclarationSyntax(Span);
+
+public sealed record OwnerDeclarationSyntax(NameSyntax Name, StringLiteralSyntax? Documentation, TextSpan Span) : DeclarationSyntax(Span);
+
+public enum PeriodUnit { Day, Week, Month, Year }
+
+/// <summary>A time unit as written; <see cref="Plural"/> only matters for formatting.</summary>
+public sealed record PeriodSyntax(PeriodUnit Unit, bool Plural, TextSpan Span) : SyntaxNode(Span);
+
+public sealed record CapacitySyntax(NumberLiteralSyntax Amount, PeriodSyntax Period, TextSpan Span) : SyntaxNode(Span);
+
+public sealed record ChannelDeclarationSyntax(NameSyntax Name, CapacitySyntax? Capacity, TextSpan Span) : DeclarationSyntax(Span);
+
+/// <summary>A segment list: <c>*</c> or names.</summary>
+public sealed record SegmentListSyntax(bool IsWildcard, ImmutableArray<NameSyntax> Names, TextSpan Span) : SyntaxNode(Span);
+
+/// <summary><c>S</c> or the inclusive range <c>S1..S2</c>.</summary>
+public sealed record StageRangeSyntax(NameSyntax From, NameSyntax? To, TextSpan Span) : SyntaxNode(Span);
+
+public sealed record StageListSyntax(bool IsWildcard, ImmutableArray<StageRangeSyntax> Ranges, TextSpan Span) : SyntaxNode(Span);
+
+public enum RaciRole { Accountable, Responsible, Consulted, Informed }
+
+/// <summary><c>accountable|responsible|consulted|informed O for segs at stages [via channels]</c>.</summary>
+public sealed record AssignmentDeclarationSyntax(
+    RaciRole Role,
+    NameSyntax Owner,
+    SegmentListSyntax Segments,
+    StageListSyntax Stages,
+    ImmutableArray<NameSyntax> Channels,
+    TextSpan Span) : DeclarationSyntax(Span);
+
+public sealed record OfferDeclarationSyntax(
+    NameSyntax Name,
+    NameSyntax Sponsor,
+    SegmentListSyntax Segments,
+    StageListSyntax? Stages,
+    ImmutableArray<NameSyntax> Channels,
+    NumberLiteralSyntax? MinCell,
+    NumberLiteralSyntax? Priority,
+    ImmutableArray<NameSyntax> ApprovedBy,
+    TextSpan Span) : DeclarationSyntax(Span);
+
+public enum LimitScopeKind { Offers, Contacts, Named }
+
+/// <summary><c>offers</c>, <c>contacts</c>, or the name of a channel or offer.</summary>
+public sealed record LimitScopeSyntax(LimitScopeKind Kind, NameSyntax? Name, TextSpan Span) : SyntaxNode(Span)
+{
+    public string DisplayText => Kind switch
+    {
+        LimitScopeKind.Offers => "offers",
+        LimitScopeKind.Contacts => "contacts",
+        _ => Name?.Text ?? "",
+    };
+}
+
+public sealed record LimitDeclarationSyntax(
+    LimitScopeSyntax Scope,
+    NumberLiteralSyntax MaxCount,
+    NumberLiteralSyntax WindowCount,
+    PeriodSyntax WindowUnit,
+    bool Calendar,
+    TextSpan Span) : DeclarationSyntax(Span);
+
+public sealed record CooldownDeclarationSyntax(NumberLiteralSyntax Duration, PeriodSyntax Unit, NameSyntax Event, TextSpan Span) : DeclarationSyntax(Span);
+
+public sealed record ExemptDeclarationSyntax(NameSyntax Category, TextSpan Span) : DeclarationSyntax(Span);

@@ -1,0 +1,197 @@
+using Antlr4.Runtime;
+using AccountabilityDsl.Syntax.Grammar;
+using AccountabilityDsl.Text;
+
+namespace AccountabilityDsl.Syntax;
+
+/// <summary>
+/// Sits between the ANTLR lexer and parser and turns lexical problems into diagnostics, so that
+/// the parser only ever sees well-formed tokens:
+/// runs of unexpected characters (binary files, stray symbols) become one OWN0001 each,
+/// an unterminated string is reported and handed on as a string, comments are collected for the
+/// formatter and for suppressions, and predicate nesting is capped so that hostile input such as
+/// 100,000 nested parentheses cannot overflow the stack of a recursive-descent parser.
+/// </summary>
+internal sealed class TokenPreprocessor : ITokenSource
+{
+    /// <summary>
+    /// Deepest predicate nesting accepted: each open parenthesis and each pending <c>not</c>
+    /// counts one level. Far beyond anything a person writes; far below what exhausts the stack.
+    /// </summary>
+    public const int MaxPredicateNesting = 256;
+
+    private readonly OwnerLexer _lexer;
+    private readonly SourceText _source;
+    private readonly SyntaxDiagnosticSink _diagnostics;
+    private readonly List<CommentSyntax> _comments = [];
+
+    // Pending `not`s per open parenthesis level: `not` binds tightest, so `and`/`or` at the same
+    // level ends them, and `)` ends the level.
+    private readonly Stack<int> _pendingNots = new([0]);
+    private int _nestingDepth;
+    private int _droppedOpenParens;
+    private bool _nestingReported;
+    private IToken? _lookahead;
+
+    public TokenPreprocessor(OwnerLexer lexer, SourceText source, SyntaxDiagnosticSink diagnostics)
+    {
+        _lexer = lexer;
+        _source = source;
+        _diagnostics = diagnostics;
+    }
+
+    public IReadOnlyList<CommentSyntax> Comments => _comments;
+
+    public int Line => _lexer.Line;
+
+    public int Column => _lexer.Column;
+
+    public ICharStream InputStream => (ICharStream)_lexer.InputStream;
+
+    public string SourceName => _lexer.SourceName;
+
+    public ITokenFactory TokenFactory { get => _lexer.TokenFactory; set => _lexer.TokenFactory = value; }
+
+    public IToken NextToken()
+    {
+        while (true)
+        {
+            IToken token = Take();
+            switch (token.Type)
+            {
+                case OwnerLexer.LINE_COMMENT:
+                case OwnerLexer.BLOCK_COMMENT:
+                    RecordComment(token);
+                    continue;
+                case OwnerLexer.UNEXPECTED_CHARACTER:
+                    ReportUnexpectedCharacters(token);
+                    continue;
+                case OwnerLexer.UNTERMINATED_STRING:
+                    _diagnostics.Report(SpanOf(token), "unterminated string: add a closing '\"' before the end of the line");
+                    return new CommonToken(token) { Type = OwnerLexer.STRING };
+                case OwnerLexer.SEGMENT:
+                    ResetNesting();
+                    return token;
+                case OwnerLexer.LPAREN:
+                    if (_nestingDepth >= MaxPredicateNesting)
+                    {
+                        ReportTooDeep(token);
+                        _droppedOpenParens++;
+                        continue;
+                    }
+
+                    _nestingDepth++;
+                    _pendingNots.Push(0);
+                    return token;
+                case OwnerLexer.RPAREN:
+                    if (_droppedOpenParens > 0)
+                    {
+                        _droppedOpenParens--;
+                        continue;
+                    }
+
+                    if (_pendingNots.Count > 1)
+                    {
+                        _nestingDepth -= _pendingNots.Pop() + 1;
+                    }
+
+                    return token;
+                case OwnerLexer.NOT:
+                    if (_nestingDepth >= MaxPredicateNesting)
+                    {
+                        ReportTooDeep(token);
+                        continue;
+                    }
+
+                    _nestingDepth++;
+                    _pendingNots.Push(_pendingNots.Pop() + 1);
+                    return token;
+                case OwnerLexer.AND:
+                case OwnerLexer.OR:
+                    _nestingDepth -= _pendingNots.Pop();
+                    _pendingNots.Push(0);
+                    return token;
+                default:
+                    return token;
+            }
+        }
+    }
+
+    private IToken Take()
+    {
+        if (_lookahead is { } pending)
+        {
+            _lookahead = null;
+            return pending;
+        }
+
+        return _lexer.NextToken();
+    }
+
+    private void RecordComment(IToken token)
+    {
+        var span = SpanOf(token);
+        string text = token.Text;
+        _comments.Add(new CommentSyntax(text, span));
+        if (token.Type == OwnerLexer.BLOCK_COMMENT && (text.Length < 4 || !text.EndsWith("*/", StringComparison.Ordinal)))
+        {
+            _diagnostics.Report(new TextSpan(span.Start, 2), "unterminated comment: this '/*' has no closing '*/'");
+        }
+    }
+
+    private void ReportUnexpectedCharacters(IToken first)
+    {
+        IToken last = first;
+        while (true)
+        {
+            IToken next = _lexer.NextToken();
+            if (next.Type == OwnerLexer.UNEXPECTED_CHARACTER && next.StartIndex == last.StopIndex + 1)
+            {
+                last = next;
+                continue;
+            }
+
+            _lookahead = next;
+            break;
+        }
+
+        var span = TextSpan.FromBounds(first.StartIndex, last.StopIndex + 1);
+        char c = _source.Text[first.StartIndex];
+        string shown = char.IsControl(c) || c == '\uFFFD' || char.IsWhiteSpace(c) ? $"U+{(int)c:X4}" : $"'{c}'";
+        string message = span.Length == 1
+            ? $"unexpected character {shown}"
+            : $"unexpected character {shown} (and {span.Length - 1} more after it)";
+        if (c == '\uFFFD' && _source.InvalidEncodingSpan is { } invalid)
+        {
+            if (invalid.Start == span.Start)
+            {
+                return; // the parser has reported the file's first invalid byte already
+            }
+
+            message += ": the file is not valid UTF-8 here";
+        }
+
+        _diagnostics.Report(span, message);
+    }
+
+    private void ReportTooDeep(IToken token)
+    {
+        if (_nestingReported)
+        {
+            return;
+        }
+
+        _nestingReported = true;
+        _diagnostics.Report(SpanOf(token), $"this predicate is nested more than {MaxPredicateNesting} levels deep; simplify it");
+    }
+
+    private void ResetNesting()
+    {
+        _pendingNots.Clear();
+        _pendingNots.Push(0);
+        _nestingDepth = 0;
+        _droppedOpenParens = 0;
+    }
+
+    private static TextSpan SpanOf(IToken token) => TextSpan.FromBounds(token.StartIndex, token.StopIndex + 1);
+}
