@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using AccountabilityDsl.Analysis.Regions;
 using AccountabilityDsl.Binding;
 using AccountabilityDsl.Diagnostics;
 using AccountabilityDsl.Syntax;
@@ -14,17 +15,22 @@ public sealed class AnalysisContext
 {
     private readonly List<Diagnostic> _diagnostics = [];
     private readonly Lazy<AccountabilityMap> _accountability;
+    private readonly Lazy<SegmentRegions> _regions;
 
     public AnalysisContext(BoundPolicy policy)
     {
         Policy = policy;
         _accountability = new Lazy<AccountabilityMap>(() => new AccountabilityMap(policy));
+        _regions = new Lazy<SegmentRegions>(() => new SegmentRegions(policy));
     }
 
     public BoundPolicy Policy { get; }
 
     /// <summary>Which <c>accountable</c> declarations claim each segment x stage cell.</summary>
     public AccountabilityMap Accountability => _accountability.Value;
+
+    /// <summary>The exact customer region of every predicate segment.</summary>
+    internal SegmentRegions Regions => _regions.Value;
 
     public IReadOnlyList<Diagnostic> Diagnostics => _diagnostics;
 

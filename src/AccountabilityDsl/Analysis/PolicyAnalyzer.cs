@@ -13,7 +13,12 @@ public static class PolicyAnalyzer
     [
         .. new AnalysisRule[]
         {
+            new AccountabilityVacuumRule(),
             new CellConflictRule(),
+            new UncoveredCustomersRule(),
+            new OverlapConflictRule(),
+            new EmptySegmentRule(),
+            new OfferApprovalRule(),
         }.OrderBy(r => r.Descriptor.Id, StringComparer.Ordinal),
     ];
 

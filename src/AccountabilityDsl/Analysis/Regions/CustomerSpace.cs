@@ -1,0 +1,224 @@
+using System.Collections.Immutable;
+using System.Numerics;
+using AccountabilityDsl.Binding;
+using AccountabilityDsl.Syntax;
+
+namespace AccountabilityDsl.Analysis.Regions;
+
+internal enum DimensionKind { Integer, Decimal, Discrete }
+
+/// <summary>One attribute as an axis of the customer space.</summary>
+internal sealed record Dimension(AttributeSymbol Attribute, DimensionKind Kind, ulong FullMask);
+
+/// <summary>
+/// A constraint on one dimension: an interval for numeric attributes, a set of values (bit i =
+/// member i; for bool bit 0 = false, bit 1 = true) for discrete ones.
+/// </summary>
+internal readonly record struct Constraint(Interval Interval, ulong Mask);
+
+/// <summary>
+/// An axis-aligned box: one constraint per dimension. A region is a union of boxes. Boxes are
+/// treated as immutable once built.
+/// </summary>
+internal sealed class Box(Constraint[] constraints)
+{
+    public Constraint[] Constraints { get; } = constraints;
+
+    public Constraint this[int dimension] => Constraints[dimension];
+}
+
+/// <summary>
+/// The space of customers: every assignment of values to the policy's attributes. Regions over it
+/// are exact: intervals with open and closed ends (integer-rounded for int attributes) and value
+/// sets for enums and bools. Nothing is sampled, and nothing enumerates attribute domains.
+/// </summary>
+internal sealed class CustomerSpace
+{
+    /// <summary>Enum attributes with more members than fit a 64-bit set are not analysed.</summary>
+    public const int MaxMembers = 64;
+
+    public CustomerSpace(ImmutableArray<AttributeSymbol> attributes)
+    {
+        Dimensions = [.. attributes.Select(a => new Dimension(
+            a,
+            a.Type switch
+            {
+                AttributeKind.Int => DimensionKind.Integer,
+                AttributeKind.Decimal => DimensionKind.Decimal,
+                _ => DimensionKind.Discrete,
+            },
+            a.Type switch
+            {
+                AttributeKind.Bool => 0b11UL,
+                AttributeKind.Enum => a.Members.Length >= 64 ? ulong.MaxValue : (1UL << a.Members.Length) - 1,
+                _ => 0,
+            }))];
+        FullBox = new Box([.. Dimensions.Select(Full)]);
+    }
+
+    public ImmutableArray<Dimension> Dimensions { get; }
+
+    public int Rank => Dimensions.Length;
+
+    /// <summary>Every customer.</summary>
+    public Box FullBox { get; }
+
+    public Constraint Full(Dimension dimension) =>
+        dimension.Kind == DimensionKind.Discrete ? new Constraint(default, dimension.FullMask) : new Constraint(Interval.All, 0);
+
+    public bool IsFull(int d, Constraint c) =>
+        Dimensions[d].Kind == DimensionKind.Discrete ? c.Mask == Dimensions[d].FullMask : c.Interval.IsAll;
+
+    public bool IsEmpty(int d, Constraint c) =>
+        Dimensions[d].Kind == DimensionKind.Discrete ? c.Mask == 0 : c.Interval.IsEmpty;
+
+    public bool IsEmpty(Box box)
+    {
+        for (int d = 0; d < box.Constraints.Length; d++)
+        {
+            if (IsEmpty(d, box.Constraints[d]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public Constraint Intersect(int d, Constraint a, Constraint b) =>
+        Dimensions[d].Kind == DimensionKind.Discrete
+            ? new Constraint(default, a.Mask & b.Mask)
+            : new Constraint(Normalize(d, a.Interval.Intersect(b.Interval)), 0);
+
+    /// <summary>The box with one dimension replaced by <paramref name="constraint"/>.</summary>
+    public Box With(Box box, int d, Constraint constraint)
+    {
+        var constraints = (Constraint[])box.Constraints.Clone();
+        constraints[d] = constraint;
+        return new Box(constraints);
+    }
+
+    public Box? Intersect(Box a, Box b)
+    {
+        var constraints = new Constraint[Rank];
+        for (int d = 0; d < Rank; d++)
+        {
+            constraints[d] = Intersect(d, a[d], b[d]);
+            if (IsEmpty(d, constraints[d]))
+            {
+                return null;
+            }
+        }
+
+        return new Box(constraints);
+    }
+
+    public bool Intersects(Box a, Box b)
+    {
+        for (int d = 0; d < Rank; d++)
+        {
+            if (IsEmpty(d, Intersect(d, a[d], b[d])))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// <c>a \ b</c> as disjoint boxes: peel off, one dimension at a time, the part of what is left
+    /// of <paramref name="a"/> that lies outside <paramref name="b"/> on that dimension.
+    /// </summary>
+    public void Subtract(Box a, Box b, List<Box> into)
+    {
+        if (!Intersects(a, b))
+        {
+            into.Add(a);
+            return;
+        }
+
+        Box rest = a;
+        var outside = new List<Constraint>(2);
+        for (int d = 0; d < Rank; d++)
+        {
+            if (IsFull(d, b[d]))
+            {
+                continue;
+            }
+
+            outside.Clear();
+            Complement(d, b[d], outside);
+            foreach (Constraint piece in outside)
+            {
+                Constraint part = Intersect(d, rest[d], piece);
+                if (!IsEmpty(d, part))
+                {
+                    into.Add(With(rest, d, part));
+                }
+            }
+
+            rest = With(rest, d, Intersect(d, rest[d], b[d]));
+        }
+    }
+
+    public void Complement(int d, Constraint c, List<Constraint> into)
+    {
+        if (Dimensions[d].Kind == DimensionKind.Discrete)
+        {
+            ulong rest = ~c.Mask & Dimensions[d].FullMask;
+            if (rest != 0)
+            {
+                into.Add(new Constraint(default, rest));
+            }
+
+            return;
+        }
+
+        var intervals = new List<Interval>(2);
+        c.Interval.Complement(intervals);
+        foreach (Interval interval in intervals)
+        {
+            Interval normalized = Normalize(d, interval);
+            if (!normalized.IsEmpty)
+            {
+                into.Add(new Constraint(normalized, 0));
+            }
+        }
+    }
+
+    public Interval Normalize(int d, Interval interval) =>
+        Dimensions[d].Kind == DimensionKind.Integer ? interval.ToIntegers() : interval;
+
+    public bool Contains(Box box, decimal[] point)
+    {
+        for (int d = 0; d < Rank; d++)
+        {
+            Constraint c = box[d];
+            bool inside = Dimensions[d].Kind == DimensionKind.Discrete
+                ? (c.Mask & (1UL << (int)point[d])) != 0
+                : c.Interval.Contains(point[d]);
+            if (!inside)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public bool Contains(Region region, decimal[] point)
+    {
+        foreach (Box box in region.Boxes)
+        {
+            if (Contains(box, point))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static int Count(ulong mask) => BitOperations.PopCount(mask);
+}

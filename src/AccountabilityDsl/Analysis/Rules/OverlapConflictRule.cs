@@ -1,0 +1,125 @@
+using AccountabilityDsl.Analysis.Regions;
+using AccountabilityDsl.Binding;
+using AccountabilityDsl.Diagnostics;
+
+namespace AccountabilityDsl.Analysis.Rules;
+
+/// <summary>
+/// OWN0104: two segments that share customers have different accountable owners at the same
+/// stage, so those customers have two owners. Predicate segments overlap where their regions
+/// intersect; an assigned segment overlaps every non-empty predicate segment (its customers can
+/// have any attribute values); two assigned segments never overlap. One diagnostic per pair of
+/// segments and owners, listing every stage where they collide.
+/// </summary>
+public sealed class OverlapConflictRule : AnalysisRule
+{
+    public static readonly DiagnosticDescriptor Rule = new(
+        "OWN0104",
+        "Overlap conflict",
+        "{0} (accountable: {1}) overlaps {2} (accountable: {3}) at {4}, so customers in both have two accountable owners; for example the customer {5}",
+        DiagnosticSeverity.Error,
+        DiagnosticCategory.Accountability);
+
+    public override DiagnosticDescriptor Descriptor => Rule;
+
+    public override void Analyze(AnalysisContext context)
+    {
+        BoundPolicy policy = context.Policy;
+        SegmentRegions regions = context.Regions;
+        if (!regions.IsAnalysable || !regions.TooComplex.IsEmpty)
+        {
+            return;
+        }
+
+        var segments = policy.Segments.Where(s => s.IsAssigned || !regions.IsEmpty(s)).ToList();
+        // Whether two segments share a customer does not depend on the stage: decide it once.
+        var overlaps = new Dictionary<(int, int), decimal[]?>();
+        var conflicts = new Dictionary<(int, int, OwnerSymbol, OwnerSymbol), List<StageSymbol>>();
+        var order = new List<(int, int, OwnerSymbol, OwnerSymbol)>();
+
+        foreach (StageSymbol stage in policy.Stages)
+        {
+            var owned = segments
+                .Select(s => (Segment: s, Owner: context.Accountability.OwnerOf(s, stage)))
+                .Where(x => x.Owner is not null)
+                .ToList();
+            for (int i = 0; i < owned.Count; i++)
+            {
+                for (int j = i + 1; j < owned.Count; j++)
+                {
+                    var (first, firstOwner) = owned[i];
+                    var (second, secondOwner) = owned[j];
+                    if (firstOwner == secondOwner || (first.IsAssigned && second.IsAssigned))
+                    {
+                        continue;
+                    }
+
+                    var pair = (first.Ordinal, second.Ordinal);
+                    if (!overlaps.TryGetValue(pair, out decimal[]? point))
+                    {
+                        overlaps[pair] = point = SharedCustomer(regions, first, second);
+                    }
+
+                    if (point is null)
+                    {
+                        continue;
+                    }
+
+                    var key = (first.Ordinal, second.Ordinal, firstOwner!, secondOwner!);
+                    if (!conflicts.TryGetValue(key, out List<StageSymbol>? stages))
+                    {
+                        conflicts[key] = stages = [];
+                        order.Add(key);
+                    }
+
+                    stages.Add(stage);
+                }
+            }
+        }
+
+        foreach (var key in order)
+        {
+            SegmentSymbol first = policy.Segments[key.Item1];
+            SegmentSymbol second = policy.Segments[key.Item2];
+            List<StageSymbol> stages = conflicts[key];
+            AssignmentSymbol firstClaim = context.Accountability.Claims(first, stages[0])[0];
+            AssignmentSymbol secondClaim = context.Accountability.Claims(second, stages[0])[0];
+            // Report on the later claim: usually the line just added.
+            (AssignmentSymbol at, AssignmentSymbol other) = firstClaim.Ordinal > secondClaim.Ordinal ? (firstClaim, secondClaim) : (secondClaim, firstClaim);
+            (SegmentSymbol atSegment, OwnerSymbol atOwner, SegmentSymbol otherSegment, OwnerSymbol otherOwner) = at == firstClaim
+                ? (first, key.Item3, second, key.Item4)
+                : (second, key.Item4, first, key.Item3);
+
+            decimal[] point = overlaps[(key.Item1, key.Item2)]!;
+            SegmentSymbol? assigned = first.IsAssigned ? first : second.IsAssigned ? second : null;
+            Witness witness = regions.Witnesses.ToWitness(point, assigned);
+            RelatedLocation[] related =
+            [
+                context.Related(other.Syntax, $"{otherOwner.Name} is accountable for {otherSegment.Name} here"),
+                context.Related(atSegment, $"segment {atSegment.Name}"),
+                context.Related(otherSegment, $"segment {otherSegment.Name}"),
+            ];
+            context.Report(Rule, at.Syntax.Span, related, witness,
+                atSegment.Name, atOwner.Name, otherSegment.Name, otherOwner.Name, Naming.Stages(stages), witness);
+        }
+    }
+
+    /// <summary>A customer in both segments, or null when they are disjoint.</summary>
+    private static decimal[]? SharedCustomer(SegmentRegions regions, SegmentSymbol a, SegmentSymbol b)
+    {
+        Region? first = a.IsAssigned ? regions.Algebra.All : regions.RegionOf(a);
+        Region? second = b.IsAssigned ? regions.Algebra.All : regions.RegionOf(b);
+        foreach (Box x in first!.Boxes)
+        {
+            foreach (Box y in second!.Boxes)
+            {
+                if (regions.Space.Intersect(x, y) is { } both)
+                {
+                    return regions.Witnesses.PickPoint(both);
+                }
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,64 @@
+using AccountabilityDsl.Analysis.Regions;
+using AccountabilityDsl.Binding;
+using AccountabilityDsl.Diagnostics;
+using AccountabilityDsl.Text;
+
+namespace AccountabilityDsl.Analysis.Rules;
+
+/// <summary>
+/// OWN0103: some customer is in no segment at all, so nobody can ever be accountable for them.
+/// Only predicate segments can leave such gaps: assigned segments partition the customers.
+/// </summary>
+public sealed class UncoveredCustomersRule : AnalysisRule
+{
+    public static readonly DiagnosticDescriptor Rule = new(
+        "OWN0103",
+        "Uncovered customers",
+        "{0} in no segment, so no owner can be accountable for them; for example the customer {1}",
+        DiagnosticSeverity.Warning,
+        DiagnosticCategory.Accountability);
+
+    public override DiagnosticDescriptor Descriptor => Rule;
+
+    public override void Analyze(AnalysisContext context)
+    {
+        BoundPolicy policy = context.Policy;
+        SegmentRegions regions = context.Regions;
+        if (policy.HasAssignedSegments || !regions.IsAnalysable || !regions.TooComplex.IsEmpty)
+        {
+            return;
+        }
+
+        RegionAlgebra algebra = regions.Algebra;
+        Region covered = Region.Empty;
+        foreach (SegmentSymbol segment in policy.Segments)
+        {
+            covered = algebra.Union(covered, regions.RegionOf(segment)!);
+        }
+
+        Region gap;
+        try
+        {
+            gap = algebra.Subtract(algebra.All, covered);
+        }
+        catch (RegionTooComplexException)
+        {
+            return;
+        }
+
+        if (gap.IsEmpty)
+        {
+            return;
+        }
+
+        string description = regions.Witnesses.Describe(gap.Boxes[0]);
+        string who = description.Length == 0
+            ? "every customer is"
+            : gap.Boxes.Length == 1
+                ? $"customers with {description} are"
+                : $"customers with {description} (and {gap.Boxes.Length - 1} other group{(gap.Boxes.Length == 2 ? "" : "s")}) are";
+        Witness witness = regions.Witnesses.ToWitness(regions.Witnesses.PickPoint(gap));
+        TextSpan span = policy.Header?.Name is { IsMissing: false } name ? name.Span : new TextSpan(0, 0);
+        context.Report(Rule, span, null, witness, who, witness);
+    }
+}
