@@ -15,7 +15,7 @@ internal sealed class SegmentRegions
     {
         Space = new CustomerSpace(policy.Attributes);
         Algebra = new RegionAlgebra(Space);
-        Witnesses = new WitnessPicker(Space);
+        Witnesses = new WitnessPicker(Space, policy.Segments.FirstOrDefault(s => s.IsAssigned));
         IsAnalysable = policy.Attributes.All(a => a.Members.Length <= CustomerSpace.MaxMembers);
         if (!IsAnalysable)
         {

@@ -10,7 +10,7 @@ namespace AccountabilityDsl.Analysis.Regions;
 /// to be easy to recognise: 0 when allowed, else the boundary a predicate wrote, else a round
 /// number inside an open interval; enums take their first allowed member, bools false first.
 /// </summary>
-internal sealed class WitnessPicker(CustomerSpace space)
+internal sealed class WitnessPicker(CustomerSpace space, SegmentSymbol? anyAssignedSegment)
 {
     public decimal[] PickPoint(Box box)
     {
@@ -28,8 +28,13 @@ internal sealed class WitnessPicker(CustomerSpace space)
     /// <summary>A point in the region, from its first box (regions here are never empty).</summary>
     public decimal[] PickPoint(Region region) => PickPoint(region.Boxes[0]);
 
+    /// <summary>
+    /// A complete customer: with assigned segments every customer is in one of them, so a finding
+    /// that does not depend on which one names the first.
+    /// </summary>
     public Witness ToWitness(decimal[] point, SegmentSymbol? assignedSegment = null)
     {
+        assignedSegment ??= anyAssignedSegment;
         var values = ImmutableArray.CreateBuilder<KeyValuePair<string, WitnessValue>>(space.Rank + 1);
         if (assignedSegment is not null)
         {

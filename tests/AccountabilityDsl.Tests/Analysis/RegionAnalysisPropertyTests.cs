@@ -1,0 +1,278 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using AccountabilityDsl.Binding;
+using AccountabilityDsl.Diagnostics;
+using AccountabilityDsl.Syntax;
+using AccountabilityDsl.Tests.Infrastructure;
+using CsCheck;
+
+namespace AccountabilityDsl.Tests.Analysis;
+
+/// <summary>
+/// The exact region analysis against brute force: random small policies whose attribute domains
+/// collapse to a finite grid of representative values (every constant, a value between each two,
+/// and one beyond each end), so enumerating the grid decides every property exactly. The checker
+/// must reach the same verdicts, and every witness it names must really have the property.
+/// </summary>
+public partial class RegionAnalysisPropertyTests
+{
+    private static readonly decimal[] IntGrid = [-1, 0, 1, 2, 3, 4, 5];
+    private static readonly decimal[] DecimalGrid = [.. Enumerable.Range(-4, 21).Select(i => i * 0.25m)]; // -1 .. 4
+
+    [Fact]
+    public void Verdicts_and_witnesses_match_brute_force_enumeration() =>
+        Gen.Int.Sample(seed => Check(new GeneratedPolicy(new Random(seed))), iter: 3000);
+
+    private static void Check(GeneratedPolicy generated)
+    {
+        PolicyCompilation compilation = TestPolicy.Compile(generated.Text);
+        compilation.Diagnostics.Where(d => d.IsError && d.Id is "OWN0001" or "OWN0002" or "OWN0003" or "OWN0004" or "OWN0005")
+            .ShouldBeEmpty(generated.Text);
+        BoundPolicy policy = compilation.Policy;
+        var oracle = new Oracle(policy, generated);
+
+        // OWN0105: exactly the unsatisfiable segments.
+        var reportedEmpty = compilation.Diagnostics.Where(d => d.Id == "OWN0105")
+            .Select(d => SegmentName().Match(d.Message).Groups[1].Value).ToHashSet();
+        reportedEmpty.ShouldBe(oracle.EmptySegments, ignoreOrder: true, customMessage: generated.Text);
+
+        // OWN0103: some customer in no segment.
+        Diagnostic[] uncovered = [.. compilation.Diagnostics.Where(d => d.Id == "OWN0103")];
+        (uncovered.Length > 0).ShouldBe(oracle.HasUncoveredCustomer, generated.Text);
+        foreach (Diagnostic d in uncovered)
+        {
+            oracle.Segments(oracle.ToCustomer(d.Witness!)).ShouldBeEmpty($"witness {d.Witness} of OWN0103 is in a segment\n{generated.Text}");
+        }
+
+        // OWN0101: the set of stages with a vacuum, and each witness lacks an owner there.
+        Diagnostic[] vacuums = [.. compilation.Diagnostics.Where(d => d.Id == "OWN0101")];
+        var reportedStages = new HashSet<string>();
+        foreach (Diagnostic d in vacuums)
+        {
+            string stage = policy.Source.ToString(d.Location.Span);
+            reportedStages.Add(stage);
+            var customer = oracle.ToCustomer(d.Witness!);
+            oracle.Segments(customer).ShouldNotBeEmpty($"OWN0101 witness {d.Witness} is in no segment\n{generated.Text}");
+            oracle.Owners(customer, stage).ShouldBeEmpty($"OWN0101 witness {d.Witness} has an owner at {stage}\n{generated.Text}");
+            foreach (RelatedLocation related in d.Related.Where(r => r.Message.StartsWith("also without", StringComparison.Ordinal)))
+            {
+                string also = policy.Source.ToString(related.Location.Span);
+                reportedStages.Add(also);
+                oracle.Owners(customer, also).ShouldBeEmpty($"OWN0101 witness {d.Witness} has an owner at {also}\n{generated.Text}");
+            }
+        }
+
+        reportedStages.ShouldBe(oracle.VacuumStages, ignoreOrder: true, customMessage: generated.Text);
+
+        // OWN0104: a customer with two accountable owners exists, and the witness is one.
+        Diagnostic[] conflicts = [.. compilation.Diagnostics.Where(d => d.Id == "OWN0104")];
+        (conflicts.Length > 0).ShouldBe(oracle.HasOverlapConflict, generated.Text);
+        foreach (Diagnostic d in conflicts)
+        {
+            var customer = oracle.ToCustomer(d.Witness!);
+            policy.Stages.Any(s => oracle.Owners(customer, s.Name).Count >= 2)
+                .ShouldBeTrue($"OWN0104 witness {d.Witness} never has two owners\n{generated.Text}");
+        }
+    }
+
+    [GeneratedRegex("segment '([^']+)'")]
+    private static partial Regex SegmentName();
+
+    /// <summary>A random policy over small domains, with its ownership table kept independently of the compiler.</summary>
+    private sealed class GeneratedPolicy
+    {
+        public GeneratedPolicy(Random random)
+        {
+            var text = new StringBuilder("policy Generated\n");
+            int stageCount = random.Next(1, 4);
+            Stages = [.. Enumerable.Range(0, stageCount).Select(i => $"S{i}")];
+            text.Append("stages ").Append(string.Join(" -> ", Stages)).Append('\n');
+
+            string[] kinds = ["int", "decimal", "bool", "enum"];
+            int attributeCount = random.Next(1, 4);
+            for (int i = 0; i < attributeCount; i++)
+            {
+                string kind = kinds[random.Next(kinds.Length)];
+                Attributes.Add(($"a{i}", kind));
+                text.Append($"attribute a{i}: {(kind == "enum" ? "enum { A, B, C }" : kind)}\n");
+            }
+
+            int assignedCount = random.NextDouble() < 0.3 ? random.Next(1, 3) : 0;
+            int predicateCount = random.Next(1, 5);
+            for (int i = 0; i < assignedCount; i++)
+            {
+                Segments.Add($"G{i}");
+                text.Append($"segment G{i}\n");
+            }
+
+            for (int i = 0; i < predicateCount; i++)
+            {
+                Segments.Add($"P{i}");
+                text.Append($"segment P{i} where {Predicate(random, 2)}\n");
+            }
+
+            string[] owners = ["O0", "O1", "O2"];
+            foreach (string owner in owners)
+            {
+                text.Append($"owner {owner}\n");
+            }
+
+            foreach (string segment in Segments)
+            {
+                foreach (string stage in Stages)
+                {
+                    if (random.NextDouble() < 0.65)
+                    {
+                        string owner = owners[random.Next(owners.Length)];
+                        OwnerOf[(segment, stage)] = owner;
+                        text.Append($"accountable {owner} for {segment} at {stage}\n");
+                    }
+                }
+            }
+
+            Text = text.ToString();
+        }
+
+        public string Text { get; }
+
+        public List<string> Stages { get; } = [];
+
+        public List<string> Segments { get; } = [];
+
+        public List<(string Name, string Kind)> Attributes { get; } = [];
+
+        public Dictionary<(string Segment, string Stage), string> OwnerOf { get; } = [];
+
+        private string Predicate(Random random, int depth)
+        {
+            if (depth > 0 && random.NextDouble() < 0.45)
+            {
+                return random.Next(3) switch
+                {
+                    0 => $"not ({Predicate(random, depth - 1)})",
+                    1 => $"({Predicate(random, depth - 1)} and {Predicate(random, depth - 1)})",
+                    _ => $"({Predicate(random, depth - 1)} or {Predicate(random, depth - 1)})",
+                };
+            }
+
+            (string name, string kind) = Attributes[random.Next(Attributes.Count)];
+            string[] operators = ["<", "<=", ">", ">=", "==", "!="];
+            string op = operators[random.Next(operators.Length)];
+            return kind switch
+            {
+                "int" when random.NextDouble() < 0.2 => $"{name} in {{ {random.Next(5)}, {random.Next(5)} }}",
+                "int" => $"{name} {op} {random.Next(5)}",
+                "decimal" => $"{name} {op} {(random.Next(7) * 0.5m).ToString(CultureInfo.InvariantCulture)}",
+                "bool" => random.Next(3) switch { 0 => name, 1 => $"{name} == true", _ => $"{name} != true" },
+                _ => random.Next(3) switch
+                {
+                    0 => $"{name} == {"ABC"[random.Next(3)]}",
+                    1 => $"{name} != {"ABC"[random.Next(3)]}",
+                    _ => $"{name} in {{ {"ABC"[random.Next(3)]}, {"ABC"[random.Next(3)]} }}",
+                },
+            };
+        }
+    }
+
+    /// <summary>Brute force over the representative grid, with its own predicate evaluator.</summary>
+    private sealed class Oracle
+    {
+        private readonly BoundPolicy _policy;
+        private readonly GeneratedPolicy _generated;
+
+        public Oracle(BoundPolicy policy, GeneratedPolicy generated)
+        {
+            _policy = policy;
+            _generated = generated;
+            var customers = Customers().ToList();
+            EmptySegments = [.. policy.Segments.Where(s => !s.IsAssigned && !customers.Any(c => InSegment(c, s))).Select(s => s.Name)];
+            HasUncoveredCustomer = customers.Any(c => Segments(c).Count == 0);
+            VacuumStages = [.. generated.Stages.Where(stage => customers.Any(c => Segments(c).Count > 0 && Owners(c, stage).Count == 0))];
+            HasOverlapConflict = generated.Stages.Any(stage => customers.Any(c => Owners(c, stage).Count >= 2));
+        }
+
+        public HashSet<string> EmptySegments { get; }
+
+        public bool HasUncoveredCustomer { get; }
+
+        public HashSet<string> VacuumStages { get; }
+
+        public bool HasOverlapConflict { get; }
+
+        public List<SegmentSymbol> Segments((decimal[] Values, SegmentSymbol? Assigned) customer) =>
+            [.. _policy.Segments.Where(s => InSegment(customer, s))];
+
+        public HashSet<string> Owners((decimal[] Values, SegmentSymbol? Assigned) customer, string stage) =>
+            [.. Segments(customer).Select(s => _generated.OwnerOf.GetValueOrDefault((s.Name, stage))).OfType<string>()];
+
+        public (decimal[] Values, SegmentSymbol? Assigned) ToCustomer(Witness witness)
+        {
+            var values = new decimal[_policy.Attributes.Length];
+            SegmentSymbol? assigned = null;
+            foreach ((string name, WitnessValue value) in witness.Values)
+            {
+                if (name == "segment")
+                {
+                    assigned = _policy.Segments.Single(s => s.Name == value.Name);
+                    continue;
+                }
+
+                AttributeSymbol attribute = _policy.Attributes.Single(a => a.Name == name);
+                values[attribute.Ordinal] = attribute.Type switch
+                {
+                    AttributeKind.Bool => value.Bool!.Value ? 1 : 0,
+                    AttributeKind.Enum => attribute.Members.IndexOf(value.Name!),
+                    _ => value.Number!.Value,
+                };
+            }
+
+            if (_policy.HasAssignedSegments)
+            {
+                assigned.ShouldNotBeNull($"witness {witness} names no assigned segment");
+            }
+
+            return (values, assigned);
+        }
+
+        private IEnumerable<(decimal[], SegmentSymbol?)> Customers()
+        {
+            IEnumerable<decimal[]> points = [[]];
+            foreach (AttributeSymbol attribute in _policy.Attributes)
+            {
+                decimal[] axis = attribute.Type switch
+                {
+                    AttributeKind.Int => IntGrid,
+                    AttributeKind.Decimal => DecimalGrid,
+                    AttributeKind.Bool => [0, 1],
+                    _ => [0, 1, 2],
+                };
+                points = points.SelectMany(p => axis.Select(v => (decimal[])[.. p, v])).ToList();
+            }
+
+            SegmentSymbol?[] assigned = _policy.HasAssignedSegments ? [.. _policy.Segments.Where(s => s.IsAssigned)] : [null];
+            return points.SelectMany(p => assigned.Select(a => (p, a)));
+        }
+
+        private static bool InSegment((decimal[] Values, SegmentSymbol? Assigned) customer, SegmentSymbol segment) =>
+            segment.IsAssigned ? customer.Assigned == segment : Evaluate(segment.Predicate!, customer.Values);
+
+        private static bool Evaluate(BoundPredicate predicate, decimal[] values) => predicate switch
+        {
+            BoundComparison c => c.Operator switch
+            {
+                ComparisonOperator.LessThan => values[c.Attribute.Ordinal] < c.Value,
+                ComparisonOperator.LessThanOrEqual => values[c.Attribute.Ordinal] <= c.Value,
+                ComparisonOperator.GreaterThan => values[c.Attribute.Ordinal] > c.Value,
+                ComparisonOperator.GreaterThanOrEqual => values[c.Attribute.Ordinal] >= c.Value,
+                ComparisonOperator.Equal => values[c.Attribute.Ordinal] == c.Value,
+                _ => values[c.Attribute.Ordinal] != c.Value,
+            },
+            BoundMembership m => m.Values.Contains(values[m.Attribute.Ordinal]),
+            BoundNot n => !Evaluate(n.Operand, values),
+            BoundLogical { Operator: LogicalOperator.And } l => l.Operands.All(o => Evaluate(o, values)),
+            BoundLogical l => l.Operands.Any(o => Evaluate(o, values)),
+            _ => throw new InvalidOperationException(),
+        };
+    }
+}
