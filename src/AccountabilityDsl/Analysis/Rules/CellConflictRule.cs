@@ -13,7 +13,7 @@ public sealed class CellConflictRule : AnalysisRule
     public static readonly DiagnosticDescriptor Rule = new(
         "OWN0102",
         "Accountability conflict",
-        "{0} claim the same cells: {1}; exactly one accountable owner per segment and stage",
+        "{0} all claim {1}; each segment and stage has exactly one accountable owner, so keep one claim",
         DiagnosticSeverity.Error,
         DiagnosticCategory.Accountability);
 
@@ -24,7 +24,7 @@ public sealed class CellConflictRule : AnalysisRule
         BoundPolicy policy = context.Policy;
         // Group cells by the exact set of declarations claiming them, so a pair of overlapping
         // declarations is reported once, not once per cell.
-        var groups = new Dictionary<string, (List<AssignmentSymbol> Claims, List<string> Cells)>(StringComparer.Ordinal);
+        var groups = new Dictionary<string, (List<AssignmentSymbol> Claims, Dictionary<SegmentSymbol, List<StageSymbol>> Cells)>(StringComparer.Ordinal);
         foreach (SegmentSymbol segment in policy.Segments)
         {
             foreach (StageSymbol stage in policy.Stages)
@@ -41,33 +41,30 @@ public sealed class CellConflictRule : AnalysisRule
                     groups[key] = group = ([.. claims], []);
                 }
 
-                group.Cells.Add($"{segment.Name} at {stage.Name}");
+                if (!group.Cells.TryGetValue(segment, out List<StageSymbol>? stages))
+                {
+                    group.Cells[segment] = stages = [];
+                }
+
+                stages.Add(stage);
             }
         }
 
-        foreach ((List<AssignmentSymbol> claims, List<string> cells) in groups.Values)
+        foreach ((List<AssignmentSymbol> claims, Dictionary<SegmentSymbol, List<StageSymbol>> cells) in groups.Values)
         {
-            string who = Describe(claims, policy);
-            AssignmentSymbol last = claims[^1];
+            var owners = claims.Select(c => c.Owner!.Name).Distinct().ToList();
+            string lines = string.Join(", ", claims.Select(c => policy.LineOf(c.Syntax)));
+            string who = owners.Count == 1
+                ? $"the accountable declarations for {owners[0]} on lines {lines}"
+                : $"{Naming.List(owners)} (lines {lines})";
+            string where = Naming.List([.. cells.Select(cell => $"{cell.Key.Name} at {Naming.Stages(cell.Value)}")]);
             context.Report(
                 Rule,
-                last.Syntax.Span,
+                claims[^1].Syntax.Span,
                 claims.Select(c => context.Related(c.Syntax, $"{c.Owner!.Name} is declared accountable here")),
                 null,
                 who,
-                Summarize(cells));
+                where);
         }
     }
-
-    private static string Describe(List<AssignmentSymbol> claims, BoundPolicy policy)
-    {
-        var owners = claims.Select(c => c.Owner!.Name).Distinct().ToList();
-        string lines = string.Join(", ", claims.Select(c => policy.LineOf(c.Syntax)));
-        return owners.Count == 1
-            ? $"the accountable declarations for {owners[0]} on lines {lines}"
-            : $"{string.Join(" and ", owners)} (lines {lines})";
-    }
-
-    internal static string Summarize(List<string> items, int max = 6) =>
-        items.Count <= max ? string.Join(", ", items) : string.Join(", ", items.Take(max)) + $" and {items.Count - max} more";
 }

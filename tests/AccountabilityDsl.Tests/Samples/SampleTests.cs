@@ -1,0 +1,45 @@
+using AccountabilityDsl.Tests.Infrastructure;
+using AccountabilityDsl.Text;
+
+namespace AccountabilityDsl.Tests.Samples;
+
+/// <summary>Every policy in samples/ with its expected diagnostics, as a checked-in baseline.</summary>
+public class SampleTests
+{
+    public static TheoryData<string> Samples() =>
+        [.. Directory.EnumerateFiles(Path.Combine(Baseline.RepoRoot, "samples"), "*.owner", SearchOption.AllDirectories)
+            .Select(Baseline.Relative)
+            .Order(StringComparer.Ordinal)];
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void Sample_diagnostics_match_the_baseline(string sample)
+    {
+        var compilation = PolicyCompilation.Create(SourceText.FromFile(Path.Combine(Baseline.RepoRoot, sample)));
+        Baseline.Verify(Baseline.Render(compilation.Diagnostics), $"Samples/{Path.GetFileNameWithoutExtension(sample)}.txt");
+    }
+
+    [Fact]
+    public void The_retail_bank_from_the_design_brief_checks_clean() =>
+        PolicyCompilation.Create(SourceText.FromFile(Path.Combine(Baseline.RepoRoot, "samples/retail-bank.owner"))).Diagnostics.ShouldBeEmpty();
+
+    [Fact]
+    public void Deleting_the_operations_line_reports_the_brief_s_vacuum_with_its_witness()
+    {
+        string text = File.ReadAllText(Path.Combine(Baseline.RepoRoot, "samples/retail-bank.owner"));
+        string without = string.Join('\n', text.Split('\n').Where(l => !l.StartsWith("accountable Operations", StringComparison.Ordinal)));
+        var vacuum = TestPolicy.Compile(without).Diagnostics.ShouldHaveSingleItem();
+        vacuum.Id.ShouldBe("OWN0101");
+        vacuum.Message.ShouldContain("at Retention");
+        vacuum.Witness!.ToString().ShouldBe("assets = 0, tenure_years = 1, owns_boat = false, region = North");
+    }
+
+    [Fact]
+    public void Adding_marketing_for_boaters_reports_the_brief_s_overlap_with_sales()
+    {
+        string text = File.ReadAllText(Path.Combine(Baseline.RepoRoot, "samples/retail-bank.owner")) + "\naccountable Marketing for Boaters at Active\n";
+        var overlaps = TestPolicy.Compile(text).Diagnostics.Where(d => d.Id == "OWN0104").ToList();
+        overlaps.ShouldContain(d => d.Message.Contains("overlaps MassMarket (accountable: Sales)"));
+        overlaps.ShouldAllBe(d => d.Witness != null);
+    }
+}
