@@ -1,0 +1,28 @@
+using AccountabilityDsl.Syntax;
+
+namespace AccountabilityDsl.Binding;
+
+/// <summary>Evaluates a bound predicate for one concrete customer (attribute values by ordinal).</summary>
+public static class PredicateEvaluator
+{
+    /// <param name="values">Per attribute ordinal: the number, 0/1 for bools, the member index for enums.</param>
+    public static bool Evaluate(BoundPredicate predicate, IReadOnlyList<decimal> values) => predicate switch
+    {
+        BoundComparison c => Compare(values[c.Attribute.Ordinal], c.Operator, c.Value),
+        BoundMembership m => m.Values.Contains(values[m.Attribute.Ordinal]),
+        BoundNot n => !Evaluate(n.Operand, values),
+        BoundLogical { Operator: LogicalOperator.And } l => l.Operands.All(o => Evaluate(o, values)),
+        BoundLogical l => l.Operands.Any(o => Evaluate(o, values)),
+        _ => false,
+    };
+
+    private static bool Compare(decimal left, ComparisonOperator op, decimal right) => op switch
+    {
+        ComparisonOperator.LessThan => left < right,
+        ComparisonOperator.LessThanOrEqual => left <= right,
+        ComparisonOperator.GreaterThan => left > right,
+        ComparisonOperator.GreaterThanOrEqual => left >= right,
+        ComparisonOperator.Equal => left == right,
+        _ => left != right,
+    };
+}

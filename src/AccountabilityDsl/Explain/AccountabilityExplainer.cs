@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Text;
+using AccountabilityDsl.Analysis;
+using AccountabilityDsl.Binding;
+using AccountabilityDsl.Syntax;
+
+namespace AccountabilityDsl.Explain;
+
+/// <summary>A customer as given on the command line, resolved against a policy's attributes.</summary>
+public sealed record CustomerValues(decimal[] Values, SegmentSymbol? AssignedSegment, string Display);
+
+/// <summary>The owners accountable for a customer at one stage, and the declarations that decided it.</summary>
+public sealed record StageAccountability(StageSymbol Stage, IReadOnlyList<(OwnerSymbol Owner, SegmentSymbol Segment, AssignmentSymbol Declaration)> Owners)
+{
+    public bool IsVacuum => Owners.Count == 0;
+
+    public bool IsConflict => Owners.Select(o => o.Owner).Distinct().Count() > 1;
+}
+
+/// <summary>
+/// Answers "who is accountable for this customer, and why?" (<c>ownerc explain</c>): the
+/// segments the customer is in and, per stage, the owner with the declaration that made them so.
+/// </summary>
+public sealed class AccountabilityExplainer(BoundPolicy policy)
+{
+    private readonly AccountabilityMap _map = new(policy);
+
+    /// <summary>
+    /// Parses <c>name=value,name=value</c>. Every attribute needs a value; <c>segment=Name</c>
+    /// picks the assigned segment where the policy has them. Returns null with an error message
+    /// when the text does not describe a customer of this policy.
+    /// </summary>
+    public CustomerValues? ParseCustomer(string text, out string? error)
+    {
+        var values = new decimal[policy.Attributes.Length];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        SegmentSymbol? assigned = null;
+        foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int equals = part.IndexOf('=');
+            if (equals <= 0)
+            {
+                error = $"'{part}' is not of the form name=value";
+                return null;
+            }
+
+            string name = part[..equals].Trim();
+            string value = part[(equals + 1)..].Trim();
+            if (name == "segment")
+            {
+                assigned = policy.Segments.FirstOrDefault(s => s.IsAssigned && s.Name == value);
+                if (assigned is null)
+                {
+                    error = $"'{value}' is not an assigned segment of policy {policy.Name} (assigned segments: {string.Join(", ", policy.Segments.Where(s => s.IsAssigned).Select(s => s.Name))})";
+                    return null;
+                }
+
+                continue;
+            }
+
+            AttributeSymbol? attribute = policy.Attributes.FirstOrDefault(a => a.Name == name);
+            if (attribute is null)
+            {
+                string? suggestion = policy.Attributes.Select(a => a.Name).FirstOrDefault(a => string.Equals(a, name, StringComparison.OrdinalIgnoreCase));
+                error = $"policy {policy.Name} has no attribute '{name}'{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")} (attributes: {string.Join(", ", policy.Attributes.Select(a => a.Name))})";
+                return null;
+            }
+
+            if (!TryParseValue(attribute, value, out decimal parsed, out error))
+            {
+                return null;
+            }
+
+            values[attribute.Ordinal] = parsed;
+            seen.Add(name);
+        }
+
+        var missing = policy.Attributes.Where(a => !seen.Contains(a.Name)).Select(a => a.Name).ToList();
+        if (missing.Count > 0)
+        {
+            error = $"the customer needs a value for every attribute; missing: {string.Join(", ", missing)}";
+            return null;
+        }
+
+        if (policy.HasAssignedSegments && assigned is null)
+        {
+            error = $"policy {policy.Name} has assigned segments; say which one with segment=Name";
+            return null;
+        }
+
+        error = null;
+        return new CustomerValues(values, assigned, text);
+    }
+
+    public IReadOnlyList<SegmentSymbol> SegmentsOf(CustomerValues customer) =>
+        [.. policy.Segments.Where(s => s.IsAssigned ? s == customer.AssignedSegment : s.Predicate is { } p && PredicateEvaluator.Evaluate(p, customer.Values))];
+
+    public IReadOnlyList<StageAccountability> Explain(CustomerValues customer, StageSymbol? onlyStage = null)
+    {
+        IReadOnlyList<SegmentSymbol> segments = SegmentsOf(customer);
+        var result = new List<StageAccountability>();
+        foreach (StageSymbol stage in policy.Stages.Where(s => onlyStage is null || s == onlyStage))
+        {
+            var owners = new List<(OwnerSymbol, SegmentSymbol, AssignmentSymbol)>();
+            foreach (SegmentSymbol segment in segments)
+            {
+                if (_map.Claims(segment, stage) is [var claim, ..] && claim.Owner is { } owner)
+                {
+                    owners.Add((owner, segment, claim));
+                }
+            }
+
+            result.Add(new StageAccountability(stage, owners));
+        }
+
+        return result;
+    }
+
+    /// <summary>The claims on one segment x stage cell (the first one decides; more are OWN0102).</summary>
+    public IReadOnlyList<AssignmentSymbol> ClaimsOn(SegmentSymbol segment, StageSymbol stage) => _map.Claims(segment, stage);
+
+    /// <summary>A plain-text report for people.</summary>
+    public string Describe(CustomerValues customer, StageSymbol? onlyStage = null)
+    {
+        var text = new StringBuilder();
+        text.Append("Customer: ").Append(customer.Display).Append('\n');
+        IReadOnlyList<SegmentSymbol> segments = SegmentsOf(customer);
+        text.Append(segments.Count == 0 ? "In no segment: nobody can be accountable for this customer.\n" : "In segments:\n");
+        foreach (SegmentSymbol segment in segments)
+        {
+            string why = segment.IsAssigned
+                ? "assigned by the host"
+                : "where " + policy.Source.ToString(segment.Syntax.Predicate!.Span);
+            text.Append($"  {segment.Name}  (line {policy.LineOf(segment.Syntax)}: {why})\n");
+        }
+
+        text.Append("Accountable owner by stage:\n");
+        IReadOnlyList<StageAccountability> stages = Explain(customer, onlyStage);
+        int width = stages.Count == 0 ? 0 : stages.Max(s => s.Stage.Name.Length);
+        foreach (StageAccountability stage in stages)
+        {
+            text.Append("  ").Append(stage.Stage.Name.PadRight(width)).Append("  ");
+            if (stage.IsVacuum)
+            {
+                text.Append("nobody (accountability vacuum, OWN0101)\n");
+                continue;
+            }
+
+            var distinct = stage.Owners.GroupBy(o => o.Owner).ToList();
+            if (distinct.Count > 1)
+            {
+                text.Append("CONFLICT (OWN0104): ");
+            }
+
+            text.Append(string.Join("; ", distinct.Select(g =>
+                $"{g.Key.Name} via {string.Join(", ", g.Select(o => $"{o.Segment.Name} (line {policy.LineOf(o.Declaration.Syntax)})"))}")));
+            text.Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private static bool TryParseValue(AttributeSymbol attribute, string text, out decimal value, out string? error)
+    {
+        error = null;
+        value = 0;
+        switch (attribute.Type)
+        {
+            case AttributeKind.Bool when text is "true" or "false":
+                value = text == "true" ? 1 : 0;
+                return true;
+            case AttributeKind.Bool:
+                error = $"'{attribute.Name}' is a bool; write {attribute.Name}=true or {attribute.Name}=false, not '{text}'";
+                return false;
+            case AttributeKind.Enum:
+                int index = attribute.Members.IndexOf(text);
+                if (index < 0)
+                {
+                    error = $"'{text}' is not a member of '{attribute.Name}' ({string.Join(", ", attribute.Members)})";
+                    return false;
+                }
+
+                value = index;
+                return true;
+            default:
+                bool ok = decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value);
+                if (!ok || (attribute.Type == AttributeKind.Int && value != decimal.Truncate(value)))
+                {
+                    error = $"'{attribute.Name}' is {(attribute.Type == AttributeKind.Int ? "an int; write a whole number" : "a decimal; write a number")}, not '{text}'";
+                    return false;
+                }
+
+                return true;
+        }
+    }
+}
