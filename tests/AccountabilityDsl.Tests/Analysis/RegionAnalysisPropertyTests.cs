@@ -13,7 +13,7 @@ namespace AccountabilityDsl.Tests.Analysis;
 /// The exact region analysis against brute force: random small policies whose attribute domains
 /// collapse to a finite grid of representative values (every constant, a value between each two,
 /// and one beyond each end), so enumerating the grid decides every property exactly. The checker
-/// must reach the same verdicts, and every witness it names must really have the property.
+/// must reach the same verdicts (OWN0101, OWN0103, OWN0104, OWN0105, OWN0302), and every witness it names must really have the property.
 /// </summary>
 public partial class RegionAnalysisPropertyTests
 {
@@ -74,7 +74,28 @@ public partial class RegionAnalysisPropertyTests
             policy.Stages.Any(s => oracle.Owners(customer, s.Name).Count >= 2)
                 .ShouldBeTrue($"OWN0104 witness {d.Witness} never has two owners\n{generated.Text}");
         }
+
+        CheckOfferApproval(compilation, generated, oracle);
     }
+
+    private static void CheckOfferApproval(PolicyCompilation compilation, GeneratedPolicy generated, Oracle oracle)
+    {
+        var reported = new HashSet<string>();
+        foreach (Diagnostic d in compilation.Diagnostics.Where(d => d.Id == "OWN0302"))
+        {
+            string owner = OwnerName().Match(d.Message).Groups[1].Value;
+            reported.Add(owner);
+            var customer = oracle.ToCustomer(d.Witness!);
+            oracle.IsTargeted(customer).ShouldBeTrue($"OWN0302 witness {d.Witness} is not targeted by the offer\n{generated.Text}");
+            generated.OfferStages.Any(stage => oracle.Owners(customer, stage).Contains(owner))
+                .ShouldBeTrue($"OWN0302 witness {d.Witness} is not owned by {owner} at an offer stage\n{generated.Text}");
+        }
+
+        reported.ShouldBe(oracle.UnapprovingOwners, ignoreOrder: true, customMessage: generated.Text);
+    }
+
+    [GeneratedRegex("for whom ([A-Za-z0-9_]+) is accountable")]
+    private static partial Regex OwnerName();
 
     [GeneratedRegex("segment '([^']+)'")]
     private static partial Regex SegmentName();
@@ -131,8 +152,30 @@ public partial class RegionAnalysisPropertyTests
                 }
             }
 
+            // One offer with random targets, stages, sponsor and approvers.
+            text.Append("channel Email\nlimit offers per customer: at most 1 per 30 days\n");
+            OfferTargets = random.NextDouble() < 0.3 ? [.. Segments] : [.. Segments.Where(_ => random.NextDouble() < 0.5).DefaultIfEmpty(Segments[0])];
+            OfferStages = [.. Stages.Where(_ => random.NextDouble() < 0.6).DefaultIfEmpty(Stages[0])];
+            OfferApprovers = [.. owners.Where(_ => random.NextDouble() < 0.35)];
+            string sponsor = owners[random.Next(owners.Length)];
+            OfferApprovers.Add(sponsor);
+            string targets = OfferTargets.Count == Segments.Count && random.NextDouble() < 0.5 ? "*" : string.Join(", ", OfferTargets);
+            text.Append($"offer Promo by {sponsor} to {targets} at {string.Join(", ", OfferStages)} via Email");
+            var approvedBy = OfferApprovers.Where(o => o != sponsor).ToList();
+            if (approvedBy.Count > 0)
+            {
+                text.Append(" approved by ").Append(string.Join(", ", approvedBy));
+            }
+
+            text.Append('\n');
             Text = text.ToString();
         }
+
+        public List<string> OfferTargets { get; }
+
+        public List<string> OfferStages { get; }
+
+        public HashSet<string> OfferApprovers { get; }
 
         public string Text { get; }
 
@@ -190,6 +233,9 @@ public partial class RegionAnalysisPropertyTests
             HasUncoveredCustomer = customers.Any(c => Segments(c).Count == 0);
             VacuumStages = [.. generated.Stages.Where(stage => customers.Any(c => Segments(c).Count > 0 && Owners(c, stage).Count == 0))];
             HasOverlapConflict = generated.Stages.Any(stage => customers.Any(c => Owners(c, stage).Count >= 2));
+            UnapprovingOwners = [.. generated.OfferStages
+                .SelectMany(stage => customers.Where(IsTargeted).SelectMany(c => Owners(c, stage)))
+                .Where(o => !generated.OfferApprovers.Contains(o))];
         }
 
         public HashSet<string> EmptySegments { get; }
@@ -199,6 +245,12 @@ public partial class RegionAnalysisPropertyTests
         public HashSet<string> VacuumStages { get; }
 
         public bool HasOverlapConflict { get; }
+
+        /// <summary>Owners accountable, at a stage of the offer, for a customer it targets, who do not approve it.</summary>
+        public HashSet<string> UnapprovingOwners { get; }
+
+        public bool IsTargeted((decimal[] Values, SegmentSymbol? Assigned) customer) =>
+            Segments(customer).Any(s => _generated.OfferTargets.Contains(s.Name));
 
         public List<SegmentSymbol> Segments((decimal[] Values, SegmentSymbol? Assigned) customer) =>
             [.. _policy.Segments.Where(s => InSegment(customer, s))];

@@ -26,11 +26,13 @@ public sealed class OfferApprovalRule : AnalysisRule
     {
         BoundPolicy policy = context.Policy;
         SegmentRegions regions = context.Regions;
-        if (!regions.IsAnalysable || !regions.TooComplex.IsEmpty)
+        if (!regions.IsAnalysable || !regions.TooComplex.IsEmpty || policy.Offers.IsEmpty)
         {
             return;
         }
 
+        var predicateSegments = policy.Segments.Where(s => !s.IsAssigned && !regions.IsEmpty(s)).ToList();
+        var stageOwners = new Dictionary<StageSymbol, StageOwners>();
         foreach (OfferSymbol offer in policy.Offers)
         {
             var approvers = new HashSet<OwnerSymbol>(offer.ApprovedBy);
@@ -39,53 +41,118 @@ public sealed class OfferApprovalRule : AnalysisRule
                 approvers.Add(offer.Sponsor);
             }
 
-            var targets = offer.Segments.Resolve(policy.Segments).Where(s => s.IsAssigned || !regions.IsEmpty(s)).ToList();
-            // Per unapproving owner: the stages, the first witness and the claim that makes them accountable.
-            var findings = new Dictionary<OwnerSymbol, (List<StageSymbol> Stages, decimal[] Point, SegmentSymbol? Assigned, AssignmentSymbol Claim)>();
+            var findings = new Dictionary<OwnerSymbol, Finding>();
             var order = new List<OwnerSymbol>();
             foreach (StageSymbol stage in offer.Stages)
             {
-                foreach (SegmentSymbol owned in policy.Segments)
+                if (!stageOwners.TryGetValue(stage, out StageOwners? owners))
                 {
-                    if (context.Accountability.OwnerOf(owned, stage) is not { } owner || approvers.Contains(owner))
+                    stageOwners[stage] = owners = new StageOwners(context, stage, predicateSegments);
+                }
+
+                foreach ((OwnerSymbol owner, SegmentSymbol owned, SegmentSymbol target) in Reached(offer, owners, predicateSegments))
+                {
+                    if (approvers.Contains(owner) || (findings.TryGetValue(owner, out Finding? known) && known.Stages.Contains(stage)))
                     {
                         continue;
                     }
 
-                    if (findings.TryGetValue(owner, out var known) && known.Stages.Contains(stage))
+                    if (Reach(regions, target, owned) is not { } reach)
                     {
                         continue;
                     }
 
-                    foreach (SegmentSymbol target in targets)
+                    if (!findings.TryGetValue(owner, out Finding? finding))
                     {
-                        if (Reach(regions, target, owned) is not { } reach)
-                        {
-                            continue;
-                        }
-
-                        if (!findings.TryGetValue(owner, out var finding))
-                        {
-                            finding = ([], reach.Point, reach.Assigned, context.Accountability.Claims(owned, stage)[0]);
-                            findings[owner] = finding;
-                            order.Add(owner);
-                        }
-
-                        finding.Stages.Add(stage);
-                        break;
+                        findings[owner] = finding = new Finding([], reach.Point, reach.Assigned, context.Accountability.Claims(owned, stage)[0]);
+                        order.Add(owner);
                     }
+
+                    finding.Stages.Add(stage);
                 }
             }
 
             foreach (OwnerSymbol owner in order)
             {
-                var (stages, point, assigned, claim) = findings[owner];
-                Witness witness = regions.Witnesses.ToWitness(point, assigned);
+                Finding finding = findings[owner];
+                Witness witness = regions.Witnesses.ToWitness(finding.Point, finding.Assigned);
                 context.Report(Rule, offer.Syntax.Name.Span,
-                    [context.Related(claim.Syntax, $"{owner.Name} is accountable here")],
-                    witness, offer.Name, owner.Name, Naming.Stages(stages), witness);
+                    [context.Related(finding.Claim.Syntax, $"{owner.Name} is accountable here")],
+                    witness, offer.Name, owner.Name, Naming.Stages(finding.Stages), witness);
             }
         }
+    }
+
+    /// <summary>
+    /// Candidate (owner, owned segment, targeted segment) triples: every owned segment that may
+    /// share customers with a targeted one. Assigned segments are represented once per owner, so
+    /// offers to <c>*</c> stay cheap however many assigned segments a policy has.
+    /// </summary>
+    private static IEnumerable<(OwnerSymbol Owner, SegmentSymbol Owned, SegmentSymbol Target)> Reached(
+        OfferSymbol offer, StageOwners owners, List<SegmentSymbol> predicateSegments)
+    {
+        IEnumerable<SegmentSymbol> assignedTargets = offer.Segments.IsAll
+            ? owners.AssignedByOwner.Values
+            : offer.Segments.Listed.Where(s => s.IsAssigned);
+        IEnumerable<SegmentSymbol> predicateTargets = offer.Segments.IsAll
+            ? predicateSegments
+            : offer.Segments.Listed.Where(s => !s.IsAssigned && predicateSegments.Contains(s));
+        foreach (SegmentSymbol target in assignedTargets)
+        {
+            if (owners.Map.OwnerOf(target, owners.Stage) is { } owner)
+            {
+                yield return (owner, target, target);
+            }
+
+            foreach ((SegmentSymbol owned, OwnerSymbol predicateOwner) in owners.Predicate)
+            {
+                yield return (predicateOwner, owned, target);
+            }
+        }
+
+        foreach (SegmentSymbol target in predicateTargets)
+        {
+            foreach ((SegmentSymbol owned, OwnerSymbol predicateOwner) in owners.Predicate)
+            {
+                yield return (predicateOwner, owned, target);
+            }
+
+            foreach ((OwnerSymbol assignedOwner, SegmentSymbol assigned) in owners.AssignedByOwner)
+            {
+                yield return (assignedOwner, assigned, target);
+            }
+        }
+    }
+
+    private sealed record Finding(List<StageSymbol> Stages, decimal[] Point, SegmentSymbol? Assigned, AssignmentSymbol Claim);
+
+    /// <summary>Who owns what at one stage, computed once and shared by every offer.</summary>
+    private sealed class StageOwners
+    {
+        public StageOwners(AnalysisContext context, StageSymbol stage, List<SegmentSymbol> predicateSegments)
+        {
+            Stage = stage;
+            Map = context.Accountability;
+            Predicate = [.. predicateSegments
+                .Select(s => (s, Map.OwnerOf(s, stage)))
+                .Where(x => x.Item2 is not null)
+                .Select(x => (x.s, x.Item2!))];
+            foreach (SegmentSymbol segment in context.Policy.Segments.Where(s => s.IsAssigned))
+            {
+                if (Map.OwnerOf(segment, stage) is { } owner)
+                {
+                    AssignedByOwner.TryAdd(owner, segment);
+                }
+            }
+        }
+
+        public StageSymbol Stage { get; }
+
+        public AccountabilityMap Map { get; }
+
+        public List<(SegmentSymbol Segment, OwnerSymbol Owner)> Predicate { get; }
+
+        public Dictionary<OwnerSymbol, SegmentSymbol> AssignedByOwner { get; } = [];
     }
 
     /// <summary>A customer the offer targets (via <paramref name="target"/>) who is in <paramref name="owned"/>.</summary>

@@ -31,15 +31,39 @@ public sealed class OverlapConflictRule : AnalysisRule
             return;
         }
 
-        var segments = policy.Segments.Where(s => s.IsAssigned || !regions.IsEmpty(s)).ToList();
+        var predicateSegments = policy.Segments.Where(s => !s.IsAssigned && !regions.IsEmpty(s)).ToList();
+        var assignedSegments = policy.Segments.Where(s => s.IsAssigned).ToList();
         // Whether two segments share a customer does not depend on the stage: decide it once.
         var overlaps = new Dictionary<(int, int), decimal[]?>();
         var conflicts = new Dictionary<(int, int, OwnerSymbol, OwnerSymbol), List<StageSymbol>>();
         var order = new List<(int, int, OwnerSymbol, OwnerSymbol)>();
 
+        void Record(SegmentSymbol first, OwnerSymbol firstOwner, SegmentSymbol second, OwnerSymbol secondOwner, StageSymbol stage)
+        {
+            var pair = (first.Ordinal, second.Ordinal);
+            if (!overlaps.TryGetValue(pair, out decimal[]? point))
+            {
+                overlaps[pair] = point = SharedCustomer(regions, first, second);
+            }
+
+            if (point is null)
+            {
+                return;
+            }
+
+            var key = (first.Ordinal, second.Ordinal, firstOwner, secondOwner);
+            if (!conflicts.TryGetValue(key, out List<StageSymbol>? stages))
+            {
+                conflicts[key] = stages = [];
+                order.Add(key);
+            }
+
+            stages.Add(stage);
+        }
+
         foreach (StageSymbol stage in policy.Stages)
         {
-            var owned = segments
+            var owned = predicateSegments
                 .Select(s => (Segment: s, Owner: context.Accountability.OwnerOf(s, stage)))
                 .Where(x => x.Owner is not null)
                 .ToList();
@@ -47,32 +71,38 @@ public sealed class OverlapConflictRule : AnalysisRule
             {
                 for (int j = i + 1; j < owned.Count; j++)
                 {
-                    var (first, firstOwner) = owned[i];
-                    var (second, secondOwner) = owned[j];
-                    if (firstOwner == secondOwner || (first.IsAssigned && second.IsAssigned))
+                    if (owned[i].Owner != owned[j].Owner)
                     {
-                        continue;
+                        Record(owned[i].Segment, owned[i].Owner!, owned[j].Segment, owned[j].Owner!, stage);
                     }
+                }
+            }
 
-                    var pair = (first.Ordinal, second.Ordinal);
-                    if (!overlaps.TryGetValue(pair, out decimal[]? point))
+            if (owned.Count == 0)
+            {
+                continue;
+            }
+
+            // An assigned segment overlaps every non-empty predicate segment. Assigned segments
+            // with the same owner collide the same way: one representative per owner keeps this
+            // linear in the number of assigned segments.
+            var representativeByOwner = new Dictionary<OwnerSymbol, SegmentSymbol>();
+            foreach (SegmentSymbol assigned in assignedSegments)
+            {
+                if (context.Accountability.OwnerOf(assigned, stage) is { } owner)
+                {
+                    representativeByOwner.TryAdd(owner, assigned);
+                }
+            }
+
+            foreach ((OwnerSymbol assignedOwner, SegmentSymbol assigned) in representativeByOwner)
+            {
+                foreach ((SegmentSymbol segment, OwnerSymbol? owner) in owned)
+                {
+                    if (owner != assignedOwner)
                     {
-                        overlaps[pair] = point = SharedCustomer(regions, first, second);
+                        Record(assigned, assignedOwner, segment, owner!, stage);
                     }
-
-                    if (point is null)
-                    {
-                        continue;
-                    }
-
-                    var key = (first.Ordinal, second.Ordinal, firstOwner!, secondOwner!);
-                    if (!conflicts.TryGetValue(key, out List<StageSymbol>? stages))
-                    {
-                        conflicts[key] = stages = [];
-                        order.Add(key);
-                    }
-
-                    stages.Add(stage);
                 }
             }
         }
