@@ -1,3 +1,10 @@
+using AccountabilityDsl.Benchmarks;
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args is ["probe"])
+{
+    ScaleProbe.Run();
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(PolicyGenerator).Assembly).Run(args);
