@@ -14,6 +14,11 @@ public static class PolicyAnalyzer
         .. new AnalysisRule[]
         {
             new CellConflictRule(),
+            new DuplicateLimitScopeRule(),
+            new MinCellExceedsCapacityRule(),
+            new UnsendableOfferRule(),
+            new UncappedChannelRule(),
+            new UnusedDeclarationRule(),
         }.OrderBy(r => r.Descriptor.Id, StringComparer.Ordinal),
     ];
 
