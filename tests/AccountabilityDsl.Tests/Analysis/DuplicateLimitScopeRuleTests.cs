@@ -94,4 +94,11 @@ public class DuplicateLimitScopeRuleTests
         diagnostics.Select(d => d.Id).ShouldBe(["OWN0201", "OWN0201"]);
         diagnostics.ShouldAllBe(d => d.Related.Single().Location.LineSpan.Start.Line == 10);
     }
+
+    [Fact]
+    public void A_limit_of_zero_makes_every_other_limit_on_its_scope_redundant_whatever_the_windows() =>
+        Ids("""
+            limit Email per customer: at most 3 per 30 days
+            limit Email per customer: at most 0 per 1 day calendar
+            """).Where(id => id == "OWN0201").ShouldBe(["OWN0201"]);
 }

@@ -9,7 +9,7 @@ namespace AccountabilityDsl.Analysis.Rules;
 /// redundant when another limit on the same scope allows at most as many contacts over a window
 /// that is at least as long (rolling) or that always contains its window (calendar): every
 /// schedule the stricter limit allows, the looser one allows too, so the looser one never decides
-/// anything. Pairs where neither dominates (1 per day next to 5 per week: a burst cap plus a
+/// anything; a limit of at most 0 dominates every other. Pairs where neither dominates (1 per day next to 5 per week: a burst cap plus a
 /// sustained cap) are deliberate and not reported. Rolling and calendar limits are never compared.
 /// </summary>
 public sealed class DuplicateLimitScopeRule : AnalysisRule
@@ -76,6 +76,12 @@ public sealed class DuplicateLimitScopeRule : AnalysisRule
     /// </summary>
     internal static bool Dominates(LimitSymbol strict, LimitSymbol loose)
     {
+        // At most 0, over any window, allows no contact at all: nothing is stricter.
+        if (strict.MaxCount == 0)
+        {
+            return true;
+        }
+
         if (strict.MaxCount > loose.MaxCount || strict.Window.Calendar != loose.Window.Calendar)
         {
             return false;
