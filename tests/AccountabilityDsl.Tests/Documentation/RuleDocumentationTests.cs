@@ -134,6 +134,35 @@ public partial class RuleDocumentationTests
         Heads(outputs[0]).ShouldBe(Heads(actual), $"{page.Path}: the shown output does not match what the compiler reports:\n{actual}");
     }
 
+    /// <summary>The three ways each page says to silence a finding do silence its bad example.</summary>
+    [Theory]
+    [MemberData(nameof(PageIds))]
+    public void The_suppressions_a_page_shows_silence_its_bad_example(string id)
+    {
+        if (!IsImplemented(id) || id == CompilerDiagnostics.SyntaxError.Id)
+        {
+            return;
+        }
+
+        foreach (string example in RulePage.Load(id).Examples("bad"))
+        {
+            TestPolicy.Compile($"// owner-disable {id}\n" + example, ExamplePath).Diagnostics.Select(d => d.Id).ShouldNotContain(id);
+
+            var lines = example.Split('\n').ToList();
+            int[] reportedLines = [.. TestPolicy.Compile(example, ExamplePath).Diagnostics.Where(d => d.Id == id)
+                .Select(d => d.Location.LineSpan.Start.Line).Distinct().OrderDescending()];
+            foreach (int line in reportedLines)
+            {
+                lines.Insert(line - 1, $"// owner-disable-next-line {id}");
+            }
+
+            TestPolicy.Compile(string.Join('\n', lines), ExamplePath).Diagnostics.Select(d => d.Id).ShouldNotContain(id);
+
+            var severities = new Dictionary<string, DiagnosticSeverity> { [id] = DiagnosticSeverity.Hidden };
+            TestPolicy.Compile(example, ExamplePath, severities).Diagnostics.Select(d => d.Id).ShouldNotContain(id);
+        }
+    }
+
     [Fact]
     public void The_index_lists_every_page()
     {
