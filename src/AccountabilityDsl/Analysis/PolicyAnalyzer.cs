@@ -19,6 +19,11 @@ public static class PolicyAnalyzer
             new OverlapConflictRule(),
             new EmptySegmentRule(),
             new OfferApprovalRule(),
+            new DuplicateLimitScopeRule(),
+            new MinCellExceedsCapacityRule(),
+            new UnsendableOfferRule(),
+            new UncappedChannelRule(),
+            new UnusedDeclarationRule(),
         }.OrderBy(r => r.Descriptor.Id, StringComparer.Ordinal),
     ];
 

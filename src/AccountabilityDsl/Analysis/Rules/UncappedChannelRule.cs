@@ -1,0 +1,58 @@
+using AccountabilityDsl.Binding;
+using AccountabilityDsl.Diagnostics;
+using AccountabilityDsl.Syntax;
+
+namespace AccountabilityDsl.Analysis.Rules;
+
+/// <summary>
+/// OWN0204: an offer reaches customers through a channel that no limit covers: none on
+/// <c>offers</c>, <c>contacts</c>, that channel or that offer. Nothing would stop the offer from
+/// being sent every day. One diagnostic per offer and channel, on the channel's name in the
+/// offer's <c>via</c> list.
+/// </summary>
+public sealed class UncappedChannelRule : AnalysisRule
+{
+    public static readonly DiagnosticDescriptor Rule = new(
+        "OWN0204",
+        "Offer sent through an uncapped channel",
+        "offer {0} reaches customers through {1}, and no limit covers it (none on offers, contacts, {1} or {0}): nothing stops 17 offers in 3 weeks; add a limit such as 'limit {1} per customer: at most 2 per 30 days'",
+        DiagnosticSeverity.Warning,
+        DiagnosticCategory.ContactPolicy);
+
+    public override DiagnosticDescriptor Descriptor => Rule;
+
+    public override void Analyze(AnalysisContext context)
+    {
+        BoundPolicy policy = context.Policy;
+        var channelsByName = policy.Channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        foreach (OfferSymbol offer in policy.Offers)
+        {
+            if (LimitCoverage.OfferWide(policy, offer).Any())
+            {
+                continue;
+            }
+
+            var seen = new HashSet<ChannelSymbol>();
+            foreach (NameSyntax name in offer.Syntax.Channels)
+            {
+                if (name.IsMissing || !channelsByName.TryGetValue(name.Text, out ChannelSymbol? channel) || !seen.Add(channel))
+                {
+                    continue;
+                }
+
+                if (LimitCoverage.OnChannel(policy, channel).Any())
+                {
+                    continue;
+                }
+
+                context.Report(
+                    Rule,
+                    name.Span,
+                    [context.Related(channel, $"channel {channel.Name} is declared here, and no limit names it")],
+                    null,
+                    offer.Name,
+                    channel.Name);
+            }
+        }
+    }
+}
