@@ -18,13 +18,13 @@ public class RegionRuleTests
 
     [Fact]
     public void OWN0101_fires_at_a_stage_nobody_owns_and_groups_stages() =>
-        Baseline.Verify(TestPolicy.Diagnostics(Tiers + """
+        Baseline.Verify(RuleTest.Diagnostics(Tiers + """
             segment Small where revenue < 1000
             segment Large where revenue >= 1000
             accountable Hunters for * at Prospect
             accountable Farmers for Small at Customer
             accountable Enterprise for Large at Customer
-            """), "Rules/OWN0101.fires.txt");
+            """, "OWN0101"), "Rules/OWN0101.fires.txt");
 
     [Fact]
     public void OWN0101_is_silent_when_an_owned_segment_covers_the_unowned_one() =>
@@ -38,7 +38,7 @@ public class RegionRuleTests
 
     [Fact]
     public void OWN0101_for_assigned_segments_names_the_segment_in_the_witness() =>
-        Baseline.Verify(TestPolicy.Diagnostics("""
+        Baseline.Verify(RuleTest.Diagnostics("""
             policy Assigned
             stages Prospect -> Customer
             segment Retail
@@ -46,15 +46,15 @@ public class RegionRuleTests
             owner Sales
             accountable Sales for Retail at *
             accountable Sales for Business at Prospect
-            """), "Rules/OWN0101.assigned.txt");
+            """, "OWN0101"), "Rules/OWN0101.assigned.txt");
 
     [Fact]
     public void OWN0103_fires_for_a_gap_between_tiers_with_a_boundary_witness() =>
-        Baseline.Verify(TestPolicy.Diagnostics(Tiers + """
+        Baseline.Verify(RuleTest.Diagnostics(Tiers + """
             segment Small where revenue < 500000
             segment Large where revenue >= 1000000
             accountable Farmers for * at *
-            """), "Rules/OWN0103.fires.txt");
+            """, "OWN0103"), "Rules/OWN0103.fires.txt");
 
     [Fact]
     public void OWN0103_is_silent_when_segments_cover_everyone_and_with_assigned_segments()
@@ -73,14 +73,14 @@ public class RegionRuleTests
 
     [Fact]
     public void OWN0104_fires_for_overlapping_segments_with_different_owners() =>
-        Baseline.Verify(TestPolicy.Diagnostics(Tiers + """
+        Baseline.Verify(RuleTest.Diagnostics(Tiers + """
             segment ManyStaff where employees >= 100
             segment HighRevenue where revenue >= 1000000
             segment Rest where employees < 100 and revenue < 1000000
             accountable Farmers for ManyStaff, Rest at *
             accountable Enterprise for HighRevenue at Customer..Lapsed
             accountable Farmers for HighRevenue at Prospect
-            """), "Rules/OWN0104.fires.txt");
+            """, "OWN0104"), "Rules/OWN0104.fires.txt");
 
     [Fact]
     public void OWN0104_is_silent_for_disjoint_segments_and_for_a_shared_owner() =>
@@ -94,12 +94,12 @@ public class RegionRuleTests
 
     [Fact]
     public void OWN0105_fires_for_an_unsatisfiable_predicate_including_integer_rounding() =>
-        Baseline.Verify(TestPolicy.Diagnostics(Tiers + """
+        Baseline.Verify(RuleTest.Diagnostics(Tiers + """
             segment Impossible where revenue > 10 and revenue <= 10
             segment BetweenIntegers where employees > 3 and employees < 4
             segment Fine where employees > 3 and employees < 5
             accountable Farmers for * at *
-            """), "Rules/OWN0105.fires.txt");
+            """, "OWN0105"), "Rules/OWN0105.fires.txt");
 
     [Fact]
     public void OWN0105_is_silent_for_a_single_point_segment() =>
@@ -111,7 +111,7 @@ public class RegionRuleTests
 
     [Fact]
     public void OWN0302_fires_when_an_offer_reaches_customers_of_an_owner_who_did_not_approve() =>
-        Baseline.Verify(TestPolicy.Diagnostics(Tiers + """
+        Baseline.Verify(RuleTest.Diagnostics(Tiers + """
             segment Small where revenue < 1000
             segment Large where revenue >= 1000
             channel Email
@@ -119,7 +119,7 @@ public class RegionRuleTests
             accountable Enterprise for Large at *
             offer Upgrade by Farmers to Small, Large at Customer via Email
             limit offers per customer: at most 1 per 30 days
-            """), "Rules/OWN0302.fires.txt");
+            """, "OWN0302"), "Rules/OWN0302.fires.txt");
 
     [Fact]
     public void OWN0302_is_silent_when_every_reached_owner_sponsors_or_approves() =>
