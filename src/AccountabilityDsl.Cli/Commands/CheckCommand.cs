@@ -14,7 +14,7 @@ public sealed class CheckCommand : ICommand
 {
     public string Name => "check";
 
-    public string Summary => "Check policies for syntax errors, accountability vacuums and conflicts, and contact rules that cannot hold.";
+    public string Summary => "Report errors in policies: vacuums, conflicts, contact rules that cannot hold.";
 
     public string Help => """
         Usage: ownerc check <files or folders>... [--format text|json|sarif|msbuild] [--warnaserror]
