@@ -67,7 +67,8 @@ public static class CommandLine
         string first = args[0];
         switch (first)
         {
-            case "-h" or "--help" or "-?" or "help" when args.Count == 1:
+            case "-h" or "--help" or "-?":
+            case "help" when args.Count == 1:
                 context.Out.Write(RootHelp);
                 return ExitCodes.Success;
             case "help":

@@ -10,9 +10,10 @@ public class UsageTests
     [InlineData("--help")]
     [InlineData("-h")]
     [InlineData("help")]
-    public void Root_help(string flag)
+    [InlineData("--help", "check")]
+    public void Root_help(params string[] args)
     {
-        CliResult result = Ownerc.Run(flag);
+        CliResult result = Ownerc.Run(args);
         result.ExitCode.ShouldBe(0);
         result.Stderr.ShouldBeEmpty();
         Baseline.Verify(result.Stdout.Replace($"ownerc {CommandLine.Version} ", "ownerc <version> "), "Help/root.txt");
