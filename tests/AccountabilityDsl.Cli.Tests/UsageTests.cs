@@ -24,6 +24,7 @@ public class UsageTests
     [InlineData("check", "-h")]
     [InlineData("help", "check")]
     [InlineData("check", "some.owner", "--format", "json", "--help")]
+    [InlineData("check", "--bogus", "--format", "xml", "-h")]
     public void Check_help(params string[] args)
     {
         CliResult result = Ownerc.Run(args);

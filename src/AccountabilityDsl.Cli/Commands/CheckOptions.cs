@@ -14,6 +14,12 @@ public sealed record CheckOptions(IReadOnlyList<string> Paths, OutputFormat Form
     /// </summary>
     public static CheckOptions Parse(IReadOnlyList<string> args)
     {
+        // Help wins wherever it is, even after a mistake: whoever asks for help gets it.
+        if (args.TakeWhile(a => a != "--").Any(a => a is "-h" or "--help" or "-?"))
+        {
+            return new CheckOptions([], OutputFormat.Text, WarningsAsErrors: false, ShowHelp: true);
+        }
+
         var paths = new List<string>();
         OutputFormat format = OutputFormat.Text;
         bool warningsAsErrors = false;
@@ -41,8 +47,6 @@ public sealed record CheckOptions(IReadOnlyList<string> Paths, OutputFormat Form
                 case "--":
                     optionsEnded = true;
                     break;
-                case "-h" or "--help" or "-?":
-                    return new CheckOptions(paths, format, warningsAsErrors, ShowHelp: true);
                 case "--warnaserror":
                     if (value is not null)
                     {
