@@ -51,8 +51,8 @@ public static class CommandLine
         }
         finally
         {
-            context.Out.Flush();
-            context.Error.Flush();
+            Flush(context.Out);
+            Flush(context.Error);
         }
     }
 
@@ -135,6 +135,18 @@ public static class CommandLine
 
                 """);
             return text.ToString().ReplaceLineEndings("\n");
+        }
+    }
+
+    /// <summary>Flushes, ignoring a reader that went away (<c>ownerc check . | head -1</c>).</summary>
+    private static void Flush(TextWriter writer)
+    {
+        try
+        {
+            writer.Flush();
+        }
+        catch (IOException)
+        {
         }
     }
 
