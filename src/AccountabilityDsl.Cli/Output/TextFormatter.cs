@@ -11,7 +11,7 @@ namespace AccountabilityDsl.Cli.Output;
 /// policies/bank.owner(12,13): error OWN0002: unknown owner 'Sals'; did you mean 'Sales'?
 ///    12 | accountable Sals for * at *
 ///       |             ^~~~
-///   note: policies/bank.owner(4,7): Sales is declared here
+///   note: policies/bank.owner:4:7: Sales is declared here
 ///   witness: assets = 0, region = North
 ///   help: https://.../docs/rules/OWN0002.md
 ///
@@ -61,7 +61,7 @@ public sealed class TextFormatter(bool useColor) : IDiagnosticFormatter
         foreach (RelatedLocation related in d.Related)
         {
             LinePosition at = related.Location.LineSpan.Start;
-            text.Append("  ").Append(Paint(Blue, "note:")).Append($" {related.Location.FilePath}({at.Line},{at.Column}): {related.Message}\n");
+            text.Append("  ").Append(Paint(Blue, "note:")).Append($" {related.Location.FilePath}:{at.Line}:{at.Column}: {related.Message}\n");
         }
 
         if (d.Witness is { } witness)
