@@ -1,0 +1,167 @@
+using System.Reflection;
+using AccountabilityDsl.Cli.Commands;
+
+namespace AccountabilityDsl.Cli;
+
+/// <summary>
+/// The in-process entry point of <c>ownerc</c>: <see cref="Program.Main"/> only wires the real
+/// console to <see cref="Run(string[], TextWriter, TextWriter, string?, bool)"/>, so tests
+/// run the whole command line without spawning a process. Arguments are parsed by hand: the
+/// grammar is small, and this keeps start-up free of reflection and the exit codes exact.
+/// </summary>
+public static class CommandLine
+{
+    /// <summary>Commands in the order the root help lists them.</summary>
+    public static IReadOnlyList<ICommand> Commands { get; } = [new CheckCommand()];
+
+    /// <summary>Commands the language design names that this version does not provide yet.</summary>
+    private static readonly string[] PlannedCommands = ["generate", "fmt", "matrix", "explain"];
+
+    public static string Version { get; } = ReadVersion();
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string? currentDirectory = null, bool useColor = false) =>
+        Run(args, new CommandContext(stdout, stderr, currentDirectory ?? Environment.CurrentDirectory, useColor));
+
+    public static int Run(IReadOnlyList<string> args, CommandContext context)
+    {
+        try
+        {
+            return Dispatch(args, context);
+        }
+        catch (UsageException usage)
+        {
+            context.WriteError(usage.Message);
+            if (usage.Hint is not null)
+            {
+                context.Error.WriteLine("hint: " + usage.Hint);
+            }
+
+            return ExitCodes.BadUsageOrInput;
+        }
+        catch (Exception unexpected) when (unexpected is not OutOfMemoryException)
+        {
+            // Never a stack trace for users; OWNERC_DEBUG=1 shows it for whoever fixes the bug.
+            context.WriteError($"internal error: {unexpected.GetType().Name}: {OneLine(unexpected.Message)}");
+            if (Environment.GetEnvironmentVariable("OWNERC_DEBUG") == "1")
+            {
+                context.Error.WriteLine(unexpected);
+            }
+
+            return ExitCodes.BadUsageOrInput;
+        }
+        finally
+        {
+            Flush(context.Out);
+            Flush(context.Error);
+        }
+    }
+
+    private static int Dispatch(IReadOnlyList<string> args, CommandContext context)
+    {
+        if (args.Count == 0)
+        {
+            context.Error.Write(RootHelp);
+            return ExitCodes.BadUsageOrInput;
+        }
+
+        string first = args[0];
+        switch (first)
+        {
+            case "-h" or "--help" or "-?":
+            case "help" when args.Count == 1:
+                context.Out.Write(RootHelp);
+                return ExitCodes.Success;
+            case "help":
+                // `ownerc help check` is `ownerc check --help`.
+                return Dispatch([args[1], "--help"], context);
+            case "--version":
+                context.Out.WriteLine($"ownerc {Version}");
+                return ExitCodes.Success;
+        }
+
+        if (Commands.FirstOrDefault(c => c.Name == first) is { } command)
+        {
+            return command.Run([.. args.Skip(1)], context);
+        }
+
+        if (first.StartsWith('-'))
+        {
+            throw new UsageException($"unknown option '{first}'; options come after the command", "run 'ownerc --help' to see the commands, or 'ownerc check --help'");
+        }
+
+        if (PlannedCommands.Contains(first))
+        {
+            throw new UsageException($"the '{first}' command is not available in this version of ownerc ({Version})", "run 'ownerc --help' to see the commands");
+        }
+
+        string? closest = Spelling.Closest(first, Commands.Select(c => c.Name));
+        throw new UsageException(
+            $"unknown command '{first}'",
+            closest is null ? "run 'ownerc --help' to see the commands" : $"did you mean 'ownerc {closest}'? Run 'ownerc --help' to see the commands");
+    }
+
+    public static string RootHelp
+    {
+        get
+        {
+            var text = new System.Text.StringBuilder();
+            text.Append($"""
+                ownerc {Version} - the compiler for .owner accountability policies
+
+                Usage:
+                  ownerc <command> [arguments] [options]
+                  ownerc --help | --version
+
+                Commands:
+
+                """);
+            foreach (ICommand command in Commands)
+            {
+                text.Append($"  {command.Name,-10}{command.Summary}\n");
+            }
+
+            text.Append("""
+
+                Options:
+                  -h, --help  Show this help (after a command: that command's help).
+                  --version   Show the version of ownerc.
+
+                Exit codes:
+                  0  no error diagnostics
+                  1  at least one error diagnostic
+                  2  bad usage, or an input that could not be read
+
+                Run 'ownerc <command> --help' for a command's arguments and options.
+
+                """);
+            return text.ToString().ReplaceLineEndings("\n");
+        }
+    }
+
+    /// <summary>Flushes, ignoring a reader that went away (<c>ownerc check . | head -1</c>).</summary>
+    private static void Flush(TextWriter writer)
+    {
+        try
+        {
+            writer.Flush();
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    internal static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+
+    private static string ReadVersion()
+    {
+        string? informational = typeof(CommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        if (string.IsNullOrEmpty(informational))
+        {
+            return typeof(CommandLine).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+        }
+
+        // Drop source-link build metadata ("0.1.0+3f2c...") so the version is stable across commits.
+        int plus = informational.IndexOf('+');
+        return plus < 0 ? informational : informational[..plus];
+    }
+}

@@ -1,0 +1,51 @@
+using AccountabilityDsl.Cli.Tests.Infrastructure;
+
+namespace AccountabilityDsl.Cli.Tests;
+
+public class ExitCodeTests
+{
+    [Fact]
+    public void No_diagnostics_exits_0() =>
+        Ownerc.Run("check", $"{Ownerc.Fixtures}/valid/demo.owner").ExitCode.ShouldBe(0);
+
+    [Theory]
+    [InlineData("errors/mistakes.owner")]
+    [InlineData("errors/conflict.owner")]
+    [InlineData("mixed/both.owner")]
+    public void An_error_diagnostic_exits_1(string fixture) =>
+        Ownerc.Run("check", $"{Ownerc.Fixtures}/{fixture}").ExitCode.ShouldBe(1);
+
+    [Fact]
+    public void Warnings_alone_exit_0()
+    {
+        CliResult result = Ownerc.Run("check", $"{Ownerc.Fixtures}/mixed/only-warning.owner");
+        result.ExitCode.ShouldBe(0);
+        result.Stdout.ShouldContain("warning OWN0003");
+        result.Stdout.ShouldEndWith("1 warning in 1 file\n");
+    }
+
+    [Fact]
+    public void Warnaserror_turns_warnings_into_errors_and_exits_1()
+    {
+        CliResult result = Ownerc.Run("check", $"{Ownerc.Fixtures}/mixed/only-warning.owner", "--warnaserror");
+        result.ExitCode.ShouldBe(1);
+        result.Stdout.ShouldContain("error OWN0003");
+        result.Stdout.ShouldEndWith("1 error in 1 file\n");
+        Ownerc.Run("check", "--warnaserror", $"{Ownerc.Fixtures}/mixed/only-warning.owner", "--format", "msbuild").Stdout
+            .ShouldBe($"{Ownerc.Fixtures}/mixed/only-warning.owner(4,9,4,15): error OWN0003: segment 'Retail' is already declared on line 3\n");
+    }
+
+    [Fact]
+    public void Warnaserror_changes_nothing_without_warnings() =>
+        Ownerc.Run("check", $"{Ownerc.Fixtures}/valid", "--warnaserror").ExitCode.ShouldBe(0);
+
+    [Fact]
+    public void An_unreadable_input_exits_2_even_when_others_have_errors()
+    {
+        CliResult result = Ownerc.Run("check", $"{Ownerc.Fixtures}/errors", "missing.owner");
+        result.ExitCode.ShouldBe(2);
+        result.Stderr.ShouldBe("ownerc: error: no such file or folder: 'missing.owner'\n");
+        // What could be read is still reported.
+        result.Stdout.ShouldContain("error OWN0102");
+    }
+}

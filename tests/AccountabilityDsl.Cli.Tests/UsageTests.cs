@@ -1,0 +1,110 @@
+using AccountabilityDsl.Cli.Tests.Infrastructure;
+using AccountabilityDsl.Tests.Infrastructure;
+
+namespace AccountabilityDsl.Cli.Tests;
+
+/// <summary>Help, version, and every way to get the command line wrong: one clear line on stderr, exit 2.</summary>
+public class UsageTests
+{
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("help")]
+    [InlineData("--help", "check")]
+    public void Root_help(params string[] args)
+    {
+        CliResult result = Ownerc.Run(args);
+        result.ExitCode.ShouldBe(0);
+        result.Stderr.ShouldBeEmpty();
+        Baseline.Verify(result.Stdout.Replace($"ownerc {CommandLine.Version} ", "ownerc <version> "), "Help/root.txt");
+    }
+
+    [Theory]
+    [InlineData("check", "--help")]
+    [InlineData("check", "-h")]
+    [InlineData("help", "check")]
+    [InlineData("check", "some.owner", "--format", "json", "--help")]
+    [InlineData("check", "--bogus", "--format", "xml", "-h")]
+    public void Check_help(params string[] args)
+    {
+        CliResult result = Ownerc.Run(args);
+        result.ExitCode.ShouldBe(0);
+        result.Stderr.ShouldBeEmpty();
+        Baseline.Verify(result.Stdout, "Help/check.txt");
+    }
+
+    [Fact]
+    public void Version()
+    {
+        CliResult result = Ownerc.Run("--version");
+        result.ExitCode.ShouldBe(0);
+        result.Stdout.ShouldMatch(@"^ownerc \d+\.\d+\.\d+\S*\n$");
+    }
+
+    [Fact]
+    public void No_arguments_prints_the_help_to_stderr_and_exits_2()
+    {
+        CliResult result = Ownerc.Run();
+        result.ExitCode.ShouldBe(2);
+        result.Stdout.ShouldBeEmpty();
+        result.Stderr.ShouldContain("Usage:");
+    }
+
+    [Theory]
+    [InlineData(new[] { "chekc", "x.owner" }, "ownerc: error: unknown command 'chekc'\nhint: did you mean 'ownerc check'? Run 'ownerc --help' to see the commands\n")]
+    [InlineData(new[] { "compile" }, "ownerc: error: unknown command 'compile'\nhint: run 'ownerc --help' to see the commands\n")]
+    [InlineData(new[] { "--format", "json" }, "ownerc: error: unknown option '--format'; options come after the command\nhint: run 'ownerc --help' to see the commands, or 'ownerc check --help'\n")]
+    [InlineData(new[] { "check" }, "ownerc: error: no files or folders to check; usage: ownerc check <files or folders>... [--format text|json|sarif|msbuild] [--warnaserror]\n")]
+    [InlineData(new[] { "check", "x.owner", "--fromat", "json" }, "ownerc: error: unknown option '--fromat' for 'ownerc check'; did you mean '--format'?\n")]
+    [InlineData(new[] { "check", "x.owner", "--verbose" }, "ownerc: error: unknown option '--verbose' for 'ownerc check'; run 'ownerc check --help' for the options\n")]
+    [InlineData(new[] { "check", "x.owner", "--format", "xml" }, "ownerc: error: unknown format 'xml'; use text, json, sarif or msbuild\n")]
+    [InlineData(new[] { "check", "x.owner", "--format=yaml" }, "ownerc: error: unknown format 'yaml'; use text, json, sarif or msbuild\n")]
+    [InlineData(new[] { "check", "x.owner", "--format" }, "ownerc: error: option '--format' needs a value: text, json, sarif or msbuild\n")]
+    [InlineData(new[] { "check", "x.owner", "--format", "--warnaserror" }, "ownerc: error: option '--format' needs a value: text, json, sarif or msbuild\n")]
+    [InlineData(new[] { "check", "x.owner", "--warnaserror=true" }, "ownerc: error: option '--warnaserror' does not take a value\n")]
+    public void Bad_usage_is_one_clear_error_and_exit_2(string[] args, string stderr)
+    {
+        CliResult result = Ownerc.Run(args);
+        result.ShouldBe(new CliResult(2, "", stderr));
+    }
+
+    [Theory]
+    [InlineData("generate")]
+    [InlineData("fmt")]
+    [InlineData("matrix")]
+    [InlineData("explain")]
+    public void Planned_commands_are_named_as_not_available_yet(string command)
+    {
+        CliResult result = Ownerc.Run(command, "x.owner");
+        result.ExitCode.ShouldBe(2);
+        result.Stderr.ShouldStartWith($"ownerc: error: the '{command}' command is not available in this version of ownerc");
+    }
+
+    [Theory]
+    [InlineData("no-such-file.owner", "ownerc: error: no such file or folder: 'no-such-file.owner'\n")]
+    [InlineData("no/such/folder", "ownerc: error: no such file or folder: 'no/such/folder'\n")]
+    [InlineData(Ownerc.Fixtures + "/empty-of-policies", "ownerc: error: no .owner files found in folder '" + Ownerc.Fixtures + "/empty-of-policies'\n")]
+    public void Missing_or_empty_inputs_exit_2_without_output(string path, string stderr) =>
+        Ownerc.Run("check", path).ShouldBe(new CliResult(2, "", stderr));
+
+    [Fact]
+    public void Every_missing_input_is_reported()
+    {
+        CliResult result = Ownerc.Run("check", "a.owner", "b.owner", "--format", "json");
+        result.ExitCode.ShouldBe(2);
+        result.Stdout.ShouldBeEmpty();
+        result.Stderr.ShouldBe("ownerc: error: no such file or folder: 'a.owner'\nownerc: error: no such file or folder: 'b.owner'\n");
+    }
+
+    [Fact]
+    public void Options_may_come_anywhere_and_double_dash_ends_them()
+    {
+        string file = $"{Ownerc.Fixtures}/errors/conflict.owner";
+        CliResult expected = Ownerc.Run("check", file, "--format", "msbuild");
+        Ownerc.Run("check", "--format=msbuild", file).ShouldBe(expected);
+        Ownerc.Run("check", "-f", "msbuild", file).ShouldBe(expected);
+        Ownerc.Run("check", "--format", "MSBuild", file).ShouldBe(expected);
+        Ownerc.Run("check", "--format", "msbuild", "--", file).ShouldBe(expected);
+        Ownerc.Run("check", "--", "--format").ShouldBe(new CliResult(2, "", "ownerc: error: no such file or folder: '--format'\n"));
+    }
+}
