@@ -1,6 +1,18 @@
 using AccountabilityDsl.Benchmarks;
 using BenchmarkDotNet.Running;
 
+if (args is ["emit", var kind, var size])
+{
+    Console.Write(kind == "large" ? PolicyGenerator.Large(int.Parse(size)) : PolicyGenerator.Predicates(int.Parse(size)));
+    return;
+}
+
+if (args is ["regions", var n])
+{
+    RegionProbe.Run(PolicyGenerator.Predicates(int.Parse(n)));
+    return;
+}
+
 if (args is ["probe"])
 {
     ScaleProbe.Run();

@@ -85,10 +85,20 @@ internal sealed class CustomerSpace
         return false;
     }
 
+    /// <summary>
+    /// Intersects two constraints of a box. Box intervals of int attributes are always in closed
+    /// integer form, and the intersection of two such intervals is too, so no rounding is needed.
+    /// </summary>
     public Constraint Intersect(int d, Constraint a, Constraint b) =>
         Dimensions[d].Kind == DimensionKind.Discrete
             ? new Constraint(default, a.Mask & b.Mask)
-            : new Constraint(Normalize(d, a.Interval.Intersect(b.Interval)), 0);
+            : new Constraint(a.Interval.Intersect(b.Interval), 0);
+
+    /// <summary>Whether constraint <paramref name="outer"/> allows every value <paramref name="inner"/> allows.</summary>
+    public bool Covers(int d, Constraint outer, Constraint inner) =>
+        Dimensions[d].Kind == DimensionKind.Discrete
+            ? (inner.Mask & ~outer.Mask) == 0
+            : inner.Interval.IsEmpty || outer.Interval.Covers(inner.Interval);
 
     /// <summary>The box with one dimension replaced by <paramref name="constraint"/>.</summary>
     public Box With(Box box, int d, Constraint constraint)
@@ -111,6 +121,20 @@ internal sealed class CustomerSpace
         }
 
         return new Box(constraints);
+    }
+
+    /// <summary>Whether <paramref name="outer"/> contains every customer of <paramref name="inner"/>.</summary>
+    public bool Covers(Box outer, Box inner)
+    {
+        for (int d = 0; d < Rank; d++)
+        {
+            if (!Covers(d, outer[d], inner[d]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public bool Intersects(Box a, Box b)

@@ -8,6 +8,28 @@ internal readonly record struct Bound(decimal Value, bool Inclusive, bool Infini
     public static Bound Closed(decimal value) => new(value, true, false);
 
     public static Bound Open(decimal value) => new(value, false, false);
+
+    /// <summary>Orders lower bounds: -inf first; at equal values an inclusive bound starts earlier.</summary>
+    public static int CompareLower(Bound a, Bound b)
+    {
+        if (a.Infinite || b.Infinite)
+        {
+            return a.Infinite == b.Infinite ? 0 : a.Infinite ? -1 : 1;
+        }
+
+        return a.Value != b.Value ? a.Value.CompareTo(b.Value) : a.Inclusive == b.Inclusive ? 0 : a.Inclusive ? -1 : 1;
+    }
+
+    /// <summary>Orders upper bounds: +inf last; at equal values an inclusive bound reaches further.</summary>
+    public static int CompareUpper(Bound a, Bound b)
+    {
+        if (a.Infinite || b.Infinite)
+        {
+            return a.Infinite == b.Infinite ? 0 : a.Infinite ? 1 : -1;
+        }
+
+        return a.Value != b.Value ? a.Value.CompareTo(b.Value) : a.Inclusive == b.Inclusive ? 0 : a.Inclusive ? 1 : -1;
+    }
 }
 
 /// <summary>
@@ -27,6 +49,11 @@ internal readonly record struct Interval(Bound Lower, Bound Upper)
     public bool Contains(decimal value) =>
         (Lower.Infinite || value > Lower.Value || (Lower.Inclusive && value == Lower.Value)) &&
         (Upper.Infinite || value < Upper.Value || (Upper.Inclusive && value == Upper.Value));
+
+    /// <summary>Whether every number in <paramref name="inner"/> is in this interval.</summary>
+    public bool Covers(Interval inner) =>
+        (Lower.Infinite || (!inner.Lower.Infinite && (inner.Lower.Value > Lower.Value || (inner.Lower.Value == Lower.Value && (Lower.Inclusive || !inner.Lower.Inclusive))))) &&
+        (Upper.Infinite || (!inner.Upper.Infinite && (inner.Upper.Value < Upper.Value || (inner.Upper.Value == Upper.Value && (Upper.Inclusive || !inner.Upper.Inclusive)))));
 
     public Interval Intersect(Interval other) => new(MaxLower(Lower, other.Lower), MinUpper(Upper, other.Upper));
 

@@ -33,12 +33,19 @@ public sealed class AccountabilityVacuumRule : AnalysisRule
         }
 
         // Per stage, the orphaned segments whose customers really lack an owner, with the gap.
+        // Stages where the same segments have owners have the same gaps: compute those once.
         var gapsByStage = new List<(StageSymbol Stage, List<(SegmentSymbol Segment, Region Gap)> Orphans)>();
+        var gapsByOwnedSet = new Dictionary<string, List<(SegmentSymbol, Region)>>(StringComparer.Ordinal);
         foreach (StageSymbol stage in policy.Stages)
         {
-            List<(SegmentSymbol, Region)> orphans = policy.HasAssignedSegments
-                ? AssignedOrphans(context, stage)
-                : PredicateOrphans(context, stage);
+            string ownedSet = string.Join(',', policy.Segments.Where(s => context.Accountability.OwnerOf(s, stage) is not null).Select(s => s.Ordinal));
+            if (!gapsByOwnedSet.TryGetValue(ownedSet, out List<(SegmentSymbol, Region)>? orphans))
+            {
+                gapsByOwnedSet[ownedSet] = orphans = policy.HasAssignedSegments
+                    ? AssignedOrphans(context, stage)
+                    : PredicateOrphans(context, stage);
+            }
+
             if (orphans.Count > 0)
             {
                 gapsByStage.Add((stage, orphans));
@@ -75,11 +82,15 @@ public sealed class AccountabilityVacuumRule : AnalysisRule
 
     private static string Key(List<(SegmentSymbol Segment, Region Gap)> orphans) => string.Join(',', orphans.Select(o => o.Segment.Ordinal));
 
-    /// <summary>Predicate segments only: each unowned segment minus everyone an owned segment covers.</summary>
+    /// <summary>
+    /// Predicate segments only: the customers no owned segment covers are computed once for the
+    /// stage; each unowned segment's gap is its share of them. When the owned segments cover
+    /// everyone (the usual case) every unowned segment is settled at once, however many there are.
+    /// </summary>
     private static List<(SegmentSymbol, Region)> PredicateOrphans(AnalysisContext context, StageSymbol stage)
     {
         SegmentRegions regions = context.Regions;
-        var owned = new List<Region>();
+        var owned = new List<Box>();
         var unowned = new List<(SegmentSymbol Segment, Region Region)>();
         foreach (SegmentSymbol segment in context.Policy.Segments)
         {
@@ -95,22 +106,31 @@ public sealed class AccountabilityVacuumRule : AnalysisRule
             }
             else
             {
-                owned.Add(region);
+                owned.AddRange(region.Boxes);
             }
         }
 
         var orphans = new List<(SegmentSymbol, Region)>();
-        var reported = new List<Region>();
+        if (unowned.Count == 0)
+        {
+            return orphans;
+        }
+
+        Region uncovered = regions.Algebra.Subtract(regions.Algebra.All, new Region([.. owned]));
+        var reported = new List<Box>();
         foreach ((SegmentSymbol segment, Region region) in unowned)
         {
-            // Only what overlaps the segment can cover it: keeps the work proportional to the
-            // segments this stage involves, not to every segment of the policy.
-            var cuts = owned.Concat(reported).SelectMany(r => r.Boxes).Where(b => region.Boxes.Any(x => regions.Space.Intersects(x, b)));
-            Region gap = regions.Algebra.Subtract(region, new Region([.. cuts]));
+            if (uncovered.IsEmpty)
+            {
+                break;
+            }
+
+            // Customers already reported with an earlier orphan are not reported again.
+            Region gap = regions.Algebra.Subtract(regions.Algebra.Intersect(region, uncovered), new Region([.. reported]));
             if (!gap.IsEmpty)
             {
                 orphans.Add((segment, gap));
-                reported.Add(region);
+                reported.AddRange(region.Boxes);
             }
         }
 

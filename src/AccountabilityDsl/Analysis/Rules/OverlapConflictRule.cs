@@ -61,23 +61,26 @@ public sealed class OverlapConflictRule : AnalysisRule
             stages.Add(stage);
         }
 
+        // Only segments that have an owner at some stage can conflict; find which of them share
+        // customers once, for every stage.
+        var participants = predicateSegments.Where(s => policy.Stages.Any(t => context.Accountability.OwnerOf(s, t) is not null)).ToList();
+        List<(SegmentSymbol First, SegmentSymbol Second)> overlapping = OverlapIndex.OverlappingPairs(regions, participants);
         foreach (StageSymbol stage in policy.Stages)
         {
-            var owned = predicateSegments
-                .Select(s => (Segment: s, Owner: context.Accountability.OwnerOf(s, stage)))
-                .Where(x => x.Owner is not null)
-                .ToList();
-            for (int i = 0; i < owned.Count; i++)
+            foreach ((SegmentSymbol first, SegmentSymbol second) in overlapping)
             {
-                for (int j = i + 1; j < owned.Count; j++)
+                if (context.Accountability.OwnerOf(first, stage) is { } firstOwner
+                    && context.Accountability.OwnerOf(second, stage) is { } secondOwner
+                    && firstOwner != secondOwner)
                 {
-                    if (owned[i].Owner != owned[j].Owner)
-                    {
-                        Record(owned[i].Segment, owned[i].Owner!, owned[j].Segment, owned[j].Owner!, stage);
-                    }
+                    Record(first, firstOwner, second, secondOwner, stage);
                 }
             }
 
+            var owned = participants
+                .Select(s => (Segment: s, Owner: context.Accountability.OwnerOf(s, stage)))
+                .Where(x => x.Owner is not null)
+                .ToList();
             if (owned.Count == 0)
             {
                 continue;
