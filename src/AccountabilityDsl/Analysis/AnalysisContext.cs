@@ -16,12 +16,14 @@ public sealed class AnalysisContext
     private readonly List<Diagnostic> _diagnostics = [];
     private readonly Lazy<AccountabilityMap> _accountability;
     private readonly Lazy<SegmentRegions> _regions;
+    private readonly Lazy<Rules.LimitCoverage> _limits;
 
     public AnalysisContext(BoundPolicy policy)
     {
         Policy = policy;
         _accountability = new Lazy<AccountabilityMap>(() => new AccountabilityMap(policy));
         _regions = new Lazy<SegmentRegions>(() => new SegmentRegions(policy));
+        _limits = new Lazy<Rules.LimitCoverage>(() => new Rules.LimitCoverage(policy));
     }
 
     public BoundPolicy Policy { get; }
@@ -31,6 +33,9 @@ public sealed class AnalysisContext
 
     /// <summary>The exact customer region of every predicate segment.</summary>
     internal SegmentRegions Regions => _regions.Value;
+
+    /// <summary>The limits that apply to each offer and channel.</summary>
+    internal Rules.LimitCoverage Limits => _limits.Value;
 
     public IReadOnlyList<Diagnostic> Diagnostics => _diagnostics;
 

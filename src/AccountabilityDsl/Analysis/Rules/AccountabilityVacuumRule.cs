@@ -38,12 +38,18 @@ public sealed class AccountabilityVacuumRule : AnalysisRule
         var gapsByOwnedSet = new Dictionary<string, List<(SegmentSymbol, Region)>>(StringComparer.Ordinal);
         foreach (StageSymbol stage in policy.Stages)
         {
-            string ownedSet = string.Join(',', policy.Segments.Where(s => context.Accountability.OwnerOf(s, stage) is not null).Select(s => s.Ordinal));
-            if (!gapsByOwnedSet.TryGetValue(ownedSet, out List<(SegmentSymbol, Region)>? orphans))
+            List<(SegmentSymbol, Region)>? orphans;
+            if (policy.HasAssignedSegments)
             {
-                gapsByOwnedSet[ownedSet] = orphans = policy.HasAssignedSegments
-                    ? AssignedOrphans(context, stage)
-                    : PredicateOrphans(context, stage);
+                orphans = AssignedOrphans(context, stage);
+            }
+            else
+            {
+                string ownedSet = string.Join(',', policy.Segments.Where(s => context.Accountability.OwnerOf(s, stage) is not null).Select(s => s.Ordinal));
+                if (!gapsByOwnedSet.TryGetValue(ownedSet, out orphans))
+                {
+                    gapsByOwnedSet[ownedSet] = orphans = PredicateOrphans(context, stage);
+                }
             }
 
             if (orphans.Count > 0)

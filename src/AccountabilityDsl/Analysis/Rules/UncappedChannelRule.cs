@@ -27,7 +27,7 @@ public sealed class UncappedChannelRule : AnalysisRule
         var channelsByName = policy.Channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
         foreach (OfferSymbol offer in policy.Offers)
         {
-            if (LimitCoverage.OfferWide(policy, offer).Any())
+            if (context.Limits.OfferWide(offer).Any())
             {
                 continue;
             }
@@ -40,7 +40,7 @@ public sealed class UncappedChannelRule : AnalysisRule
                     continue;
                 }
 
-                if (LimitCoverage.OnChannel(policy, channel).Any())
+                if (context.Limits.OnChannel(channel).Any())
                 {
                     continue;
                 }

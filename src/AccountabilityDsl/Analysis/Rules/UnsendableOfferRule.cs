@@ -31,9 +31,9 @@ public sealed class UnsendableOfferRule : AnalysisRule
                 continue;
             }
 
-            List<LimitSymbol> blocking = [.. LimitCoverage.OfferWide(policy, offer).Where(l => l.MaxCount == 0)];
+            List<LimitSymbol> blocking = [.. context.Limits.OfferWide(offer).Where(l => l.MaxCount == 0)];
             ChannelSymbol[] channels = [.. offer.Channels.Distinct()];
-            List<LimitSymbol>[] channelBlocks = [.. channels.Select(c => LimitCoverage.OnChannel(policy, c).Where(l => l.MaxCount == 0).ToList())];
+            List<LimitSymbol>[] channelBlocks = [.. channels.Select(c => context.Limits.OnChannel(c).Where(l => l.MaxCount == 0).ToList())];
             bool everyChannelBlocked = channelBlocks.All(b => b.Count > 0);
             if (blocking.Count == 0 && !everyChannelBlocked)
             {
