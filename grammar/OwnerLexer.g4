@@ -88,6 +88,18 @@ BLOCK_COMMENT : '/*' .*? ('*/' | EOF) -> channel(HIDDEN);
 
 WHITESPACE  : [ \t\r\n\f\u000B]+ -> skip;
 
+// Operators from other languages. The syntax layer reports each with the spelling to use and
+// hands the parser the intended token, so that one slip costs one error.
+MISTAKEN_LE  : '=<';
+MISTAKEN_GE  : '=>';
+MISTAKEN_NE  : '<>';
+MISTAKEN_EQ  : '=';
+MISTAKEN_AND : '&&';
+MISTAKEN_OR  : '||';
+MISTAKEN_NOT : '!';
+MISTAKEN_BIT_AND : '&';
+MISTAKEN_BIT_OR  : '|';
+
 // Anything else becomes one token per character so that the lexer never fails; the syntax
 // layer reports runs of them as a single "unexpected character" diagnostic.
 UNEXPECTED_CHARACTER : .;

@@ -31,7 +31,7 @@ internal static class PolicyParser
 
             var parser = new OwnerParser(tokenStream) { BuildParseTree = true };
             parser.RemoveErrorListeners();
-            OwnerParser.PolicyFileContext tree = ParseTwoStage(parser, tokenStream, diagnostics);
+            OwnerParser.PolicyFileContext tree = ParseTwoStage(parser, tokenStream, source, diagnostics);
 
             var declarations = new SyntaxTreeBuilder(source, diagnostics).Build(tree);
             return new SyntaxTree(source, declarations, [.. tokens.Comments], diagnostics.ToImmutable());
@@ -47,7 +47,7 @@ internal static class PolicyParser
     /// that fails it (almost always one with a syntax error) is parsed again with full LL and
     /// error recovery, so that error messages and recovery are exactly those of LL.
     /// </summary>
-    private static OwnerParser.PolicyFileContext ParseTwoStage(OwnerParser parser, CommonTokenStream tokens, SyntaxDiagnosticSink diagnostics)
+    private static OwnerParser.PolicyFileContext ParseTwoStage(OwnerParser parser, CommonTokenStream tokens, SourceText source, SyntaxDiagnosticSink diagnostics)
     {
         parser.Interpreter.PredictionMode = PredictionMode.SLL;
         parser.ErrorHandler = new BailErrorStrategy();
@@ -60,7 +60,7 @@ internal static class PolicyParser
             tokens.Seek(0);
             parser.Reset();
             parser.Interpreter.PredictionMode = PredictionMode.LL;
-            parser.ErrorHandler = new SyntaxErrorStrategy(diagnostics);
+            parser.ErrorHandler = new SyntaxErrorStrategy(diagnostics, source);
             return parser.policyFile();
         }
     }

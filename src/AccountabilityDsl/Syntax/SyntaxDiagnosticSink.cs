@@ -28,7 +28,17 @@ internal sealed class SyntaxDiagnosticSink(SourceText source)
         _diagnostics.Add(Diagnostic.Create(CompilerDiagnostics.SyntaxError, source, span, message));
     }
 
-    public ImmutableArray<Diagnostic> ToImmutable() => [.. _diagnostics];
+    /// <summary>
+    /// In source order: the lexical problems are found before the parser's, but an author reads
+    /// top to bottom. The "stopped" note, when there is one, stays last.
+    /// </summary>
+    public ImmutableArray<Diagnostic> ToImmutable()
+    {
+        bool stopped = _diagnostics.Count > MaxErrors;
+        IEnumerable<Diagnostic> reported = stopped ? _diagnostics.Take(MaxErrors) : _diagnostics;
+        ImmutableArray<Diagnostic> ordered = [.. reported.OrderBy(d => d.Location.Span.Start)];
+        return stopped ? ordered.Add(_diagnostics[^1]) : ordered;
+    }
 }
 
 internal sealed class TooManySyntaxErrorsException : Exception;
