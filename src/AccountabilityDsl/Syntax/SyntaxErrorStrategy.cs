@@ -129,6 +129,13 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics, Sour
     public override IToken RecoverInline(Parser recognizer)
     {
         IToken current = recognizer.CurrentToken;
+        if (StartsNextDeclaration(recognizer, current))
+        {
+            // Finish this declaration with what is missing; never eat the next one.
+            ReportMissingToken(recognizer);
+            return GetMissingSymbol(recognizer);
+        }
+
         IntervalSet expecting = GetExpectedTokens(recognizer);
         bool keywordForName = IsKeyword(current.Type) && expecting.Contains(OwnerLexer.IDENTIFIER);
         bool decimalForCount = current.Type == OwnerLexer.DECIMAL_NUMBER && expecting.Contains(OwnerLexer.INTEGER);
@@ -166,6 +173,47 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics, Sour
         return base.RecoverInline(recognizer);
     }
 
+    /// <summary>
+    /// ANTLR's recovery consumes a token when it fails twice at the same state and input position,
+    /// to guarantee progress. Unwinding nested parentheses fails at the same state once per level,
+    /// so with three or more open levels it used to swallow the next declaration. A token that
+    /// starts the next declaration is never consumed here: returning from the rule is progress
+    /// enough, and the declaration loop takes it.
+    /// </summary>
+    public override void Recover(Parser recognizer, RecognitionException e)
+    {
+        if (StartsNextDeclaration(recognizer, recognizer.CurrentToken))
+        {
+            return;
+        }
+
+        base.Recover(recognizer, e);
+    }
+
+    /// <summary>
+    /// Single-token deletion never deletes the keyword that starts the next declaration: in
+    /// <c>where assets &gt;=</c> followed by <c>owner X</c> on the next line, deleting 'owner' would
+    /// make X the missing value and swallow the owner declaration.
+    /// </summary>
+    protected override IToken? SingleTokenDeletion(Parser recognizer) =>
+        StartsNextDeclaration(recognizer, recognizer.CurrentToken) ? null : base.SingleTokenDeletion(recognizer);
+
+    private bool StartsNextDeclaration(Parser recognizer, IToken token)
+    {
+        if (token.Type == TokenConstants.EOF)
+        {
+            return true;
+        }
+
+        if (!DeclarationKeywords.Contains(token.Type))
+        {
+            return false;
+        }
+
+        IToken? previous = PreviousToken((ITokenStream)recognizer.InputStream, token);
+        return previous is null || StartsLaterLine(token, previous);
+    }
+
     private static bool IsDeclarationLevel(IntervalSet expected) =>
         DeclarationKeywords.Count(expected.Contains) >= DeclarationKeywords.Length - 1;
 
@@ -187,9 +235,11 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics, Sour
             closes = $" (to close the '(' at line {at.Line}, column {at.Column})";
         }
 
+        // "expected 'after' after 'days'" reads badly; "following" says the same.
+        string after = expected.Contains("'after'", StringComparison.Ordinal) ? "following" : "after";
         string message = previous is null
             ? $"expected {expected}{closes}, but found {found}"
-            : $"expected {expected} after '{Shorten(previous.Text)}'{closes}, but found {found}";
+            : $"expected {expected} {after} '{Shorten(previous.Text)}'{closes}, but found {found}";
 
         // When the offending token is on a later line (or is the end of the file), the mistake is
         // at the end of the previous token: point there, as compilers do for a missing ';'.

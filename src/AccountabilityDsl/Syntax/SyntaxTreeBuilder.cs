@@ -277,7 +277,7 @@ internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink 
                 bool isInteger = number.INTEGER() is not null;
                 if (!decimal.TryParse(digits.GetText(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal value))
                 {
-                    diagnostics.Report(span, $"the number '{Shorten(text)}' is too large");
+                    diagnostics.Report(span, $"the number '{Shorten(text)}' is too large; numbers go up to {decimal.MaxValue.ToString(CultureInfo.InvariantCulture)}");
                     return new NumberLiteralSyntax(0, isInteger, text, span);
                 }
 

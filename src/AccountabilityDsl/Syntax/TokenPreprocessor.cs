@@ -66,6 +66,12 @@ internal sealed class TokenPreprocessor : ITokenSource
                 case OwnerLexer.UNEXPECTED_CHARACTER:
                     ReportUnexpectedCharacters(token);
                     continue;
+                case OwnerLexer.STRAY_COMMENT_END:
+                    _diagnostics.Report(SpanOf(token), "this '*/' closes no comment: there is no '/*' before it");
+                    continue;
+                case OwnerLexer.NON_ASCII_IDENTIFIER:
+                    _diagnostics.Report(SpanOf(token), $"'{Shorten(token.Text)}' is not a valid name: names use only the letters A-Z and a-z, digits and '_'");
+                    return new CommonToken(token) { Type = OwnerLexer.IDENTIFIER };
                 case OwnerLexer.UNTERMINATED_STRING:
                     _diagnostics.Report(SpanOf(token), "unterminated string: add a closing '\"' before the end of the line");
                     return new CommonToken(token) { Type = OwnerLexer.STRING };
@@ -276,7 +282,10 @@ internal sealed class TokenPreprocessor : ITokenSource
         _pendingNots.Push(0);
         _nestingDepth = 0;
         _droppedOpenParens = 0;
+        _nestingReported = false; // each segment that is too deep gets its own error
     }
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..37] + "...";
 
     private static TextSpan SpanOf(IToken token) => TextSpan.FromBounds(token.StartIndex, token.StopIndex + 1);
 }
