@@ -32,6 +32,11 @@ internal sealed class SyntaxDiagnosticSink(SourceText source)
     /// In source order: the lexical problems are found before the parser's, but an author reads
     /// top to bottom. The "stopped" note, when there is one, stays last.
     /// </summary>
+    /// <summary>Whether a syntax error has been reported inside <paramref name="span"/> (an empty one may sit at its end).</summary>
+    public bool HasErrorWithin(TextSpan span) =>
+        _diagnostics.Any(d => d.Location.Span.Start >= span.Start
+            && (d.Location.Span.Start < span.End || d.Location.Span.Start == span.End && d.Location.Span.Length == 0));
+
     public ImmutableArray<Diagnostic> ToImmutable()
     {
         bool stopped = _diagnostics.Count > MaxErrors;

@@ -137,21 +137,25 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics, Sour
         }
 
         IntervalSet expecting = GetExpectedTokens(recognizer);
+        var tokens = (ITokenStream)recognizer.InputStream;
         bool keywordForName = IsKeyword(current.Type) && expecting.Contains(OwnerLexer.IDENTIFIER);
         bool decimalForCount = current.Type == OwnerLexer.DECIMAL_NUMBER && expecting.Contains(OwnerLexer.INTEGER);
-        if (!keywordForName && !decimalForCount)
+        // A declaration keyword mid-line that is not followed by what its declaration needs
+        // (`per limit` at the end of a line) is a misplaced word, not the start of a declaration.
+        bool misplacedKeyword = DeclarationKeywords.Contains(current.Type) && !LooksLikeDeclarationStart(current.Type, tokens.LA(2));
+        // ... and so is one mid-line where another keyword or a symbol belongs, when what follows
+        // it fits (`offer BoatLoan responsible Manager to ...`: 'responsible' stands in for 'by').
+        bool keywordForKeyword = DeclarationKeywords.Contains(current.Type) && !expecting.Contains(OwnerLexer.IDENTIFIER);
+        if (!keywordForName && !decimalForCount && !misplacedKeyword && !keywordForKeyword)
         {
             return base.RecoverInline(recognizer);
         }
 
         ATNState state = recognizer.Interpreter.atn.states[recognizer.State];
         IntervalSet follow = recognizer.Interpreter.atn.NextTokens(state.Transition(0).target, recognizer.RuleContext);
-        var tokens = (ITokenStream)recognizer.InputStream;
-        IToken? previous = PreviousToken(tokens, current);
 
-        // A declaration keyword that starts a line starts a declaration, not a name.
-        bool startsDeclaration = DeclarationKeywords.Contains(current.Type) && previous is not null && StartsLaterLine(current, previous);
-        if (!startsDeclaration && follow.Contains(tokens.LA(2)))
+        // What follows fits: the token stands in for the missing one (`owner policy "doc"`).
+        if (follow.Contains(tokens.LA(2)))
         {
             if (!InErrorRecoveryMode(recognizer))
             {
@@ -164,7 +168,14 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics, Sour
             return current;
         }
 
-        if (keywordForName && follow.Contains(current.Type))
+        // A stray keyword before the name (`segment limit MassMarket where ...`): delete it.
+        if (keywordForName && tokens.LA(2) == OwnerLexer.IDENTIFIER && follow.Contains(tokens.LA(3)))
+        {
+            return base.RecoverInline(recognizer);
+        }
+
+        // The keyword is what comes after the name: the name is missing (`for Retail, at Active`).
+        if (keywordForName && !misplacedKeyword && follow.Contains(current.Type))
         {
             ReportMissingToken(recognizer);
             return GetMissingSymbol(recognizer);
@@ -182,13 +193,29 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics, Sour
     /// </summary>
     public override void Recover(Parser recognizer, RecognitionException e)
     {
-        if (StartsNextDeclaration(recognizer, recognizer.CurrentToken))
+        IToken current = recognizer.CurrentToken;
+        if (StartsNextDeclaration(recognizer, current))
         {
             return;
         }
 
+        // A declaration keyword in the middle of a line that is not followed by what that
+        // declaration needs (`at informed via Email`) is a misplaced word, not a new declaration:
+        // skip it with the rest of the broken part instead of reporting the "declaration" too.
+        if (DeclarationKeywords.Contains(current.Type) && !LooksLikeDeclarationStart(current.Type, ((ITokenStream)recognizer.InputStream).LA(2)))
+        {
+            recognizer.Consume();
+        }
+
         base.Recover(recognizer, e);
     }
+
+    private static bool LooksLikeDeclarationStart(int keyword, int next) => keyword switch
+    {
+        OwnerLexer.LIMIT => next is OwnerLexer.IDENTIFIER or OwnerLexer.OFFERS or OwnerLexer.CONTACTS,
+        OwnerLexer.COOLDOWN => next == OwnerLexer.INTEGER,
+        _ => next == OwnerLexer.IDENTIFIER,
+    };
 
     /// <summary>
     /// Single-token deletion never deletes the keyword that starts the next declaration: in

@@ -15,11 +15,18 @@ namespace AccountabilityDsl.Syntax;
 /// </summary>
 internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink diagnostics)
 {
+    // Where the declaration being built ends at the latest: where the next one starts. Syntax
+    // errors about a declaration can sit just past its last token.
+    private int _extentEnd;
+
     public ImmutableArray<DeclarationSyntax> Build(PolicyFileContext file)
     {
         var result = ImmutableArray.CreateBuilder<DeclarationSyntax>();
-        foreach (DeclarationContext declaration in file.declaration())
+        DeclarationContext[] declarations = file.declaration();
+        for (int i = 0; i < declarations.Length; i++)
         {
+            DeclarationContext declaration = declarations[i];
+            _extentEnd = i + 1 < declarations.Length && declarations[i + 1].Start is { StartIndex: >= 0 } next ? next.StartIndex : source.Length;
             if (declaration.ChildCount > 0 && BuildDeclaration(declaration.GetChild(0)) is { } built)
             {
                 result.Add(built);
@@ -73,11 +80,19 @@ internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink 
         NumberLiteralSyntax? minCell = null;
         NumberLiteralSyntax? priority = null;
         var seen = new HashSet<string>();
+        // A clause that only looks repeated because recovery from a syntax error split the
+        // declaration differently is not a second mistake: the syntax error says it all.
+        bool broken = diagnostics.HasErrorWithin(TextSpan.FromBounds(SpanOf(c).Start, Math.Max(SpanOf(c).End, _extentEnd)));
         foreach (OfferClauseContext clause in c.offerClause())
         {
             string keyword = clause.Start.Text;
             if (!seen.Add(keyword))
             {
+                if (broken)
+                {
+                    continue;
+                }
+
                 diagnostics.Report(SpanOf(clause), $"the '{keyword}' clause is repeated in offer '{c.offerName()?.GetText()}'; write it once");
                 continue;
             }
