@@ -32,6 +32,9 @@ internal sealed class SyntaxDiagnosticSink(SourceText source)
     /// In source order: the lexical problems are found before the parser's, but an author reads
     /// top to bottom. The "stopped" note, when there is one, stays last.
     /// </summary>
+    /// <summary>Forgets what was reported after the first <paramref name="count"/> diagnostics (a parse pass that is redone).</summary>
+    public void Truncate(int count) => _diagnostics.RemoveRange(count, _diagnostics.Count - count);
+
     /// <summary>Whether a syntax error has been reported inside <paramref name="span"/> (an empty one may sit at its end).</summary>
     public bool HasErrorWithin(TextSpan span) =>
         _diagnostics.Any(d => d.Location.Span.Start >= span.Start

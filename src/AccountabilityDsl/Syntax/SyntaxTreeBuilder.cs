@@ -25,15 +25,24 @@ internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink 
         DeclarationContext[] declarations = file.declaration();
         for (int i = 0; i < declarations.Length; i++)
         {
-            DeclarationContext declaration = declarations[i];
-            _extentEnd = i + 1 < declarations.Length && declarations[i + 1].Start is { StartIndex: >= 0 } next ? next.StartIndex : source.Length;
-            if (declaration.ChildCount > 0 && BuildDeclaration(declaration.GetChild(0)) is { } built)
+            int extentEnd = i + 1 < declarations.Length && declarations[i + 1].Start is { StartIndex: >= 0 } next ? next.StartIndex : source.Length;
+            if (BuildOne(declarations[i], extentEnd) is { } built)
             {
                 result.Add(built);
             }
         }
 
         return result.ToImmutable();
+    }
+
+    /// <summary>
+    /// One declaration. <paramref name="extentEnd"/> is where the next declaration starts: syntax
+    /// errors about this one can sit just past its last token.
+    /// </summary>
+    public DeclarationSyntax? BuildOne(DeclarationContext declaration, int extentEnd)
+    {
+        _extentEnd = extentEnd;
+        return declaration.ChildCount > 0 ? BuildDeclaration(declaration.GetChild(0)) : null;
     }
 
     private DeclarationSyntax? BuildDeclaration(IParseTree node) => node switch
