@@ -57,9 +57,22 @@ public static class SyntaxErrorCases
         LinePositionSpan span = d.Location.LineSpan;
         text.Append($"  ({span.Start.Line},{span.Start.Column},{span.End.Line},{span.End.Column}) {d.Severity.ToDisplayString()} {d.Id}: {d.Message}\n");
         string line = source.GetLineText(span.Start.Line);
-        int width = span.End.Line == span.Start.Line ? Math.Max(1, span.End.Column - span.Start.Column) : Math.Max(1, line.Length - span.Start.Column + 1);
+        int column = span.Start.Column - 1;
+        int width = span.End.Line == span.Start.Line ? Math.Max(1, span.End.Column - span.Start.Column) : Math.Max(1, line.Length - column);
+
+        // A long line is shown as a window around the span, marked with '...' where it is cut.
+        const int Window = 100;
+        if (line.Length > Window)
+        {
+            int from = Math.Clamp(column - 40, 0, Math.Max(0, line.Length - Window));
+            string cut = (from > 0 ? "..." : "") + line.Substring(from, Math.Min(Window, line.Length - from)) + (from + Window < line.Length ? "..." : "");
+            column = column - from + (from > 0 ? 3 : 0);
+            width = Math.Min(width, Window - (column - (from > 0 ? 3 : 0)));
+            line = cut;
+        }
+
         text.Append("    ").Append(Visible(line)).Append('\n');
-        text.Append("    ").Append(new string(' ', span.Start.Column - 1)).Append(new string('^', width)).Append('\n');
+        text.Append("    ").Append(new string(' ', column)).Append(new string('^', Math.Max(1, width))).Append('\n');
     }
 
     private static IEnumerable<string> SplitLines(string text)
