@@ -448,6 +448,20 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics, Sour
                 : "a declaration ('segment', 'owner', 'accountable', ...) or the rest of this one";
         }
 
+        // A limit reads as a phrase: name the phrase, not its first word.
+        if (context is OwnerParser.LimitDeclarationContext limit && expected.Count == 1)
+        {
+            if (expected.Contains(OwnerLexer.PER) && limit.PER().Length == 0)
+            {
+                return "'per customer:'";
+            }
+
+            if (expected.Contains(OwnerLexer.AT))
+            {
+                return "'at most'";
+            }
+        }
+
         if (expected.Contains(OwnerLexer.INTEGER) && expected.Contains(OwnerLexer.TRUE) && expected.Contains(OwnerLexer.IDENTIFIER))
         {
             return "a value (a number, 'true', 'false' or an enum member)";
