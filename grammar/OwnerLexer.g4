@@ -74,6 +74,9 @@ NE          : '!=';
 MINUS       : '-';
 
 IDENTIFIER  : [A-Za-z_] [A-Za-z0-9_]*;
+// A name with letters outside ASCII (`Señor`): one token, reported by the syntax layer and
+// parsed as a name, instead of a run of unexpected characters and name fragments.
+NON_ASCII_IDENTIFIER : [\p{L}_] [\p{L}\p{N}_]*;
 INTEGER     : [0-9]+;
 DECIMAL_NUMBER : [0-9]+ '.' [0-9]+;
 
@@ -87,6 +90,21 @@ LINE_COMMENT  : '//' ~[\r\n]* -> channel(HIDDEN);
 BLOCK_COMMENT : '/*' .*? ('*/' | EOF) -> channel(HIDDEN);
 
 WHITESPACE  : [ \t\r\n\f\u000B]+ -> skip;
+
+// Operators from other languages. The syntax layer reports each with the spelling to use and
+// hands the parser the intended token, so that one slip costs one error.
+MISTAKEN_LE  : '=<';
+MISTAKEN_GE  : '=>';
+MISTAKEN_NE  : '<>';
+MISTAKEN_EQ  : '=';
+MISTAKEN_AND : '&&';
+MISTAKEN_OR  : '||';
+MISTAKEN_NOT : '!';
+MISTAKEN_BIT_AND : '&';
+MISTAKEN_BIT_OR  : '|';
+
+// A comment end without a start; reported and skipped.
+STRAY_COMMENT_END : '*/';
 
 // Anything else becomes one token per character so that the lexer never fails; the syntax
 // layer reports runs of them as a single "unexpected character" diagnostic.

@@ -1,6 +1,8 @@
 using Antlr4.Runtime;
 using Antlr4.Runtime.Atn;
+using System.Collections.Immutable;
 using Antlr4.Runtime.Misc;
+using Antlr4.Runtime.Tree;
 using AccountabilityDsl.Syntax.Grammar;
 using AccountabilityDsl.Text;
 
@@ -31,9 +33,8 @@ internal static class PolicyParser
 
             var parser = new OwnerParser(tokenStream) { BuildParseTree = true };
             parser.RemoveErrorListeners();
-            OwnerParser.PolicyFileContext tree = ParseTwoStage(parser, tokenStream, diagnostics);
-
-            var declarations = new SyntaxTreeBuilder(source, diagnostics).Build(tree);
+            var builder = new SyntaxTreeBuilder(source, diagnostics);
+            ImmutableArray<DeclarationSyntax> declarations = ParseTwoStage(parser, tokenStream, source, diagnostics, builder);
             return new SyntaxTree(source, declarations, [.. tokens.Comments], diagnostics.ToImmutable());
         }
         catch (TooManySyntaxErrorsException)
@@ -47,21 +48,65 @@ internal static class PolicyParser
     /// that fails it (almost always one with a syntax error) is parsed again with full LL and
     /// error recovery, so that error messages and recovery are exactly those of LL.
     /// </summary>
-    private static OwnerParser.PolicyFileContext ParseTwoStage(OwnerParser parser, CommonTokenStream tokens, SyntaxDiagnosticSink diagnostics)
+    /// <remarks>
+    /// In the SLL pass each declaration is turned into syntax as soon as it is parsed and its parse
+    /// tree is dropped, so a large valid file never holds the whole ANTLR tree (for a 50 MB policy
+    /// that tree alone is about 1.5 GB). If the pass bails out, what it built and reported is
+    /// discarded and the LL pass builds from its complete tree, which error recovery needs.
+    /// </remarks>
+    private static ImmutableArray<DeclarationSyntax> ParseTwoStage(
+        OwnerParser parser, CommonTokenStream tokens, SourceText source, SyntaxDiagnosticSink diagnostics, SyntaxTreeBuilder builder)
     {
         parser.Interpreter.PredictionMode = PredictionMode.SLL;
         parser.ErrorHandler = new BailErrorStrategy();
+        var streaming = new StreamingBuilder(builder);
+        parser.AddParseListener(streaming);
+        int reportedBefore = diagnostics.Count;
         try
         {
-            return parser.policyFile();
+            parser.policyFile();
+            return streaming.Declarations.ToImmutable();
         }
         catch (ParseCanceledException)
         {
+            parser.RemoveParseListener(streaming);
+            diagnostics.Truncate(reportedBefore);
             tokens.Seek(0);
             parser.Reset();
             parser.Interpreter.PredictionMode = PredictionMode.LL;
-            parser.ErrorHandler = new SyntaxErrorStrategy(diagnostics);
-            return parser.policyFile();
+            parser.ErrorHandler = new SyntaxErrorStrategy(diagnostics, source);
+            return builder.Build(parser.policyFile());
+        }
+    }
+
+    /// <summary>Builds each declaration when the parser leaves it, then drops its parse tree.</summary>
+    private sealed class StreamingBuilder(SyntaxTreeBuilder builder) : IParseTreeListener
+    {
+        public ImmutableArray<DeclarationSyntax>.Builder Declarations { get; } = ImmutableArray.CreateBuilder<DeclarationSyntax>();
+
+        public void ExitEveryRule(ParserRuleContext context)
+        {
+            if (context is OwnerParser.DeclarationContext declaration && declaration.Parent is ParserRuleContext file)
+            {
+                if (builder.BuildOne(declaration, extentEnd: declaration.Stop?.StopIndex + 1 ?? 0) is { } built)
+                {
+                    Declarations.Add(built);
+                }
+
+                file.RemoveLastChild();
+            }
+        }
+
+        public void EnterEveryRule(ParserRuleContext context)
+        {
+        }
+
+        public void VisitTerminal(ITerminalNode node)
+        {
+        }
+
+        public void VisitErrorNode(IErrorNode node)
+        {
         }
     }
 }

@@ -28,7 +28,25 @@ internal sealed class SyntaxDiagnosticSink(SourceText source)
         _diagnostics.Add(Diagnostic.Create(CompilerDiagnostics.SyntaxError, source, span, message));
     }
 
-    public ImmutableArray<Diagnostic> ToImmutable() => [.. _diagnostics];
+    /// <summary>
+    /// In source order: the lexical problems are found before the parser's, but an author reads
+    /// top to bottom. The "stopped" note, when there is one, stays last.
+    /// </summary>
+    /// <summary>Forgets what was reported after the first <paramref name="count"/> diagnostics (a parse pass that is redone).</summary>
+    public void Truncate(int count) => _diagnostics.RemoveRange(count, _diagnostics.Count - count);
+
+    /// <summary>Whether a syntax error has been reported inside <paramref name="span"/> (an empty one may sit at its end).</summary>
+    public bool HasErrorWithin(TextSpan span) =>
+        _diagnostics.Any(d => d.Location.Span.Start >= span.Start
+            && (d.Location.Span.Start < span.End || d.Location.Span.Start == span.End && d.Location.Span.Length == 0));
+
+    public ImmutableArray<Diagnostic> ToImmutable()
+    {
+        bool stopped = _diagnostics.Count > MaxErrors;
+        IEnumerable<Diagnostic> reported = stopped ? _diagnostics.Take(MaxErrors) : _diagnostics;
+        ImmutableArray<Diagnostic> ordered = [.. reported.OrderBy(d => d.Location.Span.Start)];
+        return stopped ? ordered.Add(_diagnostics[^1]) : ordered;
+    }
 }
 
 internal sealed class TooManySyntaxErrorsException : Exception;

@@ -1,5 +1,7 @@
 using Antlr4.Runtime;
+using Antlr4.Runtime.Atn;
 using Antlr4.Runtime.Misc;
+using Antlr4.Runtime.Tree;
 using AccountabilityDsl.Syntax.Grammar;
 using AccountabilityDsl.Text;
 
@@ -10,7 +12,14 @@ namespace AccountabilityDsl.Syntax;
 /// with messages written for policy authors instead of ANTLR's token dumps:
 /// "expected a stage name after '->', but found the end of the file".
 /// </summary>
-internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics) : DefaultErrorStrategy
+/// <remarks>
+/// Two refinements keep one mistake from producing several errors:
+/// a keyword or a decimal written where a name or a whole number belongs is taken as that name or
+/// number when what follows it fits (<c>owner policy</c>, <c>at most 3.5 per 5 days</c>), and only
+/// the first error of each declaration is reported: the rest of a broken declaration usually only
+/// echoes the first mistake. Recovery resumes at the next declaration keyword.
+/// </remarks>
+internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics, SourceText source) : DefaultErrorStrategy
 {
     // What an identifier is called where a rule expects one. Name rules are listed, and so are
     // the list rules that make a decision before entering a name rule.
@@ -51,14 +60,35 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics) : De
         OwnerLexer.INFORMED, OwnerLexer.OFFER, OwnerLexer.LIMIT, OwnerLexer.COOLDOWN, OwnerLexer.EXEMPT,
     ];
 
+    private static readonly int[] PeriodTokens =
+    [
+        OwnerLexer.DAY, OwnerLexer.DAYS, OwnerLexer.WEEK, OwnerLexer.WEEKS,
+        OwnerLexer.MONTH, OwnerLexer.MONTHS, OwnerLexer.YEAR, OwnerLexer.YEARS,
+    ];
+
+    private static readonly int[] ComparisonTokens =
+    [
+        OwnerLexer.LT, OwnerLexer.LE, OwnerLexer.GT, OwnerLexer.GE, OwnerLexer.EQ, OwnerLexer.NE,
+    ];
+
+    private static readonly int[] OfferClauseTokens =
+    [
+        OwnerLexer.AT, OwnerLexer.VIA, OwnerLexer.MIN, OwnerLexer.PRIORITY, OwnerLexer.APPROVED,
+    ];
+
+    private const string NewDeclaration = "a new declaration ('segment', 'owner', 'accountable', ...)";
+
+    // The declaration that the last reported error belongs to: later errors in it are echoes.
+    private ParserRuleContext? _lastErrorDeclaration;
+
     protected override void ReportNoViableAlternative(Parser recognizer, NoViableAltException e) =>
-        ReportExpected(recognizer, e.OffendingToken, recognizer.Context, GetExpectedTokens(recognizer));
+        ReportExpected(recognizer, e.OffendingToken, recognizer.Context, GetExpectedTokens(recognizer), keywordAsName: false);
 
     protected override void ReportInputMismatch(Parser recognizer, InputMismatchException e) =>
-        ReportExpected(recognizer, e.OffendingToken, recognizer.Context, e.GetExpectedTokens());
+        ReportExpected(recognizer, e.OffendingToken, recognizer.Context, e.GetExpectedTokens(), keywordAsName: false);
 
     protected override void ReportFailedPredicate(Parser recognizer, FailedPredicateException e) =>
-        ReportExpected(recognizer, e.OffendingToken, recognizer.Context, GetExpectedTokens(recognizer));
+        ReportExpected(recognizer, e.OffendingToken, recognizer.Context, GetExpectedTokens(recognizer), keywordAsName: false);
 
     protected override void ReportMissingToken(Parser recognizer)
     {
@@ -68,7 +98,7 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics) : De
         }
 
         BeginErrorCondition(recognizer);
-        ReportExpected(recognizer, recognizer.CurrentToken, recognizer.Context, GetExpectedTokens(recognizer));
+        ReportExpected(recognizer, recognizer.CurrentToken, recognizer.Context, GetExpectedTokens(recognizer), keywordAsName: false);
     }
 
     protected override void ReportUnwantedToken(Parser recognizer)
@@ -83,42 +113,302 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics) : De
         IntervalSet expectedTokens = GetExpectedTokens(recognizer);
         if (!IsDeclarationLevel(expectedTokens))
         {
-            ReportExpected(recognizer, unwanted, recognizer.Context, expectedTokens);
+            ReportExpected(recognizer, unwanted, recognizer.Context, expectedTokens, keywordAsName: false);
             return;
         }
 
-        // Between declarations: the token starts nothing the language knows.
-        IToken? previous = PreviousToken(recognizer, unwanted);
-        string found = DescribeFound(unwanted, expectsName: false);
-        string message = previous is null
-            ? $"unexpected {found}; expected a declaration ('policy', 'segment', 'owner', 'accountable', ...)"
-            : $"unexpected {found} after '{Shorten(previous.Text)}'; expected a new declaration ('segment', 'owner', 'accountable', ...)";
-        diagnostics.Report(SpanOf(unwanted), message);
+        ReportBetweenDeclarations(recognizer, unwanted);
+    }
+
+    /// <summary>
+    /// Before ANTLR's own single-token deletion and insertion: a keyword where a name belongs, or a
+    /// decimal where a whole number belongs, is one mistake. When the token after it is what would
+    /// follow the name, the keyword is taken as the (missing) name; when the keyword itself is what
+    /// would follow, the name is missing. Either way exactly one error, and parsing goes on in step.
+    /// </summary>
+    public override IToken RecoverInline(Parser recognizer)
+    {
+        IToken current = recognizer.CurrentToken;
+        if (StartsNextDeclaration(recognizer, current))
+        {
+            // Finish this declaration with what is missing; never eat the next one.
+            ReportMissingToken(recognizer);
+            return GetMissingSymbol(recognizer);
+        }
+
+        IntervalSet expecting = GetExpectedTokens(recognizer);
+        var tokens = (ITokenStream)recognizer.InputStream;
+        bool keywordForName = IsKeyword(current.Type) && expecting.Contains(OwnerLexer.IDENTIFIER);
+        bool decimalForCount = current.Type == OwnerLexer.DECIMAL_NUMBER && expecting.Contains(OwnerLexer.INTEGER);
+        // A declaration keyword mid-line that is not followed by what its declaration needs
+        // (`per limit` at the end of a line) is a misplaced word, not the start of a declaration.
+        bool misplacedKeyword = DeclarationKeywords.Contains(current.Type) && !LooksLikeDeclarationStart(current.Type, tokens.LA(2));
+        // ... and so is one mid-line where another keyword or a symbol belongs, when what follows
+        // it fits (`offer BoatLoan responsible Manager to ...`: 'responsible' stands in for 'by').
+        bool keywordForKeyword = DeclarationKeywords.Contains(current.Type) && !expecting.Contains(OwnerLexer.IDENTIFIER);
+        if (!keywordForName && !decimalForCount && !misplacedKeyword && !keywordForKeyword)
+        {
+            return base.RecoverInline(recognizer);
+        }
+
+        ATNState state = recognizer.Interpreter.atn.states[recognizer.State];
+        IntervalSet follow = recognizer.Interpreter.atn.NextTokens(state.Transition(0).target, recognizer.RuleContext);
+
+        // What follows fits: the token stands in for the missing one (`owner policy "doc"`).
+        if (follow.Contains(tokens.LA(2)))
+        {
+            if (!InErrorRecoveryMode(recognizer))
+            {
+                BeginErrorCondition(recognizer);
+                ReportExpected(recognizer, current, recognizer.Context, expecting, keywordAsName: keywordForName);
+            }
+
+            EndErrorCondition(recognizer);
+            recognizer.Consume(); // taken in place of the name or number; the builder sees it as missing
+            return current;
+        }
+
+        // A stray keyword before the name (`segment limit MassMarket where ...`): delete it.
+        if (keywordForName && tokens.LA(2) == OwnerLexer.IDENTIFIER && follow.Contains(tokens.LA(3)))
+        {
+            return base.RecoverInline(recognizer);
+        }
+
+        // The keyword is what comes after the name: the name is missing (`for Retail, at Active`).
+        if (keywordForName && !misplacedKeyword && follow.Contains(current.Type))
+        {
+            ReportMissingToken(recognizer);
+            return GetMissingSymbol(recognizer);
+        }
+
+        return base.RecoverInline(recognizer);
+    }
+
+    /// <summary>
+    /// ANTLR's recovery consumes a token when it fails twice at the same state and input position,
+    /// to guarantee progress. Unwinding nested parentheses fails at the same state once per level,
+    /// so with three or more open levels it used to swallow the next declaration. A token that
+    /// starts the next declaration is never consumed here: returning from the rule is progress
+    /// enough, and the declaration loop takes it.
+    /// </summary>
+    public override void Recover(Parser recognizer, RecognitionException e)
+    {
+        IToken current = recognizer.CurrentToken;
+        if (StartsNextDeclaration(recognizer, current))
+        {
+            return;
+        }
+
+        // A declaration keyword in the middle of a line that is not followed by what that
+        // declaration needs (`at informed via Email`) is a misplaced word, not a new declaration:
+        // skip it with the rest of the broken part instead of reporting the "declaration" too.
+        if (DeclarationKeywords.Contains(current.Type) && !LooksLikeDeclarationStart(current.Type, ((ITokenStream)recognizer.InputStream).LA(2)))
+        {
+            recognizer.Consume();
+        }
+
+        base.Recover(recognizer, e);
+    }
+
+    private static bool LooksLikeDeclarationStart(int keyword, int next) => keyword switch
+    {
+        OwnerLexer.LIMIT => next is OwnerLexer.IDENTIFIER or OwnerLexer.OFFERS or OwnerLexer.CONTACTS,
+        OwnerLexer.COOLDOWN => next == OwnerLexer.INTEGER,
+        _ => next == OwnerLexer.IDENTIFIER,
+    };
+
+    /// <summary>
+    /// Single-token deletion never deletes the keyword that starts the next declaration: in
+    /// <c>where assets &gt;=</c> followed by <c>owner X</c> on the next line, deleting 'owner' would
+    /// make X the missing value and swallow the owner declaration.
+    /// </summary>
+    protected override IToken? SingleTokenDeletion(Parser recognizer) =>
+        StartsNextDeclaration(recognizer, recognizer.CurrentToken) ? null : base.SingleTokenDeletion(recognizer);
+
+    private bool StartsNextDeclaration(Parser recognizer, IToken token)
+    {
+        if (token.Type == TokenConstants.EOF)
+        {
+            return true;
+        }
+
+        if (!DeclarationKeywords.Contains(token.Type))
+        {
+            return false;
+        }
+
+        IToken? previous = PreviousToken((ITokenStream)recognizer.InputStream, token);
+        return previous is null || StartsLaterLine(token, previous);
     }
 
     private static bool IsDeclarationLevel(IntervalSet expected) =>
         DeclarationKeywords.Count(expected.Contains) >= DeclarationKeywords.Length - 1;
 
-    private void ReportExpected(Parser recognizer, IToken offending, ParserRuleContext context, IntervalSet expectedTokens)
+    private void ReportExpected(Parser recognizer, IToken offending, ParserRuleContext context, IntervalSet expectedTokens, bool keywordAsName)
     {
-        IToken? previous = PreviousToken(recognizer, offending);
+        if (IsDeclarationLevel(expectedTokens) && offending.Type != TokenConstants.EOF)
+        {
+            ReportBetweenDeclarations(recognizer, offending);
+            return;
+        }
+
+        IToken? previous = PreviousToken((ITokenStream)recognizer.InputStream, offending);
         string expected = DescribeExpected(expectedTokens, context);
-        string found = DescribeFound(offending, expectsName: expectedTokens.Contains(OwnerLexer.IDENTIFIER));
+        string found = DescribeFound(offending, keywordAsName, expectedTokens);
+        string closes = "";
+        if (expectedTokens.Contains(OwnerLexer.RPAREN) && FindOpenParenthesis(context) is { } open)
+        {
+            LinePosition at = source.GetLinePosition(open.StartIndex);
+            closes = $" (to close the '(' at line {at.Line}, column {at.Column})";
+        }
+
+        // "expected 'after' after 'days'" reads badly; "following" says the same.
+        string after = expected.Contains("'after'", StringComparison.Ordinal) ? "following" : "after";
         string message = previous is null
-            ? $"expected {expected}, but found {found}"
-            : $"expected {expected} after '{Shorten(previous.Text)}', but found {found}";
+            ? $"expected {expected}{closes}, but found {found}"
+            : $"expected {expected} {after} '{Shorten(previous.Text)}'{closes}, but found {found}";
 
         // When the offending token is on a later line (or is the end of the file), the mistake is
         // at the end of the previous token: point there, as compilers do for a missing ';'.
-        TextSpan span = previous is not null && (offending.Type == TokenConstants.EOF || offending.Line > previous.Line)
+        TextSpan span = previous is not null && (offending.Type == TokenConstants.EOF || StartsLaterLine(offending, previous))
             ? new TextSpan(previous.StopIndex + 1, 0)
             : SpanOf(offending);
+        Report(EnclosingDeclaration(context), span, message);
+    }
+
+    /// <summary>A token that no declaration can start with, where the previous declaration has ended.</summary>
+    private void ReportBetweenDeclarations(Parser recognizer, IToken unwanted)
+    {
+        var tokens = (ITokenStream)recognizer.InputStream;
+        IToken? previous = PreviousToken(tokens, unwanted);
+        ParserRuleContext? previousDeclaration = LastDeclaration(recognizer.Context);
+        string found = DescribeFound(unwanted, keywordAsName: false, expected: null);
+        string message;
+        if (previous is null)
+        {
+            message = $"unexpected {found}; a policy file starts with a declaration such as 'policy Name'";
+        }
+        else if (unwanted.Type == OwnerLexer.RPAREN)
+        {
+            message = "this ')' has no matching '('";
+        }
+        else if (unwanted.Type == OwnerLexer.VIA && previousDeclaration?.GetChild(0) is OwnerParser.AccountableDeclarationContext)
+        {
+            message = "'via' is only allowed on responsible, consulted and informed lines and in offers: an accountable line names no channels";
+        }
+        else if (StartsLaterLine(unwanted, previous))
+        {
+            message = $"unexpected {found}; a declaration starts with a keyword such as 'segment', 'owner' or 'accountable'";
+        }
+        else
+        {
+            IntervalSet continuations = ContinuationsOf(recognizer, previousDeclaration);
+            string expected = continuations.Count == 0
+                ? NewDeclaration
+                : DescribeExpected(continuations, previousDeclaration ?? recognizer.Context, "a new declaration");
+            message = $"unexpected {found} after '{Shorten(previous.Text)}'; expected {expected}";
+        }
+
+        Report(previousDeclaration, SpanOf(unwanted), message);
+    }
+
+    private void Report(ParserRuleContext? declaration, TextSpan span, string message)
+    {
+        if (declaration is not null && ReferenceEquals(declaration, _lastErrorDeclaration))
+        {
+            return; // an echo of the error already reported in this declaration
+        }
+
+        _lastErrorDeclaration = declaration;
         diagnostics.Report(span, message);
     }
 
-    private static IToken? PreviousToken(Parser recognizer, IToken offending)
+    private static ParserRuleContext? EnclosingDeclaration(RuleContext? context)
     {
-        var stream = (ITokenStream)recognizer.InputStream;
+        for (RuleContext? c = context; c is not null; c = c.Parent)
+        {
+            if (c is OwnerParser.DeclarationContext declaration)
+            {
+                return declaration;
+            }
+
+            if (c is OwnerParser.PolicyFileContext file)
+            {
+                return LastDeclaration(file);
+            }
+        }
+
+        return null;
+    }
+
+    private static ParserRuleContext? LastDeclaration(RuleContext? context) =>
+        context is OwnerParser.PolicyFileContext file && file.ChildCount > 0 && file.GetChild(file.ChildCount - 1) is OwnerParser.DeclarationContext last
+            ? last
+            : null;
+
+    /// <summary>
+    /// The tokens that could have continued the previous, complete declaration: from the last
+    /// token's rule up to the declaration, the follow of each rule invocation. That turns
+    /// "unexpected 'B'" after <c>stages A B</c> into "expected '->' or a new declaration".
+    /// </summary>
+    private static IntervalSet ContinuationsOf(Parser recognizer, ParserRuleContext? declaration)
+    {
+        var result = new IntervalSet();
+        if (declaration is null)
+        {
+            return result;
+        }
+
+        IParseTree? last = declaration;
+        while (last is ParserRuleContext { ChildCount: > 0 } rule)
+        {
+            last = rule.GetChild(rule.ChildCount - 1);
+        }
+
+        if (last is not ITerminalNode leaf || leaf is IErrorNode)
+        {
+            return result;
+        }
+
+        if (leaf.Parent is OwnerParser.AttributeRefContext { Parent: OwnerParser.AttributePredicateContext })
+        {
+            // `where a 5`: the bare attribute could also have been the start of a comparison.
+            foreach (int type in ComparisonTokens)
+            {
+                result.Add(type);
+            }
+
+            result.Add(OwnerLexer.IN);
+        }
+
+        ATN atn = recognizer.Interpreter.atn;
+        for (RuleContext? c = (RuleContext)leaf.Parent; c is not null && c is not OwnerParser.DeclarationContext; c = c.Parent)
+        {
+            if (c.invokingState < 0 || atn.states[c.invokingState].Transition(0) is not RuleTransition call)
+            {
+                break;
+            }
+
+            IntervalSet next = atn.NextTokens(call.followState);
+            result.AddAll(next);
+            if (!next.Contains(TokenConstants.EPSILON))
+            {
+                break;
+            }
+        }
+
+        result.Remove(TokenConstants.EPSILON);
+        result.Remove(TokenConstants.EOF);
+        foreach (int keyword in DeclarationKeywords)
+        {
+            result.Remove(keyword);
+        }
+
+        return result;
+    }
+
+    private static IToken? PreviousToken(ITokenStream stream, IToken offending)
+    {
         for (int i = offending.TokenIndex - 1; i >= 0; i--)
         {
             IToken candidate = stream.Get(i);
@@ -131,7 +421,25 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics) : De
         return null;
     }
 
-    internal static string DescribeExpected(IntervalSet expected, RuleContext context)
+    // ANTLR counts only '\n' as a line break; the source's line map also knows lone CRs.
+    private bool StartsLaterLine(IToken token, IToken previous) =>
+        token.Type != TokenConstants.EOF
+        && source.GetLinePosition(token.StartIndex).Line > source.GetLinePosition(previous.StopIndex + 1).Line;
+
+    private static IToken? FindOpenParenthesis(RuleContext? context)
+    {
+        for (RuleContext? c = context; c is not null && c is not OwnerParser.DeclarationContext; c = c.Parent)
+        {
+            if (c is OwnerParser.ParenthesizedPredicateContext parenthesized && parenthesized.RPAREN() is null)
+            {
+                return parenthesized.Start;
+            }
+        }
+
+        return null;
+    }
+
+    internal static string DescribeExpected(IntervalSet expected, RuleContext context, string? orElse = null)
     {
         if (IsDeclarationLevel(expected))
         {
@@ -140,12 +448,39 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics) : De
                 : "a declaration ('segment', 'owner', 'accountable', ...) or the rest of this one";
         }
 
+        // A limit reads as a phrase: name the phrase, not its first word.
+        if (context is OwnerParser.LimitDeclarationContext limit && expected.Count == 1)
+        {
+            if (expected.Contains(OwnerLexer.PER) && limit.PER().Length == 0)
+            {
+                return "'per customer:'";
+            }
+
+            if (expected.Contains(OwnerLexer.AT))
+            {
+                return "'at most'";
+            }
+        }
+
         if (expected.Contains(OwnerLexer.INTEGER) && expected.Contains(OwnerLexer.TRUE) && expected.Contains(OwnerLexer.IDENTIFIER))
         {
             return "a value (a number, 'true', 'false' or an enum member)";
         }
 
+        if (expected.Contains(OwnerLexer.NOT) && expected.Contains(OwnerLexer.LPAREN) && expected.Contains(OwnerLexer.IDENTIFIER))
+        {
+            return "a condition (an attribute name, 'not' or '(')";
+        }
+
+        if (expected.Contains(OwnerLexer.INT) && expected.Contains(OwnerLexer.ENUM))
+        {
+            return "an attribute type ('int', 'decimal', 'bool' or 'enum { ... }')";
+        }
+
         var parts = new List<string>();
+        bool periods = PeriodTokens.All(expected.Contains);
+        bool comparisons = ComparisonTokens.All(expected.Contains);
+        bool offerClauses = OfferClauseTokens.All(expected.Contains);
         foreach (int type in expected.ToArray())
         {
             string? part = type switch
@@ -156,6 +491,10 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics) : De
                 OwnerLexer.STRING => "a description in double quotes",
                 OwnerLexer.MINUS => null,
                 TokenConstants.EOF => "the end of the file",
+                _ when periods && PeriodTokens.Contains(type) => "a time unit ('day', 'week', 'month' or 'year', or a plural)",
+                _ when comparisons && ComparisonTokens.Contains(type) => "a comparison ('==', '!=', '<', '<=', '>' or '>=')",
+                _ when offerClauses && OfferClauseTokens.Contains(type) => "an offer clause ('at', 'via', 'min cell', 'priority' or 'approved by')",
+                _ when DeclarationKeywords.Contains(type) => null,
                 _ => $"'{DisplayOf(type)}'",
             };
             if (type == OwnerLexer.DECIMAL_NUMBER)
@@ -168,6 +507,16 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics) : De
             {
                 parts.Add(part);
             }
+        }
+
+        if (parts.Count > 5)
+        {
+            parts = [.. parts.Take(4), "..."];
+        }
+
+        if (orElse is not null)
+        {
+            parts.Add(orElse);
         }
 
         return parts.Count switch
@@ -191,7 +540,7 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics) : De
         return "a name";
     }
 
-    private static string DescribeFound(IToken token, bool expectsName)
+    private static string DescribeFound(IToken token, bool keywordAsName, IntervalSet? expected)
     {
         if (token.Type == TokenConstants.EOF)
         {
@@ -201,12 +550,19 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics) : De
         string text = Shorten(token.Text);
         if (IsKeyword(token.Type))
         {
-            return expectsName
+            return keywordAsName
                 ? $"keyword '{text}' (keywords are reserved and cannot be used as names)"
                 : $"keyword '{text}'";
         }
 
-        return token.Type == OwnerLexer.STRING ? $"string {text}" : $"'{text}'";
+        bool countExpected = expected is not null && expected.Contains(OwnerLexer.INTEGER) && !expected.Contains(OwnerLexer.DECIMAL_NUMBER);
+        return token.Type switch
+        {
+            OwnerLexer.STRING => $"string {text}",
+            OwnerLexer.DECIMAL_NUMBER when countExpected => $"'{text}', which is not a whole number",
+            OwnerLexer.MINUS when countExpected => "'-': a count cannot be negative",
+            _ => $"'{text}'",
+        };
     }
 
     internal static bool IsKeyword(int type) => type >= OwnerLexer.POLICY && type <= OwnerLexer.YEARS;

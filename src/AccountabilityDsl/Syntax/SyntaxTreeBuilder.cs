@@ -15,18 +15,34 @@ namespace AccountabilityDsl.Syntax;
 /// </summary>
 internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink diagnostics)
 {
+    // Where the declaration being built ends at the latest: where the next one starts. Syntax
+    // errors about a declaration can sit just past its last token.
+    private int _extentEnd;
+
     public ImmutableArray<DeclarationSyntax> Build(PolicyFileContext file)
     {
         var result = ImmutableArray.CreateBuilder<DeclarationSyntax>();
-        foreach (DeclarationContext declaration in file.declaration())
+        DeclarationContext[] declarations = file.declaration();
+        for (int i = 0; i < declarations.Length; i++)
         {
-            if (declaration.ChildCount > 0 && BuildDeclaration(declaration.GetChild(0)) is { } built)
+            int extentEnd = i + 1 < declarations.Length && declarations[i + 1].Start is { StartIndex: >= 0 } next ? next.StartIndex : source.Length;
+            if (BuildOne(declarations[i], extentEnd) is { } built)
             {
                 result.Add(built);
             }
         }
 
         return result.ToImmutable();
+    }
+
+    /// <summary>
+    /// One declaration. <paramref name="extentEnd"/> is where the next declaration starts: syntax
+    /// errors about this one can sit just past its last token.
+    /// </summary>
+    public DeclarationSyntax? BuildOne(DeclarationContext declaration, int extentEnd)
+    {
+        _extentEnd = extentEnd;
+        return declaration.ChildCount > 0 ? BuildDeclaration(declaration.GetChild(0)) : null;
     }
 
     private DeclarationSyntax? BuildDeclaration(IParseTree node) => node switch
@@ -73,11 +89,19 @@ internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink 
         NumberLiteralSyntax? minCell = null;
         NumberLiteralSyntax? priority = null;
         var seen = new HashSet<string>();
+        // A clause that only looks repeated because recovery from a syntax error split the
+        // declaration differently is not a second mistake: the syntax error says it all.
+        bool broken = diagnostics.HasErrorWithin(TextSpan.FromBounds(SpanOf(c).Start, Math.Max(SpanOf(c).End, _extentEnd)));
         foreach (OfferClauseContext clause in c.offerClause())
         {
             string keyword = clause.Start.Text;
             if (!seen.Add(keyword))
             {
+                if (broken)
+                {
+                    continue;
+                }
+
                 diagnostics.Report(SpanOf(clause), $"the '{keyword}' clause is repeated in offer '{c.offerName()?.GetText()}'; write it once");
                 continue;
             }
@@ -277,7 +301,7 @@ internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink 
                 bool isInteger = number.INTEGER() is not null;
                 if (!decimal.TryParse(digits.GetText(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal value))
                 {
-                    diagnostics.Report(span, $"the number '{Shorten(text)}' is too large");
+                    diagnostics.Report(span, $"the number '{Shorten(text)}' is too large; numbers go up to {decimal.MaxValue.ToString(CultureInfo.InvariantCulture)}");
                     return new NumberLiteralSyntax(0, isInteger, text, span);
                 }
 

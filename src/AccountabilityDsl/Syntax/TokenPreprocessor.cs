@@ -56,7 +56,7 @@ internal sealed class TokenPreprocessor : ITokenSource
     {
         while (true)
         {
-            IToken token = Take();
+            IToken token = Translate(Take());
             switch (token.Type)
             {
                 case OwnerLexer.LINE_COMMENT:
@@ -66,6 +66,12 @@ internal sealed class TokenPreprocessor : ITokenSource
                 case OwnerLexer.UNEXPECTED_CHARACTER:
                     ReportUnexpectedCharacters(token);
                     continue;
+                case OwnerLexer.STRAY_COMMENT_END:
+                    _diagnostics.Report(SpanOf(token), "this '*/' closes no comment: there is no '/*' before it");
+                    continue;
+                case OwnerLexer.NON_ASCII_IDENTIFIER:
+                    _diagnostics.Report(SpanOf(token), $"'{Shorten(token.Text)}' is not a valid name: names use only the letters A-Z and a-z, digits and '_'");
+                    return new CommonToken(token) { Type = OwnerLexer.IDENTIFIER };
                 case OwnerLexer.UNTERMINATED_STRING:
                     _diagnostics.Report(SpanOf(token), "unterminated string: add a closing '\"' before the end of the line");
                     return new CommonToken(token) { Type = OwnerLexer.STRING };
@@ -117,6 +123,35 @@ internal sealed class TokenPreprocessor : ITokenSource
         }
     }
 
+    /// <summary>
+    /// Operators borrowed from other languages (<c>=</c>, <c>&amp;&amp;</c>, <c>!</c>, ...): report the spelling
+    /// the language uses and hand the parser the operator that was meant.
+    /// </summary>
+    private IToken Translate(IToken token)
+    {
+        (int type, string spelling) = token.Type switch
+        {
+            OwnerLexer.MISTAKEN_EQ => (OwnerLexer.EQ, "=="),
+            OwnerLexer.MISTAKEN_LE => (OwnerLexer.LE, "<="),
+            OwnerLexer.MISTAKEN_GE => (OwnerLexer.GE, ">="),
+            OwnerLexer.MISTAKEN_NE => (OwnerLexer.NE, "!="),
+            OwnerLexer.MISTAKEN_AND => (OwnerLexer.AND, "and"),
+            OwnerLexer.MISTAKEN_OR => (OwnerLexer.OR, "or"),
+            OwnerLexer.MISTAKEN_NOT => (OwnerLexer.NOT, "not"),
+            OwnerLexer.MISTAKEN_BIT_AND => (OwnerLexer.AND, "and"),
+            OwnerLexer.MISTAKEN_BIT_OR => (OwnerLexer.OR, "or"),
+            _ => (0, ""),
+        };
+        if (type == 0)
+        {
+            return token;
+        }
+
+        string what = type == OwnerLexer.EQ ? "to compare, write '=='" : $"write '{spelling}'";
+        _diagnostics.Report(SpanOf(token), $"'{token.Text}' is not an operator of this language; {what}");
+        return new CommonToken(token) { Type = type };
+    }
+
     private IToken Take()
     {
         if (_lookahead is { } pending)
@@ -145,7 +180,7 @@ internal sealed class TokenPreprocessor : ITokenSource
         while (true)
         {
             IToken next = _lexer.NextToken();
-            if (next.Type == OwnerLexer.UNEXPECTED_CHARACTER && next.StartIndex == last.StopIndex + 1)
+            if (next.Type == OwnerLexer.UNEXPECTED_CHARACTER && OnlySpacesBetween(last.StopIndex + 1, next.StartIndex))
             {
                 last = next;
                 continue;
@@ -156,11 +191,23 @@ internal sealed class TokenPreprocessor : ITokenSource
         }
 
         var span = TextSpan.FromBounds(first.StartIndex, last.StopIndex + 1);
-        char c = _source.Text[first.StartIndex];
-        string shown = char.IsControl(c) || c == '\uFFFD' || char.IsWhiteSpace(c) ? $"U+{(int)c:X4}" : $"'{c}'";
-        string message = span.Length == 1
-            ? $"unexpected character {shown}"
-            : $"unexpected character {shown} (and {span.Length - 1} more after it)";
+        string text = _source.ToString(span);
+        int characters = CountCharacters(text);
+        char c = text[0];
+        string message;
+        if (characters == 1)
+        {
+            message = $"unexpected character {Show(text)}";
+        }
+        else if (text.Length <= 12 && text.All(ch => ch == ' ' || ch == '\t' || IsPrintable(ch)))
+        {
+            message = $"unexpected characters '{text}'";
+        }
+        else
+        {
+            int others = characters - 1;
+            message = $"unexpected character {Show(text)} (and {others} more after it)";
+        }
         if (c == '\uFFFD' && _source.InvalidEncodingSpan is { } invalid)
         {
             if (invalid.Start == span.Start)
@@ -172,6 +219,50 @@ internal sealed class TokenPreprocessor : ITokenSource
         }
 
         _diagnostics.Report(span, message);
+    }
+
+    private bool OnlySpacesBetween(int start, int end)
+    {
+        for (int i = start; i < end; i++)
+        {
+            if (_source.Text[i] is not (' ' or '\t'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // Characters as people count them: a surrogate pair is one, spaces between a run's parts are none.
+    private static int CountCharacters(string text)
+    {
+        int count = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (text[i] is ' ' or '\t' || char.IsLowSurrogate(text[i]) && i > 0 && char.IsHighSurrogate(text[i - 1]))
+            {
+                continue;
+            }
+
+            count++;
+        }
+
+        return count;
+    }
+
+    private static bool IsPrintable(char c) => !char.IsControl(c) && !char.IsWhiteSpace(c) && !char.IsSurrogate(c) && c != '\uFFFD';
+
+    /// <summary>The first character of a run: itself when printable, else its code point (U+0000, U+1F600).</summary>
+    private static string Show(string text)
+    {
+        if (char.IsHighSurrogate(text[0]) && text.Length > 1 && char.IsLowSurrogate(text[1]))
+        {
+            return $"'{text[..2]}' (U+{char.ConvertToUtf32(text[0], text[1]):X4})";
+        }
+
+        char c = text[0];
+        return IsPrintable(c) ? $"'{c}'" : $"U+{(int)c:X4}";
     }
 
     private void ReportTooDeep(IToken token)
@@ -191,7 +282,10 @@ internal sealed class TokenPreprocessor : ITokenSource
         _pendingNots.Push(0);
         _nestingDepth = 0;
         _droppedOpenParens = 0;
+        _nestingReported = false; // each segment that is too deep gets its own error
     }
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..37] + "...";
 
     private static TextSpan SpanOf(IToken token) => TextSpan.FromBounds(token.StartIndex, token.StopIndex + 1);
 }
