@@ -13,11 +13,19 @@ internal sealed class SyntaxDiagnosticSink(SourceText source)
     public const int MaxErrors = 100;
 
     private readonly List<Diagnostic> _diagnostics = [];
+    private readonly HashSet<int> _reportedStarts = [];
 
     public int Count => _diagnostics.Count;
 
     public void Report(TextSpan span, string message)
     {
+        // A second complaint about the same token is an echo of the first (a mistaken operator
+        // that the lexer reported and the parser then tripped on): keep the first.
+        if (!_reportedStarts.Add(span.Start))
+        {
+            return;
+        }
+
         if (_diagnostics.Count >= MaxErrors)
         {
             _diagnostics.Add(Diagnostic.Create(CompilerDiagnostics.SyntaxError, source, span,
@@ -28,18 +36,26 @@ internal sealed class SyntaxDiagnosticSink(SourceText source)
         _diagnostics.Add(Diagnostic.Create(CompilerDiagnostics.SyntaxError, source, span, message));
     }
 
-    /// <summary>
-    /// In source order: the lexical problems are found before the parser's, but an author reads
-    /// top to bottom. The "stopped" note, when there is one, stays last.
-    /// </summary>
     /// <summary>Forgets what was reported after the first <paramref name="count"/> diagnostics (a parse pass that is redone).</summary>
-    public void Truncate(int count) => _diagnostics.RemoveRange(count, _diagnostics.Count - count);
+    public void Truncate(int count)
+    {
+        foreach (Diagnostic forgotten in _diagnostics.Skip(count))
+        {
+            _reportedStarts.Remove(forgotten.Location.Span.Start);
+        }
+
+        _diagnostics.RemoveRange(count, _diagnostics.Count - count);
+    }
 
     /// <summary>Whether a syntax error has been reported inside <paramref name="span"/> (an empty one may sit at its end).</summary>
     public bool HasErrorWithin(TextSpan span) =>
         _diagnostics.Any(d => d.Location.Span.Start >= span.Start
             && (d.Location.Span.Start < span.End || d.Location.Span.Start == span.End && d.Location.Span.Length == 0));
 
+    /// <summary>
+    /// In source order: the lexical problems are found before the parser's, but an author reads
+    /// top to bottom. The "stopped" note, when there is one, stays last.
+    /// </summary>
     public ImmutableArray<Diagnostic> ToImmutable()
     {
         bool stopped = _diagnostics.Count > MaxErrors;
