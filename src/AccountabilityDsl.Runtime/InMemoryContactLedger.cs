@@ -1,0 +1,504 @@
+namespace AccountabilityDsl.Runtime;
+
+/// <summary>
+/// A thread-safe in-process <see cref="IContactLedger"/>. All operations run under one lock, which makes the
+/// check-and-insert of <see cref="TryReserve"/> trivially atomic (including channel capacities that span customers);
+/// the critical sections are short scans of one customer's recent entries. Nothing survives the process: use
+/// <see cref="SqliteContactLedger"/> when contacts must be durable.
+/// </summary>
+public sealed class InMemoryContactLedger : IContactLedger
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Customer> _customers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ChannelTotals> _channels = new(StringComparer.Ordinal);
+    private readonly long _retentionTicks;
+
+    /// <summary>Creates an empty ledger.</summary>
+    /// <param name="retention">
+    /// When set, committed contacts older than this (relative to the time of a new reservation for the same customer
+    /// or channel) are dropped automatically, keeping memory bounded without calling <see cref="Prune"/>. It must be
+    /// longer than the longest window and cool-down of every policy using the ledger.
+    /// </param>
+    public InMemoryContactLedger(TimeSpan? retention = null)
+    {
+        if (retention is { } r)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(r, TimeSpan.Zero);
+        }
+        _retentionTicks = retention?.Ticks ?? long.MaxValue;
+    }
+
+    /// <inheritdoc />
+    public WindowUsage Measure(in CountConstraint constraint, long nowUtcTicks)
+    {
+        lock (_lock)
+        {
+            var count = Count(constraint, nowUtcTicks, stopAt: int.MaxValue);
+            long? pivot = null;
+            if (constraint.MaxCount > 0 && count >= constraint.MaxCount)
+            {
+                pivot = NthOldest(constraint, nowUtcTicks, count - constraint.MaxCount + 1);
+            }
+            return new WindowUsage(count, pivot);
+        }
+    }
+
+    /// <inheritdoc />
+    public LedgerReserveResult TryReserve(in LedgerEntry entry, ReadOnlySpan<CountConstraint> constraints, long nowUtcTicks)
+    {
+        ArgumentNullException.ThrowIfNull(entry.CustomerId);
+        ArgumentNullException.ThrowIfNull(entry.IdempotencyKey);
+        ArgumentNullException.ThrowIfNull(entry.Channel);
+        lock (_lock)
+        {
+            if (!_customers.TryGetValue(entry.CustomerId, out var customer))
+            {
+                customer = new Customer(entry.CustomerId);
+                _customers.Add(entry.CustomerId, customer);
+            }
+            if (customer.ByKey.TryGetValue(entry.IdempotencyKey, out var existing))
+            {
+                if (existing.Committed)
+                {
+                    return new LedgerReserveResult(LedgerReserveStatus.AlreadyCommitted, existing.ToEntry(), -1, existing);
+                }
+                if (existing.Expires > nowUtcTicks)
+                {
+                    return new LedgerReserveResult(LedgerReserveStatus.AlreadyReserved, existing.ToEntry(), -1, existing);
+                }
+                Remove(existing);
+            }
+            for (var i = 0; i < constraints.Length; i++)
+            {
+                ref readonly var c = ref constraints[i];
+                if (c.MaxCount <= 0 || Count(c, nowUtcTicks, c.MaxCount) >= c.MaxCount)
+                {
+                    if (customer.Items.Count == 0 && customer.Events is null)
+                    {
+                        _customers.Remove(customer.Id);
+                    }
+                    return new LedgerReserveResult(LedgerReserveStatus.Denied, default, i, null);
+                }
+            }
+            var item = new Item(customer, entry);
+            Insert(customer, item, nowUtcTicks);
+            return new LedgerReserveResult(LedgerReserveStatus.Reserved, entry, -1, item);
+        }
+    }
+
+    /// <inheritdoc />
+    public CommitOutcome Commit(string customerId, string idempotencyKey, object? handle, long nowUtcTicks)
+    {
+        lock (_lock)
+        {
+            var item = Resolve(customerId, idempotencyKey, handle);
+            if (item is null)
+            {
+                return CommitOutcome.NotFound;
+            }
+            if (item.Committed)
+            {
+                return CommitOutcome.AlreadyCommitted;
+            }
+            if (item.Expires <= nowUtcTicks)
+            {
+                return CommitOutcome.Expired;
+            }
+            item.Committed = true;
+            item.Expires = long.MaxValue;
+            if (item.Counted)
+            {
+                var totals = _channels[item.Channel];
+                totals.Pending.Remove(item);
+                InsertSorted(totals.Committed, item.At);
+                TrimChannel(totals, nowUtcTicks);
+            }
+            return CommitOutcome.Committed;
+        }
+    }
+
+    /// <inheritdoc />
+    public bool Release(string customerId, string idempotencyKey, object? handle)
+    {
+        lock (_lock)
+        {
+            var item = Resolve(customerId, idempotencyKey, handle);
+            if (item is null || item.Committed)
+            {
+                return false;
+            }
+            Remove(item);
+            return true;
+        }
+    }
+
+    /// <inheritdoc />
+    public void RecordEvent(string customerId, string eventName, long atUtcTicks)
+    {
+        ArgumentNullException.ThrowIfNull(customerId);
+        ArgumentNullException.ThrowIfNull(eventName);
+        lock (_lock)
+        {
+            if (!_customers.TryGetValue(customerId, out var customer))
+            {
+                customer = new Customer(customerId);
+                _customers.Add(customerId, customer);
+            }
+            customer.Events ??= new Dictionary<string, long>(StringComparer.Ordinal);
+            if (!customer.Events.TryGetValue(eventName, out var previous) || previous < atUtcTicks)
+            {
+                customer.Events[eventName] = atUtcTicks;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public long? LastEvent(string customerId, string eventName)
+    {
+        lock (_lock)
+        {
+            if (_customers.TryGetValue(customerId, out var customer)
+                && customer.Events is { } events
+                && events.TryGetValue(eventName, out var at))
+            {
+                return at;
+            }
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public LedgerRecord? Find(string customerId, string idempotencyKey)
+    {
+        lock (_lock)
+        {
+            var item = Resolve(customerId, idempotencyKey, null);
+            return item is null ? null : new LedgerRecord(item.ToEntry(), item.Committed);
+        }
+    }
+
+    /// <inheritdoc />
+    public int Prune(long olderThanUtcTicks, long expiredBeforeUtcTicks)
+    {
+        lock (_lock)
+        {
+            var removed = 0;
+            List<string>? emptyCustomers = null;
+            foreach (var customer in _customers.Values)
+            {
+                for (var i = customer.Items.Count - 1; i >= 0; i--)
+                {
+                    var item = customer.Items[i];
+                    if (item.Committed ? item.At < olderThanUtcTicks : item.Expires < expiredBeforeUtcTicks)
+                    {
+                        customer.Items.RemoveAt(i);
+                        customer.ByKey.Remove(item.Key);
+                        item.Removed = true;
+                        removed++;
+                    }
+                }
+                if (customer.Events is { } events)
+                {
+                    foreach (var (name, at) in events)
+                    {
+                        if (at < olderThanUtcTicks)
+                        {
+                            events.Remove(name);
+                            removed++;
+                        }
+                    }
+                }
+                if (customer.Items.Count == 0 && (customer.Events is null || customer.Events.Count == 0))
+                {
+                    (emptyCustomers ??= []).Add(customer.Id);
+                }
+            }
+            if (emptyCustomers is not null)
+            {
+                foreach (var id in emptyCustomers)
+                {
+                    _customers.Remove(id);
+                }
+            }
+            foreach (var totals in _channels.Values)
+            {
+                var stale = LowerBound(totals.Committed, olderThanUtcTicks);
+                totals.Committed.RemoveRange(0, stale);
+                totals.Pending.RemoveAll(p => p.Removed || p.Expires < expiredBeforeUtcTicks);
+            }
+            return removed;
+        }
+    }
+
+    /// <summary>Nothing to release.</summary>
+    public void Dispose()
+    {
+    }
+
+    private Item? Resolve(string customerId, string key, object? handle)
+    {
+        if (handle is Item h && !h.Removed
+            && string.Equals(h.Owner.Id, customerId, StringComparison.Ordinal)
+            && string.Equals(h.Key, key, StringComparison.Ordinal))
+        {
+            return h;
+        }
+        return _customers.TryGetValue(customerId, out var customer) && customer.ByKey.TryGetValue(key, out var item)
+            ? item
+            : null;
+    }
+
+    private void Insert(Customer customer, Item item, long now)
+    {
+        var items = customer.Items;
+        if (items.Count == 0 || items[^1].At <= item.At)
+        {
+            items.Add(item);
+        }
+        else
+        {
+            var at = items.Count;
+            while (at > 0 && items[at - 1].At > item.At)
+            {
+                at--;
+            }
+            items.Insert(at, item);
+        }
+        customer.ByKey.Add(item.Key, item);
+        if (item.Counted)
+        {
+            if (!_channels.TryGetValue(item.Channel, out var totals))
+            {
+                totals = new ChannelTotals();
+                _channels.Add(item.Channel, totals);
+            }
+            totals.Pending.Add(item);
+        }
+        if (_retentionTicks != long.MaxValue)
+        {
+            var cutoff = now - _retentionTicks;
+            var stale = 0;
+            while (stale < items.Count && items[stale].At < cutoff && (items[stale].Committed || items[stale].Expires <= now))
+            {
+                var old = items[stale];
+                customer.ByKey.Remove(old.Key);
+                old.Removed = true;
+                stale++;
+            }
+            if (stale > 0)
+            {
+                items.RemoveRange(0, stale);
+            }
+        }
+    }
+
+    private void TrimChannel(ChannelTotals totals, long now)
+    {
+        if (_retentionTicks == long.MaxValue || totals.Committed.Count < 64)
+        {
+            return;
+        }
+        var cutoff = now - _retentionTicks;
+        if (totals.Committed[63] < cutoff)
+        {
+            totals.Committed.RemoveRange(0, LowerBound(totals.Committed, cutoff));
+        }
+    }
+
+    private void Remove(Item item)
+    {
+        var customer = item.Owner;
+        customer.Items.Remove(item);
+        customer.ByKey.Remove(item.Key);
+        if (item.Counted && !item.Committed && _channels.TryGetValue(item.Channel, out var totals))
+        {
+            totals.Pending.Remove(item);
+        }
+        item.Removed = true;
+    }
+
+    private int Count(in CountConstraint c, long now, int stopAt)
+    {
+        var f = c.Filter;
+        var count = 0;
+        if (f.CustomerId is not null)
+        {
+            if (!_customers.TryGetValue(f.CustomerId, out var customer))
+            {
+                return 0;
+            }
+            var items = customer.Items;
+            for (var i = items.Count - 1; i >= 0; i--)
+            {
+                var item = items[i];
+                if (item.At < c.FromUtcTicks)
+                {
+                    break;
+                }
+                if (item.Counted && item.Expires > now && item.Matches(f) && ++count >= stopAt)
+                {
+                    return count;
+                }
+            }
+            return count;
+        }
+        if (f.Channel is not null && f.Offer is null && !f.OffersOnly)
+        {
+            if (!_channels.TryGetValue(f.Channel, out var totals))
+            {
+                return 0;
+            }
+            count = totals.Committed.Count - LowerBound(totals.Committed, c.FromUtcTicks);
+            var pending = totals.Pending;
+            for (var i = pending.Count - 1; i >= 0; i--)
+            {
+                var p = pending[i];
+                if (p.Expires <= now)
+                {
+                    pending.RemoveAt(i);
+                }
+                else if (p.At >= c.FromUtcTicks)
+                {
+                    count++;
+                }
+            }
+            return count;
+        }
+        // General filter without a customer: scan everything (not used by ContactGate).
+        foreach (var customer in _customers.Values)
+        {
+            foreach (var item in customer.Items)
+            {
+                if (item.At >= c.FromUtcTicks && item.Counted && item.Expires > now && item.Matches(f))
+                {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    private long? NthOldest(in CountConstraint c, long now, int n)
+    {
+        var f = c.Filter;
+        var times = new List<long>();
+        if (f.CustomerId is not null)
+        {
+            if (_customers.TryGetValue(f.CustomerId, out var customer))
+            {
+                foreach (var item in customer.Items)
+                {
+                    if (item.At >= c.FromUtcTicks && item.Counted && item.Expires > now && item.Matches(f))
+                    {
+                        times.Add(item.At);
+                    }
+                }
+            }
+        }
+        else if (f.Channel is not null && f.Offer is null && !f.OffersOnly)
+        {
+            if (_channels.TryGetValue(f.Channel, out var totals))
+            {
+                var start = LowerBound(totals.Committed, c.FromUtcTicks);
+                var take = Math.Min(n, totals.Committed.Count - start);
+                for (var i = 0; i < take; i++)
+                {
+                    times.Add(totals.Committed[start + i]);
+                }
+                foreach (var p in totals.Pending)
+                {
+                    if (p.At >= c.FromUtcTicks && p.Expires > now)
+                    {
+                        times.Add(p.At);
+                    }
+                }
+            }
+        }
+        else
+        {
+            foreach (var customer in _customers.Values)
+            {
+                foreach (var item in customer.Items)
+                {
+                    if (item.At >= c.FromUtcTicks && item.Counted && item.Expires > now && item.Matches(f))
+                    {
+                        times.Add(item.At);
+                    }
+                }
+            }
+        }
+        if (times.Count < n)
+        {
+            return null;
+        }
+        times.Sort();
+        return times[n - 1];
+    }
+
+    private static int LowerBound(List<long> sorted, long value)
+    {
+        int lo = 0, hi = sorted.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (sorted[mid] < value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static void InsertSorted(List<long> sorted, long value)
+    {
+        if (sorted.Count == 0 || sorted[^1] <= value)
+        {
+            sorted.Add(value);
+        }
+        else
+        {
+            var at = LowerBound(sorted, value + 1);
+            sorted.Insert(at, value);
+        }
+    }
+
+    private sealed class Customer(string id)
+    {
+        public readonly string Id = id;
+        public readonly List<Item> Items = new(4);
+        public readonly Dictionary<string, Item> ByKey = new(StringComparer.Ordinal);
+        public Dictionary<string, long>? Events;
+    }
+
+    private sealed class ChannelTotals
+    {
+        public readonly List<long> Committed = [];
+        public readonly List<Item> Pending = [];
+    }
+
+    private sealed class Item(Customer owner, in LedgerEntry entry)
+    {
+        public readonly Customer Owner = owner;
+        public readonly string Key = entry.IdempotencyKey;
+        public readonly string Channel = entry.Channel;
+        public readonly string? Offer = entry.Offer;
+        public readonly string? Category = entry.Category;
+        public readonly bool Counted = entry.Counted;
+        public readonly long At = entry.AtUtcTicks;
+        public long Expires = entry.ExpiresUtcTicks;
+        public bool Committed;
+        public bool Removed;
+
+        public bool Matches(in ContactFilter f) =>
+            (f.Channel is null || string.Equals(f.Channel, Channel, StringComparison.Ordinal))
+            && (f.Offer is null || string.Equals(f.Offer, Offer, StringComparison.Ordinal))
+            && (!f.OffersOnly || Offer is not null);
+
+        public LedgerEntry ToEntry() =>
+            new(Owner.Id, Key, Channel, Offer, Category, Counted, At, Committed ? long.MaxValue : Expires);
+    }
+}
