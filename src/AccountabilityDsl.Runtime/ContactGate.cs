@@ -9,7 +9,7 @@ namespace AccountabilityDsl.Runtime;
 /// </summary>
 public sealed class ContactGate
 {
-    private const int InlineConstraints = 16;
+    private const int InlineConstraints = 8;
     private readonly Rule[] _rules;
     private readonly ZoneCalendar _calendar;
 
@@ -93,7 +93,7 @@ public sealed class ContactGate
             !exempt, nowTicks, nowTicks + hold.Ticks);
         if (exempt)
         {
-            return ToResult(ContactDecision.AllowedExempt, Ledger.TryReserve(entry, [], nowTicks));
+            return ToResult(ContactDecision.AllowedExempt, Ledger.TryReserve(entry, [], nowTicks), request);
         }
 
         if (Policy.Cooldowns.Count > 0 && CooldownDenials(request.CustomerId, now, null))
@@ -115,7 +115,7 @@ public sealed class ContactGate
             var result = Ledger.TryReserve(entry, constraints[..n], nowTicks);
             if (result.Status != LedgerReserveStatus.Denied)
             {
-                return ToResult(ContactDecision.Allowed, result);
+                return ToResult(ContactDecision.Allowed, result, request);
             }
             var decision = Decide(request, now);
             if (!decision.IsAllowed)
@@ -209,10 +209,12 @@ public sealed class ContactGate
         ArgumentException.ThrowIfNullOrEmpty(request.Channel, nameof(request.Channel));
     }
 
-    private ReservationResult ToResult(ContactDecision decision, in LedgerReserveResult result)
+    private ReservationResult ToResult(ContactDecision decision, in LedgerReserveResult result, ContactRequest? asRequested = null)
     {
         var e = result.Entry;
-        var request = new ContactRequest(e.CustomerId, e.Channel, e.Offer, e.Category);
+        var request = result.Status == LedgerReserveStatus.Reserved && asRequested is not null
+            ? asRequested
+            : new ContactRequest(e.CustomerId, e.Channel, e.Offer, e.Category);
         var committed = result.Status == LedgerReserveStatus.AlreadyCommitted;
         var reservation = new Reservation(
             request,

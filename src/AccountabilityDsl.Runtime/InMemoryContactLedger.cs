@@ -110,8 +110,11 @@ public sealed class InMemoryContactLedger : IContactLedger
             {
                 var totals = _channels[item.Channel];
                 totals.Pending.Remove(item);
-                InsertSorted(totals.Committed, item.At);
-                TrimChannel(totals, nowUtcTicks);
+                totals.Committed.Insert(item.At);
+                if (_retentionTicks != long.MaxValue)
+                {
+                    totals.Committed.DropBefore(nowUtcTicks - _retentionTicks);
+                }
             }
             return CommitOutcome.Committed;
         }
@@ -222,8 +225,7 @@ public sealed class InMemoryContactLedger : IContactLedger
             }
             foreach (var totals in _channels.Values)
             {
-                var stale = LowerBound(totals.Committed, olderThanUtcTicks);
-                totals.Committed.RemoveRange(0, stale);
+                totals.Committed.DropBefore(olderThanUtcTicks);
                 totals.Pending.RemoveAll(p => p.Removed || p.Expires < expiredBeforeUtcTicks);
             }
             return removed;
@@ -292,19 +294,6 @@ public sealed class InMemoryContactLedger : IContactLedger
         }
     }
 
-    private void TrimChannel(ChannelTotals totals, long now)
-    {
-        if (_retentionTicks == long.MaxValue || totals.Committed.Count < 64)
-        {
-            return;
-        }
-        var cutoff = now - _retentionTicks;
-        if (totals.Committed[63] < cutoff)
-        {
-            totals.Committed.RemoveRange(0, LowerBound(totals.Committed, cutoff));
-        }
-    }
-
     private void Remove(Item item)
     {
         var customer = item.Owner;
@@ -348,7 +337,7 @@ public sealed class InMemoryContactLedger : IContactLedger
             {
                 return 0;
             }
-            count = totals.Committed.Count - LowerBound(totals.Committed, c.FromUtcTicks);
+            count = totals.Committed.Count - totals.Committed.LowerBound(c.FromUtcTicks);
             var pending = totals.Pending;
             for (var i = pending.Count - 1; i >= 0; i--)
             {
@@ -399,7 +388,7 @@ public sealed class InMemoryContactLedger : IContactLedger
         {
             if (_channels.TryGetValue(f.Channel, out var totals))
             {
-                var start = LowerBound(totals.Committed, c.FromUtcTicks);
+                var start = totals.Committed.LowerBound(c.FromUtcTicks);
                 var take = Math.Min(n, totals.Committed.Count - start);
                 for (var i = 0; i < take; i++)
                 {
@@ -435,37 +424,6 @@ public sealed class InMemoryContactLedger : IContactLedger
         return times[n - 1];
     }
 
-    private static int LowerBound(List<long> sorted, long value)
-    {
-        int lo = 0, hi = sorted.Count;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (sorted[mid] < value)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    private static void InsertSorted(List<long> sorted, long value)
-    {
-        if (sorted.Count == 0 || sorted[^1] <= value)
-        {
-            sorted.Add(value);
-        }
-        else
-        {
-            var at = LowerBound(sorted, value + 1);
-            sorted.Insert(at, value);
-        }
-    }
-
     private sealed class Customer(string id)
     {
         public readonly string Id = id;
@@ -474,9 +432,78 @@ public sealed class InMemoryContactLedger : IContactLedger
         public Dictionary<string, long>? Events;
     }
 
+    /// <summary>Sorted committed contact times with O(1) amortised removal of the oldest ones.</summary>
+    private sealed class TimeList
+    {
+        private long[] _items = new long[16];
+        private int _head;
+        private int _end;
+
+        public int Count => _end - _head;
+
+        public long this[int index] => _items[_head + index];
+
+        public int LowerBound(long value)
+        {
+            int lo = _head, hi = _end;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (_items[mid] < value)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+            return lo - _head;
+        }
+
+        public void Insert(long value)
+        {
+            if (_end == _items.Length)
+            {
+                var live = Count;
+                if (_head > 0 && live <= _items.Length / 2)
+                {
+                    Array.Copy(_items, _head, _items, 0, live);
+                }
+                else
+                {
+                    var bigger = new long[_items.Length * 2];
+                    Array.Copy(_items, _head, bigger, 0, live);
+                    _items = bigger;
+                }
+                _head = 0;
+                _end = live;
+            }
+            var at = _end;
+            while (at > _head && _items[at - 1] > value)
+            {
+                at--;
+            }
+            if (at < _end)
+            {
+                Array.Copy(_items, at, _items, at + 1, _end - at);
+            }
+            _items[at] = value;
+            _end++;
+        }
+
+        public void DropBefore(long cutoff)
+        {
+            while (_head < _end && _items[_head] < cutoff)
+            {
+                _head++;
+            }
+        }
+    }
+
     private sealed class ChannelTotals
     {
-        public readonly List<long> Committed = [];
+        public readonly TimeList Committed = new();
         public readonly List<Item> Pending = [];
     }
 
