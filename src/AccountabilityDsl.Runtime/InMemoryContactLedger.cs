@@ -56,7 +56,7 @@ public sealed class InMemoryContactLedger : IContactLedger
                 customer = new Customer(entry.CustomerId);
                 _customers.Add(entry.CustomerId, customer);
             }
-            if (customer.ByKey.TryGetValue(entry.IdempotencyKey, out var existing))
+            if (customer.FindKey(entry.IdempotencyKey) is { } existing)
             {
                 if (existing.Committed)
                 {
@@ -195,7 +195,7 @@ public sealed class InMemoryContactLedger : IContactLedger
                     if (item.Committed ? item.At < olderThanUtcTicks : item.Expires < expiredBeforeUtcTicks)
                     {
                         customer.Items.RemoveAt(i);
-                        customer.ByKey.Remove(item.Key);
+                        customer.RemoveKey(item);
                         item.Removed = true;
                         removed++;
                     }
@@ -245,9 +245,7 @@ public sealed class InMemoryContactLedger : IContactLedger
         {
             return h;
         }
-        return _customers.TryGetValue(customerId, out var customer) && customer.ByKey.TryGetValue(key, out var item)
-            ? item
-            : null;
+        return _customers.TryGetValue(customerId, out var customer) ? customer.FindKey(key) : null;
     }
 
     private void Insert(Customer customer, Item item, long now)
@@ -266,7 +264,7 @@ public sealed class InMemoryContactLedger : IContactLedger
             }
             items.Insert(at, item);
         }
-        customer.ByKey.Add(item.Key, item);
+        customer.AddKey(item);
         if (item.Counted)
         {
             if (!_channels.TryGetValue(item.Channel, out var totals))
@@ -283,7 +281,7 @@ public sealed class InMemoryContactLedger : IContactLedger
             while (stale < items.Count && items[stale].At < cutoff && (items[stale].Committed || items[stale].Expires <= now))
             {
                 var old = items[stale];
-                customer.ByKey.Remove(old.Key);
+                customer.RemoveKey(old);
                 old.Removed = true;
                 stale++;
             }
@@ -298,7 +296,7 @@ public sealed class InMemoryContactLedger : IContactLedger
     {
         var customer = item.Owner;
         customer.Items.Remove(item);
-        customer.ByKey.Remove(item.Key);
+        customer.RemoveKey(item);
         if (item.Counted && !item.Committed && _channels.TryGetValue(item.Channel, out var totals))
         {
             totals.Pending.Remove(item);
@@ -428,7 +426,44 @@ public sealed class InMemoryContactLedger : IContactLedger
     {
         public readonly string Id = id;
         public readonly List<Item> Items = new(4);
-        public readonly Dictionary<string, Item> ByKey = new(StringComparer.Ordinal);
+        private Dictionary<string, Item>? _byKey;
+
+        /// <summary>Idempotency lookup: a linear scan of the few recent entries, or a dictionary once there are many.</summary>
+        public Item? FindKey(string key)
+        {
+            if (_byKey is not null)
+            {
+                return _byKey.TryGetValue(key, out var found) ? found : null;
+            }
+            for (var i = Items.Count - 1; i >= 0; i--)
+            {
+                var item = Items[i];
+                if (string.Equals(item.Key, key, StringComparison.Ordinal))
+                {
+                    return item;
+                }
+            }
+            return null;
+        }
+
+        /// <summary>Called after <paramref name="item"/> was added to <see cref="Items"/>.</summary>
+        public void AddKey(Item item)
+        {
+            if (_byKey is not null)
+            {
+                _byKey.Add(item.Key, item);
+            }
+            else if (Items.Count > 8)
+            {
+                _byKey = new Dictionary<string, Item>(Items.Count * 2, StringComparer.Ordinal);
+                foreach (var i in Items)
+                {
+                    _byKey.Add(i.Key, i);
+                }
+            }
+        }
+
+        public void RemoveKey(Item item) => _byKey?.Remove(item.Key);
         public Dictionary<string, long>? Events;
     }
 
