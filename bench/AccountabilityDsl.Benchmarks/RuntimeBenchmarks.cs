@@ -1,0 +1,132 @@
+using System.Threading.RateLimiting;
+using AccountabilityDsl.Runtime;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace AccountabilityDsl.Benchmarks;
+
+/// <summary>
+/// One allowed contact per operation for a rotating set of customers, enforcing "at most 10 per day" per customer:
+/// the in-memory <see cref="ContactGate"/> (reserve + commit, and check + reserve + commit) against a
+/// <see cref="PartitionedRateLimiter"/> with one <see cref="SlidingWindowRateLimiter"/> per customer.
+/// </summary>
+/// <remarks>
+/// Neither side saturates: the gate's injected clock advances one second per operation, so each of the 2^18 customers
+/// is contacted about once every three days; the rate limiter runs on wall-clock time, so its window is scaled down to
+/// 100 ms (about one acquisition per customer per window at these speeds). Denials are counted and printed in cleanup.
+/// </remarks>
+/// <para>The job is BenchmarkDotNet's ShortRun, executed in-process: the default out-of-process toolchain rebuilds
+/// every referenced project under a generated path, which breaks the compiler project's ANTLR code generation.</para>
+[MemoryDiagnoser]
+[Config(typeof(RuntimeBenchmarkConfig))]
+public class RuntimeBenchmarks
+{
+    private const int Customers = 1 << 18;
+    private const int Cap = 10;
+    private ContactRequest[] _requests = [];
+    private string[] _ids = [];
+    private string[] _keys = [];
+    private int _next;
+    private long _denied;
+    private RuntimeBenchClock _clock = null!;
+    private ContactGate _gate = null!;
+    private PartitionedRateLimiter<string> _limiter = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _ids = Enumerable.Range(0, Customers).Select(i => "customer-" + i.ToString("D7", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        _requests = _ids.Select(id => new ContactRequest(id, "email", "gold-card", "marketing")).ToArray();
+        _keys = Enumerable.Range(0, 64).Select(i => "k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        _clock = new RuntimeBenchClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var source = new SourceLine("bench.owner", 1, "offers: at most 10 per 1 day");
+        var policy = new ContactPolicy("bench", "bench.owner",
+            limits: [new ContactLimit(LimitScope.Offers, Cap, new TimeWindow(1, TimeUnit.Day), source)],
+            exemptCategories: ["transactional"]);
+        _gate = new ContactGate(policy, new InMemoryContactLedger(retention: TimeSpan.FromDays(2)), _clock, TimeZoneInfo.Utc);
+        var options = new SlidingWindowRateLimiterOptions
+        {
+            PermitLimit = Cap,
+            Window = TimeSpan.FromMilliseconds(100),
+            SegmentsPerWindow = 4,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        };
+        _limiter = PartitionedRateLimiter.Create<string, string>(id => RateLimitPartition.GetSlidingWindowLimiter(id, _ => options));
+        _next = 0;
+        _denied = 0;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        Console.WriteLine($"// denied operations: {_denied} of {_next}");
+        _limiter.Dispose();
+        _gate.Ledger.Dispose();
+    }
+
+    [Benchmark(Baseline = true, Description = "PartitionedRateLimiter(SlidingWindow) acquire")]
+    public bool RateLimiter()
+    {
+        var i = _next++;
+        using var lease = _limiter.AttemptAcquire(_ids[i & (Customers - 1)]);
+        if (!lease.IsAcquired)
+        {
+            _denied++;
+        }
+        return lease.IsAcquired;
+    }
+
+    [Benchmark(Description = "ContactGate TryReserve+Commit")]
+    public bool GateReserveCommit()
+    {
+        var i = _next++;
+        _clock.Tick();
+        var result = _gate.TryReserve(_requests[i & (Customers - 1)], _keys[(i >> 18) & 63]);
+        if (result.Reservation is null)
+        {
+            _denied++;
+            return false;
+        }
+        return _gate.Commit(result.Reservation) == CommitOutcome.Committed;
+    }
+
+    [Benchmark(Description = "ContactGate Check+TryReserve+Commit")]
+    public bool GateCheckReserveCommit()
+    {
+        var i = _next++;
+        _clock.Tick();
+        var request = _requests[i & (Customers - 1)];
+        if (!_gate.Check(request).IsAllowed)
+        {
+            _denied++;
+            return false;
+        }
+        var result = _gate.TryReserve(request, _keys[(i >> 18) & 63]);
+        if (result.Reservation is null)
+        {
+            _denied++;
+            return false;
+        }
+        return _gate.Commit(result.Reservation) == CommitOutcome.Committed;
+    }
+}
+
+/// <summary>ShortRun job with the in-process toolchain.</summary>
+internal sealed class RuntimeBenchmarkConfig : ManualConfig
+{
+    public RuntimeBenchmarkConfig() =>
+        AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithId("ShortRun-InProcess"));
+}
+
+/// <summary>A clock that advances one second per operation.</summary>
+internal sealed class RuntimeBenchClock(DateTimeOffset start) : TimeProvider
+{
+    private long _ticks = start.UtcTicks;
+
+    public void Tick() => _ticks += TimeSpan.TicksPerSecond;
+
+    public override DateTimeOffset GetUtcNow() => new(_ticks, TimeSpan.Zero);
+}

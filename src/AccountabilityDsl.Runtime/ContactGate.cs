@@ -1,0 +1,338 @@
+using System.Runtime.CompilerServices;
+
+namespace AccountabilityDsl.Runtime;
+
+/// <summary>
+/// Decides whether a customer may be contacted under a <see cref="ContactPolicy"/>, and records contacts through a
+/// check → reserve → commit/release protocol against an <see cref="IContactLedger"/>. Thread-safe; holds no mutable
+/// state of its own.
+/// </summary>
+public sealed class ContactGate
+{
+    private const int InlineConstraints = 8;
+    private readonly Rule[] _rules;
+    private readonly ZoneCalendar _calendar;
+
+    /// <summary>Creates a gate.</summary>
+    /// <param name="policy">The compiled policy.</param>
+    /// <param name="ledger">Where contacts, reservations and events are stored.</param>
+    /// <param name="clock">The clock (inject a fake one in tests).</param>
+    /// <param name="zone">The host time zone used for calendar windows, month/year arithmetic and capacities.</param>
+    /// <param name="defaultHold">How long an uncommitted reservation counts (default 5 minutes).</param>
+    public ContactGate(ContactPolicy policy, IContactLedger ledger, TimeProvider clock, TimeZoneInfo zone, TimeSpan? defaultHold = null)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(ledger);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(zone);
+        Policy = policy;
+        Ledger = ledger;
+        Clock = clock;
+        Zone = zone;
+        DefaultHold = defaultHold ?? TimeSpan.FromMinutes(5);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DefaultHold, TimeSpan.Zero, nameof(defaultHold));
+        _calendar = new ZoneCalendar(zone);
+        var rules = new List<Rule>();
+        foreach (var limit in policy.Limits)
+        {
+            rules.Add(new Rule(RuleKind.Limit, limit.Scope, null, limit.MaxCount, limit.Window, limit.Description, limit.Source));
+        }
+        foreach (var capacity in policy.Capacities)
+        {
+            rules.Add(new Rule(RuleKind.Capacity, null, capacity.Channel, capacity.MaxCount,
+                new TimeWindow(1, capacity.Period, true), capacity.Description, capacity.Source));
+        }
+        _rules = [.. rules];
+    }
+
+    /// <summary>The policy.</summary>
+    public ContactPolicy Policy { get; }
+
+    /// <summary>The ledger.</summary>
+    public IContactLedger Ledger { get; }
+
+    /// <summary>The clock.</summary>
+    public TimeProvider Clock { get; }
+
+    /// <summary>The host time zone.</summary>
+    public TimeZoneInfo Zone { get; }
+
+    /// <summary>Default reservation hold.</summary>
+    public TimeSpan DefaultHold { get; }
+
+    /// <summary>
+    /// Evaluates every applicable limit, capacity and cool-down for <paramref name="request"/> now, without side
+    /// effects. Pending unexpired reservations count. Exempt categories are always allowed.
+    /// </summary>
+    public ContactDecision Check(ContactRequest request)
+    {
+        Validate(request);
+        if (Policy.IsExempt(request.Category))
+        {
+            return ContactDecision.AllowedExempt;
+        }
+        return Decide(request, Clock.GetUtcNow());
+    }
+
+    /// <summary>
+    /// Checks and, when allowed, atomically reserves a slot for the contact. The reservation counts against every
+    /// limit until it is committed, released, or expires after <paramref name="holdFor"/> (default
+    /// <see cref="DefaultHold"/>). Reserving the same <paramref name="idempotencyKey"/> again (for the same customer)
+    /// returns the same reservation without counting twice, as long as it is pending or committed.
+    /// </summary>
+    public ReservationResult TryReserve(ContactRequest request, string idempotencyKey, TimeSpan? holdFor = null)
+    {
+        Validate(request);
+        ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
+        var hold = holdFor ?? DefaultHold;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(hold, TimeSpan.Zero, nameof(holdFor));
+        var now = Clock.GetUtcNow();
+        var nowTicks = now.UtcTicks;
+        var exempt = Policy.IsExempt(request.Category);
+        var entry = new LedgerEntry(request.CustomerId, idempotencyKey, request.Channel, request.Offer, request.Category,
+            !exempt, nowTicks, nowTicks + hold.Ticks);
+        if (exempt)
+        {
+            return ToResult(ContactDecision.AllowedExempt, Ledger.TryReserve(entry, [], nowTicks), request);
+        }
+
+        if (Policy.Cooldowns.Count > 0 && CooldownDenials(request.CustomerId, now, null))
+        {
+            // A repeated key keeps its reservation even if a cool-down started since.
+            if (Ledger.Find(request.CustomerId, idempotencyKey) is { } found
+                && (found.IsCommitted || found.Entry.ExpiresUtcTicks > nowTicks))
+            {
+                return ToResult(ContactDecision.Allowed, Ledger.TryReserve(entry, [], nowTicks));
+            }
+            return new ReservationResult(Decide(request, now), null);
+        }
+
+        var buffer = new ConstraintBuffer();
+        Span<CountConstraint> constraints = _rules.Length <= InlineConstraints ? buffer : new CountConstraint[_rules.Length];
+        for (var attempt = 0; ; attempt++)
+        {
+            var n = BuildConstraints(request, now, constraints, null);
+            var result = Ledger.TryReserve(entry, constraints[..n], nowTicks);
+            if (result.Status != LedgerReserveStatus.Denied)
+            {
+                return ToResult(ContactDecision.Allowed, result, request);
+            }
+            var decision = Decide(request, now);
+            if (!decision.IsAllowed)
+            {
+                return new ReservationResult(decision, null);
+            }
+            if (attempt == 2)
+            {
+                // The ledger keeps denying while a re-evaluation sees room (slots being released concurrently):
+                // report the constraint the ledger saw at its cap, retry immediately.
+                var rule = FindRule(request, result.DeniedConstraint);
+                var c = constraints[result.DeniedConstraint];
+                return new ReservationResult(
+                    ContactDecision.Denied([new RuleDenial(rule.Kind, rule.Description, rule.Source, c.MaxCount, c.MaxCount, _calendar.InZone(now))]),
+                    null);
+            }
+        }
+    }
+
+    /// <summary>Turns a reservation into a recorded contact. Committing twice is a no-op (<see cref="CommitOutcome.AlreadyCommitted"/>).</summary>
+    public CommitOutcome Commit(Reservation reservation)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        return Ledger.Commit(reservation.Request.CustomerId, reservation.IdempotencyKey, reservation.Handle, Clock.GetUtcNow().UtcTicks);
+    }
+
+    /// <summary>Drops a pending reservation (false when it was already committed, released or gone).</summary>
+    public bool Release(Reservation reservation)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        return Ledger.Release(reservation.Request.CustomerId, reservation.IdempotencyKey, reservation.Handle);
+    }
+
+    /// <summary>Reports an event (e.g. a complaint) for the customer, starting the matching cool-downs at <paramref name="at"/> (default now).</summary>
+    public void RecordEvent(string customerId, string eventName, DateTimeOffset? at = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(customerId);
+        ArgumentException.ThrowIfNullOrEmpty(eventName);
+        Ledger.RecordEvent(customerId, eventName, (at ?? Clock.GetUtcNow()).UtcTicks);
+    }
+
+    /// <summary>
+    /// Ranks offers for a customer: candidates not approved by their accountable owner, or not offered through the
+    /// requested channel, are excluded (with a reason); the rest are gated with <see cref="Check"/>. Allowed offers
+    /// come first, then denied ones, then excluded ones; within each group by priority (higher first), then
+    /// declaration order.
+    /// </summary>
+    public IReadOnlyList<RankedOffer> RankOffers(string customerId, IEnumerable<OfferCandidate> candidates)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(customerId);
+        ArgumentNullException.ThrowIfNull(candidates);
+        var entries = new List<(OfferCandidate Candidate, ContactDecision? Decision, string? Reason)>();
+        foreach (var candidate in candidates)
+        {
+            var offer = candidate.Offer;
+            if (!candidate.ApprovedByAccountableOwner)
+            {
+                entries.Add((candidate, null, $"offer '{offer.Name}' is not approved by its accountable owner ({offer.Sponsor})"));
+            }
+            else if (offer.Channels.Count > 0 && !offer.Channels.Contains(candidate.Channel, StringComparer.Ordinal))
+            {
+                entries.Add((candidate, null, $"offer '{offer.Name}' is not offered through channel '{candidate.Channel}'"));
+            }
+            else
+            {
+                entries.Add((candidate, Check(new ContactRequest(customerId, candidate.Channel, offer.Name, candidate.Category)), null));
+            }
+        }
+        static int Group((OfferCandidate, ContactDecision? Decision, string? Reason) e) =>
+            e.Reason is not null ? 2 : e.Decision!.IsAllowed ? 0 : 1;
+        var ranked = entries
+            .OrderBy(Group)
+            .ThenByDescending(e => e.Candidate.Offer.Priority)
+            .ThenBy(e => e.Candidate.Offer.DeclarationOrder)
+            .Select((e, i) => new RankedOffer(i + 1, e.Candidate, e.Decision, e.Reason))
+            .ToList();
+        return ranked.AsReadOnly();
+    }
+
+    /// <summary>Retention: removes contacts and events older than <paramref name="retention"/> and expired reservations.</summary>
+    public int Prune(TimeSpan retention)
+    {
+        var now = Clock.GetUtcNow().UtcTicks;
+        return Ledger.Prune(now - retention.Ticks, now);
+    }
+
+    private static void Validate(ContactRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(request.CustomerId, nameof(request.CustomerId));
+        ArgumentException.ThrowIfNullOrEmpty(request.Channel, nameof(request.Channel));
+    }
+
+    private ReservationResult ToResult(ContactDecision decision, in LedgerReserveResult result, ContactRequest? asRequested = null)
+    {
+        var e = result.Entry;
+        var request = result.Status == LedgerReserveStatus.Reserved && asRequested is not null
+            ? asRequested
+            : new ContactRequest(e.CustomerId, e.Channel, e.Offer, e.Category);
+        var committed = result.Status == LedgerReserveStatus.AlreadyCommitted;
+        var reservation = new Reservation(
+            request,
+            e.IdempotencyKey,
+            new DateTimeOffset(e.AtUtcTicks, TimeSpan.Zero),
+            committed || e.ExpiresUtcTicks >= DateTimeOffset.MaxValue.UtcTicks ? DateTimeOffset.MaxValue : new DateTimeOffset(e.ExpiresUtcTicks, TimeSpan.Zero),
+            !e.Counted)
+        { Handle = result.Handle };
+        return new ReservationResult(e.Counted ? decision : ContactDecision.AllowedExempt, reservation,
+            result.Status != LedgerReserveStatus.Reserved, committed);
+    }
+
+    private int BuildConstraints(ContactRequest request, DateTimeOffset now, Span<CountConstraint> into, Span<int> ruleIndex)
+    {
+        var n = 0;
+        for (var i = 0; i < _rules.Length; i++)
+        {
+            var rule = _rules[i];
+            if (!rule.Applies(request))
+            {
+                continue;
+            }
+            into[n] = new CountConstraint(rule.Filter(request), _calendar.WindowFromTicks(now, rule.Window), rule.Max);
+            if (!ruleIndex.IsEmpty)
+            {
+                ruleIndex[n] = i;
+            }
+            n++;
+        }
+        return n;
+    }
+
+    private Rule FindRule(ContactRequest request, int constraintIndex)
+    {
+        var n = 0;
+        foreach (var rule in _rules)
+        {
+            if (rule.Applies(request) && n++ == constraintIndex)
+            {
+                return rule;
+            }
+        }
+        throw new InvalidOperationException("constraint index out of range");
+    }
+
+    private bool CooldownDenials(string customerId, DateTimeOffset now, List<RuleDenial>? into)
+    {
+        var any = false;
+        foreach (var cooldown in Policy.Cooldowns)
+        {
+            if (Ledger.LastEvent(customerId, cooldown.EventName) is not { } at)
+            {
+                continue;
+            }
+            var until = at + cooldown.Days * TimeSpan.TicksPerDay;
+            if (now.UtcTicks < until)
+            {
+                any = true;
+                into?.Add(new RuleDenial(RuleKind.Cooldown, cooldown.Description, cooldown.Source, 0, 0,
+                    _calendar.InZone(new DateTimeOffset(until, TimeSpan.Zero)),
+                    _calendar.InZone(new DateTimeOffset(at, TimeSpan.Zero))));
+            }
+        }
+        return any;
+    }
+
+    private ContactDecision Decide(ContactRequest request, DateTimeOffset now)
+    {
+        List<RuleDenial>? denials = null;
+        if (Policy.Cooldowns.Count > 0)
+        {
+            var list = new List<RuleDenial>();
+            if (CooldownDenials(request.CustomerId, now, list))
+            {
+                denials = list;
+            }
+        }
+        var buffer = new ConstraintBuffer();
+        Span<CountConstraint> constraints = _rules.Length <= InlineConstraints ? buffer : new CountConstraint[_rules.Length];
+        Span<int> ruleIndex = _rules.Length <= 64 ? stackalloc int[_rules.Length] : new int[_rules.Length];
+        var n = BuildConstraints(request, now, constraints, ruleIndex);
+        for (var k = 0; k < n; k++)
+        {
+            ref readonly var c = ref constraints[k];
+            var usage = Ledger.Measure(c, now.UtcTicks);
+            if (usage.Count < c.MaxCount)
+            {
+                continue;
+            }
+            var rule = _rules[ruleIndex[k]];
+            DateTimeOffset? retry = usage.PivotUtcTicks is { } pivot && c.MaxCount > 0
+                ? _calendar.LeavesWindowAt(new DateTimeOffset(pivot, TimeSpan.Zero), rule.Window)
+                : null;
+            (denials ??= []).Add(new RuleDenial(rule.Kind, rule.Description, rule.Source, usage.Count, c.MaxCount, retry));
+        }
+        return denials is null ? ContactDecision.Allowed : ContactDecision.Denied(denials);
+    }
+
+    private sealed record Rule(RuleKind Kind, LimitScope? Scope, string? Channel, int Max, TimeWindow Window, string Description, SourceLine Source)
+    {
+        public bool Applies(ContactRequest r) =>
+            Scope is null
+                ? string.Equals(Channel, r.Channel, StringComparison.Ordinal)
+                : Scope.Matches(r.Channel, r.Offer);
+
+        public ContactFilter Filter(ContactRequest r) => Scope switch
+        {
+            null => new ContactFilter(null, Channel, null, false),
+            { Kind: LimitScopeKind.Offers } => new ContactFilter(r.CustomerId, null, null, true),
+            { Kind: LimitScopeKind.Contacts } => new ContactFilter(r.CustomerId, null, null, false),
+            { Kind: LimitScopeKind.Channel } => new ContactFilter(r.CustomerId, Scope.Name, null, false),
+            _ => new ContactFilter(r.CustomerId, null, Scope.Name, false),
+        };
+    }
+
+    [InlineArray(InlineConstraints)]
+    private struct ConstraintBuffer
+    {
+        private CountConstraint _element;
+    }
+}

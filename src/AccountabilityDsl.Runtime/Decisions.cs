@@ -1,0 +1,207 @@
+using System.Globalization;
+using System.Text;
+
+namespace AccountabilityDsl.Runtime;
+
+/// <summary>A request to contact a customer.</summary>
+/// <param name="CustomerId">The customer.</param>
+/// <param name="Channel">The channel, e.g. <c>sms</c>.</param>
+/// <param name="Offer">The offer carried, if any.</param>
+/// <param name="Category">The contact category, e.g. <c>transactional</c>; exempt categories are never blocked or counted.</param>
+public sealed record ContactRequest(string CustomerId, string Channel, string? Offer = null, string? Category = null);
+
+/// <summary>The kind of rule that denied a contact.</summary>
+public enum RuleKind
+{
+    /// <summary>A per-customer <see cref="ContactLimit"/>.</summary>
+    Limit,
+    /// <summary>A <see cref="ChannelCapacity"/> across all customers.</summary>
+    Capacity,
+    /// <summary>A <see cref="Cooldown"/> after an event.</summary>
+    Cooldown,
+}
+
+/// <summary>One rule that denies a contact.</summary>
+/// <param name="Kind">Limit, capacity or cool-down.</param>
+/// <param name="RuleDescription">The rule text, e.g. <c>offers per customer: at most 3 per 365 days</c>.</param>
+/// <param name="Source">Where the rule was written.</param>
+/// <param name="CurrentCount">Contacts counted (including pending reservations); 0 for a cool-down.</param>
+/// <param name="Cap">The cap; 0 for a cool-down.</param>
+/// <param name="RetryAt">
+/// The earliest instant a retry could succeed as far as this rule is concerned (in the host time zone's offset),
+/// assuming pending reservations are committed and no further contacts are made; null when it never can (cap 0).
+/// </param>
+/// <param name="EventAt">For a cool-down: when the triggering event was recorded.</param>
+public sealed record RuleDenial(
+    RuleKind Kind,
+    string RuleDescription,
+    SourceLine Source,
+    int CurrentCount,
+    int Cap,
+    DateTimeOffset? RetryAt,
+    DateTimeOffset? EventAt = null)
+{
+    /// <summary>
+    /// E.g. <c>limit 'offers per customer: at most 3 per 365 days' (retail-bank.owner:41) — 3 of 3 used; retry at 2027-03-02T10:00:00+00:00</c>.
+    /// </summary>
+    public override string ToString()
+    {
+        var kind = Kind switch
+        {
+            RuleKind.Limit => "limit",
+            RuleKind.Capacity => "capacity",
+            _ => "cool-down",
+        };
+        var sb = new StringBuilder();
+        sb.Append(kind).Append(" '").Append(RuleDescription).Append("' (").Append(Source).Append(") — ");
+        if (Kind == RuleKind.Cooldown)
+        {
+            sb.Append("event at ").Append(Format(EventAt));
+        }
+        else
+        {
+            sb.Append(CurrentCount.ToString(CultureInfo.InvariantCulture)).Append(" of ")
+              .Append(Cap.ToString(CultureInfo.InvariantCulture)).Append(" used");
+        }
+        sb.Append(RetryAt is null ? "; never allowed" : "; retry at " + Format(RetryAt));
+        return sb.ToString();
+    }
+
+    private static string Format(DateTimeOffset? t) =>
+        t?.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture) ?? "?";
+}
+
+/// <summary>The verdict of <see cref="ContactGate.Check"/>.</summary>
+public sealed class ContactDecision
+{
+    private ContactDecision(bool exempt, RuleDenial? reason, IReadOnlyList<RuleDenial> denials)
+    {
+        IsExempt = exempt;
+        Reason = reason;
+        Denials = denials;
+    }
+
+    /// <summary>The (shared, immutable) decision for an allowed, counted contact.</summary>
+    public static ContactDecision Allowed { get; } = new(false, null, []);
+
+    /// <summary>The (shared, immutable) decision for a contact in an exempt category.</summary>
+    public static ContactDecision AllowedExempt { get; } = new(true, null, []);
+
+    /// <summary>True when the contact may be made.</summary>
+    public bool IsAllowed => Reason is null;
+
+    /// <summary>True when the contact's category is exempt (never blocked, never counted).</summary>
+    public bool IsExempt { get; }
+
+    /// <summary>
+    /// The denying rule reported: among all denying rules, the one whose retry is latest (never &gt; any instant).
+    /// Null when allowed.
+    /// </summary>
+    public RuleDenial? Reason { get; }
+
+    /// <summary>Every denying rule, in policy order (cool-downs, then limits, then capacities). Empty when allowed.</summary>
+    public IReadOnlyList<RuleDenial> Denials { get; }
+
+    /// <summary>The kind of the reported rule, or null when allowed.</summary>
+    public RuleKind? Kind => Reason?.Kind;
+
+    /// <summary>The reported rule's text, or null when allowed.</summary>
+    public string? RuleDescription => Reason?.RuleDescription;
+
+    /// <summary>Where the reported rule was written, or null when allowed.</summary>
+    public SourceLine? Source => Reason?.Source;
+
+    /// <summary>The reported rule's current count (0 when allowed).</summary>
+    public int CurrentCount => Reason?.CurrentCount ?? 0;
+
+    /// <summary>The reported rule's cap (0 when allowed).</summary>
+    public int Cap => Reason?.Cap ?? 0;
+
+    /// <summary>
+    /// When denied: the earliest instant a retry could succeed (all denying rules satisfied), or null if never.
+    /// Null when allowed.
+    /// </summary>
+    public DateTimeOffset? RetryAt => Reason?.RetryAt;
+
+    internal static ContactDecision Denied(List<RuleDenial> denials)
+    {
+        RuleDenial? latest = null;
+        foreach (var d in denials)
+        {
+            if (latest is null
+                || (latest.RetryAt is not null && (d.RetryAt is null || d.RetryAt.Value > latest.RetryAt.Value)))
+            {
+                latest = d;
+            }
+        }
+        return new ContactDecision(false, latest, denials.AsReadOnly());
+    }
+
+    /// <summary>A human explanation, e.g. <c>denied: limit '…' (file.owner:41) — 3 of 3 used; retry at …</c>.</summary>
+    public override string ToString()
+    {
+        if (Reason is null)
+        {
+            return IsExempt ? "allowed (exempt category)" : "allowed";
+        }
+        var text = "denied: " + Reason;
+        return Denials.Count > 1 ? $"{text} (+{Denials.Count - 1} more denying rule{(Denials.Count > 2 ? "s" : "")})" : text;
+    }
+}
+
+/// <summary>A held slot for one contact: count it now, then <see cref="ContactGate.Commit"/> or <see cref="ContactGate.Release"/>.</summary>
+/// <param name="Request">The contact as reserved (for a repeated key: as originally reserved).</param>
+/// <param name="IdempotencyKey">The key (unique per customer).</param>
+/// <param name="ReservedAt">The contact's time in the ledger.</param>
+/// <param name="ExpiresAt">When the reservation stops counting unless committed (<see cref="DateTimeOffset.MaxValue"/> once committed).</param>
+/// <param name="IsExempt">True for an exempt (uncounted) contact.</param>
+public sealed record Reservation(
+    ContactRequest Request,
+    string IdempotencyKey,
+    DateTimeOffset ReservedAt,
+    DateTimeOffset ExpiresAt,
+    bool IsExempt)
+{
+    /// <summary>Opaque ledger handle (not part of equality).</summary>
+    internal object? Handle { get; init; }
+
+    /// <inheritdoc />
+    public bool Equals(Reservation? other) =>
+        other is not null && Request == other.Request && IdempotencyKey == other.IdempotencyKey
+        && ReservedAt == other.ReservedAt && IsExempt == other.IsExempt;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Request, IdempotencyKey, ReservedAt);
+}
+
+/// <summary>Result of <see cref="ContactGate.TryReserve"/>.</summary>
+/// <param name="Decision">The decision.</param>
+/// <param name="Reservation">The reservation when allowed, else null.</param>
+/// <param name="IsRepeat">True when the idempotency key had already been reserved or committed and the existing reservation was returned.</param>
+/// <param name="IsCommitted">True when the returned reservation is already committed.</param>
+public sealed record ReservationResult(ContactDecision Decision, Reservation? Reservation, bool IsRepeat = false, bool IsCommitted = false)
+{
+    /// <summary>True when a reservation is held.</summary>
+    public bool IsAllowed => Reservation is not null;
+}
+
+/// <summary>An offer the host would like to make, for <see cref="ContactGate.RankOffers"/>.</summary>
+/// <param name="Offer">The offer.</param>
+/// <param name="Channel">The channel it would be made through.</param>
+/// <param name="ApprovedByAccountableOwner">Whether its accountable owner approved it; unapproved offers are excluded.</param>
+/// <param name="Category">The contact category, if any.</param>
+public sealed record OfferCandidate(OfferDefinition Offer, string Channel, bool ApprovedByAccountableOwner, string? Category = null);
+
+/// <summary>One entry of <see cref="ContactGate.RankOffers"/>.</summary>
+/// <param name="Rank">1-based position in the ranking.</param>
+/// <param name="Candidate">The candidate.</param>
+/// <param name="Decision">The gate decision, or null when excluded before gating.</param>
+/// <param name="ExclusionReason">Why the candidate was excluded, or null.</param>
+public sealed record RankedOffer(int Rank, OfferCandidate Candidate, ContactDecision? Decision, string? ExclusionReason)
+{
+    /// <summary>True when the candidate was excluded before gating (e.g. not approved).</summary>
+    public bool IsExcluded => ExclusionReason is not null;
+
+    /// <summary>True when the offer may be made now.</summary>
+    public bool IsAllowed => Decision is { IsAllowed: true };
+}

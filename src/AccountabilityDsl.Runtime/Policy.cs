@@ -1,0 +1,265 @@
+namespace AccountabilityDsl.Runtime;
+
+/// <summary>The unit of a <see cref="TimeWindow"/> or of a channel-capacity period.</summary>
+public enum TimeUnit
+{
+    /// <summary>A day: 24 elapsed hours in a rolling window; local midnight to midnight in a calendar window.</summary>
+    Day,
+    /// <summary>A week: 7×24 elapsed hours in a rolling window; an ISO week (Monday to Sunday) in a calendar window.</summary>
+    Week,
+    /// <summary>A month: calendar month arithmetic (<see cref="DateTime.AddMonths"/> on local time) or a calendar month.</summary>
+    Month,
+    /// <summary>A year: calendar year arithmetic (<see cref="DateTime.AddYears"/> on local time) or a calendar year.</summary>
+    Year,
+}
+
+/// <summary>
+/// A time window over which contacts are counted.
+/// </summary>
+/// <remarks>
+/// <para><b>Rolling</b> (<paramref name="Calendar"/> = false): a contact at instant <c>t</c> counts at instant <c>now</c>
+/// when <c>t</c> lies in <c>(now − window, now]</c>. Day and Week are exact elapsed durations
+/// (<c>Count</c>×24 h and <c>Count</c>×7×24 h, regardless of DST). Month and Year use calendar arithmetic on the
+/// host's local time (<see cref="DateTime.AddMonths"/>/<see cref="DateTime.AddYears"/>, clamped at month end:
+/// 31 March − 1 month = 28/29 February).</para>
+/// <para><b>Calendar</b> (<paramref name="Calendar"/> = true): aligned to the host time zone's calendar — a day is local
+/// midnight to midnight (23 h or 25 h on DST change days), a week is an ISO week starting Monday, then month and year.
+/// With <c>Count</c> = K &gt; 1 the window is the current unit plus the K−1 preceding units.</para>
+/// </remarks>
+/// <param name="Count">Number of units, at least 1.</param>
+/// <param name="Unit">The unit.</param>
+/// <param name="Calendar">True for a calendar-aligned window, false for a rolling one.</param>
+public readonly record struct TimeWindow(int Count, TimeUnit Unit, bool Calendar = false)
+{
+    /// <summary>Human text such as <c>365 days</c>, <c>1 month</c>, <c>calendar week</c> or <c>2 calendar months</c>.</summary>
+    public override string ToString()
+    {
+        var unit = Unit switch
+        {
+            TimeUnit.Day => "day",
+            TimeUnit.Week => "week",
+            TimeUnit.Month => "month",
+            _ => "year",
+        };
+        if (Calendar)
+        {
+            return Count == 1 ? "calendar " + unit : $"{Count} calendar {unit}s";
+        }
+        return Count == 1 ? "1 " + unit : $"{Count} {unit}s";
+    }
+}
+
+/// <summary>Where a rule was written in the <c>.owner</c> source, so that decisions can cite it.</summary>
+/// <param name="File">The source file name, e.g. <c>retail-bank.owner</c>.</param>
+/// <param name="Line">1-based line number.</param>
+/// <param name="Text">The rule's source text (may be empty).</param>
+public sealed record SourceLine(string File, int Line, string Text)
+{
+    /// <summary>Returns <c>file:line</c>.</summary>
+    public override string ToString() => $"{File}:{Line}";
+}
+
+/// <summary>What a <see cref="LimitScope"/> counts.</summary>
+public enum LimitScopeKind
+{
+    /// <summary>Every counted contact of the customer that carries an offer.</summary>
+    Offers,
+    /// <summary>Every counted (non-exempt) contact of the customer.</summary>
+    Contacts,
+    /// <summary>The customer's contacts via one channel.</summary>
+    Channel,
+    /// <summary>The customer's contacts carrying one named offer.</summary>
+    Offer,
+}
+
+/// <summary>Which of a customer's contacts a <see cref="ContactLimit"/> counts (always per customer).</summary>
+public sealed class LimitScope : IEquatable<LimitScope>
+{
+    private LimitScope(LimitScopeKind kind, string? name)
+    {
+        Kind = kind;
+        Name = name;
+    }
+
+    /// <summary>The scope kind.</summary>
+    public LimitScopeKind Kind { get; }
+
+    /// <summary>The channel or offer name for <see cref="LimitScopeKind.Channel"/> / <see cref="LimitScopeKind.Offer"/>; otherwise null.</summary>
+    public string? Name { get; }
+
+    /// <summary>Every contact that carries an offer.</summary>
+    public static LimitScope Offers { get; } = new(LimitScopeKind.Offers, null);
+
+    /// <summary>Every non-exempt contact.</summary>
+    public static LimitScope Contacts { get; } = new(LimitScopeKind.Contacts, null);
+
+    /// <summary>Contacts via the named channel.</summary>
+    public static LimitScope Channel(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return new(LimitScopeKind.Channel, name);
+    }
+
+    /// <summary>Contacts carrying the named offer.</summary>
+    public static LimitScope Offer(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return new(LimitScopeKind.Offer, name);
+    }
+
+    /// <summary>True when a counted contact with this channel and offer falls in the scope.</summary>
+    public bool Matches(string channel, string? offer) => Kind switch
+    {
+        LimitScopeKind.Offers => offer is not null,
+        LimitScopeKind.Contacts => true,
+        LimitScopeKind.Channel => string.Equals(channel, Name, StringComparison.Ordinal),
+        _ => string.Equals(offer, Name, StringComparison.Ordinal),
+    };
+
+    /// <inheritdoc />
+    public bool Equals(LimitScope? other) =>
+        other is not null && other.Kind == Kind && string.Equals(other.Name, Name, StringComparison.Ordinal);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as LimitScope);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Kind, Name);
+
+    /// <summary>Human text such as <c>offers per customer</c> or <c>sms contacts per customer</c>.</summary>
+    public override string ToString() => Kind switch
+    {
+        LimitScopeKind.Offers => "offers per customer",
+        LimitScopeKind.Contacts => "contacts per customer",
+        LimitScopeKind.Channel => $"{Name} contacts per customer",
+        _ => $"offer '{Name}' per customer",
+    };
+}
+
+/// <summary>At most <paramref name="MaxCount"/> contacts in <paramref name="Scope"/> per <paramref name="Window"/>, per customer.</summary>
+/// <param name="Scope">Which contacts are counted.</param>
+/// <param name="MaxCount">The cap (0 = never allowed).</param>
+/// <param name="Window">The window.</param>
+/// <param name="Source">Where the rule was written.</param>
+public sealed record ContactLimit(LimitScope Scope, int MaxCount, TimeWindow Window, SourceLine Source)
+{
+    /// <summary>Rule text such as <c>offers per customer: at most 3 per 365 days</c>.</summary>
+    public string Description => $"{Scope}: at most {MaxCount} per {Window}";
+
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Scope);
+        ArgumentNullException.ThrowIfNull(Source);
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxCount);
+        ArgumentOutOfRangeException.ThrowIfLessThan(Window.Count, 1);
+    }
+}
+
+/// <summary>
+/// At most <paramref name="MaxCount"/> contacts through <paramref name="Channel"/> across ALL customers per calendar
+/// <paramref name="Period"/> in the host time zone.
+/// </summary>
+/// <param name="Channel">The channel.</param>
+/// <param name="MaxCount">The cap.</param>
+/// <param name="Period">The calendar period (day, ISO week, month, year).</param>
+/// <param name="Source">Where the rule was written.</param>
+public sealed record ChannelCapacity(string Channel, int MaxCount, TimeUnit Period, SourceLine Source)
+{
+    /// <summary>Rule text such as <c>channel sms capacity: at most 10000 per calendar day</c>.</summary>
+    public string Description => $"channel {Channel} capacity: at most {MaxCount} per {new TimeWindow(1, Period, true)}";
+}
+
+/// <summary>No non-exempt contact within <paramref name="Days"/> days (×24 h) after the host reported <paramref name="EventName"/> for the customer.</summary>
+/// <param name="Days">Length of the cool-down in days (exact 24 h days).</param>
+/// <param name="EventName">The event, e.g. <c>complaint</c>.</param>
+/// <param name="Source">Where the rule was written.</param>
+public sealed record Cooldown(int Days, string EventName, SourceLine Source)
+{
+    /// <summary>Rule text such as <c>cool-down: no contact within 30 days after complaint</c>.</summary>
+    public string Description => $"cool-down: no contact within {Days} days after {EventName}";
+}
+
+/// <summary>An offer that may be made to customers.</summary>
+/// <param name="Name">Offer name.</param>
+/// <param name="Sponsor">The accountable sponsor.</param>
+/// <param name="Priority">Arbitration priority: higher first.</param>
+/// <param name="DeclarationOrder">Position in the source; tie-breaker (lower first).</param>
+/// <param name="Channels">Channels through which the offer may be made (empty = any).</param>
+public sealed record OfferDefinition(string Name, string Sponsor, int Priority, int DeclarationOrder, IReadOnlyList<string> Channels);
+
+/// <summary>An immutable compiled contact policy. Constructed by generated code.</summary>
+public sealed class ContactPolicy
+{
+    /// <summary>Creates a policy.</summary>
+    public ContactPolicy(
+        string policyName,
+        string sourceFile,
+        IReadOnlyList<ContactLimit>? limits = null,
+        IReadOnlyList<ChannelCapacity>? capacities = null,
+        IReadOnlyList<Cooldown>? cooldowns = null,
+        IReadOnlyList<string>? exemptCategories = null,
+        IReadOnlyList<OfferDefinition>? offers = null)
+    {
+        ArgumentNullException.ThrowIfNull(policyName);
+        ArgumentNullException.ThrowIfNull(sourceFile);
+        PolicyName = policyName;
+        SourceFile = sourceFile;
+        Limits = limits is null ? [] : [.. limits];
+        Capacities = capacities is null ? [] : [.. capacities];
+        Cooldowns = cooldowns is null ? [] : [.. cooldowns];
+        ExemptCategories = exemptCategories is null ? [] : [.. exemptCategories];
+        Offers = offers is null ? [] : [.. offers];
+        foreach (var limit in Limits)
+        {
+            limit.Validate();
+        }
+        foreach (var capacity in Capacities)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(capacity.Channel);
+            ArgumentOutOfRangeException.ThrowIfNegative(capacity.MaxCount);
+        }
+        foreach (var cooldown in Cooldowns)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(cooldown.Days);
+            ArgumentException.ThrowIfNullOrEmpty(cooldown.EventName);
+        }
+    }
+
+    /// <summary>The policy name.</summary>
+    public string PolicyName { get; }
+
+    /// <summary>The <c>.owner</c> file the policy was compiled from.</summary>
+    public string SourceFile { get; }
+
+    /// <summary>Per-customer limits.</summary>
+    public IReadOnlyList<ContactLimit> Limits { get; }
+
+    /// <summary>Channel capacities across all customers.</summary>
+    public IReadOnlyList<ChannelCapacity> Capacities { get; }
+
+    /// <summary>Cool-downs after host-reported events.</summary>
+    public IReadOnlyList<Cooldown> Cooldowns { get; }
+
+    /// <summary>Contact categories that are never blocked and never counted (compared ordinally).</summary>
+    public IReadOnlyList<string> ExemptCategories { get; }
+
+    /// <summary>Offers known to the policy.</summary>
+    public IReadOnlyList<OfferDefinition> Offers { get; }
+
+    /// <summary>True when <paramref name="category"/> is exempt.</summary>
+    public bool IsExempt(string? category)
+    {
+        if (category is null)
+        {
+            return false;
+        }
+        foreach (var exempt in ExemptCategories)
+        {
+            if (string.Equals(exempt, category, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,121 @@
+namespace AccountabilityDsl.Runtime;
+
+/// <summary>
+/// Window arithmetic in the host time zone. Local times that fall in a DST gap are moved forward by the gap
+/// (02:30 on a spring-forward night becomes 03:30); ambiguous local times (the repeated hour in autumn) resolve to
+/// the first occurrence (the earlier instant).
+/// </summary>
+internal sealed class ZoneCalendar(TimeZoneInfo zone)
+{
+    private const long TicksPerDay = TimeSpan.TicksPerDay;
+
+    public TimeZoneInfo Zone { get; } = zone;
+
+    public DateTime ToLocal(DateTimeOffset instant) =>
+        DateTime.SpecifyKind(TimeZoneInfo.ConvertTimeFromUtc(instant.UtcDateTime, Zone), DateTimeKind.Unspecified);
+
+    /// <summary>The instant of a local wall-clock time, expressed with the zone's offset at that instant.</summary>
+    public DateTimeOffset ToInstant(DateTime local)
+    {
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        if (Zone.IsInvalidTime(local))
+        {
+            // In a gap: use the offset in force before the gap, which maps the wall time forward by the gap length.
+            var before = Zone.GetUtcOffset(local.AddDays(-1));
+            var utc = new DateTimeOffset(local, before).UtcDateTime;
+            return new DateTimeOffset(utc, TimeSpan.Zero).ToOffset(Zone.GetUtcOffset(utc));
+        }
+        if (Zone.IsAmbiguousTime(local))
+        {
+            var offsets = Zone.GetAmbiguousTimeOffsets(local);
+            var max = offsets[0];
+            foreach (var o in offsets)
+            {
+                if (o > max)
+                {
+                    max = o;
+                }
+            }
+            return new DateTimeOffset(local, max);
+        }
+        return new DateTimeOffset(local, Zone.GetUtcOffset(local));
+    }
+
+    /// <summary>Expresses an instant with the zone's offset at that instant (for display).</summary>
+    public DateTimeOffset InZone(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
+
+    public static DateTime UnitStart(DateTime local, TimeUnit unit)
+    {
+        var date = local.Date;
+        return unit switch
+        {
+            TimeUnit.Day => date,
+            TimeUnit.Week => date.AddDays(-(((int)date.DayOfWeek + 6) % 7)),
+            TimeUnit.Month => new DateTime(date.Year, date.Month, 1),
+            _ => new DateTime(date.Year, 1, 1),
+        };
+    }
+
+    public static DateTime AddUnits(DateTime local, TimeUnit unit, int n) => unit switch
+    {
+        TimeUnit.Day => local.AddDays(n),
+        TimeUnit.Week => local.AddDays(7 * n),
+        TimeUnit.Month => local.AddMonths(n),
+        _ => local.AddYears(n),
+    };
+
+    /// <summary>
+    /// The earliest instant (inclusive, in UTC ticks) of contacts counted by <paramref name="window"/> at <paramref name="now"/>.
+    /// </summary>
+    public long WindowFromTicks(DateTimeOffset now, TimeWindow window)
+    {
+        if (window.Calendar)
+        {
+            var start = UnitStart(ToLocal(now), window.Unit);
+            start = AddUnits(start, window.Unit, -(window.Count - 1));
+            return ToInstant(start).UtcTicks;
+        }
+        switch (window.Unit)
+        {
+            case TimeUnit.Day:
+                return now.UtcTicks - window.Count * TicksPerDay + 1;
+            case TimeUnit.Week:
+                return now.UtcTicks - window.Count * 7 * TicksPerDay + 1;
+            default:
+                var local = AddUnits(ToLocal(now), window.Unit, -window.Count);
+                return ToInstant(local).UtcTicks + 1;
+        }
+    }
+
+    /// <summary>
+    /// The earliest instant at which a counted contact at <paramref name="pivot"/> (and every older one) no longer
+    /// counts in <paramref name="window"/>, assuming no further contacts.
+    /// </summary>
+    public DateTimeOffset LeavesWindowAt(DateTimeOffset pivot, TimeWindow window)
+    {
+        if (window.Calendar)
+        {
+            // The next window whose first unit starts after the pivot's unit.
+            var unitStart = UnitStart(ToLocal(pivot), window.Unit);
+            return InZone(ToInstant(AddUnits(unitStart, window.Unit, window.Count)));
+        }
+        switch (window.Unit)
+        {
+            case TimeUnit.Day:
+                return InZone(pivot + TimeSpan.FromDays(window.Count));
+            case TimeUnit.Week:
+                return InZone(pivot + TimeSpan.FromDays(7 * window.Count));
+            default:
+                // Earliest t with local(t) − window ≥ local(pivot). Usually local(pivot) + window; when the addition
+                // clamped at month end (31 Jan + 1 month = 28 Feb) the subtraction does not get back to the pivot,
+                // and the first instant that does is the start of the following month.
+                var local = ToLocal(pivot);
+                var candidate = AddUnits(local, window.Unit, window.Count);
+                if (AddUnits(candidate, window.Unit, -window.Count) < local)
+                {
+                    candidate = new DateTime(candidate.Year, candidate.Month, 1).AddMonths(1);
+                }
+                return InZone(ToInstant(candidate));
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using AccountabilityDsl.Runtime;
+
+namespace AccountabilityDsl.Runtime.Tests;
+
+/// <summary>A settable clock (Microsoft.Extensions.TimeProvider.Testing is not available in the package feed).</summary>
+internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
+{
+    private long _utcTicks = start.UtcTicks;
+
+    public DateTimeOffset Now
+    {
+        get => new(Interlocked.Read(ref _utcTicks), TimeSpan.Zero);
+        set => Interlocked.Exchange(ref _utcTicks, value.UtcTicks);
+    }
+
+    public override DateTimeOffset GetUtcNow() => Now;
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _utcTicks, by.Ticks);
+}
+
+internal static class T
+{
+    public const string File = "retail-bank.owner";
+
+    public static TimeZoneInfo Berlin { get; } = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+
+    public static TimeZoneInfo NewYork { get; } = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+
+    public static SourceLine Line(int line, string text = "") => new(File, line, text);
+
+    public static DateTimeOffset Utc(int y, int mo, int d, int h = 0, int mi = 0, int s = 0) => new(y, mo, d, h, mi, s, TimeSpan.Zero);
+
+    /// <summary>A local wall time in a zone with an explicit offset (asserted to be the zone's offset).</summary>
+    public static DateTimeOffset At(TimeZoneInfo zone, int y, int mo, int d, int h, int mi, double offsetHours)
+    {
+        var t = new DateTimeOffset(y, mo, d, h, mi, 0, TimeSpan.FromHours(offsetHours));
+        zone.GetUtcOffset(t).ShouldBe(TimeSpan.FromHours(offsetHours), $"test setup: offset of {t} in {zone.Id}");
+        return t;
+    }
+
+    public static ContactLimit Limit(LimitScope scope, int max, int count, TimeUnit unit, bool calendar = false, int line = 1) =>
+        new(scope, max, new TimeWindow(count, unit, calendar), Line(line));
+
+    public static ContactPolicy Policy(
+        IReadOnlyList<ContactLimit>? limits = null,
+        IReadOnlyList<ChannelCapacity>? capacities = null,
+        IReadOnlyList<Cooldown>? cooldowns = null,
+        IReadOnlyList<string>? exempt = null,
+        IReadOnlyList<OfferDefinition>? offers = null) =>
+        new("retail-bank", File, limits: limits ?? [], capacities: capacities ?? [], cooldowns: cooldowns ?? [],
+            exemptCategories: exempt ?? [], offers: offers ?? []);
+}
