@@ -1,3 +1,4 @@
+using AccountabilityDsl.Text;
 using System.Reflection;
 using AccountabilityDsl.Cli.Commands;
 
@@ -12,10 +13,10 @@ namespace AccountabilityDsl.Cli;
 public static class CommandLine
 {
     /// <summary>Commands in the order the root help lists them.</summary>
-    public static IReadOnlyList<ICommand> Commands { get; } = [new CheckCommand()];
+    public static IReadOnlyList<ICommand> Commands { get; } = [new CheckCommand(), new ExplainCommand()];
 
     /// <summary>Commands the language design names that this version does not provide yet.</summary>
-    private static readonly string[] PlannedCommands = ["generate", "fmt", "matrix", "explain"];
+    private static readonly string[] PlannedCommands = ["generate", "fmt", "matrix"];
 
     public static string Version { get; } = ReadVersion();
 
@@ -94,7 +95,7 @@ public static class CommandLine
             throw new UsageException($"the '{first}' command is not available in this version of ownerc ({Version})", "run 'ownerc --help' to see the commands");
         }
 
-        string? closest = Spelling.Closest(first, Commands.Select(c => c.Name));
+        string? closest = SpellingSuggestion.Closest(first, Commands.Select(c => c.Name));
         throw new UsageException(
             $"unknown command '{first}'",
             closest is null ? "run 'ownerc --help' to see the commands" : $"did you mean 'ownerc {closest}'? Run 'ownerc --help' to see the commands");

@@ -72,7 +72,6 @@ public class UsageTests
     [InlineData("generate")]
     [InlineData("fmt")]
     [InlineData("matrix")]
-    [InlineData("explain")]
     public void Planned_commands_are_named_as_not_available_yet(string command)
     {
         CliResult result = Ownerc.Run(command, "x.owner");

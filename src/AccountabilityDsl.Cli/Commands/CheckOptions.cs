@@ -1,3 +1,4 @@
+using AccountabilityDsl.Text;
 using AccountabilityDsl.Cli.Output;
 
 namespace AccountabilityDsl.Cli.Commands;
@@ -73,7 +74,7 @@ public sealed record CheckOptions(IReadOnlyList<string> Paths, OutputFormat Form
 
                     break;
                 default:
-                    string? closest = Spelling.Closest(name, OptionNames);
+                    string? closest = SpellingSuggestion.Closest(name, OptionNames);
                     throw new UsageException(closest is null
                         ? $"unknown option '{name}' for 'ownerc check'; run 'ownerc check --help' for the options"
                         : $"unknown option '{name}' for 'ownerc check'; did you mean '{closest}'?");

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using AccountabilityDsl.Diagnostics;
 using AccountabilityDsl.Syntax;
+using AccountabilityDsl.Text;
 
 namespace AccountabilityDsl.Binding;
 

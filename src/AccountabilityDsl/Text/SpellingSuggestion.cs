@@ -1,7 +1,10 @@
-namespace AccountabilityDsl.Binding;
+namespace AccountabilityDsl.Text;
 
-/// <summary>"Did you mean ...?" for unknown names: the closest known name by edit distance.</summary>
-internal static class SpellingSuggestion
+/// <summary>
+/// "Did you mean ...?" for unknown names, commands and options: the closest candidate by edit
+/// distance, ignoring case, within about one edit per three characters.
+/// </summary>
+public static class SpellingSuggestion
 {
     public static string? Closest(string name, IEnumerable<string> candidates)
     {
@@ -13,7 +16,7 @@ internal static class SpellingSuggestion
         {
             int distance = string.Equals(candidate, name, StringComparison.OrdinalIgnoreCase)
                 ? 0
-                : Distance(name, candidate, budget);
+                : Distance(name.ToLowerInvariant(), candidate.ToLowerInvariant(), budget);
             if (distance <= budget && distance < bestDistance)
             {
                 (best, bestDistance) = (candidate, distance);

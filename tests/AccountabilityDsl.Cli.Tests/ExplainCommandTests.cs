@@ -1,0 +1,55 @@
+using AccountabilityDsl.Cli.Tests.Infrastructure;
+using AccountabilityDsl.Tests.Infrastructure;
+
+namespace AccountabilityDsl.Cli.Tests;
+
+public class ExplainCommandTests
+{
+    [Fact]
+    public void Explains_a_customer_stage_by_stage() =>
+        Baseline.Verify(
+            Ownerc.Run("explain", "samples/retail-bank.owner", "--customer", "assets=100000,tenure_years=0,owns_boat=true,region=East").Render(),
+            "Explain/customer.txt");
+
+    [Fact]
+    public void Explains_one_stage_only_when_asked() =>
+        Baseline.Verify(
+            Ownerc.Run("explain", "samples/retail-bank.owner", "--customer", "assets=300000,tenure_years=5,owns_boat=false,region=West", "--stage", "Retention").Render(),
+            "Explain/customer-one-stage.txt");
+
+    [Fact]
+    public void Explains_a_segment_and_stage_cell_with_its_claims() =>
+        Baseline.Verify(
+            Ownerc.Run("explain", "samples/hr-outsourcer.owner", "--segment", "MidClients", "--stage", "Renewal").Render(),
+            "Explain/cell-conflict.txt");
+
+    [Theory]
+    [InlineData("explain")]
+    [InlineData("explain samples/retail-bank.owner")]
+    [InlineData("explain samples/retail-bank.owner --segment Affluent")]
+    [InlineData("explain samples/retail-bank.owner --segment Afluent --stage Active")]
+    [InlineData("explain samples/retail-bank.owner --segment Affluent --stage Activ")]
+    [InlineData("explain samples/retail-bank.owner --customer assets=1")]
+    [InlineData("explain samples/retail-bank.owner --customer")]
+    [InlineData("explain samples/retail-bank.owner --custmer a=1")]
+    [InlineData("explain missing.owner --customer a=1")]
+    public void Usage_mistakes_exit_2_with_one_clear_line(string commandLine)
+    {
+        CliResult result = Ownerc.Run(commandLine.Split(' '));
+        result.ExitCode.ShouldBe(2);
+        result.Stdout.ShouldBeEmpty();
+        result.Stderr.ShouldStartWith("ownerc: error: ");
+        result.Stderr.ShouldNotContain("   at ");
+    }
+
+    [Fact]
+    public void A_policy_with_syntax_or_name_errors_is_not_explained()
+    {
+        using var temp = new TempFolder();
+        temp.Write("broken.owner", "policy Broken\nstages A -> B\nsegment S\naccountable Nobody for S at *\n");
+        CliResult result = Ownerc.RunIn(temp.Path, "explain", "broken.owner", "--segment", "S", "--stage", "A");
+        result.ExitCode.ShouldBe(1);
+        result.Stderr.ShouldContain("unknown owner 'Nobody'");
+        result.Stderr.ShouldContain("has syntax or name errors; run 'ownerc check broken.owner'");
+    }
+}
