@@ -78,7 +78,7 @@ internal sealed class RegionAlgebra(CustomerSpace space)
         // Subtract families of cuts over the same attributes together, largest family first:
         // policies define segments in families (revenue bands by region; behavioural overlays),
         // and once the big family has covered the space the others meet nothing and cost nothing.
-        var families = b.Boxes
+        var families = Coalesce([.. b.Boxes])
             .GroupBy(ConstrainedDimensions)
             .OrderByDescending(f => f.Count())
             .ThenBy(f => f.Key);
@@ -112,6 +112,118 @@ internal sealed class RegionAlgebra(CustomerSpace space)
         }
 
         return new Region([.. current]);
+    }
+
+    /// <summary>
+    /// The same union in fewer boxes: boxes equal on every dimension but one merge into one box
+    /// when their values on that dimension join up (value sets always do; intervals when they
+    /// overlap or touch). A tier grid of bands by region collapses to one box per band, then to
+    /// one box for all bands, which is why subtracting a whole family of segments stays linear.
+    /// </summary>
+    internal List<Box> Coalesce(List<Box> boxes)
+    {
+        bool changed = true;
+        for (int pass = 0; changed && boxes.Count > 1 && pass < 4; pass++)
+        {
+            changed = false;
+            for (int d = 0; d < Space.Rank && boxes.Count > 1; d++)
+            {
+                var groups = new Dictionary<Box, List<Box>>(new EqualExcept(Space, d));
+                foreach (Box box in boxes)
+                {
+                    if (!groups.TryGetValue(box, out List<Box>? group))
+                    {
+                        groups[box] = group = [];
+                    }
+
+                    group.Add(box);
+                }
+
+                if (groups.Count == boxes.Count)
+                {
+                    continue;
+                }
+
+                var merged = new List<Box>(groups.Count);
+                foreach (List<Box> group in groups.Values)
+                {
+                    if (group.Count == 1)
+                    {
+                        merged.Add(group[0]);
+                    }
+                    else if (Space.Dimensions[d].Kind == DimensionKind.Discrete)
+                    {
+                        ulong mask = 0;
+                        group.ForEach(g => mask |= g[d].Mask);
+                        merged.Add(Space.With(group[0], d, new Constraint(default, mask)));
+                    }
+                    else
+                    {
+                        MergeIntervals(group, d, merged);
+                    }
+                }
+
+                changed |= merged.Count < boxes.Count;
+                boxes = merged;
+            }
+        }
+
+        return boxes;
+    }
+
+    private void MergeIntervals(List<Box> group, int d, List<Box> into)
+    {
+        group.Sort((x, y) => Bound.CompareLower(x[d].Interval.Lower, y[d].Interval.Lower));
+        Box current = group[0];
+        bool integers = Space.Dimensions[d].Kind == DimensionKind.Integer;
+        for (int i = 1; i < group.Count; i++)
+        {
+            Interval joined = current[d].Interval;
+            Interval next = group[i][d].Interval;
+            if (Touches(joined.Upper, next.Lower, integers))
+            {
+                Bound upper = Bound.CompareUpper(next.Upper, joined.Upper) > 0 ? next.Upper : joined.Upper;
+                current = Space.With(current, d, new Constraint(new Interval(joined.Lower, upper), 0));
+            }
+            else
+            {
+                into.Add(current);
+                current = group[i];
+            }
+        }
+
+        into.Add(current);
+    }
+
+    /// <summary>Boxes compared on every dimension except one.</summary>
+    private sealed class EqualExcept(CustomerSpace space, int skipped) : IEqualityComparer<Box>
+    {
+        public bool Equals(Box? x, Box? y)
+        {
+            for (int d = 0; d < space.Rank; d++)
+            {
+                if (d != skipped && !x![d].Equals(y![d]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public int GetHashCode(Box box)
+        {
+            var hash = new HashCode();
+            for (int d = 0; d < space.Rank; d++)
+            {
+                if (d != skipped)
+                {
+                    hash.Add(box[d]);
+                }
+            }
+
+            return hash.ToHashCode();
+        }
     }
 
     /// <summary>The set of dimensions a box constrains, as bits (dimensions past 63 share the top bit).</summary>

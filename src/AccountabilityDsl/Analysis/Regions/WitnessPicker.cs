@@ -114,18 +114,34 @@ internal sealed class WitnessPicker(CustomerSpace space, SegmentSymbol? anyAssig
             return 0;
         }
 
-        if (!interval.Lower.Infinite && interval.Lower.Inclusive)
+        // A boundary the policy wrote, the one nearer zero when both ends are closed.
+        bool lowerClosed = !interval.Lower.Infinite && interval.Lower.Inclusive;
+        bool upperClosed = !interval.Upper.Infinite && interval.Upper.Inclusive;
+        if (lowerClosed && (!upperClosed || Math.Abs(interval.Lower.Value) <= Math.Abs(interval.Upper.Value)))
         {
             return interval.Lower.Value;
         }
 
-        if (!interval.Upper.Infinite && interval.Upper.Inclusive)
+        if (upperClosed)
         {
             return interval.Upper.Value;
         }
 
-        // Both ends open (or infinite on one side): the roundest number strictly inside.
-        for (decimal step = 1_000_000_000_000m; step >= (integer ? 1m : 0.000001m); step /= 10)
+        // Open ends: the roundest number strictly inside, starting at the magnitude of the
+        // written bound (x > 250000 gives 300000, not a trillion).
+        decimal bound = Math.Max(Math.Abs(interval.Lower.Infinite ? 0 : interval.Lower.Value), Math.Abs(interval.Upper.Infinite ? 0 : interval.Upper.Value));
+        decimal step = 1;
+        while (step * 10 <= bound && step < 1_000_000_000_000_000m)
+        {
+            step *= 10;
+        }
+
+        while (step > bound && step > 0.000001m)
+        {
+            step /= 10;
+        }
+
+        for (; step >= (integer ? 1m : 0.000001m); step /= 10)
         {
             decimal candidate = interval.Lower.Infinite
                 ? (decimal.Ceiling(interval.Upper.Value / step) - 1) * step
