@@ -18,6 +18,7 @@ public static class PolicyAnalyzer
             new UncoveredCustomersRule(),
             new OverlapConflictRule(),
             new EmptySegmentRule(),
+            new UnanalysableSegmentRule(),
             new OfferApprovalRule(),
             new DuplicateLimitScopeRule(),
             new MinCellExceedsCapacityRule(),
