@@ -56,32 +56,62 @@ public sealed class AnalysisContext
 
 /// <summary>
 /// The accountable declarations per (segment, stage) cell, in source order. Shared by the
-/// vacuum, conflict and offer-approval rules.
+/// vacuum, conflict and offer-approval rules, the explainer and the code generator. Most cells
+/// have one claim or none, so only the first claim is stored per cell; the rare cells with more
+/// (OWN0102 conflicts) keep their full list on the side.
 /// </summary>
 public sealed class AccountabilityMap
 {
-    private readonly List<AssignmentSymbol>[,] _claims;
+    private readonly AssignmentSymbol?[] _first;
+    private readonly Dictionary<int, List<AssignmentSymbol>> _contested = [];
+    private readonly int _stageCount;
 
     public AccountabilityMap(BoundPolicy policy)
     {
-        _claims = new List<AssignmentSymbol>[policy.Segments.Length, policy.Stages.Length];
+        _stageCount = policy.Stages.Length;
+        _first = new AssignmentSymbol?[policy.Segments.Length * _stageCount];
         foreach (AssignmentSymbol assignment in policy.Accountabilities.Where(a => a.Owner is not null))
         {
             foreach (SegmentSymbol segment in assignment.Segments.Resolve(policy.Segments))
             {
                 foreach (StageSymbol stage in assignment.Stages)
                 {
-                    (_claims[segment.Ordinal, stage.Ordinal] ??= []).Add(assignment);
+                    int cell = Cell(segment, stage);
+                    if (_first[cell] is not { } first)
+                    {
+                        _first[cell] = assignment;
+                    }
+                    else if (_contested.TryGetValue(cell, out List<AssignmentSymbol>? claims))
+                    {
+                        claims.Add(assignment);
+                    }
+                    else
+                    {
+                        _contested[cell] = [first, assignment];
+                    }
                 }
             }
         }
     }
 
     /// <summary>The accountable declarations claiming the cell, in source order (empty for a vacuum).</summary>
-    public IReadOnlyList<AssignmentSymbol> Claims(SegmentSymbol segment, StageSymbol stage) =>
-        (IReadOnlyList<AssignmentSymbol>?)_claims[segment.Ordinal, stage.Ordinal] ?? [];
+    public IReadOnlyList<AssignmentSymbol> Claims(SegmentSymbol segment, StageSymbol stage)
+    {
+        int cell = Cell(segment, stage);
+        return _contested.TryGetValue(cell, out List<AssignmentSymbol>? claims) ? claims
+            : _first[cell] is { } only ? [only]
+            : [];
+    }
 
-    /// <summary>The owner the cell resolves to: the first claim (later claims are OWN0102 conflicts).</summary>
-    public OwnerSymbol? OwnerOf(SegmentSymbol segment, StageSymbol stage) =>
-        _claims[segment.Ordinal, stage.Ordinal] is [var first, ..] ? first.Owner : null;
+    /// <summary>The declaration that decides the cell: the first claim (later claims are OWN0102 conflicts).</summary>
+    public AssignmentSymbol? DecidingClaim(SegmentSymbol segment, StageSymbol stage) => _first[Cell(segment, stage)];
+
+    /// <summary>The owner the cell resolves to.</summary>
+    public OwnerSymbol? OwnerOf(SegmentSymbol segment, StageSymbol stage) => _first[Cell(segment, stage)]?.Owner;
+
+    /// <summary>The cells claimed more than once, as (segment ordinal, stage ordinal, claims), in cell order.</summary>
+    public IEnumerable<(int Segment, int Stage, IReadOnlyList<AssignmentSymbol> Claims)> ContestedCells =>
+        _contested.OrderBy(c => c.Key).Select(c => (c.Key / _stageCount, c.Key % _stageCount, (IReadOnlyList<AssignmentSymbol>)c.Value));
+
+    private int Cell(SegmentSymbol segment, StageSymbol stage) => segment.Ordinal * _stageCount + stage.Ordinal;
 }

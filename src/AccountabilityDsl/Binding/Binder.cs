@@ -64,7 +64,7 @@ public sealed class Binder
         return new BoundPolicy(
             _tree, header, _attributes.Symbols, _segments.Symbols, _stages.Symbols, _owners.Symbols, _channels.Symbols,
             _offers.Symbols, assignments.ToImmutable(), limits.ToImmutable(), cooldowns.ToImmutable(), exemptions.ToImmutable(),
-            [.. _referenced], [.. _diagnostics]);
+            _referenced, [.. _diagnostics]);
     }
 
     // ---- Pass 1: declarations ---------------------------------------------------------
@@ -375,12 +375,14 @@ internal sealed class SymbolTable<T>(string noun)
 {
     private readonly Dictionary<string, T> _byName = new(StringComparer.Ordinal);
     private readonly ImmutableArray<T>.Builder _symbols = ImmutableArray.CreateBuilder<T>();
+    private ImmutableArray<T> _snapshot = [];
 
     public string Noun { get; } = noun;
 
     public int Count => _symbols.Count;
 
-    public ImmutableArray<T> Symbols => _symbols.ToImmutable();
+    /// <summary>Every symbol in declaration order (copied once per change, not once per use).</summary>
+    public ImmutableArray<T> Symbols => _snapshot.Length == _symbols.Count ? _snapshot : _snapshot = _symbols.ToImmutable();
 
     public IEnumerable<string> Names => _byName.Keys;
 

@@ -24,7 +24,7 @@ public sealed class BoundPolicy
         ImmutableArray<LimitSymbol> limits,
         ImmutableArray<CooldownSymbol> cooldowns,
         ImmutableArray<ExemptDeclarationSyntax> exemptions,
-        ImmutableHashSet<Symbol> referenced,
+        IReadOnlySet<Symbol> referenced,
         ImmutableArray<Diagnostic> diagnostics)
     {
         Tree = tree;
@@ -77,7 +77,7 @@ public sealed class BoundPolicy
     public ImmutableArray<ExemptDeclarationSyntax> Exemptions { get; }
 
     /// <summary>Symbols some declaration refers to (<c>*</c> refers to every segment and stage).</summary>
-    public ImmutableHashSet<Symbol> Referenced { get; }
+    public IReadOnlySet<Symbol> Referenced { get; }
 
     public ImmutableArray<Diagnostic> Diagnostics { get; }
 

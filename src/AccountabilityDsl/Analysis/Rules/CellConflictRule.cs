@@ -25,29 +25,22 @@ public sealed class CellConflictRule : AnalysisRule
         // Group cells by the exact set of declarations claiming them, so a pair of overlapping
         // declarations is reported once, not once per cell.
         var groups = new Dictionary<string, (List<AssignmentSymbol> Claims, Dictionary<SegmentSymbol, List<StageSymbol>> Cells)>(StringComparer.Ordinal);
-        foreach (SegmentSymbol segment in policy.Segments)
+        foreach ((int segmentOrdinal, int stageOrdinal, IReadOnlyList<AssignmentSymbol> claims) in context.Accountability.ContestedCells)
         {
-            foreach (StageSymbol stage in policy.Stages)
+            SegmentSymbol segment = policy.Segments[segmentOrdinal];
+            StageSymbol stage = policy.Stages[stageOrdinal];
+            string key = string.Join(',', claims.Select(c => c.Ordinal));
+            if (!groups.TryGetValue(key, out var group))
             {
-                IReadOnlyList<AssignmentSymbol> claims = context.Accountability.Claims(segment, stage);
-                if (claims.Count < 2)
-                {
-                    continue;
-                }
-
-                string key = string.Join(',', claims.Select(c => c.Ordinal));
-                if (!groups.TryGetValue(key, out var group))
-                {
-                    groups[key] = group = ([.. claims], []);
-                }
-
-                if (!group.Cells.TryGetValue(segment, out List<StageSymbol>? stages))
-                {
-                    group.Cells[segment] = stages = [];
-                }
-
-                stages.Add(stage);
+                groups[key] = group = ([.. claims], []);
             }
+
+            if (!group.Cells.TryGetValue(segment, out List<StageSymbol>? stages))
+            {
+                group.Cells[segment] = stages = [];
+            }
+
+            stages.Add(stage);
         }
 
         foreach ((List<AssignmentSymbol> claims, Dictionary<SegmentSymbol, List<StageSymbol>> cells) in groups.Values)

@@ -64,7 +64,7 @@ public sealed class OfferApprovalRule : AnalysisRule
 
                     if (!findings.TryGetValue(owner, out Finding? finding))
                     {
-                        findings[owner] = finding = new Finding([], reach.Point, reach.Assigned, context.Accountability.Claims(owned, stage)[0]);
+                        findings[owner] = finding = new Finding([], reach.Point, reach.Assigned, context.Accountability.DecidingClaim(owned, stage)!);
                         order.Add(owner);
                     }
 

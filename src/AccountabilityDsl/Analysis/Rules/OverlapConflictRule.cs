@@ -115,8 +115,8 @@ public sealed class OverlapConflictRule : AnalysisRule
             SegmentSymbol first = policy.Segments[key.Item1];
             SegmentSymbol second = policy.Segments[key.Item2];
             List<StageSymbol> stages = conflicts[key];
-            AssignmentSymbol firstClaim = context.Accountability.Claims(first, stages[0])[0];
-            AssignmentSymbol secondClaim = context.Accountability.Claims(second, stages[0])[0];
+            AssignmentSymbol firstClaim = context.Accountability.DecidingClaim(first, stages[0])!;
+            AssignmentSymbol secondClaim = context.Accountability.DecidingClaim(second, stages[0])!;
             // Report on the later claim: usually the line just added.
             (AssignmentSymbol at, AssignmentSymbol other) = firstClaim.Ordinal > secondClaim.Ordinal ? (firstClaim, secondClaim) : (secondClaim, firstClaim);
             (SegmentSymbol atSegment, OwnerSymbol atOwner, SegmentSymbol otherSegment, OwnerSymbol otherOwner) = at == firstClaim
