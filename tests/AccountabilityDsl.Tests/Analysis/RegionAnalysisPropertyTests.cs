@@ -22,7 +22,7 @@ public partial class RegionAnalysisPropertyTests
 
     [Fact]
     public void Verdicts_and_witnesses_match_brute_force_enumeration() =>
-        Gen.Int.Sample(seed => Check(new GeneratedPolicy(new Random(seed))), iter: 3000);
+        Gen.Int.Sample(seed => Check(new GeneratedPolicy(new Random(seed))), iter: FuzzBudget.Iterations(3000));
 
     private static void Check(GeneratedPolicy generated)
     {

@@ -28,8 +28,7 @@ public partial class PipelineFuzzTests
         "\0", "\uFFFD", "é", "😀", "\"", "/*", "*/", "//", "(", ")", "((((", "-", "..", "->", "{", "}", "99999999999999999999999999999",
     ];
 
-    private static int Iterations =>
-        int.TryParse(Environment.GetEnvironmentVariable("OWNER_FUZZ_ITERATIONS"), out int n) && n > 0 ? n : 20_000;
+    private static int Iterations => FuzzBudget.Iterations(20_000);
 
     [Fact]
     public void Mutated_policies_never_crash_hang_escape_the_file_or_change_between_runs() =>

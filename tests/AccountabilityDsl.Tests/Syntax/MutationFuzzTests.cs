@@ -104,7 +104,7 @@ public partial class MutationFuzzTests
 
     [Fact]
     public void Random_mutations_of_the_sample_never_crash_and_report_stable_in_text_diagnostics() =>
-        MutatedSample.Sample(AssertWellBehaved, iter: 3_000, print: text => text);
+        MutatedSample.Sample(AssertWellBehaved, iter: FuzzBudget.Iterations(3_000), print: text => text);
 
     /// <summary>
     /// One mistake, one error: a single word of the sample deleted, inserted or replaced by
