@@ -12,10 +12,10 @@ namespace AccountabilityDsl.Cli;
 public static class CommandLine
 {
     /// <summary>Commands in the order the root help lists them.</summary>
-    public static IReadOnlyList<ICommand> Commands { get; } = [new CheckCommand()];
+    public static IReadOnlyList<ICommand> Commands { get; } = [new CheckCommand(), new GenerateCommand()];
 
     /// <summary>Commands the language design names that this version does not provide yet.</summary>
-    private static readonly string[] PlannedCommands = ["generate", "fmt", "matrix", "explain"];
+    private static readonly string[] PlannedCommands = ["fmt", "matrix", "explain"];
 
     public static string Version { get; } = ReadVersion();
 

@@ -69,7 +69,6 @@ public class UsageTests
     }
 
     [Theory]
-    [InlineData("generate")]
     [InlineData("fmt")]
     [InlineData("matrix")]
     [InlineData("explain")]
