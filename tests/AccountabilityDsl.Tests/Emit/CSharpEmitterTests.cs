@@ -78,6 +78,20 @@ public sealed class CSharpEmitterTests
         Should.Throw<ArgumentException>(() => CSharpEmitter.Emit(named, new EmitOptions("")));
     }
 
+    [Theory]
+    [InlineData("policy Plain\nstages Only\n")]
+    [InlineData("policy NoOffers\nattribute n: int\nattribute flag: bool\nsegment All where n >= -3 or n < -3\nsegment Flagged where flag and n in { 1, 2, 2 }\nstages One -> Two\nowner O\naccountable O for * at *\n")]
+    [InlineData("policy Members\nattribute e: enum { A, B, C }\nsegment S where e in { A, A, C } or not (e == B)\nstages One\nowner O\naccountable O for * at *\n")]
+    public void Small_and_empty_policies_compile_without_warnings(string policy)
+    {
+        PolicyCompilation compilation = TestPolicy.Compile(policy);
+        compilation.HasErrors.ShouldBeFalse(Baseline.Render(compilation.Diagnostics));
+
+        using GeneratedAssembly generated = GeneratedAssembly.Load(CSharpEmitter.Emit(compilation));
+
+        generated.Policy.Name.ShouldBe(compilation.Policy.Name + "Policy");
+    }
+
     [Fact]
     public void Header_marks_the_file_generated_with_nullable_enabled()
     {
