@@ -75,6 +75,7 @@ public static class CSharpEmitter
         private readonly IReadOnlyList<string> _channels;
         private readonly IReadOnlyList<string> _offers;
         private readonly Dictionary<AttributeSymbol, IReadOnlyList<string>> _attributeMembers = [];
+        private readonly Dictionary<OwnerSymbol, int> _ownerIndex = [];
         private readonly StringBuilder _out = new();
 
         public Writer(BoundPolicy policy, string className, string ns)
@@ -90,6 +91,11 @@ public static class CSharpEmitter
             _owners = GeneratedNames.Members(policy.Owners.Select(s => s.Name), "Owner");
             _channels = GeneratedNames.Members(policy.Channels.Select(s => s.Name), "Channel");
             _offers = GeneratedNames.Members(policy.Offers.Select(s => s.Name), "Offer");
+            for (int i = 0; i < policy.Owners.Length; i++)
+            {
+                _ownerIndex[policy.Owners[i]] = i;
+            }
+
             foreach (AttributeSymbol attribute in policy.Attributes.Where(a => a.Type == AttributeKind.Enum))
             {
                 _attributeMembers[attribute] = GeneratedNames.Members(attribute.Members, _names.EnumType(attribute));
@@ -100,7 +106,7 @@ public static class CSharpEmitter
 
         private string Stage(StageSymbol s) => "Stage." + Identifier(_stages[s.Ordinal]);
 
-        private string Owner(OwnerSymbol o) => "Owner." + Identifier(_owners[_policy.Owners.IndexOf(o)]);
+        private string Owner(OwnerSymbol o) => "Owner." + Identifier(_owners[_ownerIndex[o]]);
 
         private string Offer(OfferSymbol o) => "Offer." + Identifier(_offers[o.Ordinal]);
 
@@ -420,7 +426,7 @@ public static class CSharpEmitter
             L("{");
             foreach (SegmentSymbol segment in _policy.Segments)
             {
-                var cells = _policy.Stages.Select(stage => _map.OwnerOf(segment, stage) is { } o ? _policy.Owners.IndexOf(o) + 1 : 0);
+                var cells = _policy.Stages.Select(stage => _map.OwnerOf(segment, stage) is { } o ? _ownerIndex[o] + 1 : 0);
                 L($"{string.Join(", ", cells)},");
             }
 
