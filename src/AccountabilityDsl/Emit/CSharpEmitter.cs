@@ -17,12 +17,19 @@ namespace AccountabilityDsl.Emit;
 /// </summary>
 public static class CSharpEmitter
 {
+    /// <summary>The namespace of the generated class when the policy names none and no override is given.</summary>
     public const string DefaultNamespace = "AccountabilityDsl.Generated";
 
     private const string Runtime = "global::AccountabilityDsl.Runtime.";
     private const string Sys = "global::System.";
     private const string Generic = "global::System.Collections.Generic.";
 
+    /// <summary>
+    /// The C# for the compilation's policy, or — when the compilation has errors — no source,
+    /// <c>Success = false</c> and the compilation's diagnostics. Deterministic: the same policy
+    /// text and file name always give the same source. Thread-safe (no shared state).
+    /// </summary>
+    /// <exception cref="ArgumentException">The namespace override is not a dotted list of C# identifiers.</exception>
     public static EmitResult Emit(PolicyCompilation compilation, EmitOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(compilation);
