@@ -1,0 +1,362 @@
+using AccountabilityDsl.Analysis;
+using AccountabilityDsl.Binding;
+using AccountabilityDsl.Emit;
+using AccountabilityDsl.Runtime;
+using AccountabilityDsl.Syntax;
+using AccountabilityDsl.Tests.Infrastructure;
+using CsCheck;
+using LimitScope = AccountabilityDsl.Binding.LimitScope;
+
+namespace AccountabilityDsl.Tests.Emit;
+
+/// <summary>
+/// The generated class, compiled and loaded, agrees with the compiler: owners with the
+/// checker's accountability map, segment membership with the predicate evaluator, approval with
+/// the policy's sponsors and approvers, and the runtime contact policy with the declared rules.
+/// </summary>
+public sealed class GeneratedBehaviourTests
+{
+    public static TheoryData<string> Policies => new()
+    {
+        "samples/retail-bank.owner",
+        "tests/AccountabilityDsl.Tests/Emit/Policies/streaming-service.owner",
+        "tests/AccountabilityDsl.Tests/Emit/Policies/hr-outsourcer.owner",
+        "tests/AccountabilityDsl.Tests/Emit/Policies/car-maker.owner",
+        "samples/OfferDesk/offer-desk-bank.owner",
+    };
+
+    private static (BoundPolicy Policy, GeneratedAssembly Generated) Load(string relativePath)
+    {
+        PolicyCompilation compilation = GeneratedAssembly.CompileFile(Path.Combine(Baseline.RepoRoot, relativePath));
+        return (compilation.Policy, GeneratedAssembly.Load(CSharpEmitter.Emit(compilation)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Policies))]
+    public void Accountable_owner_of_every_cell_is_the_checkers(string path)
+    {
+        (BoundPolicy policy, GeneratedAssembly generated) = Load(path);
+        using GeneratedAssembly unload = generated;
+        var map = new AccountabilityMap(policy);
+
+        foreach (SegmentSymbol segment in policy.Segments)
+        {
+            foreach (StageSymbol stage in policy.Stages)
+            {
+                object? owner = generated.Call("AccountableFor", generated.Enum("Segment", segment.Ordinal), generated.Enum("Stage", stage.Ordinal));
+                string? actual = owner is null ? null : (string)generated.Call("NameOf", owner)!;
+                actual.ShouldBe(map.OwnerOf(segment, stage)?.Name, $"{segment.Name} at {stage.Name}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Policies))]
+    public void Segments_owners_and_approval_of_random_customers_match_the_compiler(string path)
+    {
+        (BoundPolicy policy, GeneratedAssembly generated) = Load(path);
+        using GeneratedAssembly unload = generated;
+        var map = new AccountabilityMap(policy);
+        var assigned = policy.Segments.Where(s => s.IsAssigned).ToList();
+        var literals = Literals(policy);
+
+        Gen.Int.Sample(seed =>
+        {
+            var random = new Random(seed);
+            decimal[] values = [.. policy.Attributes.Select(a => RandomValue(a, literals[a], random))];
+            SegmentSymbol? assignedSegment = assigned.Count == 0 || random.Next(assigned.Count + 1) == 0 ? null : assigned[random.Next(assigned.Count)];
+            object customer = generated.Customer(policy, values, assignedSegment?.Ordinal);
+
+            var expected = policy.Segments
+                .Where(s => s.IsAssigned ? s == assignedSegment : PredicateEvaluator.Evaluate(s.Predicate!, values))
+                .ToList();
+            var actual = ((System.Collections.IEnumerable)generated.Call("SegmentsOf", customer)!).Cast<object>().Select(s => (int)s).ToList();
+            actual.ShouldBe(expected.Select(s => s.Ordinal).ToList(), customer.ToString());
+
+            foreach (StageSymbol stage in policy.Stages)
+            {
+                object stageValue = generated.Enum("Stage", stage.Ordinal);
+                var owners = expected.Select(s => map.OwnerOf(s, stage)).OfType<OwnerSymbol>().Distinct().ToList();
+                var actualOwners = ((System.Collections.IEnumerable)generated.Call("AccountableFor", customer, stageValue)!).Cast<object>().Select(o => (int)o).ToList();
+                actualOwners.ShouldBe(owners.Select(o => policy.Owners.IndexOf(o)).ToList());
+                object? single = generated.Call("AccountableOwner", customer, stageValue);
+                (single is null ? -1 : (int)single).ShouldBe(owners.Count == 1 ? policy.Owners.IndexOf(owners[0]) : -1);
+
+                foreach (OfferSymbol offer in policy.Offers)
+                {
+                    object offerValue = generated.Enum("Offer", offer.Ordinal);
+                    bool approved = owners.Count > 0 && owners.All(o => o == offer.Sponsor || offer.ApprovedBy.Contains(o));
+                    ((bool)generated.Call("IsApproved", offerValue, customer, stageValue)!).ShouldBe(approved);
+                    bool targets = offer.Stages.Contains(stage) && offer.Segments.Resolve(policy.Segments).Any(expected.Contains);
+                    ((bool)generated.Call("Targets", offerValue, customer, stageValue)!).ShouldBe(targets);
+                }
+            }
+        }, iter: 1500);
+    }
+
+    [Theory]
+    [MemberData(nameof(Policies))]
+    public void Contact_policy_carries_every_rule_with_its_source_line(string path)
+    {
+        (BoundPolicy policy, GeneratedAssembly generated) = Load(path);
+        using GeneratedAssembly unload = generated;
+        string file = Path.GetFileName(path);
+
+        ContactPolicy contact = generated.Get<ContactPolicy>("ContactPolicy");
+
+        contact.PolicyName.ShouldBe(policy.Name);
+        contact.SourceFile.ShouldBe(file);
+        contact.Limits.Count.ShouldBe(policy.Limits.Length);
+        for (int i = 0; i < policy.Limits.Length; i++)
+        {
+            LimitSymbol declared = policy.Limits[i];
+            ContactLimit limit = contact.Limits[i];
+            limit.Scope.ShouldBe(declared.Scope switch
+            {
+                LimitScope.Offers => Runtime.LimitScope.Offers,
+                LimitScope.Contacts => Runtime.LimitScope.Contacts,
+                LimitScope.Channel => Runtime.LimitScope.Channel(declared.Target!.Name),
+                _ => Runtime.LimitScope.Offer(declared.Target!.Name),
+            });
+            limit.MaxCount.ShouldBe(declared.MaxCount);
+            limit.Window.ShouldBe(new Runtime.TimeWindow(declared.Window.Count, (TimeUnit)(int)declared.Window.Unit, declared.Window.Calendar));
+            limit.Source.ShouldBe(new SourceLine(file, policy.LineOf(declared.Syntax), policy.Source.GetLineText(policy.LineOf(declared.Syntax)).Trim()));
+        }
+
+        var capacities = policy.Channels.Where(c => c.Capacity is not null).ToList();
+        contact.Capacities.Select(c => (c.Channel, c.MaxCount, (int)c.Period, c.Source.Line))
+            .ShouldBe(capacities.Select(c => (c.Name, c.Capacity!.Amount, (int)c.Capacity.Period, policy.LineOf(c.Syntax))));
+        contact.Cooldowns.Select(c => (c.EventName, c.Source.Line)).ShouldBe(policy.Cooldowns.Select(c => (c.Event.Name, policy.LineOf(c.Syntax))));
+        contact.Cooldowns.Select(c => c.Days).ShouldBe(policy.Cooldowns.Select(c => c.Duration * c.Unit switch
+        {
+            PeriodUnit.Day => 1,
+            PeriodUnit.Week => 7,
+            PeriodUnit.Month => 31,
+            _ => 366,
+        }));
+        contact.ExemptCategories.ShouldBe(policy.Exemptions.Select(e => e.Category.Text).Distinct());
+        contact.Offers.Select(o => (o.Name, o.Sponsor, o.Priority, o.DeclarationOrder, string.Join(",", o.Channels)))
+            .ShouldBe(policy.Offers.Select(o => (o.Name, o.Sponsor!.Name, o.Priority, o.Ordinal, string.Join(",", o.Channels.Select(c => c.Name)))));
+    }
+
+    [Fact]
+    public void Gate_allows_then_denies_per_the_policy_limit_and_cites_its_line()
+    {
+        (BoundPolicy policy, GeneratedAssembly generated) = Load("samples/retail-bank.owner");
+        using GeneratedAssembly unload = generated;
+        var clock = new ManualClock(new DateTimeOffset(2027, 3, 1, 9, 0, 0, TimeSpan.Zero));
+        using var ledger = new InMemoryContactLedger();
+        var gate = (ContactGate)generated.Call("CreateGate", ledger, clock, TimeZoneInfo.Utc)!;
+        object email = generated.Enum("Channel", 0);
+        var request = (ContactRequest)generated.Call("CreateRequest", "c-1", email, null, null)!;
+        request.ShouldBe(new ContactRequest("c-1", "Email"));
+
+        ReservationResult first = gate.TryReserve(request, "k1");
+        first.IsAllowed.ShouldBeTrue();
+        gate.Commit(first.Reservation!).ShouldBe(CommitOutcome.Committed);
+        ContactDecision second = gate.Check(request);
+
+        second.IsAllowed.ShouldBeFalse();
+        int line = policy.LineOf(policy.Limits.Single(l => l.ScopeDisplay == "Email").Syntax);
+        second.Source.ShouldBe(new SourceLine("retail-bank.owner", line, "limit Email per customer: at most 1 per 1 day calendar"));
+        second.ToString().ShouldContain($"(retail-bank.owner:{line})");
+        second.RetryAt.ShouldBe(new DateTimeOffset(2027, 3, 2, 0, 0, 0, TimeSpan.Zero));
+
+        clock.Now = clock.Now.AddDays(1);
+        gate.Check(request).IsAllowed.ShouldBeTrue();
+        gate.Check(request with { Category = "transactional" }).IsExempt.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Offers_are_capped_by_the_offers_limit_across_sponsors()
+    {
+        (BoundPolicy policy, GeneratedAssembly generated) = Load("samples/OfferDesk/offer-desk-bank.owner");
+        using GeneratedAssembly unload = generated;
+        var clock = new ManualClock(new DateTimeOffset(2027, 3, 1, 9, 0, 0, TimeSpan.Zero));
+        using var ledger = new InMemoryContactLedger();
+        var gate = (ContactGate)generated.Call("CreateGate", ledger, clock, TimeZoneInfo.Utc)!;
+        object customer = generated.Customer(policy, [1000m]);
+        object active = generated.Enum("Stage", 0);
+        int sent = 0;
+        for (int day = 0; day < 21; day++)
+        {
+            var ranked = (IReadOnlyList<RankedOffer>)generated.Call("RankOffers", gate, "c-1", customer, active, null)!;
+            ranked.ShouldNotBeEmpty();
+            ranked.ShouldAllBe(r => !r.IsExcluded);
+            if (ranked[0].IsAllowed)
+            {
+                OfferCandidate best = ranked[0].Candidate;
+                ReservationResult reserved = gate.TryReserve(new ContactRequest("c-1", best.Channel, best.Offer.Name), $"day-{day}");
+                reserved.IsAllowed.ShouldBeTrue();
+                gate.Commit(reserved.Reservation!);
+                sent++;
+            }
+            else
+            {
+                ranked.ShouldAllBe(r => !r.IsAllowed);
+            }
+
+            clock.Now = clock.Now.AddDays(1);
+        }
+
+        sent.ShouldBe(policy.Limits.Single(l => l.Scope == LimitScope.Offers).MaxCount);
+        ContactDecision denied = gate.Check(new ContactRequest("c-1", "Email", "SaverPlus"));
+        denied.Denials.ShouldContain(d => d.Source.Line == policy.LineOf(policy.Limits.Single(l => l.Scope == LimitScope.Offers).Syntax));
+    }
+
+    [Fact]
+    public void Rank_offers_refuses_a_gate_of_another_policy()
+    {
+        (BoundPolicy policy, GeneratedAssembly generated) = Load("samples/OfferDesk/offer-desk-bank.owner");
+        using GeneratedAssembly unload = generated;
+        using var ledger = new InMemoryContactLedger();
+        var other = new ContactGate(new ContactPolicy("Other", "other.owner"), ledger, TimeProvider.System, TimeZoneInfo.Utc);
+
+        Should.Throw<ArgumentException>(() => generated.Call("RankOffers", other, "c", generated.Customer(policy, [1m]), generated.Enum("Stage", 0), null));
+    }
+
+    [Fact]
+    public void Undeclared_enum_values_are_rejected()
+    {
+        (_, GeneratedAssembly generated) = Load("samples/retail-bank.owner");
+        using GeneratedAssembly unload = generated;
+
+        Should.Throw<ArgumentOutOfRangeException>(() => generated.Call("AccountableFor", generated.Enum("Segment", 4), generated.Enum("Stage", 0)));
+        Should.Throw<ArgumentOutOfRangeException>(() => generated.Call("AccountableFor", generated.Enum("Segment", 0), generated.Enum("Stage", -1)));
+        Should.Throw<ArgumentOutOfRangeException>(() => generated.Call("NameOf", generated.Enum("Owner", 99)));
+    }
+
+    [Fact]
+    public void Owner_lookups_do_not_allocate()
+    {
+        const string probe = """
+            namespace Contoso.Banking.Policies;
+
+            /// <summary>Calls the generated class directly, as a host would.</summary>
+            public static class ProbePolicyAllocations
+            {
+                /// <summary>Bytes allocated by many owner lookups.</summary>
+                public static long Measure()
+                {
+                    var customer = new RetailBankPolicy.Customer(100m, 3, false, RetailBankPolicy.Region.South);
+                    int sum = Lookups(customer);
+                    long before = System.GC.GetAllocatedBytesForCurrentThread();
+                    for (int i = 0; i < 1000; i++)
+                    {
+                        sum += Lookups(customer);
+                    }
+
+                    long allocated = System.GC.GetAllocatedBytesForCurrentThread() - before;
+                    return sum > 0 ? allocated : -1;
+                }
+
+                private static int Lookups(RetailBankPolicy.Customer customer)
+                {
+                    int sum = 0;
+                    for (int segment = 0; segment < RetailBankPolicy.SegmentCount; segment++)
+                    {
+                        for (int stage = 0; stage < RetailBankPolicy.StageCount; stage++)
+                        {
+                            sum += RetailBankPolicy.AccountableFor((RetailBankPolicy.Segment)segment, (RetailBankPolicy.Stage)stage) is { } owner ? (int)owner + 1 : 0;
+                        }
+                    }
+
+                    for (int stage = 0; stage < RetailBankPolicy.StageCount; stage++)
+                    {
+                        sum += RetailBankPolicy.AccountableFor(customer, (RetailBankPolicy.Stage)stage).Count;
+                        sum += RetailBankPolicy.AccountableOwner(customer, (RetailBankPolicy.Stage)stage) is { } owner ? (int)owner : 0;
+                    }
+
+                    return sum;
+                }
+            }
+            """;
+        PolicyCompilation compilation = GeneratedAssembly.CompileFile(GeneratedAssembly.SamplePath("retail-bank.owner"));
+        using GeneratedAssembly generated = GeneratedAssembly.Load(CSharpEmitter.Emit(compilation), probe);
+
+        long allocated = (long)generated.Assembly.GetType("Contoso.Banking.Policies.ProbePolicyAllocations")!.GetMethod("Measure")!.Invoke(null, null)!;
+
+        allocated.ShouldBe(0);
+    }
+
+    [Fact]
+    public void Customers_with_two_owners_get_both_when_the_conflict_is_only_a_warning()
+    {
+        // behavioural-segments.owner has overlap conflicts (OWN0104) and an unapproved offer
+        // (OWN0302); an .editorconfig may lower them to warnings, and then the class is generated.
+        var severities = new Dictionary<string, AccountabilityDsl.Diagnostics.DiagnosticSeverity>
+        {
+            ["OWN0104"] = AccountabilityDsl.Diagnostics.DiagnosticSeverity.Warning,
+            ["OWN0302"] = AccountabilityDsl.Diagnostics.DiagnosticSeverity.Warning,
+        };
+        PolicyCompilation compilation = PolicyCompilation.Create(
+            AccountabilityDsl.Text.SourceText.FromFile(GeneratedAssembly.SamplePath("behavioural-segments.owner")), severities);
+        compilation.HasErrors.ShouldBeFalse(Baseline.Render(compilation.Diagnostics));
+        BoundPolicy policy = compilation.Policy;
+        using GeneratedAssembly generated = GeneratedAssembly.Load(CSharpEmitter.Emit(compilation));
+
+        // 20 hours a week, 4 profiles, Premium: a binge watcher and a family account.
+        object both = generated.Customer(policy, [20m, 4m, 2m]);
+        object cancelling = generated.Enum("Stage", 2);
+        var owners = ((System.Collections.IEnumerable)generated.Call("AccountableFor", both, cancelling)!).Cast<object>().Select(o => (string)generated.Call("NameOf", o)!).ToList();
+
+        owners.ShouldBe(["BingeSegmentManager", "FamilySegmentManager"]);
+        generated.Call("AccountableOwner", both, cancelling).ShouldBeNull();
+        ((bool)generated.Call("IsApproved", generated.Enum("Offer", 0), both, cancelling)!).ShouldBeFalse();
+        ((bool)generated.Call("IsApproved", generated.Enum("Offer", 0), generated.Customer(policy, [1m, 4m, 2m]), cancelling)!).ShouldBeTrue();
+    }
+
+    /// <summary>Every number each attribute is compared with, to generate values on and around the boundaries.</summary>
+    private static Dictionary<AttributeSymbol, List<decimal>> Literals(BoundPolicy policy)
+    {
+        var result = policy.Attributes.ToDictionary(a => a, _ => new List<decimal>());
+        foreach (SegmentSymbol segment in policy.Segments.Where(s => s.Predicate is not null))
+        {
+            Collect(segment.Predicate!);
+        }
+
+        return result;
+
+        void Collect(BoundPredicate predicate)
+        {
+            switch (predicate)
+            {
+                case BoundComparison c:
+                    result[c.Attribute].Add(c.Value);
+                    break;
+                case BoundMembership m:
+                    result[m.Attribute].AddRange(m.Values);
+                    break;
+                case BoundNot n:
+                    Collect(n.Operand);
+                    break;
+                case BoundLogical l:
+                    l.Operands.ToList().ForEach(Collect);
+                    break;
+            }
+        }
+    }
+
+    private static decimal RandomValue(AttributeSymbol attribute, List<decimal> literals, Random random)
+    {
+        switch (attribute.Type)
+        {
+            case AttributeKind.Bool:
+                return random.Next(2);
+            case AttributeKind.Enum:
+                return random.Next(attribute.Members.Length);
+        }
+
+        decimal value = literals.Count > 0 && random.Next(4) != 0
+            ? literals[random.Next(literals.Count)] + random.Next(-2, 3) * (attribute.Type == AttributeKind.Int ? 1m : 0.5m)
+            : random.Next(-1000, 1_000_000) / (attribute.Type == AttributeKind.Int ? 1m : 100m);
+        return attribute.Type == AttributeKind.Int ? decimal.Truncate(value) : value;
+    }
+
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = start;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+}
