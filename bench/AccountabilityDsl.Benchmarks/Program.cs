@@ -3,7 +3,12 @@ using BenchmarkDotNet.Running;
 
 if (args is ["emit", var kind, var size])
 {
-    Console.Write(kind == "large" ? PolicyGenerator.Large(int.Parse(size)) : PolicyGenerator.Predicates(int.Parse(size)));
+    Console.Write(kind switch
+    {
+        "large" => PolicyGenerator.Large(int.Parse(size)),
+        "assigned" => PolicyGenerator.Assigned(int.Parse(size)),
+        _ => PolicyGenerator.Predicates(int.Parse(size)),
+    });
     return;
 }
 
