@@ -39,7 +39,7 @@ public sealed class InMemoryContactLedger : IContactLedger
     {
         lock (_lock)
         {
-            var count = Count(constraint, nowUtcTicks, stopAt: int.MaxValue);
+            var count = Count(constraint, nowUtcTicks, stopAt: int.MaxValue, known: null);
             long? pivot = null;
             if (constraint.MaxCount > 0 && count >= constraint.MaxCount)
             {
@@ -79,7 +79,7 @@ public sealed class InMemoryContactLedger : IContactLedger
             for (var i = 0; i < constraints.Length; i++)
             {
                 ref readonly var c = ref constraints[i];
-                if (c.MaxCount <= 0 || Count(c, nowUtcTicks, c.MaxCount) >= c.MaxCount)
+                if (c.MaxCount <= 0 || Count(c, nowUtcTicks, c.MaxCount, customer) >= c.MaxCount)
                 {
                     if (customer.Count == 0 && customer.Events is null)
                     {
@@ -294,13 +294,15 @@ public sealed class InMemoryContactLedger : IContactLedger
         customer.RemoveAt(index);
     }
 
-    private int Count(in CountConstraint c, long now, int stopAt)
+    /// <summary>Counts for one constraint; <paramref name="known"/> is the customer already looked up by the caller (saves a second hash lookup).</summary>
+    private int Count(in CountConstraint c, long now, int stopAt, Customer? known)
     {
         var f = c.Filter;
         var count = 0;
         if (f.CustomerId is not null)
         {
-            if (!_customers.TryGetValue(f.CustomerId, out var customer))
+            var customer = known is not null && string.Equals(known.Id, f.CustomerId, StringComparison.Ordinal) ? known : null;
+            if (customer is null && !_customers.TryGetValue(f.CustomerId, out customer))
             {
                 return 0;
             }
