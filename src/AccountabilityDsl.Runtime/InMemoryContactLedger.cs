@@ -18,6 +18,7 @@ public sealed class InMemoryContactLedger : IContactLedger
     private readonly Dictionary<string, ChannelTotals> _channels = new(StringComparer.Ordinal);
     private readonly long _retentionTicks;
     private long _nextId;
+    private ChannelTotals? _lastTotals;
 
     /// <summary>Creates an empty ledger.</summary>
     /// <param name="retention">
@@ -118,7 +119,7 @@ public sealed class InMemoryContactLedger : IContactLedger
             e.Expires = long.MaxValue;
             if (e.Counted)
             {
-                var totals = _channels[e.Channel];
+                var totals = Totals(e.Channel);
                 totals.RemovePending(e.Id);
                 totals.Committed.Insert(e.At);
                 if (_retentionTicks != long.MaxValue)
@@ -275,21 +276,36 @@ public sealed class InMemoryContactLedger : IContactLedger
         customer.Insert(entry, id);
         if (entry.Counted)
         {
-            if (!_channels.TryGetValue(entry.Channel, out var totals))
-            {
-                totals = new ChannelTotals();
-                _channels.Add(entry.Channel, totals);
-            }
-            totals.Pending.Add(new PendingRef(id, entry.AtUtcTicks, entry.ExpiresUtcTicks));
+            Totals(entry.Channel).Pending.Add(new PendingRef(id, entry.AtUtcTicks, entry.ExpiresUtcTicks));
         }
+    }
+
+    /// <summary>
+    /// The channel's totals, created on first use. Hosts use a handful of channels, so the last one used is
+    /// remembered and matched by reference first: every counted reserve and commit updates its channel's totals, and
+    /// this skips hashing the channel name on that path. Call under the lock.
+    /// </summary>
+    private ChannelTotals Totals(string channel)
+    {
+        if (_lastTotals is { } last && (ReferenceEquals(last.Channel, channel) || string.Equals(last.Channel, channel, StringComparison.Ordinal)))
+        {
+            return last;
+        }
+        if (!_channels.TryGetValue(channel, out var totals))
+        {
+            totals = new ChannelTotals(channel);
+            _channels.Add(channel, totals);
+        }
+        _lastTotals = totals;
+        return totals;
     }
 
     private void RemoveAt(Customer customer, int index)
     {
         ref var e = ref customer.Entries[index];
-        if (e.Counted && !e.Committed && _channels.TryGetValue(e.Channel, out var totals))
+        if (e.Counted && !e.Committed)
         {
-            totals.RemovePending(e.Id);
+            Totals(e.Channel).RemovePending(e.Id);
         }
         customer.RemoveAt(index);
     }
@@ -681,8 +697,9 @@ public sealed class InMemoryContactLedger : IContactLedger
     /// <summary>A pending (uncommitted) counted contact as seen by its channel's totals.</summary>
     private readonly record struct PendingRef(long Id, long At, long Expires);
 
-    private sealed class ChannelTotals
+    private sealed class ChannelTotals(string channel)
     {
+        public readonly string Channel = channel;
         public readonly TimeList Committed = new();
         public readonly List<PendingRef> Pending = [];
 
