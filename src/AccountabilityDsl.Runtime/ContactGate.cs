@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 
 namespace AccountabilityDsl.Runtime;
@@ -10,6 +11,10 @@ namespace AccountabilityDsl.Runtime;
 public sealed class ContactGate
 {
     private const int InlineConstraints = 8;
+    // Up to this many rules, filtering them per call is cheaper than hashing the (channel, offer) pair.
+    private const int LinearRuleScan = 4;
+    private const int MaxCachedShapes = 4096;
+    private readonly ConcurrentDictionary<(string Channel, string? Offer), int[]> _applicable = new();
     private readonly Rule[] _rules;
     private readonly ZoneCalendar _calendar;
     // Copies of the policy's lists as arrays: iterating IReadOnlyList<T> through the interface allocates an
@@ -252,6 +257,19 @@ public sealed class ContactGate
 
     private int BuildConstraints(ContactRequest request, DateTimeOffset now, Span<CountConstraint> into, Span<int> ruleIndex)
     {
+        if (_rules.Length > LinearRuleScan && ApplicableRules(request) is { } applicable)
+        {
+            for (var k = 0; k < applicable.Length; k++)
+            {
+                var rule = _rules[applicable[k]];
+                into[k] = new CountConstraint(rule.Filter(request), rule.WindowFrom(now, _calendar), rule.Max);
+                if (!ruleIndex.IsEmpty)
+                {
+                    ruleIndex[k] = applicable[k];
+                }
+            }
+            return applicable.Length;
+        }
         var n = 0;
         for (var i = 0; i < _rules.Length; i++)
         {
@@ -268,6 +286,33 @@ public sealed class ContactGate
             n++;
         }
         return n;
+    }
+
+    /// <summary>
+    /// Indices (in policy order) of the rules that apply to the request's channel and offer — which rules apply
+    /// depends on nothing else — computed once per combination. Null when the cache is full (a host inventing
+    /// offer names without bound): the caller then filters per call.
+    /// </summary>
+    private int[]? ApplicableRules(ContactRequest request)
+    {
+        var key = (request.Channel, request.Offer);
+        if (_applicable.TryGetValue(key, out var indices))
+        {
+            return indices;
+        }
+        if (_applicable.Count >= MaxCachedShapes)
+        {
+            return null;
+        }
+        var list = new List<int>();
+        for (var i = 0; i < _rules.Length; i++)
+        {
+            if (_rules[i].Applies(request))
+            {
+                list.Add(i);
+            }
+        }
+        return _applicable.GetOrAdd(key, [.. list]);
     }
 
     private Rule FindRule(ContactRequest request, int constraintIndex)

@@ -166,4 +166,38 @@ public sealed class RuntimeFastPathTests : IDisposable
         decision.Kind.ShouldBe(RuleKind.Capacity);
         decision.CurrentCount.ShouldBe(capacity);
     }
+
+    [Fact]
+    public void Rules_applying_to_a_channel_and_offer_are_the_same_when_cached_per_combination()
+    {
+        // Every rule is "at most 0", so a request is denied by exactly the rules that apply to it; with more than
+        // four rules the gate looks them up per (channel, offer) instead of filtering all of them.
+        var policy = T.Policy(
+            limits:
+            [
+                T.Limit(LimitScope.Offers, 0, 1, TimeUnit.Day, line: 1),
+                T.Limit(LimitScope.Contacts, 0, 1, TimeUnit.Day, line: 2),
+                T.Limit(LimitScope.Channel("sms"), 0, 1, TimeUnit.Day, line: 3),
+                T.Limit(LimitScope.Channel("email"), 0, 1, TimeUnit.Week, line: 4),
+                T.Limit(LimitScope.Offer("gold"), 0, 1, TimeUnit.Month, line: 5),
+            ],
+            capacities: [new ChannelCapacity("sms", 0, TimeUnit.Day, T.Line(6))]);
+        var gate = new ContactGate(policy, new InMemoryContactLedger(), new ManualClock(T.Utc(2026, 5, 1)), T.Berlin);
+        (ContactRequest Request, int[] Lines)[] cases =
+        [
+            (new("c1", "sms"), [2, 3, 6]),
+            (new("c1", "sms", "gold"), [1, 2, 3, 5, 6]),
+            (new("c1", "email", "silver"), [1, 2, 4]),
+            (new("c1", "post", "gold"), [1, 2, 5]),
+            (new("c1", "post"), [2]),
+        ];
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var (request, lines) in cases)
+            {
+                gate.Check(request).Denials.Select(d => d.Source.Line).ShouldBe(lines, $"{request}");
+                gate.TryReserve(request, "k").Decision.Denials.Select(d => d.Source.Line).ShouldBe(lines, $"{request}");
+            }
+        }
+    }
 }
