@@ -205,15 +205,7 @@ public sealed class InMemoryContactLedger : IContactLedger
             List<string>? emptyCustomers = null;
             foreach (var customer in _customers.Values)
             {
-                for (var i = customer.End - 1; i >= customer.Head; i--)
-                {
-                    ref var e = ref customer.Entries[i];
-                    if (e.Committed ? e.At < olderThanUtcTicks : e.Expires < expiredBeforeUtcTicks)
-                    {
-                        customer.RemoveAt(i);
-                        removed++;
-                    }
-                }
+                removed += customer.Prune(olderThanUtcTicks, expiredBeforeUtcTicks);
                 if (customer.Events is { } events)
                 {
                     foreach (var (name, at) in events)
@@ -602,6 +594,38 @@ public sealed class InMemoryContactLedger : IContactLedger
             {
                 Head = End = 0;
             }
+        }
+
+        /// <summary>
+        /// Removes committed entries older than <paramref name="olderThan"/> and holds that expired before
+        /// <paramref name="expiredBefore"/> in one compacting pass (removing one at a time would shift the array and
+        /// move <see cref="Head"/> under the loop). Returns how many were removed.
+        /// </summary>
+        public int Prune(long olderThan, long expiredBefore)
+        {
+            var write = Head;
+            for (var read = Head; read < End; read++)
+            {
+                ref var e = ref Entries[read];
+                if (e.Committed ? e.At < olderThan : e.Expires < expiredBefore)
+                {
+                    _byKey?.Remove(e.Key);
+                    continue;
+                }
+                if (write != read)
+                {
+                    Entries[write] = e;
+                }
+                write++;
+            }
+            var removed = End - write;
+            Array.Clear(Entries, write, removed);
+            End = write;
+            if (Head == End)
+            {
+                Head = End = 0;
+            }
+            return removed;
         }
 
         /// <summary>Drops the oldest entries before <paramref name="cutoff"/> that no longer count (committed, or expired holds).</summary>

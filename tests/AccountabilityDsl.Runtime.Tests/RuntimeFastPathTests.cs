@@ -108,6 +108,12 @@ public sealed class RuntimeFastPathTests : IDisposable
                     memory.Release(c, k, null).ShouldBe(sqlite.Release(c, k, null), $"step {step}: release {c}/{k}");
                 }
             }
+            if (step % 400 == 399)
+            {
+                // Retention: both ledgers remove the same rows (old committed contacts, expired holds).
+                memory.Prune(now - TimeSpan.TicksPerDay, now - TimeSpan.TicksPerHour)
+                    .ShouldBe(sqlite.Prune(now - TimeSpan.TicksPerDay, now - TimeSpan.TicksPerHour), $"step {step}: prune");
+            }
             if (step % 25 == 0)
             {
                 foreach (var c in customers)
