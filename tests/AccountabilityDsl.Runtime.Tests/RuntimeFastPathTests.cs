@@ -68,6 +68,8 @@ public sealed class RuntimeFastPathTests : IDisposable
         string?[] offers = [null, "gold", "silver"];
         var now = T.Utc(2026, 3, 1).UtcTicks;
         var keys = new List<(string Customer, string Key)>();
+        // The in-memory ledger's handles (kept from the reservation, possibly stale by the time they are used).
+        var handles = new Dictionary<(string, string), object?>();
         for (var step = 0; step < 3000; step++)
         {
             // Mostly forward, sometimes backwards (callers' clocks disagree), so entries arrive out of order.
@@ -94,6 +96,7 @@ public sealed class RuntimeFastPathTests : IDisposable
                 {
                     a.Entry.ShouldBe(b.Entry, $"step {step}");
                     keys.Add((customer, key));
+                    handles[(customer, key)] = a.Handle;
                 }
             }
             else
@@ -101,11 +104,11 @@ public sealed class RuntimeFastPathTests : IDisposable
                 var (c, k) = keys[random.Next(keys.Count)];
                 if (op < 8)
                 {
-                    memory.Commit(c, k, null, now).ShouldBe(sqlite.Commit(c, k, null, now), $"step {step}: commit {c}/{k}");
+                    memory.Commit(c, k, handles[(c, k)], now).ShouldBe(sqlite.Commit(c, k, null, now), $"step {step}: commit {c}/{k}");
                 }
                 else
                 {
-                    memory.Release(c, k, null).ShouldBe(sqlite.Release(c, k, null), $"step {step}: release {c}/{k}");
+                    memory.Release(c, k, handles[(c, k)]).ShouldBe(sqlite.Release(c, k, null), $"step {step}: release {c}/{k}");
                 }
             }
             if (step % 400 == 399)
