@@ -15,6 +15,7 @@ public sealed class ContactGate
     private const int LinearRuleScan = 4;
     private const int MaxCachedShapes = 4096;
     private readonly ConcurrentDictionary<(string Channel, string? Offer), int[]> _applicable = new();
+    private int _applicableCount;
     private readonly Rule[] _rules;
     private readonly ZoneCalendar _calendar;
     // Copies of the policy's lists as arrays: iterating IReadOnlyList<T> through the interface allocates an
@@ -300,7 +301,8 @@ public sealed class ContactGate
         {
             return indices;
         }
-        if (_applicable.Count >= MaxCachedShapes)
+        // ConcurrentDictionary.Count takes every lock; a separate counter keeps the full-cache check cheap.
+        if (Volatile.Read(ref _applicableCount) >= MaxCachedShapes)
         {
             return null;
         }
@@ -312,7 +314,13 @@ public sealed class ContactGate
                 list.Add(i);
             }
         }
-        return _applicable.GetOrAdd(key, [.. list]);
+        int[] computed = [.. list];
+        if (_applicable.TryAdd(key, computed))
+        {
+            Interlocked.Increment(ref _applicableCount);
+            return computed;
+        }
+        return _applicable[key];
     }
 
     private Rule FindRule(ContactRequest request, int constraintIndex)
