@@ -13,12 +13,19 @@ namespace AccountabilityDsl.Benchmarks;
 /// <see cref="PartitionedRateLimiter"/> with one <see cref="SlidingWindowRateLimiter"/> per customer.
 /// </summary>
 /// <remarks>
-/// Neither side saturates: the gate's injected clock advances one second per operation, so each of the 2^18 customers
-/// is contacted about once every three days; the rate limiter runs on wall-clock time, so its window is scaled down to
-/// 100 ms (about one acquisition per customer per window at these speeds). Denials are counted and printed in cleanup.
-/// </remarks>
+/// <para>Both sides see the same 2^18 customer ids in the same order and the same cap of 10.</para>
+/// <para>What each side does per operation. The gate: validates the request, evaluates the policy's limit, and under
+/// the ledger's lock checks the idempotency key, counts the customer's contacts in the window, inserts a pending
+/// reservation (kept in memory with key, channel, offer, category and time so that later decisions can be explained
+/// and the key repeated), updates the channel's totals, returns a <see cref="Reservation"/>; then commits it (a second
+/// locked step). The rate limiter: finds the customer's limiter and takes one permit from its counters; it records
+/// nothing about the contact.</para>
+/// <para>Neither side saturates: the gate's injected clock advances one second per operation, so each customer is
+/// contacted about once every three days; the rate limiter runs on wall-clock time, so its window is scaled down to
+/// 100 ms (about one acquisition per customer per window at these speeds). Denials are counted and printed in cleanup.</para>
 /// <para>The job is BenchmarkDotNet's ShortRun, executed in-process: the default out-of-process toolchain rebuilds
 /// every referenced project under a generated path, which breaks the compiler project's ANTLR code generation.</para>
+/// </remarks>
 [MemoryDiagnoser]
 [Config(typeof(RuntimeBenchmarkConfig))]
 public class RuntimeBenchmarks

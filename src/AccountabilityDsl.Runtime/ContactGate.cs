@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 
 namespace AccountabilityDsl.Runtime;
@@ -10,8 +11,17 @@ namespace AccountabilityDsl.Runtime;
 public sealed class ContactGate
 {
     private const int InlineConstraints = 8;
+    // Up to this many rules, filtering them per call is cheaper than hashing the (channel, offer) pair.
+    private const int LinearRuleScan = 4;
+    private const int MaxCachedShapes = 4096;
+    private readonly ConcurrentDictionary<(string Channel, string? Offer), int[]> _applicable = new();
+    private int _applicableCount;
     private readonly Rule[] _rules;
     private readonly ZoneCalendar _calendar;
+    // Copies of the policy's lists as arrays: iterating IReadOnlyList<T> through the interface allocates an
+    // enumerator per call, which showed up on the reserve path.
+    private readonly string[] _exemptCategories;
+    private readonly bool _hasCooldowns;
 
     /// <summary>Creates a gate.</summary>
     /// <param name="policy">The compiled policy.</param>
@@ -32,6 +42,8 @@ public sealed class ContactGate
         DefaultHold = defaultHold ?? TimeSpan.FromMinutes(5);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DefaultHold, TimeSpan.Zero, nameof(defaultHold));
         _calendar = new ZoneCalendar(zone);
+        _exemptCategories = [.. policy.ExemptCategories];
+        _hasCooldowns = policy.Cooldowns.Count > 0;
         var rules = new List<Rule>();
         foreach (var limit in policy.Limits)
         {
@@ -67,7 +79,7 @@ public sealed class ContactGate
     public ContactDecision Check(ContactRequest request)
     {
         Validate(request);
-        if (Policy.IsExempt(request.Category))
+        if (IsExempt(request.Category))
         {
             return ContactDecision.AllowedExempt;
         }
@@ -88,7 +100,7 @@ public sealed class ContactGate
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(hold, TimeSpan.Zero, nameof(holdFor));
         var now = Clock.GetUtcNow();
         var nowTicks = now.UtcTicks;
-        var exempt = Policy.IsExempt(request.Category);
+        var exempt = IsExempt(request.Category);
         var entry = new LedgerEntry(request.CustomerId, idempotencyKey, request.Channel, request.Offer, request.Category,
             !exempt, nowTicks, nowTicks + hold.Ticks);
         if (exempt)
@@ -96,7 +108,7 @@ public sealed class ContactGate
             return ToResult(ContactDecision.AllowedExempt, Ledger.TryReserve(entry, [], nowTicks), request);
         }
 
-        if (Policy.Cooldowns.Count > 0 && CooldownDenials(request.CustomerId, now, null))
+        if (_hasCooldowns && CooldownDenials(request.CustomerId, now, null))
         {
             // A repeated key keeps its reservation even if a cool-down started since.
             if (Ledger.Find(request.CustomerId, idempotencyKey) is { } found
@@ -202,6 +214,23 @@ public sealed class ContactGate
         return Ledger.Prune(now - retention.Ticks, now);
     }
 
+    /// <summary>Same answer as <see cref="ContactPolicy.IsExempt"/>, over an array (no enumerator allocation).</summary>
+    private bool IsExempt(string? category)
+    {
+        if (category is null)
+        {
+            return false;
+        }
+        foreach (var exempt in _exemptCategories)
+        {
+            if (string.Equals(exempt, category, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void Validate(ContactRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -229,6 +258,19 @@ public sealed class ContactGate
 
     private int BuildConstraints(ContactRequest request, DateTimeOffset now, Span<CountConstraint> into, Span<int> ruleIndex)
     {
+        if (_rules.Length > LinearRuleScan && ApplicableRules(request) is { } applicable)
+        {
+            for (var k = 0; k < applicable.Length; k++)
+            {
+                var rule = _rules[applicable[k]];
+                into[k] = new CountConstraint(rule.Filter(request), rule.WindowFrom(now, _calendar), rule.Max);
+                if (!ruleIndex.IsEmpty)
+                {
+                    ruleIndex[k] = applicable[k];
+                }
+            }
+            return applicable.Length;
+        }
         var n = 0;
         for (var i = 0; i < _rules.Length; i++)
         {
@@ -237,7 +279,7 @@ public sealed class ContactGate
             {
                 continue;
             }
-            into[n] = new CountConstraint(rule.Filter(request), _calendar.WindowFromTicks(now, rule.Window), rule.Max);
+            into[n] = new CountConstraint(rule.Filter(request), rule.WindowFrom(now, _calendar), rule.Max);
             if (!ruleIndex.IsEmpty)
             {
                 ruleIndex[n] = i;
@@ -245,6 +287,40 @@ public sealed class ContactGate
             n++;
         }
         return n;
+    }
+
+    /// <summary>
+    /// Indices (in policy order) of the rules that apply to the request's channel and offer — which rules apply
+    /// depends on nothing else — computed once per combination. Null when the cache is full (a host inventing
+    /// offer names without bound): the caller then filters per call.
+    /// </summary>
+    private int[]? ApplicableRules(ContactRequest request)
+    {
+        var key = (request.Channel, request.Offer);
+        if (_applicable.TryGetValue(key, out var indices))
+        {
+            return indices;
+        }
+        // ConcurrentDictionary.Count takes every lock; a separate counter keeps the full-cache check cheap.
+        if (Volatile.Read(ref _applicableCount) >= MaxCachedShapes)
+        {
+            return null;
+        }
+        var list = new List<int>();
+        for (var i = 0; i < _rules.Length; i++)
+        {
+            if (_rules[i].Applies(request))
+            {
+                list.Add(i);
+            }
+        }
+        int[] computed = [.. list];
+        if (_applicable.TryAdd(key, computed))
+        {
+            Interlocked.Increment(ref _applicableCount);
+            return computed;
+        }
+        return _applicable[key];
     }
 
     private Rule FindRule(ContactRequest request, int constraintIndex)
@@ -284,7 +360,7 @@ public sealed class ContactGate
     private ContactDecision Decide(ContactRequest request, DateTimeOffset now)
     {
         List<RuleDenial>? denials = null;
-        if (Policy.Cooldowns.Count > 0)
+        if (_hasCooldowns)
         {
             var list = new List<RuleDenial>();
             if (CooldownDenials(request.CustomerId, now, list))
@@ -315,10 +391,41 @@ public sealed class ContactGate
 
     private sealed record Rule(RuleKind Kind, LimitScope? Scope, string? Channel, int Max, TimeWindow Window, string Description, SourceLine Source)
     {
+        /// <summary>
+        /// Length of a rolling Day/Week window in ticks (pure tick arithmetic, no time-zone conversion); 0 for
+        /// windows that need the calendar (rolling months/years, calendar windows).
+        /// </summary>
+        private readonly long _rollingTicks = !Window.Calendar && Window.Unit is TimeUnit.Day or TimeUnit.Week
+            ? Window.Count * (Window.Unit == TimeUnit.Week ? 7 : 1) * TimeSpan.TicksPerDay
+            : 0;
+
+        /// <summary>The last calendar window computed for this rule, reused while "now" stays in the same unit.</summary>
+        private ZoneCalendar.CachedWindow? _calendarWindow;
+
         public bool Applies(ContactRequest r) =>
             Scope is null
                 ? string.Equals(Channel, r.Channel, StringComparison.Ordinal)
                 : Scope.Matches(r.Channel, r.Offer);
+
+        /// <summary>Same result as <see cref="ZoneCalendar.WindowFromTicks"/>, without its zone conversions where possible.</summary>
+        public long WindowFrom(DateTimeOffset now, ZoneCalendar calendar)
+        {
+            if (_rollingTicks != 0)
+            {
+                return now.UtcTicks - _rollingTicks + 1;
+            }
+            if (Window.Calendar)
+            {
+                var cached = Volatile.Read(ref _calendarWindow);
+                if (cached is null || !cached.Contains(now.UtcTicks))
+                {
+                    cached = calendar.CalendarWindow(now, Window);
+                    Volatile.Write(ref _calendarWindow, cached);
+                }
+                return cached.FromUtcTicks;
+            }
+            return calendar.WindowFromTicks(now, Window);
+        }
 
         public ContactFilter Filter(ContactRequest r) => Scope switch
         {

@@ -6,12 +6,19 @@ namespace AccountabilityDsl.Runtime;
 /// the critical sections are short scans of one customer's recent entries. Nothing survives the process: use
 /// <see cref="SqliteContactLedger"/> when contacts must be durable.
 /// </summary>
+/// <remarks>
+/// Each customer's contacts are structs in one array sorted by time (no object per contact), so a steady stream of
+/// contacts allocates nothing in the ledger once a customer's array has reached its working size: expired and
+/// retention-dropped slots are reused.
+/// </remarks>
 public sealed class InMemoryContactLedger : IContactLedger
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Customer> _customers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ChannelTotals> _channels = new(StringComparer.Ordinal);
     private readonly long _retentionTicks;
+    private long _nextId;
+    private ChannelTotals? _lastTotals;
 
     /// <summary>Creates an empty ledger.</summary>
     /// <param name="retention">
@@ -33,7 +40,7 @@ public sealed class InMemoryContactLedger : IContactLedger
     {
         lock (_lock)
         {
-            var count = Count(constraint, nowUtcTicks, stopAt: int.MaxValue);
+            var count = Count(constraint, nowUtcTicks, stopAt: int.MaxValue, known: null);
             long? pivot = null;
             if (constraint.MaxCount > 0 && count >= constraint.MaxCount)
             {
@@ -56,33 +63,35 @@ public sealed class InMemoryContactLedger : IContactLedger
                 customer = new Customer(entry.CustomerId);
                 _customers.Add(entry.CustomerId, customer);
             }
-            if (customer.FindKey(entry.IdempotencyKey) is { } existing)
+            var existing = customer.FindKey(entry.IdempotencyKey);
+            if (existing >= 0)
             {
-                if (existing.Committed)
+                ref var e = ref customer.Entries[existing];
+                if (e.Committed)
                 {
-                    return new LedgerReserveResult(LedgerReserveStatus.AlreadyCommitted, existing.ToEntry(), -1, existing);
+                    return new LedgerReserveResult(LedgerReserveStatus.AlreadyCommitted, customer.ToEntry(existing), -1, customer);
                 }
-                if (existing.Expires > nowUtcTicks)
+                if (e.Expires > nowUtcTicks)
                 {
-                    return new LedgerReserveResult(LedgerReserveStatus.AlreadyReserved, existing.ToEntry(), -1, existing);
+                    return new LedgerReserveResult(LedgerReserveStatus.AlreadyReserved, customer.ToEntry(existing), -1, customer);
                 }
-                Remove(existing);
+                RemoveAt(customer, existing);
             }
             for (var i = 0; i < constraints.Length; i++)
             {
                 ref readonly var c = ref constraints[i];
-                if (c.MaxCount <= 0 || Count(c, nowUtcTicks, c.MaxCount) >= c.MaxCount)
+                if (c.MaxCount <= 0 || Count(c, nowUtcTicks, c.MaxCount, customer) >= c.MaxCount)
                 {
-                    if (customer.Items.Count == 0 && customer.Events is null)
+                    if (customer.Count == 0 && customer.Events is null)
                     {
                         _customers.Remove(customer.Id);
+                        customer.Removed = true;
                     }
                     return new LedgerReserveResult(LedgerReserveStatus.Denied, default, i, null);
                 }
             }
-            var item = new Item(customer, entry);
-            Insert(customer, item, nowUtcTicks);
-            return new LedgerReserveResult(LedgerReserveStatus.Reserved, entry, -1, item);
+            Insert(customer, entry, nowUtcTicks);
+            return new LedgerReserveResult(LedgerReserveStatus.Reserved, entry, -1, customer);
         }
     }
 
@@ -91,26 +100,28 @@ public sealed class InMemoryContactLedger : IContactLedger
     {
         lock (_lock)
         {
-            var item = Resolve(customerId, idempotencyKey, handle);
-            if (item is null)
+            var customer = Resolve(customerId, handle);
+            var at = customer?.FindKey(idempotencyKey) ?? -1;
+            if (at < 0)
             {
                 return CommitOutcome.NotFound;
             }
-            if (item.Committed)
+            ref var e = ref customer!.Entries[at];
+            if (e.Committed)
             {
                 return CommitOutcome.AlreadyCommitted;
             }
-            if (item.Expires <= nowUtcTicks)
+            if (e.Expires <= nowUtcTicks)
             {
                 return CommitOutcome.Expired;
             }
-            item.Committed = true;
-            item.Expires = long.MaxValue;
-            if (item.Counted)
+            e.Committed = true;
+            e.Expires = long.MaxValue;
+            if (e.Counted)
             {
-                var totals = _channels[item.Channel];
-                totals.Pending.Remove(item);
-                totals.Committed.Insert(item.At);
+                var totals = Totals(e.Channel);
+                totals.RemovePending(e.Id);
+                totals.Committed.Insert(e.At);
                 if (_retentionTicks != long.MaxValue)
                 {
                     totals.Committed.DropBefore(nowUtcTicks - _retentionTicks);
@@ -125,12 +136,13 @@ public sealed class InMemoryContactLedger : IContactLedger
     {
         lock (_lock)
         {
-            var item = Resolve(customerId, idempotencyKey, handle);
-            if (item is null || item.Committed)
+            var customer = Resolve(customerId, handle);
+            var at = customer?.FindKey(idempotencyKey) ?? -1;
+            if (at < 0 || customer!.Entries[at].Committed)
             {
                 return false;
             }
-            Remove(item);
+            RemoveAt(customer, at);
             return true;
         }
     }
@@ -175,8 +187,12 @@ public sealed class InMemoryContactLedger : IContactLedger
     {
         lock (_lock)
         {
-            var item = Resolve(customerId, idempotencyKey, null);
-            return item is null ? null : new LedgerRecord(item.ToEntry(), item.Committed);
+            if (!_customers.TryGetValue(customerId, out var customer))
+            {
+                return null;
+            }
+            var at = customer.FindKey(idempotencyKey);
+            return at < 0 ? null : new LedgerRecord(customer.ToEntry(at), customer.Entries[at].Committed);
         }
     }
 
@@ -189,17 +205,7 @@ public sealed class InMemoryContactLedger : IContactLedger
             List<string>? emptyCustomers = null;
             foreach (var customer in _customers.Values)
             {
-                for (var i = customer.Items.Count - 1; i >= 0; i--)
-                {
-                    var item = customer.Items[i];
-                    if (item.Committed ? item.At < olderThanUtcTicks : item.Expires < expiredBeforeUtcTicks)
-                    {
-                        customer.Items.RemoveAt(i);
-                        customer.RemoveKey(item);
-                        item.Removed = true;
-                        removed++;
-                    }
-                }
+                removed += customer.Prune(olderThanUtcTicks, expiredBeforeUtcTicks);
                 if (customer.Events is { } events)
                 {
                     foreach (var (name, at) in events)
@@ -211,7 +217,7 @@ public sealed class InMemoryContactLedger : IContactLedger
                         }
                     }
                 }
-                if (customer.Items.Count == 0 && (customer.Events is null || customer.Events.Count == 0))
+                if (customer.Count == 0 && (customer.Events is null || customer.Events.Count == 0))
                 {
                     (emptyCustomers ??= []).Add(customer.Id);
                 }
@@ -220,13 +226,14 @@ public sealed class InMemoryContactLedger : IContactLedger
             {
                 foreach (var id in emptyCustomers)
                 {
-                    _customers.Remove(id);
+                    _customers.Remove(id, out var gone);
+                    gone!.Removed = true;
                 }
             }
             foreach (var totals in _channels.Values)
             {
                 totals.Committed.DropBefore(olderThanUtcTicks);
-                totals.Pending.RemoveAll(p => p.Removed || p.Expires < expiredBeforeUtcTicks);
+                totals.Pending.RemoveAll(p => p.Expires < expiredBeforeUtcTicks);
             }
             return removed;
         }
@@ -237,92 +244,86 @@ public sealed class InMemoryContactLedger : IContactLedger
     {
     }
 
-    private Item? Resolve(string customerId, string key, object? handle)
+    /// <summary>
+    /// The customer a reservation handle points to (the <see cref="Customer"/> object itself, so Commit and Release
+    /// skip the dictionary lookup), or the dictionary's entry when the handle is missing or stale.
+    /// </summary>
+    private Customer? Resolve(string customerId, object? handle)
     {
-        if (handle is Item h && !h.Removed
-            && string.Equals(h.Owner.Id, customerId, StringComparison.Ordinal)
-            && string.Equals(h.Key, key, StringComparison.Ordinal))
+        if (handle is Customer h && !h.Removed && string.Equals(h.Id, customerId, StringComparison.Ordinal))
         {
             return h;
         }
-        return _customers.TryGetValue(customerId, out var customer) ? customer.FindKey(key) : null;
+        return _customers.TryGetValue(customerId, out var customer) ? customer : null;
     }
 
-    private void Insert(Customer customer, Item item, long now)
+    private void Insert(Customer customer, in LedgerEntry entry, long now)
     {
-        var items = customer.Items;
-        if (items.Count == 0 || items[^1].At <= item.At)
-        {
-            items.Add(item);
-        }
-        else
-        {
-            var at = items.Count;
-            while (at > 0 && items[at - 1].At > item.At)
-            {
-                at--;
-            }
-            items.Insert(at, item);
-        }
-        customer.AddKey(item);
-        if (item.Counted)
-        {
-            if (!_channels.TryGetValue(item.Channel, out var totals))
-            {
-                totals = new ChannelTotals();
-                _channels.Add(item.Channel, totals);
-            }
-            totals.Pending.Add(item);
-        }
         if (_retentionTicks != long.MaxValue)
         {
-            var cutoff = now - _retentionTicks;
-            var stale = 0;
-            while (stale < items.Count && items[stale].At < cutoff && (items[stale].Committed || items[stale].Expires <= now))
-            {
-                var old = items[stale];
-                customer.RemoveKey(old);
-                old.Removed = true;
-                stale++;
-            }
-            if (stale > 0)
-            {
-                items.RemoveRange(0, stale);
-            }
+            // Drop old committed contacts and long-expired holds before inserting, so the slot can be reused.
+            customer.DropOld(now - _retentionTicks, now);
         }
-    }
-
-    private void Remove(Item item)
-    {
-        var customer = item.Owner;
-        customer.Items.Remove(item);
-        customer.RemoveKey(item);
-        if (item.Counted && !item.Committed && _channels.TryGetValue(item.Channel, out var totals))
+        var id = ++_nextId;
+        customer.Insert(entry, id);
+        if (entry.Counted)
         {
-            totals.Pending.Remove(item);
+            Totals(entry.Channel).Pending.Add(new PendingRef(id, entry.AtUtcTicks, entry.ExpiresUtcTicks));
         }
-        item.Removed = true;
     }
 
-    private int Count(in CountConstraint c, long now, int stopAt)
+    /// <summary>
+    /// The channel's totals, created on first use. Hosts use a handful of channels, so the last one used is
+    /// remembered and matched by reference first: every counted reserve and commit updates its channel's totals, and
+    /// this skips hashing the channel name on that path. Call under the lock.
+    /// </summary>
+    private ChannelTotals Totals(string channel)
+    {
+        if (_lastTotals is { } last && (ReferenceEquals(last.Channel, channel) || string.Equals(last.Channel, channel, StringComparison.Ordinal)))
+        {
+            return last;
+        }
+        if (!_channels.TryGetValue(channel, out var totals))
+        {
+            totals = new ChannelTotals(channel);
+            _channels.Add(channel, totals);
+        }
+        _lastTotals = totals;
+        return totals;
+    }
+
+    private void RemoveAt(Customer customer, int index)
+    {
+        ref var e = ref customer.Entries[index];
+        if (e.Counted && !e.Committed)
+        {
+            Totals(e.Channel).RemovePending(e.Id);
+        }
+        customer.RemoveAt(index);
+    }
+
+    /// <summary>Counts for one constraint; <paramref name="known"/> is the customer already looked up by the caller (saves a second hash lookup).</summary>
+    private int Count(in CountConstraint c, long now, int stopAt, Customer? known)
     {
         var f = c.Filter;
         var count = 0;
         if (f.CustomerId is not null)
         {
-            if (!_customers.TryGetValue(f.CustomerId, out var customer))
+            var customer = known is not null && string.Equals(known.Id, f.CustomerId, StringComparison.Ordinal) ? known : null;
+            if (customer is null && !_customers.TryGetValue(f.CustomerId, out customer))
             {
                 return 0;
             }
-            var items = customer.Items;
-            for (var i = items.Count - 1; i >= 0; i--)
+            // Newest first: stop at the window start (entries are sorted by time) or as soon as the cap is reached.
+            var entries = customer.Entries;
+            for (var i = customer.End - 1; i >= customer.Head; i--)
             {
-                var item = items[i];
-                if (item.At < c.FromUtcTicks)
+                ref readonly var e = ref entries[i];
+                if (e.At < c.FromUtcTicks)
                 {
                     break;
                 }
-                if (item.Counted && item.Expires > now && item.Matches(f) && ++count >= stopAt)
+                if (e.Counted && e.Expires > now && e.Matches(f) && ++count >= stopAt)
                 {
                     return count;
                 }
@@ -354,9 +355,10 @@ public sealed class InMemoryContactLedger : IContactLedger
         // General filter without a customer: scan everything (not used by ContactGate).
         foreach (var customer in _customers.Values)
         {
-            foreach (var item in customer.Items)
+            for (var i = customer.Head; i < customer.End; i++)
             {
-                if (item.At >= c.FromUtcTicks && item.Counted && item.Expires > now && item.Matches(f))
+                ref readonly var e = ref customer.Entries[i];
+                if (e.At >= c.FromUtcTicks && e.Counted && e.Expires > now && e.Matches(f))
                 {
                     count++;
                 }
@@ -368,21 +370,25 @@ public sealed class InMemoryContactLedger : IContactLedger
     private long? NthOldest(in CountConstraint c, long now, int n)
     {
         var f = c.Filter;
-        var times = new List<long>();
         if (f.CustomerId is not null)
         {
+            // Entries are sorted by time, so the n-th match from the window start is the n-th oldest.
             if (_customers.TryGetValue(f.CustomerId, out var customer))
             {
-                foreach (var item in customer.Items)
+                var seen = 0;
+                for (var i = customer.LowerBound(c.FromUtcTicks); i < customer.End; i++)
                 {
-                    if (item.At >= c.FromUtcTicks && item.Counted && item.Expires > now && item.Matches(f))
+                    ref readonly var e = ref customer.Entries[i];
+                    if (e.Counted && e.Expires > now && e.Matches(f) && ++seen == n)
                     {
-                        times.Add(item.At);
+                        return e.At;
                     }
                 }
             }
+            return null;
         }
-        else if (f.Channel is not null && f.Offer is null && !f.OffersOnly)
+        var times = new List<long>();
+        if (f.Channel is not null && f.Offer is null && !f.OffersOnly)
         {
             if (_channels.TryGetValue(f.Channel, out var totals))
             {
@@ -405,11 +411,12 @@ public sealed class InMemoryContactLedger : IContactLedger
         {
             foreach (var customer in _customers.Values)
             {
-                foreach (var item in customer.Items)
+                for (var i = customer.Head; i < customer.End; i++)
                 {
-                    if (item.At >= c.FromUtcTicks && item.Counted && item.Expires > now && item.Matches(f))
+                    ref readonly var e = ref customer.Entries[i];
+                    if (e.At >= c.FromUtcTicks && e.Counted && e.Expires > now && e.Matches(f))
                     {
-                        times.Add(item.At);
+                        times.Add(e.At);
                     }
                 }
             }
@@ -422,49 +429,224 @@ public sealed class InMemoryContactLedger : IContactLedger
         return times[n - 1];
     }
 
+    /// <summary>One stored contact. A struct inside the customer's array: no per-contact object for the GC to trace or promote.</summary>
+    private struct Entry
+    {
+        public string Key;
+        public string Channel;
+        public string? Offer;
+        public string? Category;
+        public long At;
+        /// <summary>Hold expiry; <see cref="long.MaxValue"/> once committed.</summary>
+        public long Expires;
+        /// <summary>Ledger-wide sequence number, identifies a pending entry in its channel's pending list.</summary>
+        public long Id;
+        public bool Counted;
+        public bool Committed;
+
+        public readonly bool Matches(in ContactFilter f) =>
+            (f.Channel is null || string.Equals(f.Channel, Channel, StringComparison.Ordinal))
+            && (f.Offer is null || string.Equals(f.Offer, Offer, StringComparison.Ordinal))
+            && (!f.OffersOnly || Offer is not null);
+    }
+
+    /// <summary>
+    /// A customer's contacts, sorted by time, live in <c>Entries[Head..End)</c>: dropping the oldest advances
+    /// <see cref="Head"/> (O(1)); appending reuses the dropped room by compacting once the array end is reached.
+    /// </summary>
     private sealed class Customer(string id)
     {
+        private const int KeyIndexThreshold = 8;
         public readonly string Id = id;
-        public readonly List<Item> Items = new(4);
-        private Dictionary<string, Item>? _byKey;
-
-        /// <summary>Idempotency lookup: a linear scan of the few recent entries, or a dictionary once there are many.</summary>
-        public Item? FindKey(string key)
-        {
-            if (_byKey is not null)
-            {
-                return _byKey.TryGetValue(key, out var found) ? found : null;
-            }
-            for (var i = Items.Count - 1; i >= 0; i--)
-            {
-                var item = Items[i];
-                if (string.Equals(item.Key, key, StringComparison.Ordinal))
-                {
-                    return item;
-                }
-            }
-            return null;
-        }
-
-        /// <summary>Called after <paramref name="item"/> was added to <see cref="Items"/>.</summary>
-        public void AddKey(Item item)
-        {
-            if (_byKey is not null)
-            {
-                _byKey.Add(item.Key, item);
-            }
-            else if (Items.Count > 8)
-            {
-                _byKey = new Dictionary<string, Item>(Items.Count * 2, StringComparer.Ordinal);
-                foreach (var i in Items)
-                {
-                    _byKey.Add(i.Key, i);
-                }
-            }
-        }
-
-        public void RemoveKey(Item item) => _byKey?.Remove(item.Key);
+        public Entry[] Entries = new Entry[2];
+        public int Head;
+        public int End;
+        public bool Removed;
         public Dictionary<string, long>? Events;
+
+        /// <summary>Idempotency key → contact time, only once the customer has many entries (else a linear scan is cheaper).</summary>
+        private Dictionary<string, long>? _byKey;
+
+        public int Count => End - Head;
+
+        public LedgerEntry ToEntry(int index)
+        {
+            ref readonly var e = ref Entries[index];
+            return new LedgerEntry(Id, e.Key, e.Channel, e.Offer, e.Category, e.Counted, e.At, e.Expires);
+        }
+
+        /// <summary>The index of the entry with <paramref name="key"/>, or −1. The newest entry is checked first (the one a Commit usually targets).</summary>
+        public int FindKey(string key)
+        {
+            if (_byKey is not null)
+            {
+                if (!_byKey.TryGetValue(key, out var at))
+                {
+                    return -1;
+                }
+                for (var i = LowerBound(at); i < End && Entries[i].At == at; i++)
+                {
+                    if (string.Equals(Entries[i].Key, key, StringComparison.Ordinal))
+                    {
+                        return i;
+                    }
+                }
+                return -1;
+            }
+            for (var i = End - 1; i >= Head; i--)
+            {
+                if (string.Equals(Entries[i].Key, key, StringComparison.Ordinal))
+                {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /// <summary>First index in [Head, End) whose time is ≥ <paramref name="value"/>.</summary>
+        public int LowerBound(long value)
+        {
+            int lo = Head, hi = End;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (Entries[mid].At < value)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+
+        public void Insert(in LedgerEntry entry, long id)
+        {
+            if (End == Entries.Length)
+            {
+                var live = Count;
+                if (Head > 0 && live <= Entries.Length / 2)
+                {
+                    Array.Copy(Entries, Head, Entries, 0, live);
+                    Array.Clear(Entries, live, Entries.Length - live);
+                }
+                else
+                {
+                    var bigger = new Entry[Entries.Length * 2];
+                    Array.Copy(Entries, Head, bigger, 0, live);
+                    Entries = bigger;
+                }
+                Head = 0;
+                End = live;
+            }
+            // Usually the newest: append. A contact stamped earlier than the newest (clocks of concurrent callers)
+            // is shifted into place to keep the array sorted.
+            var at = End;
+            while (at > Head && Entries[at - 1].At > entry.AtUtcTicks)
+            {
+                at--;
+            }
+            if (at < End)
+            {
+                Array.Copy(Entries, at, Entries, at + 1, End - at);
+            }
+            Entries[at] = new Entry
+            {
+                Key = entry.IdempotencyKey,
+                Channel = entry.Channel,
+                Offer = entry.Offer,
+                Category = entry.Category,
+                At = entry.AtUtcTicks,
+                Expires = entry.ExpiresUtcTicks,
+                Id = id,
+                Counted = entry.Counted,
+            };
+            End++;
+            if (_byKey is not null)
+            {
+                _byKey.Add(entry.IdempotencyKey, entry.AtUtcTicks);
+            }
+            else if (Count > KeyIndexThreshold)
+            {
+                _byKey = new Dictionary<string, long>(Count * 2, StringComparer.Ordinal);
+                for (var i = Head; i < End; i++)
+                {
+                    _byKey.Add(Entries[i].Key, Entries[i].At);
+                }
+            }
+        }
+
+        public void RemoveAt(int index)
+        {
+            _byKey?.Remove(Entries[index].Key);
+            if (index == Head)
+            {
+                Entries[Head++] = default;
+            }
+            else
+            {
+                Array.Copy(Entries, index + 1, Entries, index, End - index - 1);
+                Entries[--End] = default;
+            }
+            if (Head == End)
+            {
+                Head = End = 0;
+            }
+        }
+
+        /// <summary>
+        /// Removes committed entries older than <paramref name="olderThan"/> and holds that expired before
+        /// <paramref name="expiredBefore"/> in one compacting pass (removing one at a time would shift the array and
+        /// move <see cref="Head"/> under the loop). Returns how many were removed.
+        /// </summary>
+        public int Prune(long olderThan, long expiredBefore)
+        {
+            var write = Head;
+            for (var read = Head; read < End; read++)
+            {
+                ref var e = ref Entries[read];
+                if (e.Committed ? e.At < olderThan : e.Expires < expiredBefore)
+                {
+                    _byKey?.Remove(e.Key);
+                    continue;
+                }
+                if (write != read)
+                {
+                    Entries[write] = e;
+                }
+                write++;
+            }
+            var removed = End - write;
+            Array.Clear(Entries, write, removed);
+            End = write;
+            if (Head == End)
+            {
+                Head = End = 0;
+            }
+            return removed;
+        }
+
+        /// <summary>Drops the oldest entries before <paramref name="cutoff"/> that no longer count (committed, or expired holds).</summary>
+        public void DropOld(long cutoff, long now)
+        {
+            while (Head < End)
+            {
+                ref var e = ref Entries[Head];
+                if (e.At >= cutoff || !(e.Committed || e.Expires <= now))
+                {
+                    break;
+                }
+                _byKey?.Remove(e.Key);
+                e = default;
+                Head++;
+            }
+            if (Head == End)
+            {
+                Head = End = 0;
+            }
+        }
     }
 
     /// <summary>Sorted committed contact times with O(1) amortised removal of the oldest ones.</summary>
@@ -536,31 +718,26 @@ public sealed class InMemoryContactLedger : IContactLedger
         }
     }
 
-    private sealed class ChannelTotals
+    /// <summary>A pending (uncommitted) counted contact as seen by its channel's totals.</summary>
+    private readonly record struct PendingRef(long Id, long At, long Expires);
+
+    private sealed class ChannelTotals(string channel)
     {
+        public readonly string Channel = channel;
         public readonly TimeList Committed = new();
-        public readonly List<Item> Pending = [];
-    }
+        public readonly List<PendingRef> Pending = [];
 
-    private sealed class Item(Customer owner, in LedgerEntry entry)
-    {
-        public readonly Customer Owner = owner;
-        public readonly string Key = entry.IdempotencyKey;
-        public readonly string Channel = entry.Channel;
-        public readonly string? Offer = entry.Offer;
-        public readonly string? Category = entry.Category;
-        public readonly bool Counted = entry.Counted;
-        public readonly long At = entry.AtUtcTicks;
-        public long Expires = entry.ExpiresUtcTicks;
-        public bool Committed;
-        public bool Removed;
-
-        public bool Matches(in ContactFilter f) =>
-            (f.Channel is null || string.Equals(f.Channel, Channel, StringComparison.Ordinal))
-            && (f.Offer is null || string.Equals(f.Offer, Offer, StringComparison.Ordinal))
-            && (!f.OffersOnly || Offer is not null);
-
-        public LedgerEntry ToEntry() =>
-            new(Owner.Id, Key, Channel, Offer, Category, Counted, At, Committed ? long.MaxValue : Expires);
+        /// <summary>Removes the pending entry <paramref name="id"/>; searched newest first (commits follow reservations closely).</summary>
+        public void RemovePending(long id)
+        {
+            for (var i = Pending.Count - 1; i >= 0; i--)
+            {
+                if (Pending[i].Id == id)
+                {
+                    Pending.RemoveAt(i);
+                    return;
+                }
+            }
+        }
     }
 }

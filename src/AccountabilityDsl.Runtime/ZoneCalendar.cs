@@ -87,6 +87,42 @@ internal sealed class ZoneCalendar(TimeZoneInfo zone)
         }
     }
 
+    /// <summary>A calendar window's start, valid for every instant in [<see cref="ValidFromUtcTicks"/>, <see cref="ValidToUtcTicks"/>).</summary>
+    internal sealed class CachedWindow(long fromUtcTicks, long validFromUtcTicks, long validToUtcTicks)
+    {
+        public long FromUtcTicks { get; } = fromUtcTicks;
+        public long ValidFromUtcTicks { get; } = validFromUtcTicks;
+        public long ValidToUtcTicks { get; } = validToUtcTicks;
+
+        public bool Contains(long utcTicks) => utcTicks >= ValidFromUtcTicks && utcTicks < ValidToUtcTicks;
+    }
+
+    /// <summary>
+    /// The calendar window at <paramref name="now"/> (same start as <see cref="WindowFromTicks"/>) together with the
+    /// span of instants for which that start stays the same: the instants whose local time lies in the same unit,
+    /// i.e. from the instant of the unit's local start to the instant of the next unit's local start.
+    /// </summary>
+    /// <remarks>
+    /// Local time runs backwards only at a fall-back transition. If one happens within a day after the unit starts,
+    /// local time could drop back into the previous unit inside that span, so such a unit is not reused: the result
+    /// is then valid for <paramref name="now"/> alone and the next call computes afresh.
+    /// </remarks>
+    public CachedWindow CalendarWindow(DateTimeOffset now, TimeWindow window)
+    {
+        var unitStart = UnitStart(ToLocal(now), window.Unit);
+        var from = ToInstant(AddUnits(unitStart, window.Unit, -(window.Count - 1))).UtcTicks;
+        var validFrom = ToInstant(unitStart).UtcTicks;
+        var validTo = ToInstant(AddUnits(unitStart, window.Unit, 1)).UtcTicks;
+        var t = now.UtcTicks;
+        if (t < validFrom || t >= validTo
+            || validFrom > DateTime.MaxValue.Ticks - TicksPerDay
+            || Zone.GetUtcOffset(new DateTime(validFrom, DateTimeKind.Utc)) != Zone.GetUtcOffset(new DateTime(validFrom + TicksPerDay, DateTimeKind.Utc)))
+        {
+            return new CachedWindow(from, t, t + 1);
+        }
+        return new CachedWindow(from, validFrom, validTo);
+    }
+
     /// <summary>
     /// The earliest instant at which a counted contact at <paramref name="pivot"/> (and every older one) no longer
     /// counts in <paramref name="window"/>, assuming no further contacts.

@@ -1,0 +1,212 @@
+using AccountabilityDsl.Runtime;
+
+namespace AccountabilityDsl.Runtime.Tests;
+
+/// <summary>
+/// Invariants of the reserve fast path: the reused calendar window start equals a full computation at every
+/// instant, the struct-array in-memory ledger answers exactly like the SQLite ledger, and a capacity across customers
+/// stays atomic under concurrency.
+/// </summary>
+public sealed class RuntimeFastPathTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("fastpath-tests-").FullName;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public static TheoryData<string> Zones() => new()
+    {
+        "Europe/Berlin",
+        "America/New_York",
+        // DST changes at local midnight: the local day start is in a gap (spring) or repeated (autumn).
+        "America/Santiago",
+        "Asia/Beirut",
+        "UTC",
+    };
+
+    [Theory]
+    [MemberData(nameof(Zones))]
+    public void Reused_calendar_window_start_equals_full_computation_at_every_instant(string zoneId)
+    {
+        var calendar = new ZoneCalendar(TimeZoneInfo.FindSystemTimeZoneById(zoneId));
+        foreach (var unit in new[] { TimeUnit.Day, TimeUnit.Week, TimeUnit.Month, TimeUnit.Year })
+        {
+            foreach (var count in new[] { 1, 2 })
+            {
+                var window = new TimeWindow(count, unit, Calendar: true);
+                ZoneCalendar.CachedWindow? cached = null;
+                // Two years in steps of 17 minutes (not a divisor of an hour, so every minute offset is visited
+                // around the transitions), the way ContactGate reuses the cached start.
+                for (var t = T.Utc(2026, 1, 1); t < T.Utc(2028, 1, 1); t = t.AddMinutes(17))
+                {
+                    if (cached is null || !cached.Contains(t.UtcTicks))
+                    {
+                        cached = calendar.CalendarWindow(t, window);
+                    }
+                    cached.FromUtcTicks.ShouldBe(calendar.WindowFromTicks(t, window), $"{zoneId} {window} at {t:O}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void In_memory_ledger_answers_like_sqlite_for_a_random_sequence_of_operations()
+    {
+        using var memory = new InMemoryContactLedger();
+        using var sqlite = new SqliteContactLedger(Path.Combine(_dir, "diff.db"));
+        var random = new Random(20261123);
+        string[] customers = ["c1", "c2", "c3"];
+        string[] channels = ["sms", "email"];
+        string?[] offers = [null, "gold", "silver"];
+        var now = T.Utc(2026, 3, 1).UtcTicks;
+        var keys = new List<(string Customer, string Key)>();
+        // The in-memory ledger's handles (kept from the reservation, possibly stale by the time they are used).
+        var handles = new Dictionary<(string, string), object?>();
+        for (var step = 0; step < 3000; step++)
+        {
+            // Mostly forward, sometimes backwards (callers' clocks disagree), so entries arrive out of order.
+            now += random.Next(-30, 120) * TimeSpan.TicksPerMinute;
+            var customer = customers[random.Next(customers.Length)];
+            var op = random.Next(10);
+            if (op < 5 || keys.Count == 0)
+            {
+                var key = "k" + random.Next(40);
+                var entry = new LedgerEntry(customer, key, channels[random.Next(2)], offers[random.Next(3)],
+                    random.Next(8) == 0 ? "transactional" : null, random.Next(8) != 0, now,
+                    now + random.Next(1, 180) * TimeSpan.TicksPerMinute);
+                CountConstraint[] constraints =
+                [
+                    new(new ContactFilter(customer, null, null, false), now - 2 * TimeSpan.TicksPerDay + 1, 12),
+                    new(new ContactFilter(customer, null, null, true), now - TimeSpan.TicksPerDay + 1, 5),
+                    new(new ContactFilter(null, entry.Channel, null, false), now - TimeSpan.TicksPerDay + 1, 25),
+                ];
+                var a = memory.TryReserve(entry, constraints, now);
+                var b = sqlite.TryReserve(entry, constraints, now);
+                a.Status.ShouldBe(b.Status, $"step {step}: reserve {customer}/{key}");
+                a.DeniedConstraint.ShouldBe(b.DeniedConstraint, $"step {step}");
+                if (a.Status != LedgerReserveStatus.Denied)
+                {
+                    a.Entry.ShouldBe(b.Entry, $"step {step}");
+                    keys.Add((customer, key));
+                    handles[(customer, key)] = a.Handle;
+                }
+            }
+            else
+            {
+                var (c, k) = keys[random.Next(keys.Count)];
+                if (op < 8)
+                {
+                    memory.Commit(c, k, handles[(c, k)], now).ShouldBe(sqlite.Commit(c, k, null, now), $"step {step}: commit {c}/{k}");
+                }
+                else
+                {
+                    memory.Release(c, k, handles[(c, k)]).ShouldBe(sqlite.Release(c, k, null), $"step {step}: release {c}/{k}");
+                }
+            }
+            if (step % 400 == 399)
+            {
+                // Retention: both ledgers remove the same rows (old committed contacts, expired holds).
+                memory.Prune(now - TimeSpan.TicksPerDay, now - TimeSpan.TicksPerHour)
+                    .ShouldBe(sqlite.Prune(now - TimeSpan.TicksPerDay, now - TimeSpan.TicksPerHour), $"step {step}: prune");
+            }
+            if (step % 25 == 0)
+            {
+                foreach (var c in customers)
+                {
+                    foreach (var filter in new ContactFilter[] { new(c, null, null, false), new(c, "sms", null, false), new(c, null, "gold", false), new(c, null, null, true) })
+                    {
+                        var constraint = new CountConstraint(filter, now - TimeSpan.TicksPerDay + 1, 3);
+                        memory.Measure(constraint, now).ShouldBe(sqlite.Measure(constraint, now), $"step {step}: {filter}");
+                    }
+                    for (var k = 0; k < 40; k++)
+                    {
+                        memory.Find(c, "k" + k).ShouldBe(sqlite.Find(c, "k" + k), $"step {step}: find {c}/k{k}");
+                    }
+                }
+                var channel = new CountConstraint(new ContactFilter(null, "email", null, false), now - TimeSpan.TicksPerDay + 1, 4);
+                memory.Measure(channel, now).ShouldBe(sqlite.Measure(channel, now), $"step {step}: channel");
+            }
+        }
+    }
+
+    [Fact]
+    public void Channel_capacity_across_customers_is_never_exceeded_under_concurrency()
+    {
+        // 8 threads contact 64 customers (cap 3 per customer per day) through one channel with a daily capacity of
+        // 100: exactly 100 grants in total, none of the customers above 3.
+        const int capacity = 100;
+        var clock = new ManualClock(T.Utc(2026, 5, 1, 12));
+        var ledger = new InMemoryContactLedger();
+        var gate = new ContactGate(
+            T.Policy(limits: [T.Limit(LimitScope.Contacts, 3, 1, TimeUnit.Day)],
+                capacities: [new ChannelCapacity("sms", capacity, TimeUnit.Day, T.Line(2))]),
+            ledger, clock, T.Berlin);
+        var perCustomer = new int[64];
+        var granted = 0;
+        using var start = new Barrier(8);
+        var workers = Enumerable.Range(0, 8).Select(t => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (var i = 0; i < 20_000; i++)
+            {
+                var customer = (i * 7 + t) % 64;
+                var r = gate.TryReserve(new ContactRequest("c" + customer, "sms"), $"t{t}-{i}");
+                if (r.IsAllowed)
+                {
+                    Interlocked.Increment(ref granted);
+                    Interlocked.Increment(ref perCustomer[customer]);
+                    gate.Commit(r.Reservation!).ShouldBe(CommitOutcome.Committed);
+                }
+            }
+        })).ToList();
+        workers.ForEach(w => w.Start());
+        workers.ForEach(w => w.Join());
+        granted.ShouldBe(capacity);
+        perCustomer.ShouldAllBe(n => n <= 3);
+        var decision = gate.Check(new ContactRequest("c-new", "sms"));
+        decision.Kind.ShouldBe(RuleKind.Capacity);
+        decision.CurrentCount.ShouldBe(capacity);
+    }
+
+    [Fact]
+    public void Rules_applying_to_a_channel_and_offer_are_the_same_when_cached_per_combination()
+    {
+        // Every rule is "at most 0", so a request is denied by exactly the rules that apply to it; with more than
+        // four rules the gate looks them up per (channel, offer) instead of filtering all of them.
+        var policy = T.Policy(
+            limits:
+            [
+                T.Limit(LimitScope.Offers, 0, 1, TimeUnit.Day, line: 1),
+                T.Limit(LimitScope.Contacts, 0, 1, TimeUnit.Day, line: 2),
+                T.Limit(LimitScope.Channel("sms"), 0, 1, TimeUnit.Day, line: 3),
+                T.Limit(LimitScope.Channel("email"), 0, 1, TimeUnit.Week, line: 4),
+                T.Limit(LimitScope.Offer("gold"), 0, 1, TimeUnit.Month, line: 5),
+            ],
+            capacities: [new ChannelCapacity("sms", 0, TimeUnit.Day, T.Line(6))]);
+        var gate = new ContactGate(policy, new InMemoryContactLedger(), new ManualClock(T.Utc(2026, 5, 1)), T.Berlin);
+        (ContactRequest Request, int[] Lines)[] cases =
+        [
+            (new("c1", "sms"), [2, 3, 6]),
+            (new("c1", "sms", "gold"), [1, 2, 3, 5, 6]),
+            (new("c1", "email", "silver"), [1, 2, 4]),
+            (new("c1", "post", "gold"), [1, 2, 5]),
+            (new("c1", "post"), [2]),
+        ];
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var (request, lines) in cases)
+            {
+                gate.Check(request).Denials.Select(d => d.Source.Line).ShouldBe(lines, $"{request}");
+                gate.TryReserve(request, "k").Decision.Denials.Select(d => d.Source.Line).ShouldBe(lines, $"{request}");
+            }
+        }
+    }
+}
