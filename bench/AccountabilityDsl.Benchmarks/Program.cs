@@ -18,6 +18,12 @@ if (args is ["regions", var n])
     return;
 }
 
+if (args is ["parse", var file])
+{
+    ParseProbe.Run(file);
+    return;
+}
+
 if (args is ["probe"])
 {
     ScaleProbe.Run();

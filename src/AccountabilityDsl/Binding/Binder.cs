@@ -290,7 +290,9 @@ public sealed class Binder
             return _stages.Symbols;
         }
 
-        var stages = new SortedSet<StageSymbol>(Comparer<StageSymbol>.Create((a, b) => a.Ordinal.CompareTo(b.Ordinal)));
+        // A flag per lifecycle stage: ranges over long lifecycles cost one pass, in lifecycle order.
+        ImmutableArray<StageSymbol> lifecycle = _stages.Symbols;
+        var included = new bool[lifecycle.Length];
         foreach (StageRangeSyntax range in list.Ranges)
         {
             StageSymbol? from = Resolve(_stages, range.From);
@@ -298,7 +300,7 @@ public sealed class Binder
             {
                 if (from is not null)
                 {
-                    stages.Add(from);
+                    included[from.Ordinal] = true;
                 }
 
                 continue;
@@ -316,14 +318,23 @@ public sealed class Binder
                 continue;
             }
 
-            foreach (StageSymbol stage in _stages.Symbols.Skip(from.Ordinal).Take(to.Ordinal - from.Ordinal + 1))
+            for (int ordinal = from.Ordinal; ordinal <= to.Ordinal; ordinal++)
             {
-                stages.Add(stage);
-                _referenced.Add(stage);
+                included[ordinal] = true;
+                _referenced.Add(lifecycle[ordinal]);
             }
         }
 
-        return [.. stages];
+        var stages = ImmutableArray.CreateBuilder<StageSymbol>();
+        for (int ordinal = 0; ordinal < included.Length; ordinal++)
+        {
+            if (included[ordinal])
+            {
+                stages.Add(lifecycle[ordinal]);
+            }
+        }
+
+        return stages.ToImmutable();
     }
 
     private void BindSegmentPredicate(SegmentSymbol segment, PredicateSyntax predicate)
