@@ -15,8 +15,7 @@ public sealed record CheckOptions(IReadOnlyList<string> Paths, OutputFormat Form
     /// </summary>
     public static CheckOptions Parse(IReadOnlyList<string> args)
     {
-        // Help wins wherever it is, even after a mistake: whoever asks for help gets it.
-        if (args.TakeWhile(a => a != "--").Any(a => a is "-h" or "--help" or "-?"))
+        if (ArgumentReader.WantsHelp(args))
         {
             return new CheckOptions([], OutputFormat.Text, WarningsAsErrors: false, ShowHelp: true);
         }
@@ -24,49 +23,20 @@ public sealed record CheckOptions(IReadOnlyList<string> Paths, OutputFormat Form
         var paths = new List<string>();
         OutputFormat format = OutputFormat.Text;
         bool warningsAsErrors = false;
-        bool optionsEnded = false;
-        for (int i = 0; i < args.Count; i++)
+        var reader = new ArgumentReader(args, "check", OptionNames);
+        while (reader.TryRead(out Argument arg))
         {
-            string arg = args[i];
-            if (optionsEnded || arg.Length < 2 || arg[0] != '-')
+            switch (arg)
             {
-                paths.Add(arg);
-                continue;
-            }
-
-            string name = arg;
-            string? value = null;
-            int equals = arg.IndexOf('=');
-            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0)
-            {
-                name = arg[..equals];
-                value = arg[(equals + 1)..];
-            }
-
-            switch (name)
-            {
-                case "--":
-                    optionsEnded = true;
+                case { IsOption: false }:
+                    paths.Add(arg.Name);
                     break;
-                case "--warnaserror":
-                    if (value is not null)
-                    {
-                        throw new UsageException("option '--warnaserror' does not take a value");
-                    }
-
+                case { Name: "--warnaserror" }:
+                    ArgumentReader.NoValue(arg);
                     warningsAsErrors = true;
                     break;
-                case "--format" or "-f":
-                    if (value is null)
-                    {
-                        if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                        {
-                            throw new UsageException($"option '{name}' needs a value: {OutputFormats.Names}");
-                        }
-
-                        value = args[++i];
-                    }
-
+                case { Name: "--format" or "-f" }:
+                    string value = reader.ValueOf(arg, OutputFormats.Names);
                     if (!OutputFormats.TryParse(value, out format))
                     {
                         throw new UsageException($"unknown format '{value}'; use {OutputFormats.Names}");
@@ -74,10 +44,7 @@ public sealed record CheckOptions(IReadOnlyList<string> Paths, OutputFormat Form
 
                     break;
                 default:
-                    string? closest = SpellingSuggestion.Closest(name, OptionNames);
-                    throw new UsageException(closest is null
-                        ? $"unknown option '{name}' for 'ownerc check'; run 'ownerc check --help' for the options"
-                        : $"unknown option '{name}' for 'ownerc check'; did you mean '{closest}'?");
+                    throw reader.Unknown(arg);
             }
         }
 

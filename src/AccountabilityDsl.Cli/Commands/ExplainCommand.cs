@@ -46,34 +46,27 @@ public sealed class ExplainCommand : ICommand
 
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
+        if (ArgumentReader.WantsHelp(args))
+        {
+            context.Out.Write(Help);
+            return ExitCodes.Success;
+        }
+
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         var files = new List<string>();
-        for (int i = 0; i < args.Count; i++)
+        var reader = new ArgumentReader(args, "explain", ["--customer", "--segment", "--stage", "--help"]);
+        while (reader.TryRead(out Argument arg))
         {
-            string arg = args[i];
-            if (arg is "-h" or "--help" or "-?")
+            switch (arg)
             {
-                context.Out.Write(Help);
-                return ExitCodes.Success;
-            }
-
-            if (arg is "--customer" or "--segment" or "--stage")
-            {
-                if (i + 1 >= args.Count)
-                {
-                    throw new UsageException($"option '{arg}' needs a value");
-                }
-
-                options[arg] = args[++i];
-            }
-            else if (arg.StartsWith('-'))
-            {
-                string? closest = SpellingSuggestion.Closest(arg, ["--customer", "--segment", "--stage", "--help"]);
-                throw new UsageException($"unknown option '{arg}' for 'ownerc explain'" + (closest is null ? "; run 'ownerc explain --help'" : $"; did you mean '{closest}'?"));
-            }
-            else
-            {
-                files.Add(arg);
+                case { IsOption: false }:
+                    files.Add(arg.Name);
+                    break;
+                case { Name: "--customer" or "--segment" or "--stage" }:
+                    options[arg.Name] = reader.ValueOf(arg, arg.Name == "--customer" ? "name=value pairs separated by commas" : "a name from the policy");
+                    break;
+                default:
+                    throw reader.Unknown(arg);
             }
         }
 

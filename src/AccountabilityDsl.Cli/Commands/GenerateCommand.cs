@@ -158,7 +158,7 @@ public sealed class GenerateCommand : ICommand
     /// </summary>
     private static Options Parse(IReadOnlyList<string> args)
     {
-        if (args.TakeWhile(a => a != "--").Any(a => a is "-h" or "--help" or "-?"))
+        if (ArgumentReader.WantsHelp(args))
         {
             return new Options("", null, null, ShowHelp: true);
         }
@@ -166,45 +166,29 @@ public sealed class GenerateCommand : ICommand
         var files = new List<string>();
         string? output = null;
         string? ns = null;
-        bool optionsEnded = false;
-        for (int i = 0; i < args.Count; i++)
+        var reader = new ArgumentReader(args, "generate", OptionNames);
+        while (reader.TryRead(out Argument arg))
         {
-            string arg = args[i];
-            if (optionsEnded || arg.Length < 2 || arg[0] != '-')
+            switch (arg)
             {
-                files.Add(arg);
-                continue;
-            }
-
-            string name = arg;
-            string? value = null;
-            int equals = arg.IndexOf('=');
-            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0)
-            {
-                name = arg[..equals];
-                value = arg[(equals + 1)..];
-            }
-
-            switch (name)
-            {
-                case "--":
-                    optionsEnded = true;
+                case { IsOption: false }:
+                    files.Add(arg.Name);
                     break;
-                case "-o" or "--output":
+                case { Name: "-o" or "--output" }:
                     if (output is not null)
                     {
                         throw new UsageException("option '--output' is given more than once");
                     }
 
-                    output = value ?? Value(args, ref i, name, "a folder");
+                    output = reader.ValueOf(arg, "a folder");
                     break;
-                case "--namespace":
+                case { Name: "--namespace" }:
                     if (ns is not null)
                     {
                         throw new UsageException("option '--namespace' is given more than once");
                     }
 
-                    ns = value ?? Value(args, ref i, name, "a namespace such as Contoso.Policies");
+                    ns = reader.ValueOf(arg, "a namespace such as Contoso.Policies");
                     if (ns.Length == 0 || ns.Split('.').Any(part => !Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(part)))
                     {
                         throw new UsageException($"'{ns}' is not a C# namespace (identifiers separated by dots)");
@@ -212,10 +196,7 @@ public sealed class GenerateCommand : ICommand
 
                     break;
                 default:
-                    string? closest = SpellingSuggestion.Closest(name, OptionNames);
-                    throw new UsageException(closest is null
-                        ? $"unknown option '{name}' for 'ownerc generate'; run 'ownerc generate --help' for the options"
-                        : $"unknown option '{name}' for 'ownerc generate'; did you mean '{closest}'?");
+                    throw reader.Unknown(arg);
             }
         }
 
@@ -235,15 +216,5 @@ public sealed class GenerateCommand : ICommand
         }
 
         return new Options(files[0], output, ns, ShowHelp: false);
-    }
-
-    private static string Value(IReadOnlyList<string> args, ref int i, string name, string what)
-    {
-        if (i + 1 >= args.Count || (args[i + 1].StartsWith('-') && args[i + 1].Length > 1))
-        {
-            throw new UsageException($"option '{name}' needs a value: {what}");
-        }
-
-        return args[++i];
     }
 }
