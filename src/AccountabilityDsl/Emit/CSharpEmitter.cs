@@ -361,7 +361,9 @@ public static class CSharpEmitter
             {
                 BoundComparison c => $"{Property(c.Attribute)} {Operator(c.Operator)} {Number(c.Attribute, c.Value)}",
                 BoundMembership m => Membership(m),
-                BoundNot n => "!(" + Predicate(n.Operand, top: true) + ")",
+                // Logicals come back parenthesised, memberships are parenthesised or atoms.
+                BoundNot { Operand: BoundComparison } n => "!(" + Predicate(n.Operand) + ")",
+                BoundNot n => "!" + Predicate(n.Operand),
                 BoundLogical { Operands.IsEmpty: true } l => l.Operator == LogicalOperator.And ? "true" : "false",
                 BoundLogical l => string.Join(l.Operator == LogicalOperator.And ? " && " : " || ", l.Operands.Select(o => Predicate(o))),
                 _ => throw new InvalidOperationException($"Unexpected predicate {predicate.GetType().Name}."),

@@ -44,13 +44,14 @@ public sealed class GeneratedAssembly : IDisposable
     }
 
     /// <summary>Roslyn diagnostics of the generated source at warning level 9999 (hidden and info excluded).</summary>
-    public static IReadOnlyList<Microsoft.CodeAnalysis.Diagnostic> Diagnose(string source, out CSharpCompilation compilation)
+    public static IReadOnlyList<Microsoft.CodeAnalysis.Diagnostic> Diagnose(string source, out CSharpCompilation compilation, string? extraSource = null)
     {
-        SyntaxTree tree = CSharpSyntaxTree.ParseText(source,
-            new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.Diagnose), path: "Generated.g.cs");
+        var options = new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.Diagnose);
+        SyntaxTree tree = CSharpSyntaxTree.ParseText(source, options, path: "Generated.g.cs");
+        SyntaxTree[] trees = extraSource is null ? [tree] : [tree, CSharpSyntaxTree.ParseText(extraSource, options, path: "Extra.cs")];
         compilation = CSharpCompilation.Create(
             "Generated" + Guid.NewGuid().ToString("N"),
-            [tree],
+            trees,
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary,
                 nullableContextOptions: NullableContextOptions.Enable,
@@ -59,10 +60,11 @@ public sealed class GeneratedAssembly : IDisposable
         return [.. compilation.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning)];
     }
 
-    public static GeneratedAssembly Load(EmitResult result)
+    /// <param name="extraSource">Test code compiled into the same assembly (a probe that calls the generated class directly).</param>
+    public static GeneratedAssembly Load(EmitResult result, string? extraSource = null)
     {
         result.Success.ShouldBeTrue();
-        var diagnostics = Diagnose(result.Source, out CSharpCompilation compilation);
+        var diagnostics = Diagnose(result.Source, out CSharpCompilation compilation, extraSource);
         diagnostics.ShouldBeEmpty(string.Join("\n", diagnostics) + "\n" + result.Source);
         using var stream = new MemoryStream();
         var emitted = compilation.Emit(stream);
@@ -70,7 +72,7 @@ public sealed class GeneratedAssembly : IDisposable
         stream.Position = 0;
         var context = new AssemblyLoadContext("generated-policy", isCollectible: true);
         Assembly assembly = context.LoadFromStream(stream);
-        Type policy = assembly.GetTypes().Single(t => t.DeclaringType is null && t.Name.EndsWith("Policy", StringComparison.Ordinal));
+        Type policy = assembly.GetTypes().Single(t => t.DeclaringType is null && t.Name.EndsWith("Policy", StringComparison.Ordinal) && !t.Name.StartsWith("Probe", StringComparison.Ordinal));
         return new GeneratedAssembly(assembly, context, policy);
     }
 

@@ -226,6 +226,86 @@ public sealed class GeneratedBehaviourTests
         Should.Throw<ArgumentOutOfRangeException>(() => generated.Call("NameOf", generated.Enum("Owner", 99)));
     }
 
+    [Fact]
+    public void Owner_lookups_do_not_allocate()
+    {
+        const string probe = """
+            namespace Contoso.Banking.Policies;
+
+            /// <summary>Calls the generated class directly, as a host would.</summary>
+            public static class ProbePolicyAllocations
+            {
+                /// <summary>Bytes allocated by many owner lookups.</summary>
+                public static long Measure()
+                {
+                    var customer = new RetailBankPolicy.Customer(100m, 3, false, RetailBankPolicy.Region.South);
+                    int sum = Lookups(customer);
+                    long before = System.GC.GetAllocatedBytesForCurrentThread();
+                    for (int i = 0; i < 1000; i++)
+                    {
+                        sum += Lookups(customer);
+                    }
+
+                    long allocated = System.GC.GetAllocatedBytesForCurrentThread() - before;
+                    return sum > 0 ? allocated : -1;
+                }
+
+                private static int Lookups(RetailBankPolicy.Customer customer)
+                {
+                    int sum = 0;
+                    for (int segment = 0; segment < RetailBankPolicy.SegmentCount; segment++)
+                    {
+                        for (int stage = 0; stage < RetailBankPolicy.StageCount; stage++)
+                        {
+                            sum += RetailBankPolicy.AccountableFor((RetailBankPolicy.Segment)segment, (RetailBankPolicy.Stage)stage) is { } owner ? (int)owner + 1 : 0;
+                        }
+                    }
+
+                    for (int stage = 0; stage < RetailBankPolicy.StageCount; stage++)
+                    {
+                        sum += RetailBankPolicy.AccountableFor(customer, (RetailBankPolicy.Stage)stage).Count;
+                        sum += RetailBankPolicy.AccountableOwner(customer, (RetailBankPolicy.Stage)stage) is { } owner ? (int)owner : 0;
+                    }
+
+                    return sum;
+                }
+            }
+            """;
+        PolicyCompilation compilation = GeneratedAssembly.CompileFile(GeneratedAssembly.SamplePath("retail-bank.owner"));
+        using GeneratedAssembly generated = GeneratedAssembly.Load(CSharpEmitter.Emit(compilation), probe);
+
+        long allocated = (long)generated.Assembly.GetType("Contoso.Banking.Policies.ProbePolicyAllocations")!.GetMethod("Measure")!.Invoke(null, null)!;
+
+        allocated.ShouldBe(0);
+    }
+
+    [Fact]
+    public void Customers_with_two_owners_get_both_when_the_conflict_is_only_a_warning()
+    {
+        // behavioural-segments.owner has overlap conflicts (OWN0104) and an unapproved offer
+        // (OWN0302); an .editorconfig may lower them to warnings, and then the class is generated.
+        var severities = new Dictionary<string, AccountabilityDsl.Diagnostics.DiagnosticSeverity>
+        {
+            ["OWN0104"] = AccountabilityDsl.Diagnostics.DiagnosticSeverity.Warning,
+            ["OWN0302"] = AccountabilityDsl.Diagnostics.DiagnosticSeverity.Warning,
+        };
+        PolicyCompilation compilation = PolicyCompilation.Create(
+            AccountabilityDsl.Text.SourceText.FromFile(GeneratedAssembly.SamplePath("behavioural-segments.owner")), severities);
+        compilation.HasErrors.ShouldBeFalse(Baseline.Render(compilation.Diagnostics));
+        BoundPolicy policy = compilation.Policy;
+        using GeneratedAssembly generated = GeneratedAssembly.Load(CSharpEmitter.Emit(compilation));
+
+        // 20 hours a week, 4 profiles, Premium: a binge watcher and a family account.
+        object both = generated.Customer(policy, [20m, 4m, 2m]);
+        object cancelling = generated.Enum("Stage", 2);
+        var owners = ((System.Collections.IEnumerable)generated.Call("AccountableFor", both, cancelling)!).Cast<object>().Select(o => (string)generated.Call("NameOf", o)!).ToList();
+
+        owners.ShouldBe(["BingeSegmentManager", "FamilySegmentManager"]);
+        generated.Call("AccountableOwner", both, cancelling).ShouldBeNull();
+        ((bool)generated.Call("IsApproved", generated.Enum("Offer", 0), both, cancelling)!).ShouldBeFalse();
+        ((bool)generated.Call("IsApproved", generated.Enum("Offer", 0), generated.Customer(policy, [1m, 4m, 2m]), cancelling)!).ShouldBeTrue();
+    }
+
     /// <summary>Every number each attribute is compared with, to generate values on and around the boundaries.</summary>
     private static Dictionary<AttributeSymbol, List<decimal>> Literals(BoundPolicy policy)
     {
