@@ -9,7 +9,8 @@ namespace AccountabilityDsl.Build.Tests;
 /// on one project, to keep the number of builds (10–20 s each) small. The tests of this class
 /// run one after another; they share the packed feed.
 /// </summary>
-public sealed class PackageEndToEndTests(PackedFeed feed) : IClassFixture<PackedFeed>
+[Collection(nameof(PackedFeedCollection))]
+public sealed class PackageEndToEndTests(PackedFeed feed)
 {
     private const string SkippedLine = "Skipping target \"GenerateOwnerPolicies\" because all output files are up-to-date";
 

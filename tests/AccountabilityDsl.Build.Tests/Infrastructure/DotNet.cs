@@ -52,6 +52,8 @@ public static class DotNet
         start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
         // Plain console logger output, the same on a terminal and in CI.
         start.Environment["MSBUILDTERMINALLOGGER"] = "off";
+        // No MSBuild node outlives a test (dotnet run has no -nr switch).
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;

@@ -46,7 +46,10 @@ public sealed class PackedFeed : IDisposable
     /// The temporary feed, the default feed, and (read-only, as a local source) the user's
     /// package folder, so that SQLite and friends need not be downloaded again.
     /// </summary>
-    public string NuGetConfig()
+    public string NuGetConfig() => NuGetConfig(Feed);
+
+    /// <summary>A nuget.config with <paramref name="feed"/> (if any) and the default sources.</summary>
+    public static string NuGetConfig(string? feed)
     {
         string userPackages = System.Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
             ? configured
@@ -57,7 +60,7 @@ public sealed class PackedFeed : IDisposable
             <configuration>
               <packageSources>
                 <clear />
-                <add key="e2e" value="{Feed}" />{local}
+                {(feed is null ? "" : $"<add key=\"e2e\" value=\"{feed}\" />")}{local}
                 <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
               </packageSources>
             </configuration>
