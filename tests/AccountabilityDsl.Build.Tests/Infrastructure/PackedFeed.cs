@@ -1,0 +1,83 @@
+using System.Globalization;
+
+namespace AccountabilityDsl.Build.Tests.Infrastructure;
+
+/// <summary>
+/// Once per test run: packs AccountabilityDsl.Runtime and AccountabilityDsl.Build (already built
+/// with the tests) into a temporary feed, under a version no other build has used, so that no
+/// package cache can hand back an older package. Consuming projects restore into their own
+/// package folder, never the user's.
+/// </summary>
+public sealed class PackedFeed : IDisposable
+{
+    public PackedFeed()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "ownerb-e2e-" + Guid.NewGuid().ToString("N")[..12]);
+        Feed = Path.Combine(Root, "feed");
+        Packages = Path.Combine(Root, "nuget-packages");
+        Directory.CreateDirectory(Feed);
+        Version = "0.1.0-e2e." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+
+        foreach (string project in new[] { "src/AccountabilityDsl.Runtime/AccountabilityDsl.Runtime.csproj", "src/AccountabilityDsl.Build/AccountabilityDsl.Build.csproj" })
+        {
+            ProcessResult pack = DotNet.Run(DotNet.RepoRoot, null,
+                "pack", Path.Combine(DotNet.RepoRoot, project), "--no-build", "-c", DotNet.Configuration,
+                "-o", Feed, "-p:Version=" + Version, "-nr:false");
+            if (pack.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"dotnet pack {project} failed:\n{pack}");
+            }
+        }
+    }
+
+    /// <summary>A temporary folder outside the repository (no Directory.Build.props applies).</summary>
+    public string Root { get; }
+
+    public string Feed { get; }
+
+    /// <summary>NUGET_PACKAGES for every consuming build.</summary>
+    public string Packages { get; }
+
+    public string Version { get; }
+
+    public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string> { ["NUGET_PACKAGES"] = Packages };
+
+    /// <summary>
+    /// The temporary feed, the default feed, and (read-only, as a local source) the user's
+    /// package folder, so that SQLite and friends need not be downloaded again.
+    /// </summary>
+    public string NuGetConfig() => NuGetConfig(Feed);
+
+    /// <summary>A nuget.config with <paramref name="feed"/> (if any) and the default sources.</summary>
+    public static string NuGetConfig(string? feed)
+    {
+        string userPackages = System.Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        string local = Directory.Exists(userPackages) ? $"\n    <add key=\"user-packages\" value=\"{userPackages}\" />" : "";
+        return $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                {(feed is null ? "" : $"<add key=\"e2e\" value=\"{feed}\" />")}{local}
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
