@@ -27,6 +27,8 @@ internal sealed class RegionAlgebra(CustomerSpace space)
 
     public Region Union(Region a, Region b) => a.IsEmpty ? b : b.IsEmpty ? a : Checked([.. a.Boxes, .. b.Boxes]);
 
+    public Region UnionAll(IEnumerable<Region> regions) => Checked([.. regions.SelectMany(r => r.Boxes)]);
+
     public Region Intersect(Region a, Region b)
     {
         var result = new List<Box>();
@@ -75,12 +77,14 @@ internal sealed class RegionAlgebra(CustomerSpace space)
             return a;
         }
 
-        // Subtract families of cuts over the same attributes together, largest family first:
-        // policies define segments in families (revenue bands by region; behavioural overlays),
-        // and once the big family has covered the space the others meet nothing and cost nothing.
+        // Subtract families of cuts over the same attributes together: broadest first (fewest
+        // attributes constrained, so a coalesced "everyone" box goes first), then the largest
+        // family. Policies define segments in families (revenue bands by region; behavioural
+        // overlays), and once the broad family has covered the space the others meet nothing.
         var families = Coalesce([.. b.Boxes])
             .GroupBy(ConstrainedDimensions)
-            .OrderByDescending(f => f.Count())
+            .OrderBy(f => System.Numerics.BitOperations.PopCount(f.Key))
+            .ThenByDescending(f => f.Count())
             .ThenBy(f => f.Key);
         List<Box> current = [.. a.Boxes];
         foreach (IGrouping<ulong, Box> family in families)

@@ -14,7 +14,8 @@ internal sealed class RegionBuilder(RegionAlgebra algebra)
         BoundMembership m => Membership(m),
         BoundNot n => algebra.Complement(Build(n.Operand)),
         BoundLogical { Operator: LogicalOperator.And } l => l.Operands.Skip(1).Aggregate(Build(l.Operands[0]), (acc, next) => acc.IsEmpty ? acc : algebra.Intersect(acc, Build(next))),
-        BoundLogical l => l.Operands.Skip(1).Aggregate(Build(l.Operands[0]), (acc, next) => algebra.Union(acc, Build(next))),
+        // One union of every operand's boxes: folding pairwise would copy the growing union once per operand.
+        BoundLogical l => algebra.UnionAll(l.Operands.Select(Build)),
         _ => throw new InvalidOperationException($"Unexpected predicate {predicate.GetType().Name}"),
     };
 

@@ -30,11 +30,7 @@ public sealed class UncoveredCustomersRule : AnalysisRule
         }
 
         RegionAlgebra algebra = regions.Algebra;
-        Region covered = Region.Empty;
-        foreach (SegmentSymbol segment in policy.Segments)
-        {
-            covered = algebra.Union(covered, regions.RegionOf(segment)!);
-        }
+        Region covered = algebra.UnionAll(policy.Segments.Select(s => regions.RegionOf(s)!));
 
         Region gap;
         try
