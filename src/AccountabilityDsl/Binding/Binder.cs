@@ -105,7 +105,7 @@ public sealed class Binder
 
                     break;
                 case StagesDeclarationSyntax s:
-                    Report(CompilerDiagnostics.DuplicateDeclaration, s.Span, "the lifecycle", "stages", LineOf(stages.Span));
+                    Report(CompilerDiagnostics.DuplicateDeclaration, s.Span, "the lifecycle", "stages", $"{LineOf(stages.Span)}; a policy has one 'stages' line");
                     break;
                 case OwnerDeclarationSyntax o:
                     Declare(_owners, o.Name, name => new OwnerSymbol(name, o.Name, o));
@@ -191,7 +191,8 @@ public sealed class Binder
             return false;
         }
 
-        Report(CompilerDiagnostics.DuplicateDeclaration, name.Span, $"{noun} name (channels and offers share names)", name.Text, LineOf(existing.Span));
+        Report(CompilerDiagnostics.DuplicateDeclaration, name.Span, noun, name.Text,
+            $"{LineOf(existing.Span)} as {(noun == "offer" ? "a channel" : "an offer")}; channels and offers share names because a limit can name either");
         return true;
     }
 
