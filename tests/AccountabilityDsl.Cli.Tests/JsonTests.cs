@@ -57,3 +57,18 @@ public class JsonTests
 
     internal static string[] Names(JsonElement element) => [.. element.EnumerateObject().Select(p => p.Name)];
 }
+
+public class JsonWitnessFromTheAnalysisTests
+{
+    [Fact]
+    public void A_real_gap_carries_its_witness_as_a_typed_object()
+    {
+        CliResult result = Ownerc.Run("check", "samples/company-a.owner", "--format", "json");
+        using var json = System.Text.Json.JsonDocument.Parse(result.Stdout);
+        var gap = json.RootElement.GetProperty("diagnostics").EnumerateArray().Single(d => d.GetProperty("id").GetString() == "OWN0103");
+        var witness = gap.GetProperty("witness");
+        witness.GetProperty("revenue").GetDecimal().ShouldBe(500000m);
+        witness.GetProperty("region").GetString().ShouldBe("Americas");
+        gap.GetProperty("message").GetString()!.ShouldContain("500000 <= revenue < 1000000");
+    }
+}
