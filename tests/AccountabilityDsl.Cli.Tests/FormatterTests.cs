@@ -141,3 +141,30 @@ public class FormatterTests
     public void Sarif_full_description_is_the_first_paragraph_of_the_rule_page() =>
         SarifFormatter.FirstParagraph("# OWN0102: Accountability conflict\n\nTwo declarations\nclaim a cell.\n\n## Example\n").ShouldBe("Two declarations claim a cell.");
 }
+
+public class TextSnippetSafetyTests
+{
+    [Fact]
+    public void A_very_long_line_is_shown_as_a_window_around_the_span()
+    {
+        using var temp = new AccountabilityDsl.Cli.Tests.Infrastructure.TempFolder();
+        temp.Write("long.owner", "policy P stages A " + new string(' ', 5000) + "owner # O");
+        var result = AccountabilityDsl.Cli.Tests.Infrastructure.Ownerc.RunIn(temp.Path, "check", "long.owner");
+        string[] lines = result.Stdout.Split('\n');
+        lines.ShouldAllBe(l => l.Length < 200);
+        int source = Array.FindIndex(lines, l => l.Contains("owner # O"));
+        source.ShouldBeGreaterThan(0);
+        lines[source].ShouldStartWith("  1 | ...");
+        lines[source + 1].IndexOf('^').ShouldBe(lines[source].IndexOf('#'));
+    }
+
+    [Fact]
+    public void Control_and_bidi_characters_in_the_source_never_reach_the_terminal()
+    {
+        using var temp = new AccountabilityDsl.Cli.Tests.Infrastructure.TempFolder();
+        temp.Write("evil.owner", "policy P\nstages A\nowner \u001b[2J\u202eX\n");
+        var result = AccountabilityDsl.Cli.Tests.Infrastructure.Ownerc.RunIn(temp.Path, "check", "evil.owner");
+        result.Stdout.ShouldNotContain("\u001b");
+        result.Stdout.ShouldNotContain("\u202e");
+    }
+}

@@ -92,11 +92,34 @@ public sealed class TextFormatter(bool useColor) : IDiagnosticFormatter
         (string expanded, int[] columnOf) = ExpandTabs(line);
         int markerStart = columnOf[startIndex];
         int markerWidth = Math.Max(1, columnOf[endIndex] - markerStart);
+        (expanded, markerStart, markerWidth) = Window(expanded, markerStart, markerWidth);
 
         text.Append("  ").Append(Paint(Blue, number + " |")).Append(expanded.Length == 0 ? "" : " " + expanded).Append('\n');
         text.Append("  ").Append(Paint(Blue, gutter + " |")).Append(' ').Append(' ', markerStart)
             .Append(Paint(color, "^" + new string('~', markerWidth - 1))).Append('\n');
     }
+
+    /// <summary>
+    /// At most <see cref="MaxSnippetWidth"/> columns of a long line (a minified or generated file,
+    /// or binary garbage with no line breaks), around the span, with "..." where it was cut.
+    /// </summary>
+    internal static (string Text, int MarkerStart, int MarkerWidth) Window(string line, int markerStart, int markerWidth)
+    {
+        if (line.Length <= MaxSnippetWidth)
+        {
+            return (line, markerStart, markerWidth);
+        }
+
+        markerWidth = Math.Min(markerWidth, MaxSnippetWidth / 2);
+        int start = Math.Clamp(markerStart - MaxSnippetWidth / 4, 0, Math.Max(0, line.Length - MaxSnippetWidth));
+        int end = Math.Min(line.Length, start + MaxSnippetWidth);
+        string prefix = start > 0 ? "..." : "";
+        string suffix = end < line.Length ? "..." : "";
+        return (prefix + line[start..end] + suffix, markerStart - start + prefix.Length, markerWidth);
+    }
+
+    /// <summary>The widest source excerpt printed under a diagnostic.</summary>
+    internal const int MaxSnippetWidth = 160;
 
     /// <summary>
     /// The line with tabs expanded to the next tab stop, and for every index of the original
@@ -119,7 +142,9 @@ public sealed class TextFormatter(bool useColor) : IDiagnosticFormatter
             }
             else
             {
-                expanded.Append(char.IsControl(c) ? ' ' : c);
+                // Control and format characters (escape sequences, bidi overrides) never reach
+                // the terminal as such: a policy must not be able to rewrite what the user sees.
+                expanded.Append(char.IsControl(c) ? ' ' : System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format ? '?' : c);
                 if (!char.IsLowSurrogate(c))
                 {
                     column++;

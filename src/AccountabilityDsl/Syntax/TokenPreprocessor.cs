@@ -251,7 +251,10 @@ internal sealed class TokenPreprocessor : ITokenSource
         return count;
     }
 
-    private static bool IsPrintable(char c) => !char.IsControl(c) && !char.IsWhiteSpace(c) && !char.IsSurrogate(c) && c != '\uFFFD';
+    /// <summary>Whether a character can be quoted in a message as itself; format characters (bidi overrides, zero-width joiners) cannot: they would rearrange the message.</summary>
+    private static bool IsPrintable(char c) =>
+        !char.IsControl(c) && !char.IsWhiteSpace(c) && !char.IsSurrogate(c) && c != '\uFFFD'
+        && System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format;
 
     /// <summary>The first character of a run: itself when printable, else its code point (U+0000, U+1F600).</summary>
     private static string Show(string text)
