@@ -92,7 +92,7 @@ public static class MatrixWriter
         }
 
         text.Append("  R: responsible, C: consulted, I: informed (never conflicts)\n");
-        AppendFindings(matrix, text, "\n", "  ", c => $"{c.Segment.Name} at {c.Stage.Name}: {AsciiMarker(c.State)} {Finding(c)}");
+        AppendFindings(matrix, text, "\nFindings:\n", "  ", c => $"{c.Segment.Name} at {c.Stage.Name}: {AsciiMarker(c.State)} {Finding(c)}");
         text.Append('\n').Append(Summary(matrix)).Append('\n');
         return text.ToString();
     }
@@ -159,7 +159,7 @@ public static class MatrixWriter
         return string.Join("; ", parts);
     }
 
-    private static void AppendFindings(AccountabilityMatrix matrix, StringBuilder text, string before, string indent, Func<MatrixCell, string> line)
+    private static void AppendFindings(AccountabilityMatrix matrix, StringBuilder text, string heading, string indent, Func<MatrixCell, string> line)
     {
         var problems = matrix.Cells.Where(c => c.IsProblem).ToList();
         if (problems.Count == 0)
@@ -167,7 +167,7 @@ public static class MatrixWriter
             return;
         }
 
-        text.Append(before).Append("Findings:\n");
+        text.Append(heading);
         foreach (MatrixCell cell in problems)
         {
             text.Append(indent).Append(line(cell)).Append('\n');
@@ -214,7 +214,7 @@ public static class MatrixWriter
             .Where(s => s != CellState.Unanalysed || !matrix.IsAnalysed)
             .Select(s => $"{Symbol(s)} {Meaning(s)}")));
         text.Append("; R: responsible, C: consulted, I: informed (never conflicts). A cell names its owner and the line of the deciding `accountable` declaration.\n");
-        AppendFindings(matrix, text, "\n## ", "- ", c => $"**{c.Segment.Name} at {c.Stage.Name}**: {Symbol(c.State)} {Finding(c)}");
+        AppendFindings(matrix, text, "\n## Findings\n\n", "- ", c => $"**{c.Segment.Name} at {c.Stage.Name}**: {Symbol(c.State)} {Finding(c)}");
         text.Append('\n').Append(Summary(matrix)).Append('\n');
         return text.ToString();
     }
