@@ -106,17 +106,18 @@ public sealed class AccountabilityMatrix
     public static AccountabilityMatrix Build(PolicyCompilation compilation)
     {
         ArgumentNullException.ThrowIfNull(compilation);
-        if (compilation.SyntaxTree.HasErrors || compilation.Policy.HasErrors)
-        {
-            throw new ArgumentException("The policy has syntax or name errors; its accountability matrix would describe those errors.", nameof(compilation));
-        }
-
         return Build(compilation.Policy);
     }
 
-    /// <summary>Builds the grid of a bound policy without errors.</summary>
+    /// <summary>Builds the grid of a bound policy without syntax or name errors.</summary>
     public static AccountabilityMatrix Build(BoundPolicy policy)
     {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (policy.Tree.HasErrors || policy.HasErrors)
+        {
+            throw new ArgumentException("The policy has syntax or name errors; its accountability matrix would describe those errors.", nameof(policy));
+        }
+
         var context = new AnalysisContext(policy);
         AccountabilityMap map = context.Accountability;
         List<(SegmentSymbol First, SegmentSymbol Second)>? overlapping = OverlapConflictRule.OverlappingOwnedPairs(context);

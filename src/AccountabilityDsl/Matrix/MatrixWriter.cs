@@ -252,7 +252,7 @@ public static class MatrixWriter
         table.matrix th, table.matrix td { border: 1px solid #999; padding: 0.4rem 0.6rem; text-align: left; vertical-align: top; }
         table.matrix thead th { background: #eee; }
         table.matrix tbody th { background: #f6f6f6; font-weight: 600; }
-        td .line { color: #666; font-size: 0.8em; }
+        td .line { color: #666; font-size: 0.8em; white-space: nowrap; }
         td .raci { display: block; color: #444; font-size: 0.8em; }
         .marker { font-weight: 700; margin-right: 0.2em; }
         .owned { background: #e8f5e9; }
