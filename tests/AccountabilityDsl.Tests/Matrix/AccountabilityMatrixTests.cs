@@ -250,4 +250,60 @@ public class AccountabilityMatrixTests
         html.ShouldNotContain("<img");
         html.ShouldNotContain(" src=");
     }
+
+    /// <summary>
+    /// Parses the page with a real browser where one is installed (Debian's <c>chromium</c>):
+    /// the DOM it builds has the grid as written, with no element the policy text could have
+    /// injected. Without Chromium on the PATH there is nothing to run, and the test says so in
+    /// its output rather than failing.
+    /// </summary>
+    [Fact]
+    public async Task Html_parses_in_headless_chromium_when_it_is_installed()
+    {
+        string? chromium = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Select(folder => Path.Combine(folder, "chromium"))
+            .FirstOrDefault(File.Exists);
+        if (chromium is null || OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        string folder = Directory.CreateTempSubdirectory("ownerc-matrix-").FullName;
+        try
+        {
+            string page = Path.Combine(folder, "car-maker.html");
+            File.WriteAllText(page, MatrixWriter.ToHtml(MatrixOf("car-maker")));
+            var start = new System.Diagnostics.ProcessStartInfo(chromium)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (string arg in (string[])["--headless", "--no-sandbox", "--disable-gpu", $"--user-data-dir={Path.Combine(folder, "profile")}", "--dump-dom", new Uri(page).AbsoluteUri])
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            using var process = System.Diagnostics.Process.Start(start)!;
+            Task<string> dom = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(TimeSpan.FromSeconds(90)))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new Xunit.Sdk.XunitException("headless chromium did not finish within 90 seconds");
+            }
+
+            string html = await dom;
+            html.ShouldContain("<title>Accountability matrix: CarMaker</title>");
+            System.Text.RegularExpressions.Regex.Matches(html, "<tr>").Count.ShouldBe(5);
+            System.Text.RegularExpressions.Regex.Matches(html, "<td class=\"vacuum\"").Count.ShouldBe(4);
+            System.Text.RegularExpressions.Regex.Matches(html, "<td class=\"conflict\"").Count.ShouldBe(1);
+            System.Text.RegularExpressions.Regex.Matches(html, "<td class=\"overlap\"").Count.ShouldBe(5);
+            html.ShouldNotContain("<script");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
