@@ -70,7 +70,6 @@ public class UsageTests
 
     [Theory]
     [InlineData("fmt")]
-    [InlineData("matrix")]
     public void Planned_commands_are_named_as_not_available_yet(string command)
     {
         CliResult result = Ownerc.Run(command, "x.owner");

@@ -86,6 +86,47 @@ public sealed class AccountabilityVacuumRule : AnalysisRule
         }
     }
 
+    /// <summary>
+    /// The segments some of whose customers have no accountable owner at the stage, every one of
+    /// them and not only those this rule names (it names each uncovered customer once), for the
+    /// accountability matrix. An unowned predicate segment whose customers all have an owner
+    /// through other segments is not among them. Null when the policy cannot be analysed exactly.
+    /// </summary>
+    internal static IReadOnlySet<SegmentSymbol>? SegmentsWithoutOwnerAt(AnalysisContext context, StageSymbol stage)
+    {
+        SegmentRegions regions = context.Regions;
+        if (!regions.IsAnalysable || !regions.TooComplex.IsEmpty)
+        {
+            return null;
+        }
+
+        BoundPolicy policy = context.Policy;
+        Region free = regions.Algebra.Subtract(
+            regions.Algebra.All,
+            new Region([.. policy.Segments
+                .Where(s => !s.IsAssigned && context.Accountability.OwnerOf(s, stage) is not null)
+                .SelectMany(s => regions.RegionOf(s)!.Boxes)]));
+        var result = new HashSet<SegmentSymbol>();
+        if (free.IsEmpty)
+        {
+            return result;
+        }
+
+        // With assigned segments a customer is also in exactly one of them, so a predicate
+        // segment's customers lack an owner only where some assigned segment has none either.
+        bool assignedGap = !policy.HasAssignedSegments
+            || policy.Segments.Any(s => s.IsAssigned && context.Accountability.OwnerOf(s, stage) is null);
+        foreach (SegmentSymbol segment in policy.Segments.Where(s => context.Accountability.OwnerOf(s, stage) is null))
+        {
+            if (segment.IsAssigned || (assignedGap && !regions.Algebra.Intersect(regions.RegionOf(segment)!, free).IsEmpty))
+            {
+                result.Add(segment);
+            }
+        }
+
+        return result;
+    }
+
     private static string Key(List<(SegmentSymbol Segment, Region Gap)> orphans) => string.Join(',', orphans.Select(o => o.Segment.Ordinal));
 
     /// <summary>

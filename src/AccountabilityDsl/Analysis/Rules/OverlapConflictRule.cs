@@ -137,6 +137,24 @@ public sealed class OverlapConflictRule : AnalysisRule
         }
     }
 
+    /// <summary>
+    /// The pairs of non-empty predicate segments that share customers and each have an owner at
+    /// some stage: where this rule looks for collisions, also used by the accountability matrix.
+    /// Null when the policy cannot be analysed exactly.
+    /// </summary>
+    internal static List<(SegmentSymbol First, SegmentSymbol Second)>? OverlappingOwnedPairs(AnalysisContext context)
+    {
+        SegmentRegions regions = context.Regions;
+        if (!regions.IsAnalysable || !regions.TooComplex.IsEmpty)
+        {
+            return null;
+        }
+
+        BoundPolicy policy = context.Policy;
+        return OverlapIndex.OverlappingPairs(regions, [.. policy.Segments.Where(s => !s.IsAssigned && !regions.IsEmpty(s)
+            && policy.Stages.Any(t => context.Accountability.OwnerOf(s, t) is not null))]);
+    }
+
     /// <summary>A customer in both segments, or null when they are disjoint.</summary>
     private static decimal[]? SharedCustomer(SegmentRegions regions, SegmentSymbol a, SegmentSymbol b)
     {

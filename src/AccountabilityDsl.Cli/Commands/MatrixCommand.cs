@@ -1,0 +1,221 @@
+using System.Text;
+using AccountabilityDsl.Cli.Input;
+using AccountabilityDsl.Configuration;
+using AccountabilityDsl.Diagnostics;
+using AccountabilityDsl.Matrix;
+using AccountabilityDsl.Text;
+
+namespace AccountabilityDsl.Cli.Commands;
+
+/// <summary>
+/// <c>ownerc matrix &lt;file&gt; [-o &lt;out&gt;] [--format text|markdown|html]</c>: the segment x
+/// stage accountability grid of one policy, vacuums and conflicts highlighted. Vacuums and
+/// conflicts are what the grid shows, not failures; only a policy that does not parse or bind
+/// is refused.
+/// </summary>
+public sealed class MatrixCommand : ICommand
+{
+    private static readonly string[] OptionNames = ["--output", "--format", "--help"];
+
+    private const string Usage = "ownerc matrix <file> [-o <out>] [--format text|markdown|html]";
+
+    public string Name => "matrix";
+
+    public string Summary => "Show the segment x stage accountability grid, vacuums and conflicts highlighted.";
+
+    public string Help => """
+        Usage: ownerc matrix <file> [-o <out>] [--format text|markdown|html]
+
+        Prints the accountability matrix of one .owner policy: a row per segment, a column per
+        stage, and in every cell the accountable owner with the line of the declaration that
+        decides it. Problem cells are marked in every format, so they read without colour:
+
+          text  md/html
+          !     ⚠      vacuum: some customers of the segment have no owner here (OWN0101)
+          X     ✖      conflict: several accountable declarations claim the cell (OWN0102)
+          ~     ⇄      overlap conflict: a segment sharing these customers has another
+                       owner at this stage (OWN0104)
+          -     ○      no owner for the segment, but its customers all have one through
+                       another segment (not a vacuum)
+          ?     ?      no owner, and the policy is too complex to analyse (OWN0106)
+
+        Responsible, consulted and informed owners are listed as R:, C: and I:.
+
+        Arguments:
+          <file>             The policy file (exactly one).
+
+        Options:
+          -o, --output <out> Write the matrix to this file instead of standard output and
+                             print the path written. The format follows the extension
+                             (.html/.htm: html, .md: markdown) unless --format is given.
+          --format <format>  text (default; an aligned grid for a terminal), markdown (a
+                             GitHub table with a legend) or html (a self-contained page:
+                             inline CSS, no scripts, no external resources).
+          -h, --help         Show this help.
+
+        Exit codes:
+          0  the matrix was written (vacuums and conflicts are shown, not failures)
+          1  the policy has syntax or name errors; they are printed and no matrix is written
+          2  bad usage, or a file that could not be read or written
+
+        Examples:
+          ownerc matrix samples/car-maker.owner
+          ownerc matrix samples/car-maker.owner -o car-maker.html
+          ownerc matrix samples/retail-bank.owner --format markdown > MATRIX.md
+
+        """.ReplaceLineEndings("\n");
+
+    public int Run(IReadOnlyList<string> args, CommandContext context)
+    {
+        if (ArgumentReader.WantsHelp(args))
+        {
+            context.Out.Write(Help);
+            return ExitCodes.Success;
+        }
+
+        (string file, string? output, MatrixFormat format) = Parse(args);
+        string fullPath = FullPath(file, context.CurrentDirectory, "policy file");
+        if (Directory.Exists(fullPath))
+        {
+            throw new UsageException($"'{file}' is a folder; 'ownerc matrix' takes one policy file", "usage: " + Usage);
+        }
+
+        if (!File.Exists(fullPath))
+        {
+            throw new UsageException($"file not found: '{file}'");
+        }
+
+        SourceText source;
+        IReadOnlyDictionary<string, DiagnosticSeverity> severities;
+        try
+        {
+            source = SourceText.FromBytes(File.ReadAllBytes(fullPath), file);
+            severities = new EditorConfigSeverities().ForFile(fullPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+        {
+            context.WriteError($"cannot read '{file}': {InputCollector.Describe(e)}");
+            return ExitCodes.BadUsageOrInput;
+        }
+
+        PolicyCompilation compilation = PolicyCompilation.Create(source, severities);
+        if (compilation.SyntaxTree.HasErrors || compilation.Policy.HasErrors)
+        {
+            foreach (Diagnostic error in compilation.Diagnostics.Where(d => d.IsError))
+            {
+                context.Error.WriteLine(error.ToString());
+            }
+
+            context.WriteError($"'{file}' has syntax or name errors; run 'ownerc check {file}' and fix them first");
+            return ExitCodes.ErrorsReported;
+        }
+
+        string text = MatrixWriter.Write(AccountabilityMatrix.Build(compilation), format);
+        if (output is null)
+        {
+            context.Out.Write(text);
+            return ExitCodes.Success;
+        }
+
+        string target = FullPath(output, context.CurrentDirectory, "output file");
+        try
+        {
+            if (Path.GetDirectoryName(target) is { Length: > 0 } folder)
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            File.WriteAllText(target, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+        {
+            context.WriteError($"cannot write '{output}': {InputCollector.Describe(e)}");
+            return ExitCodes.BadUsageOrInput;
+        }
+
+        context.Out.WriteLine(output);
+        return ExitCodes.Success;
+    }
+
+    private static (string File, string? Output, MatrixFormat Format) Parse(IReadOnlyList<string> args)
+    {
+        var files = new List<string>();
+        string? output = null;
+        string? format = null;
+        var reader = new ArgumentReader(args, "matrix", OptionNames);
+        while (reader.TryRead(out Argument arg))
+        {
+            switch (arg)
+            {
+                case { IsOption: false }:
+                    files.Add(arg.Name);
+                    break;
+                case { Name: "-o" or "--output" }:
+                    if (output is not null)
+                    {
+                        throw new UsageException("option '--output' is given more than once");
+                    }
+
+                    output = reader.ValueOf(arg, "a file such as matrix.html");
+                    break;
+                case { Name: "--format" }:
+                    if (format is not null)
+                    {
+                        throw new UsageException("option '--format' is given more than once");
+                    }
+
+                    format = reader.ValueOf(arg, "text, markdown or html");
+                    break;
+                default:
+                    throw reader.Unknown(arg);
+            }
+        }
+
+        if (files.Count == 0)
+        {
+            throw new UsageException("no policy file; usage: " + Usage);
+        }
+
+        if (files.Count > 1)
+        {
+            throw new UsageException($"'ownerc matrix' takes exactly one policy file, not {files.Count}; usage: " + Usage);
+        }
+
+        MatrixFormat chosen = format switch
+        {
+            null => FormatOf(output),
+            "text" => MatrixFormat.Text,
+            "markdown" or "md" => MatrixFormat.Markdown,
+            "html" => MatrixFormat.Html,
+            _ => throw new UsageException(
+                $"unknown format '{format}' for 'ownerc matrix'; use text, markdown or html"
+                + (SpellingSuggestion.Closest(format, ["text", "markdown", "html"]) is { } closest ? $" (did you mean '{closest}'?)" : "")),
+        };
+        return (files[0], output, chosen);
+    }
+
+    /// <summary>Without --format, the output file's extension decides; standard output is text.</summary>
+    private static MatrixFormat FormatOf(string? output) => Path.GetExtension(output ?? "").ToLowerInvariant() switch
+    {
+        ".html" or ".htm" => MatrixFormat.Html,
+        ".md" or ".markdown" => MatrixFormat.Markdown,
+        _ => MatrixFormat.Text,
+    };
+
+    private static string FullPath(string path, string currentDirectory, string what)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new UsageException($"an empty path is not a {what}");
+        }
+
+        try
+        {
+            return Path.GetFullPath(path, currentDirectory);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new UsageException($"'{path}' is not a valid path");
+        }
+    }
+}
