@@ -13,10 +13,10 @@ namespace AccountabilityDsl.Cli;
 public static class CommandLine
 {
     /// <summary>Commands in the order the root help lists them.</summary>
-    public static IReadOnlyList<ICommand> Commands { get; } = [new CheckCommand(), new GenerateCommand(), new ExplainCommand()];
+    public static IReadOnlyList<ICommand> Commands { get; } = [new CheckCommand(), new GenerateCommand(), new ExplainCommand(), new FormatCommand()];
 
     /// <summary>Commands the language design names that this version does not provide yet.</summary>
-    private static readonly string[] PlannedCommands = ["fmt", "matrix"];
+    private static readonly string[] PlannedCommands = ["matrix"];
 
     public static string Version { get; } = ReadVersion();
 

@@ -69,7 +69,6 @@ public class UsageTests
     }
 
     [Theory]
-    [InlineData("fmt")]
     [InlineData("matrix")]
     public void Planned_commands_are_named_as_not_available_yet(string command)
     {
