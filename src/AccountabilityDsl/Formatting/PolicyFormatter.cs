@@ -112,9 +112,16 @@ public static partial class PolicyFormatter
         {
             IReadOnlyList<DeclarationSyntax> declarations = tree.Declarations;
             IReadOnlyList<CommentSyntax> comments = tree.Comments;
-            HashSet<int> directiveTargets = [.. comments
-                .Where(c => NextLineDirective().IsMatch(c.Text))
-                .Select(c => _source.GetLinePosition(c.Span.End).Line + 1)];
+            CommentSyntax[] directives = [.. comments.Where(c => NextLineDirective().IsMatch(c.Text))];
+            int[] directiveTargets = [.. directives.Select(c => _source.GetLinePosition(c.Span.End).Line + 1).Distinct().Order()];
+            // Where on each line the first directive ends (the line it silences is the next one).
+            var directiveEnds = new Dictionary<int, int>();
+            foreach (CommentSyntax directive in directives)
+            {
+                int line = _source.GetLinePosition(directive.Span.End).Line;
+                directiveEnds[line] = Math.Min(directive.Span.End, directiveEnds.GetValueOrDefault(line, int.MaxValue));
+            }
+
 
             int commentIndex = 0;
             int position = 0;
@@ -147,10 +154,10 @@ public static partial class PolicyFormatter
                 bool targeted = IsTargeted(next, directiveTargets);
                 nextBlock.Verbatim = hasInnerComment || (targeted && !(IsOneLine(next) && formatted.Length == 1));
                 // A declaration that starts on the line where the previous one ends moves to a
-                // line of its own, except when a directive points at that line or ends on it:
-                // moving it would change which line the directive silences. Then it stays there.
+                // line of its own, except when a directive points into it or ends before it on
+                // that line: moving it would change which line the directive silences.
                 nextBlock.Glued = previous is not null
-                    && (targeted || gap.Any(c => NextLineDirective().IsMatch(c.Text)))
+                    && (targeted || (directiveEnds.TryGetValue(_source.GetLinePosition(next.Span.Start).Line, out int end) && end <= next.Span.Start))
                     && NewlinesOutside(position, next.Span.Start, gap) == 0;
                 nextBlock.Lines = nextBlock.Verbatim
                     ? NormalizeLines(_source.ToString(next.Span), "\n").Split('\n')
@@ -169,16 +176,18 @@ public static partial class PolicyFormatter
         /// points into a declaration, the declaration keeps its line breaks unless it is, and
         /// stays, a single line: moving a clause to another line would change what is silenced.
         /// </summary>
-        private bool IsTargeted(DeclarationSyntax declaration, HashSet<int> directiveTargets)
+        private bool IsTargeted(DeclarationSyntax declaration, int[] directiveTargets)
         {
-            if (directiveTargets.Count == 0)
+            if (directiveTargets.Length == 0)
             {
                 return false;
             }
 
             int first = _source.GetLinePosition(declaration.Span.Start).Line;
             int last = _source.GetLinePosition(declaration.Span.End).Line;
-            return directiveTargets.Any(line => line >= first && line <= last);
+            int index = Array.BinarySearch(directiveTargets, first);
+            index = index >= 0 ? index : ~index;
+            return index < directiveTargets.Length && directiveTargets[index] <= last;
         }
 
         private bool IsOneLine(DeclarationSyntax declaration) =>

@@ -225,6 +225,19 @@ public class PolicyFormatterTests
     }
 
     [Fact]
+    public void Two_declarations_on_one_line_are_split_unless_a_directive_points_at_that_line()
+    {
+        Format("policy A\nowner B   owner C\n").ShouldBe("policy A\nowner B\nowner C\n");
+
+        // Splitting would take 'owner C' out of the directive's line.
+        Format("policy A\n// owner-disable-next-line OWN0301\nowner B   owner C\n").ShouldBe("policy A\n// owner-disable-next-line OWN0301\nowner B owner C\n");
+
+        // Splitting would put 'owner C' on the line the directive silences.
+        Format("policy A\nowner B /* owner-disable-next-line OWN0301 */ owner C\nowner D\n")
+            .ShouldBe("policy A\nowner B /* owner-disable-next-line OWN0301 */ owner C\nowner D\n");
+    }
+
+    [Fact]
     public void A_file_with_syntax_errors_is_not_formatted()
     {
         SyntaxTree tree = SyntaxTree.Parse("policy A\nsegment where x >\n");
