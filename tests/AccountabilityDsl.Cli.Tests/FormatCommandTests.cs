@@ -109,6 +109,19 @@ public class FormatCommandTests
     }
 
     [Fact]
+    public void A_file_that_is_not_valid_utf8_is_left_byte_for_byte_as_it_was()
+    {
+        using var temp = new TempFolder();
+        string file = Path.Combine(temp.Path, "latin1.owner");
+        byte[] bytes = [.. Encoding.UTF8.GetBytes("policy   Demo\nowner Sales \""), 0xE9, .. Encoding.UTF8.GetBytes("quipe\"\n")];
+        File.WriteAllBytes(file, bytes);
+        CliResult result = Ownerc.RunIn(temp.Path, "fmt", "latin1.owner");
+        result.ExitCode.ShouldBe(1);
+        result.Stderr.ShouldContain("error OWN0001: the file is not valid UTF-8");
+        File.ReadAllBytes(file).ShouldBe(bytes);
+    }
+
+    [Fact]
     public void A_missing_input_exits_2_and_the_rest_is_still_formatted()
     {
         using var temp = new TempFolder();

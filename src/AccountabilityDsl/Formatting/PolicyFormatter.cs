@@ -122,7 +122,6 @@ public static partial class PolicyFormatter
                 directiveEnds[line] = Math.Min(directive.Span.End, directiveEnds.GetValueOrDefault(line, int.MaxValue));
             }
 
-
             int commentIndex = 0;
             int position = 0;
             Block? previous = null;
