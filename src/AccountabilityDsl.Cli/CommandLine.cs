@@ -13,10 +13,8 @@ namespace AccountabilityDsl.Cli;
 public static class CommandLine
 {
     /// <summary>Commands in the order the root help lists them.</summary>
-    public static IReadOnlyList<ICommand> Commands { get; } = [new CheckCommand(), new GenerateCommand(), new ExplainCommand(), new MatrixCommand()];
-
-    /// <summary>Commands the language design names that this version does not provide yet.</summary>
-    private static readonly string[] PlannedCommands = ["fmt"];
+    public static IReadOnlyList<ICommand> Commands { get; } =
+        [new CheckCommand(), new GenerateCommand(), new ExplainCommand(), new MatrixCommand(), new FormatCommand()];
 
     public static string Version { get; } = ReadVersion();
 
@@ -88,11 +86,6 @@ public static class CommandLine
         if (first.StartsWith('-'))
         {
             throw new UsageException($"unknown option '{first}'; options come after the command", "run 'ownerc --help' to see the commands, or 'ownerc check --help'");
-        }
-
-        if (PlannedCommands.Contains(first))
-        {
-            throw new UsageException($"the '{first}' command is not available in this version of ownerc ({Version})", "run 'ownerc --help' to see the commands");
         }
 
         string? closest = SpellingSuggestion.Closest(first, Commands.Select(c => c.Name));

@@ -69,15 +69,6 @@ public class UsageTests
     }
 
     [Theory]
-    [InlineData("fmt")]
-    public void Planned_commands_are_named_as_not_available_yet(string command)
-    {
-        CliResult result = Ownerc.Run(command, "x.owner");
-        result.ExitCode.ShouldBe(2);
-        result.Stderr.ShouldStartWith($"ownerc: error: the '{command}' command is not available in this version of ownerc");
-    }
-
-    [Theory]
     [InlineData("no-such-file.owner", "ownerc: error: no such file or folder: 'no-such-file.owner'\n")]
     [InlineData("no/such/folder", "ownerc: error: no such file or folder: 'no/such/folder'\n")]
     [InlineData(Ownerc.Fixtures + "/empty-of-policies", "ownerc: error: no .owner files found in folder '" + Ownerc.Fixtures + "/empty-of-policies'\n")]
