@@ -177,12 +177,23 @@ internal sealed class TokenPreprocessor : ITokenSource
     private void ReportUnexpectedCharacters(IToken first)
     {
         IToken last = first;
+        int gapStart = first.StopIndex + 1;
         while (true)
         {
             IToken next = _lexer.NextToken();
-            if (next.Type == OwnerLexer.UNEXPECTED_CHARACTER && OnlySpacesBetween(last.StopIndex + 1, next.StartIndex))
+            // A block comment between stray characters on one line does not split the run:
+            // layout and comments must not change how many problems a line has.
+            if (next.Type == OwnerLexer.BLOCK_COMMENT && OnlySpacesBetween(gapStart, next.StartIndex))
+            {
+                RecordComment(next);
+                gapStart = next.StopIndex + 1;
+                continue;
+            }
+
+            if (next.Type == OwnerLexer.UNEXPECTED_CHARACTER && OnlySpacesBetween(gapStart, next.StartIndex))
             {
                 last = next;
+                gapStart = next.StopIndex + 1;
                 continue;
             }
 
