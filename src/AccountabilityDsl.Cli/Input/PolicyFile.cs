@@ -29,11 +29,18 @@ public static class PolicyFile
         const int AtSymlinkNoFollow = 0x100;
         const uint StatxType = 0x1;
         var buffer = new byte[256];
-        if (Statx(AtFdCwd, fullPath, 0, StatxType, buffer) != 0)
+        try
         {
-            return Statx(AtFdCwd, fullPath, AtSymlinkNoFollow, StatxType, buffer) == 0 && TypeOf(buffer) == 0xA000
-                ? new IOException("it is a broken symbolic link (its target does not exist or is a link loop)")
-                : null;
+            if (Statx(AtFdCwd, fullPath, 0, StatxType, buffer) != 0)
+            {
+                return Statx(AtFdCwd, fullPath, AtSymlinkNoFollow, StatxType, buffer) == 0 && TypeOf(buffer) == 0xA000
+                    ? new IOException("it is a broken symbolic link (its target does not exist or is a link loop)")
+                    : null;
+            }
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null; // A C library without statx (glibc before 2.28): read as before.
         }
 
         return TypeOf(buffer) switch
