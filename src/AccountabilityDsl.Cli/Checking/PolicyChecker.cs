@@ -41,7 +41,7 @@ public static class PolicyChecker
         try
         {
             // The display path is what every diagnostic shows; the full path is what is read.
-            source = SourceText.FromBytes(File.ReadAllBytes(input.FullPath), input.DisplayPath);
+            source = SourceText.FromBytes(PolicyFile.ReadAllBytes(input.FullPath), input.DisplayPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
         {

@@ -91,7 +91,7 @@ public sealed class ExplainCommand : ICommand
         SourceText source;
         try
         {
-            source = SourceText.FromFile(path);
+            source = SourceText.FromBytes(Input.PolicyFile.ReadAllBytes(path), path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

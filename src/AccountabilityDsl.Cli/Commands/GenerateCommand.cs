@@ -86,7 +86,7 @@ public sealed class GenerateCommand : ICommand
         var configuration = new EditorConfigSeverities();
         try
         {
-            source = SourceText.FromBytes(File.ReadAllBytes(fullPath), options.File);
+            source = SourceText.FromBytes(PolicyFile.ReadAllBytes(fullPath), options.File);
             severities = configuration.ForFile(fullPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)

@@ -34,11 +34,12 @@ public static class CSharpEmitter
     {
         ArgumentNullException.ThrowIfNull(compilation);
         BoundPolicy policy = compilation.Policy;
-        string className = policy.Name + "Policy";
+        // Names too long for .NET metadata or a file name are shortened (CSharpText.Shorten).
+        string className = CSharpText.Shorten(policy.Name) + "Policy";
         string hintName = className + ".g.cs";
-        string ns = options?.NamespaceOverride is { } overridden
+        string ns = CSharpText.ShortenNamespace(options?.NamespaceOverride is { } overridden
             ? CheckedNamespace(overridden)
-            : policy.Namespace ?? DefaultNamespace;
+            : policy.Namespace ?? DefaultNamespace);
 
         if (compilation.HasErrors)
         {
@@ -310,7 +311,7 @@ public static class CSharpEmitter
             L($"private static readonly string[] {type}Names = {Array("string", names.Select(String))};");
             L("");
             Doc($"The {parameter}'s name as written in the policy (the runtime library identifies {parameter}s by these names).");
-            L($"public static string NameOf({type} {parameter}) => {type}Names[CheckRange((int){parameter}, {type}Count, nameof({parameter}))];");
+            L($"public static string NameOf({type} {parameter}) => {type}Names[CheckRange((int){parameter}, {type}Count, \"{parameter}\")];");
         }
 
         private void WriteMembership()
@@ -333,7 +334,7 @@ public static class CSharpEmitter
                 L($"{Segment(segment)} => {condition},");
             }
 
-            L($"_ => throw new {Sys}ArgumentOutOfRangeException(nameof(segment), segment, \"Not a segment the policy declares.\"),");
+            L($"_ => throw new {Sys}ArgumentOutOfRangeException(\"segment\", segment, \"Not a segment the policy declares.\"),");
             L("};");
             L("}");
 
@@ -342,7 +343,7 @@ public static class CSharpEmitter
             L($"public static {Generic}IReadOnlyList<Segment> SegmentsOf(Customer customer)");
             L("{");
             L($"{Sys}ArgumentNullException.ThrowIfNull(customer);");
-            L($"var segments = new {Generic}List<Segment>();");
+            L($"{Generic}List<Segment> segments = new {Generic}List<Segment>();");
             L("for (int i = 0; i < SegmentCount; i++)");
             L("{");
             L("if (IsIn((Segment)i, customer))");
@@ -443,7 +444,7 @@ public static class CSharpEmitter
             Doc("The owner accountable for the segment at the stage, or null when nobody is (a vacuum the checker reports as OWN0101). A table lookup: no allocation.");
             L("public static Owner? AccountableFor(Segment segment, Stage stage)");
             L("{");
-            L($"int cell = AccountableTable[CheckRange((int)segment, SegmentCount, nameof(segment)) * StageCount + CheckRange((int)stage, StageCount, nameof(stage))];");
+            L($"int cell = AccountableTable[CheckRange((int)segment, SegmentCount, \"segment\") * StageCount + CheckRange((int)stage, StageCount, \"stage\")];");
             L("return cell == 0 ? null : (Owner)(cell - 1);");
             L("}");
 
@@ -452,7 +453,7 @@ public static class CSharpEmitter
             L($"private static readonly {Generic}IReadOnlyList<Owner>[] SingleOwner = CreateSingleOwners();");
             L($"private static {Generic}IReadOnlyList<Owner>[] CreateSingleOwners()");
             L("{");
-            L($"var lists = new {Generic}IReadOnlyList<Owner>[OwnerCount];");
+            L($"{Generic}IReadOnlyList<Owner>[] lists = new {Generic}IReadOnlyList<Owner>[OwnerCount];");
             L("for (int i = 0; i < OwnerCount; i++)");
             L("{");
             L($"lists[i] = {Sys}Array.AsReadOnly(new Owner[] {{ (Owner)i }});");
@@ -465,7 +466,7 @@ public static class CSharpEmitter
             L($"public static {Generic}IReadOnlyList<Owner> AccountableFor(Customer customer, Stage stage)");
             L("{");
             L($"{Sys}ArgumentNullException.ThrowIfNull(customer);");
-            L("CheckRange((int)stage, StageCount, nameof(stage));");
+            L("CheckRange((int)stage, StageCount, \"stage\");");
             L("Owner? first = null;");
             L($"{Generic}List<Owner>? more = null;");
             L("for (int i = 0; i < SegmentCount; i++)");
@@ -491,7 +492,7 @@ public static class CSharpEmitter
             L("public static Owner? AccountableOwner(Customer customer, Stage stage)");
             L("{");
             L($"{Sys}ArgumentNullException.ThrowIfNull(customer);");
-            L("CheckRange((int)stage, StageCount, nameof(stage));");
+            L("CheckRange((int)stage, StageCount, \"stage\");");
             L("Owner? result = null;");
             L("for (int i = 0; i < SegmentCount; i++)");
             L("{");
@@ -537,8 +538,8 @@ public static class CSharpEmitter
             L("public static bool IsApproved(Offer offer, Customer customer, Stage stage)");
             L("{");
             L($"{Sys}ArgumentNullException.ThrowIfNull(customer);");
-            L("CheckRange((int)offer, OfferCount, nameof(offer));");
-            L("CheckRange((int)stage, StageCount, nameof(stage));");
+            L("CheckRange((int)offer, OfferCount, \"offer\");");
+            L("CheckRange((int)stage, StageCount, \"stage\");");
             L("bool any = false;");
             L("for (int i = 0; i < SegmentCount; i++)");
             L("{");
@@ -560,7 +561,7 @@ public static class CSharpEmitter
             L("public static bool Targets(Offer offer, Customer customer, Stage stage)");
             L("{");
             L($"{Sys}ArgumentNullException.ThrowIfNull(customer);");
-            L("CheckRange((int)stage, StageCount, nameof(stage));");
+            L("CheckRange((int)stage, StageCount, \"stage\");");
             L("return offer switch");
             L("{");
             foreach (OfferSymbol offer in _policy.Offers)
@@ -574,7 +575,7 @@ public static class CSharpEmitter
                 L($"{Offer(offer)} => ({stages}) && ({segments}),");
             }
 
-            L($"_ => throw new {Sys}ArgumentOutOfRangeException(nameof(offer), offer, \"Not an offer the policy declares.\"),");
+            L($"_ => throw new {Sys}ArgumentOutOfRangeException(\"offer\", offer, \"Not an offer the policy declares.\"),");
             L("};");
             L("}");
         }
@@ -599,7 +600,7 @@ public static class CSharpEmitter
 
             L("");
             Doc("The runtime definition of the offer (name, sponsor, priority, declaration order, channels).");
-            L($"public static {Runtime}OfferDefinition DefinitionOf(Offer offer) => ContactPolicy.Offers[CheckRange((int)offer, OfferCount, nameof(offer))];");
+            L($"public static {Runtime}OfferDefinition DefinitionOf(Offer offer) => ContactPolicy.Offers[CheckRange((int)offer, OfferCount, \"offer\")];");
         }
 
         private string Limit(LimitSymbol limit)
@@ -678,12 +679,12 @@ public static class CSharpEmitter
             L($"{Sys}ArgumentNullException.ThrowIfNull(customer);");
             L("if (!object.ReferenceEquals(gate.Policy, ContactPolicy))");
             L("{");
-            L($"throw new {Sys}ArgumentException(\"The gate was not created for this policy; use CreateGate.\", nameof(gate));");
+            L($"throw new {Sys}ArgumentException(\"The gate was not created for this policy; use CreateGate.\", \"gate\");");
             L("}");
-            L($"var candidates = new {Generic}List<{Runtime}OfferCandidate>();");
+            L($"{Generic}List<{Runtime}OfferCandidate> candidates = new {Generic}List<{Runtime}OfferCandidate>();");
             L("for (int i = 0; i < OfferCount; i++)");
             L("{");
-            L("var offer = (Offer)i;");
+            L("Offer offer = (Offer)i;");
             L("if (!Targets(offer, customer, stage))");
             L("{");
             L("continue;");

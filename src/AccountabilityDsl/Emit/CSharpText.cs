@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -23,6 +24,62 @@ internal static class CSharpText
         return SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) != SyntaxKind.None
             ? "@" + name
             : name;
+    }
+
+    /// <summary>Longest name (UTF-8 bytes) kept as written; .NET metadata rejects names over 1,024 bytes (CS7013) and file systems file names over 255.</summary>
+    public const int MaxNameLength = 200;
+
+    /// <summary>
+    /// A name short enough for .NET metadata and for a file name: names up to
+    /// <see cref="MaxNameLength"/> UTF-8 bytes are kept; longer ones keep their first 180 bytes
+    /// and get <c>_</c> and 16 hex digits of the SHA-256 of the whole name appended, so two long
+    /// names stay distinct and the result is deterministic. Identifiers stay identifiers.
+    /// </summary>
+    public static string Shorten(string name)
+    {
+        if (Encoding.UTF8.GetByteCount(name) <= MaxNameLength)
+        {
+            return name;
+        }
+
+        int cut = Math.Min(name.Length, 180);
+        while (cut > 1 && (Encoding.UTF8.GetByteCount(name.AsSpan(0, cut)) > 180 || char.IsHighSurrogate(name[cut - 1])))
+        {
+            cut--;
+        }
+
+        return name[..cut] + "_" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(name)), 0, 8);
+    }
+
+    /// <summary>
+    /// A dotted namespace whose parts are <see cref="Shorten"/>ed and whose whole, with the class
+    /// name, stays under the metadata limit: when too long, the parts that fit in 600 bytes are
+    /// kept and a last part <c>N</c> + 16 hex digits of the SHA-256 of the whole is added.
+    /// </summary>
+    public static string ShortenNamespace(string dotted)
+    {
+        string[] parts = [.. dotted.Split('.').Select(Shorten)];
+        string joined = string.Join('.', parts);
+        if (Encoding.UTF8.GetByteCount(joined) <= 600)
+        {
+            return joined;
+        }
+
+        var kept = new List<string>();
+        int length = 0;
+        foreach (string part in parts)
+        {
+            length += Encoding.UTF8.GetByteCount(part) + 1;
+            if (length > 600)
+            {
+                break;
+            }
+
+            kept.Add(part);
+        }
+
+        kept.Add("N" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(dotted)), 0, 8));
+        return string.Join('.', kept);
     }
 
     public static bool IsValidIdentifier(string name) =>

@@ -40,7 +40,7 @@ internal sealed class GeneratedNames
         var properties = new HashSet<string>(CustomerMembers, StringComparer.Ordinal);
         foreach (AttributeSymbol attribute in policy.Attributes)
         {
-            string pascal = CSharpText.PascalCase(attribute.Name);
+            string pascal = CSharpText.Shorten(CSharpText.PascalCase(attribute.Name));
             if (attribute.Type == Syntax.AttributeKind.Enum)
             {
                 _enumTypes[attribute] = Unique(pascal, "Value", types);
@@ -57,12 +57,12 @@ internal sealed class GeneratedNames
     public string Property(AttributeSymbol attribute) => _properties[attribute];
 
     /// <summary>
-    /// Enum member names in order: the declared ones, with <c>_</c> appended to a name that
+    /// Enum member names in order: the declared ones (<see cref="CSharpText.Shorten"/>ed), with <c>_</c> appended to a name that
     /// equals its enum's name or <c>value__</c> (C# allows neither) until it is unique.
     /// </summary>
     public static IReadOnlyList<string> Members(IEnumerable<string> names, string enumName)
     {
-        var declared = names.ToList();
+        var declared = names.Select(CSharpText.Shorten).ToList();
         var taken = new HashSet<string>(declared, StringComparer.Ordinal);
         var result = new List<string>(declared.Count);
         foreach (string name in declared)

@@ -25,17 +25,32 @@ internal static class PolicyParser
                 diagnostics.Report(invalid, "the file is not valid UTF-8: save it as UTF-8 (invalid bytes were read as U+FFFD)");
             }
 
-            var lexer = new OwnerLexer(new AntlrInputStream(source.Text));
-            lexer.RemoveErrorListeners();
-            tokens = new TokenPreprocessor(lexer, source, diagnostics);
+            var chars = new AntlrInputStream(source.Text);
+            var builder = new SyntaxTreeBuilder(source, diagnostics);
+            int reportedBefore = diagnostics.Count;
+
+            // SLL pass over a streaming token stream: only the tokens the parser still looks at are
+            // kept, never the whole file's (about 80 bytes a token: most of the memory a large
+            // policy needed while parsing, see docs/performance.md "Memory").
+            tokens = Tokens(chars, source, diagnostics);
+            var parser = new OwnerParser(new UnbufferedTokenStream(tokens)) { BuildParseTree = true };
+            parser.RemoveErrorListeners();
+            if (TryParseSll(parser, builder) is { } declarations)
+            {
+                return new SyntaxTree(source, declarations, [.. tokens.Comments], diagnostics.ToImmutable());
+            }
+
+            // The SLL pass bailed out: forget what it built and reported (the lexer's problems
+            // included), lex again into a full buffer and parse with LL and error recovery.
+            diagnostics.Truncate(reportedBefore);
+            chars.Reset();
+            tokens = Tokens(chars, source, diagnostics);
             var tokenStream = new CommonTokenStream(tokens);
             tokenStream.Fill();
-
-            var parser = new OwnerParser(tokenStream) { BuildParseTree = true };
-            parser.RemoveErrorListeners();
-            var builder = new SyntaxTreeBuilder(source, diagnostics);
-            ImmutableArray<DeclarationSyntax> declarations = ParseTwoStage(parser, tokenStream, source, diagnostics, builder);
-            return new SyntaxTree(source, declarations, [.. tokens.Comments], diagnostics.ToImmutable());
+            parser.TokenStream = tokenStream;
+            parser.Interpreter.PredictionMode = PredictionMode.LL;
+            parser.ErrorHandler = new SyntaxErrorStrategy(diagnostics, source);
+            return new SyntaxTree(source, builder.Build(parser.policyFile()), [.. tokens.Comments], diagnostics.ToImmutable());
         }
         catch (TooManySyntaxErrorsException)
         {
@@ -43,39 +58,43 @@ internal static class PolicyParser
         }
     }
 
+    private static TokenPreprocessor Tokens(AntlrInputStream chars, SourceText source, SyntaxDiagnosticSink diagnostics)
+    {
+        var lexer = new OwnerLexer(chars);
+        lexer.RemoveErrorListeners();
+        return new TokenPreprocessor(lexer, source, diagnostics);
+    }
+
     /// <summary>
     /// The usual ANTLR speed-up: try the cheaper SLL prediction with bail-out first; only a file
     /// that fails it (almost always one with a syntax error) is parsed again with full LL and
-    /// error recovery, so that error messages and recovery are exactly those of LL.
+    /// error recovery, so that error messages and recovery are exactly those of LL. Null when it
+    /// bails out, and also when the lexer reports too many errors on the way (the LL pass then
+    /// stops at the same point, as it always did, with only the lexer's errors).
     /// </summary>
     /// <remarks>
     /// In the SLL pass each declaration is turned into syntax as soon as it is parsed and its parse
     /// tree is dropped, so a large valid file never holds the whole ANTLR tree (for a 50 MB policy
-    /// that tree alone is about 1.5 GB). If the pass bails out, what it built and reported is
-    /// discarded and the LL pass builds from its complete tree, which error recovery needs.
+    /// that tree alone is about 1.5 GB).
     /// </remarks>
-    private static ImmutableArray<DeclarationSyntax> ParseTwoStage(
-        OwnerParser parser, CommonTokenStream tokens, SourceText source, SyntaxDiagnosticSink diagnostics, SyntaxTreeBuilder builder)
+    private static ImmutableArray<DeclarationSyntax>? TryParseSll(OwnerParser parser, SyntaxTreeBuilder builder)
     {
         parser.Interpreter.PredictionMode = PredictionMode.SLL;
         parser.ErrorHandler = new BailErrorStrategy();
         var streaming = new StreamingBuilder(builder);
         parser.AddParseListener(streaming);
-        int reportedBefore = diagnostics.Count;
         try
         {
             parser.policyFile();
             return streaming.Declarations.ToImmutable();
         }
-        catch (ParseCanceledException)
+        catch (Exception e) when (e is ParseCanceledException or TooManySyntaxErrorsException)
+        {
+            return null;
+        }
+        finally
         {
             parser.RemoveParseListener(streaming);
-            diagnostics.Truncate(reportedBefore);
-            tokens.Seek(0);
-            parser.Reset();
-            parser.Interpreter.PredictionMode = PredictionMode.LL;
-            parser.ErrorHandler = new SyntaxErrorStrategy(diagnostics, source);
-            return builder.Build(parser.policyFile());
         }
     }
 
