@@ -1,5 +1,3 @@
-using Antlr4.Runtime;
-using AccountabilityDsl.Syntax.Grammar;
 using BenchmarkDotNet.Attributes;
 
 namespace AccountabilityDsl.Benchmarks;
@@ -18,14 +16,7 @@ public class CheckBenchmarks
     public void Setup() => _text = PolicyGenerator.Large(5 * 1024 * 1024);
 
     [Benchmark(Baseline = true, Description = "ANTLR lex+parse (baseline)")]
-    public int AntlrLexAndParse()
-    {
-        var lexer = new OwnerLexer(new AntlrInputStream(_text));
-        lexer.RemoveErrorListeners();
-        var parser = new OwnerParser(new CommonTokenStream(lexer));
-        parser.RemoveErrorListeners();
-        return parser.policyFile().ChildCount;
-    }
+    public int AntlrLexAndParse() => AntlrBaseline.LexAndParse(_text);
 
     [Benchmark(Description = "ownerc check (parse+bind+rules)")]
     public int Check() => PolicyCompilation.Create(_text, "large.owner").Diagnostics.Length;

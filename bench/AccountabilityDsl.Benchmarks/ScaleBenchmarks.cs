@@ -1,5 +1,3 @@
-using Antlr4.Runtime;
-using AccountabilityDsl.Syntax.Grammar;
 using BenchmarkDotNet.Attributes;
 
 namespace AccountabilityDsl.Benchmarks;
@@ -22,14 +20,7 @@ public class ScaleBenchmarks
     public void Setup() => _text = PolicyGenerator.Assigned(Segments, stages: 50);
 
     [Benchmark(Baseline = true, Description = "ANTLR lex+parse (baseline)")]
-    public int AntlrLexAndParse()
-    {
-        var lexer = new OwnerLexer(new AntlrInputStream(_text));
-        lexer.RemoveErrorListeners();
-        var parser = new OwnerParser(new CommonTokenStream(lexer));
-        parser.RemoveErrorListeners();
-        return parser.policyFile().ChildCount;
-    }
+    public int AntlrLexAndParse() => AntlrBaseline.LexAndParse(_text);
 
     [Benchmark(Description = "ownerc check (parse+bind+rules)")]
     public int Check() => PolicyCompilation.Create(_text, "scale.owner").Diagnostics.Length;

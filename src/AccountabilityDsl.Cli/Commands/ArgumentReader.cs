@@ -63,6 +63,13 @@ internal sealed class ArgumentReader(IReadOnlyList<string> args, string command,
         return args[_index++];
     }
 
+    /// <summary>
+    /// The value of an option that may be given once; <paramref name="current"/> is what an earlier
+    /// occurrence set, and <paramref name="longName"/> names the option (<c>--output</c> for <c>-o</c>).
+    /// </summary>
+    public string ValueOfOnce(Argument option, string? current, string what, string? longName = null) =>
+        current is null ? ValueOf(option, what) : throw new UsageException($"option '{longName ?? option.Name}' is given more than once");
+
     /// <summary>For a flag: rejects <c>--flag=value</c>.</summary>
     public static void NoValue(Argument option)
     {

@@ -175,20 +175,10 @@ public sealed class GenerateCommand : ICommand
                     files.Add(arg.Name);
                     break;
                 case { Name: "-o" or "--output" }:
-                    if (output is not null)
-                    {
-                        throw new UsageException("option '--output' is given more than once");
-                    }
-
-                    output = reader.ValueOf(arg, "a folder");
+                    output = reader.ValueOfOnce(arg, output, "a folder", "--output");
                     break;
                 case { Name: "--namespace" }:
-                    if (ns is not null)
-                    {
-                        throw new UsageException("option '--namespace' is given more than once");
-                    }
-
-                    ns = reader.ValueOf(arg, "a namespace such as Contoso.Policies");
+                    ns = reader.ValueOfOnce(arg, ns, "a namespace such as Contoso.Policies");
                     if (ns.Length == 0 || ns.Split('.').Any(part => !Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(part)))
                     {
                         throw new UsageException($"'{ns}' is not a C# namespace (identifiers separated by dots)");

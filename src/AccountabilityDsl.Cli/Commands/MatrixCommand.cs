@@ -151,20 +151,10 @@ public sealed class MatrixCommand : ICommand
                     files.Add(arg.Name);
                     break;
                 case { Name: "-o" or "--output" }:
-                    if (output is not null)
-                    {
-                        throw new UsageException("option '--output' is given more than once");
-                    }
-
-                    output = reader.ValueOf(arg, "a file such as matrix.html");
+                    output = reader.ValueOfOnce(arg, output, "a file such as matrix.html", "--output");
                     break;
                 case { Name: "--format" }:
-                    if (format is not null)
-                    {
-                        throw new UsageException("option '--format' is given more than once");
-                    }
-
-                    format = reader.ValueOf(arg, "text, markdown or html");
+                    format = reader.ValueOfOnce(arg, format, "text, markdown or html");
                     break;
                 default:
                     throw reader.Unknown(arg);

@@ -27,10 +27,10 @@ public sealed class MemoryCollection;
 public sealed class MemoryTests(ITestOutputHelper output)
 {
     [Fact]
-    public void Assigned_2000_segments_stays_within_bounds() => Measure("Assigned(2000, 50)", Assigned(2000, 50), liveBound: 40, heapBound: 200);
+    public void Assigned_2000_segments_stays_within_bounds() => Measure("Assigned(2000, 50)", AccountabilityDsl.Benchmarks.PolicyGenerator.Assigned(2000, 50), liveBound: 40, heapBound: 200);
 
     [Fact]
-    public void Large_5_MiB_stays_within_bounds() => Measure("Large(5 MiB)", Large(5 * 1024 * 1024), liveBound: 40, heapBound: 200);
+    public void Large_5_MiB_stays_within_bounds() => Measure("Large(5 MiB)", AccountabilityDsl.Benchmarks.PolicyGenerator.Large(5 * 1024 * 1024), liveBound: 40, heapBound: 200);
 
     private void Measure(string name, string text, double liveBound, double heapBound)
     {
@@ -80,67 +80,5 @@ public sealed class MemoryTests(ITestOutputHelper output)
         peak = Math.Max(peak, retained + baseline);
         GC.KeepAlive(compilation);
         return (peak - baseline, allocated, retained);
-    }
-
-    /// <summary>Same text as bench/AccountabilityDsl.Benchmarks/PolicyGenerator.Assigned (about 448 KB for 2,000 segments).</summary>
-    private static string Assigned(int segments, int stages)
-    {
-        var text = new StringBuilder();
-        text.Append("policy Scale namespace Generated.Scale\n");
-        text.Append("stages ").Append(string.Join(" -> ", Enumerable.Range(0, stages).Select(i => $"Stage{i}"))).Append('\n');
-        text.Append("channel Email\nlimit contacts per customer: at most 4 per 1 month\n");
-        for (int o = 0; o < 100; o++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"owner Hunter{o}\nowner Farmer{o}\n");
-        }
-
-        for (int o = 0; o < 50; o++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"owner Service{o}\n");
-        }
-
-        int half = stages / 2;
-        for (int i = 0; i < segments; i++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"""
-                segment Segment{i} "Assigned segment {i}"
-                accountable Hunter{i % 100} for Segment{i} at Stage0..Stage{half - 1}
-                accountable Farmer{i % 100} for Segment{i} at Stage{half}..Stage{stages - 1}
-                responsible Service{i % 50} for Segment{i} at Stage{half}..Stage{stages - 1} via Email
-
-                """);
-        }
-
-        return text.ToString();
-    }
-
-    /// <summary>Same text as bench/AccountabilityDsl.Benchmarks/PolicyGenerator.Large.</summary>
-    private static string Large(int targetBytes)
-    {
-        var text = new StringBuilder(targetBytes + 4096);
-        text.Append("// Generated: a large organisation with one team per segment.\n");
-        text.Append("policy Large namespace Generated.Policies\n");
-        text.Append("stages ").Append(string.Join(" -> ", Enumerable.Range(0, 20).Select(i => $"Stage{i}"))).Append('\n');
-        text.Append("channel Email\n");
-        for (int c = 0; c < 20; c++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"channel Channel{c} capacity {10000 + c} per week\n");
-        }
-
-        text.Append("limit contacts per customer: at most 12 per 1 month\n");
-        for (int i = 0; text.Length < targetBytes; i++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"""
-                owner Team{i} "Segment team {i}"
-                segment Segment{i} "Customers assigned to team {i}"
-                accountable Team{i} for Segment{i} at *
-                responsible Team{i} for Segment{i} at Stage0..Stage3 via Email
-                offer Offer{i} by Team{i} to Segment{i} at Stage5, Stage6 via Email, Channel{i % 20} min cell 10 priority {i % 100}
-                limit Offer{i} per customer: at most 2 per 30 days
-
-                """);
-        }
-
-        return text.ToString();
     }
 }
