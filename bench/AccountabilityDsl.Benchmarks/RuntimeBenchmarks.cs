@@ -10,7 +10,8 @@ namespace AccountabilityDsl.Benchmarks;
 /// <summary>
 /// One allowed contact per operation for a rotating set of customers, enforcing "at most 10 per day" per customer:
 /// the in-memory <see cref="ContactGate"/> (reserve + commit, and check + reserve + commit) against a
-/// <see cref="PartitionedRateLimiter"/> with one <see cref="SlidingWindowRateLimiter"/> per customer.
+/// <see cref="PartitionedRateLimiter"/> with one <see cref="SlidingWindowRateLimiter"/> per customer, and the floor
+/// of any exact per-customer contact record (<see cref="Floor"/>).
 /// </summary>
 /// <remarks>
 /// <para>Both sides see the same 2^18 customer ids in the same order and the same cap of 10.</para>
@@ -40,6 +41,8 @@ public class RuntimeBenchmarks
     private RuntimeBenchClock _clock = null!;
     private ContactGate _gate = null!;
     private PartitionedRateLimiter<string> _limiter = null!;
+    private Dictionary<string, long[]> _floorTimes = null!;
+    private readonly Lock _floorLock = new();
 
     [GlobalSetup]
     public void Setup()
@@ -62,6 +65,7 @@ public class RuntimeBenchmarks
             AutoReplenishment = true,
         };
         _limiter = PartitionedRateLimiter.Create<string, string>(id => RateLimitPartition.GetSlidingWindowLimiter(id, _ => options));
+        _floorTimes = new Dictionary<string, long[]>(StringComparer.Ordinal);
         _next = 0;
         _denied = 0;
     }
@@ -84,6 +88,28 @@ public class RuntimeBenchmarks
             _denied++;
         }
         return lease.IsAcquired;
+    }
+
+    /// <summary>
+    /// Not a ledger: the least any exact per-customer contact record in one process does per contact — find the
+    /// customer by id under a lock and store one time. It decides nothing, keeps no key and no window, and stands here
+    /// as the floor that check+reserve+commit cannot go below (see docs/runtime.md).
+    /// </summary>
+    [Benchmark(Description = "Floor: Dictionary lookup + Lock + store one time")]
+    public bool Floor()
+    {
+        var i = _next++;
+        _clock.Tick();
+        var id = _ids[i & (Customers - 1)];
+        lock (_floorLock)
+        {
+            if (!_floorTimes.TryGetValue(id, out var times))
+            {
+                _floorTimes.Add(id, times = new long[Cap]);
+            }
+            times[i % Cap] = _clock.GetUtcNow().UtcTicks;
+        }
+        return true;
     }
 
     [Benchmark(Description = "ContactGate TryReserve+Commit")]
