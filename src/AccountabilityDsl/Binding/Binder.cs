@@ -132,6 +132,12 @@ public sealed class Binder
             sawOtherDeclaration |= declaration is not PolicyHeaderSyntax;
         }
 
+        if (_tree.Source.IsBinary)
+        {
+            // The parser has said the file is binary; a missing header and lifecycle follow from that.
+            return header;
+        }
+
         if (header is null)
         {
             Report(CompilerDiagnostics.PolicyStructureError, new TextSpan(0, 0),

@@ -20,6 +20,15 @@ internal static class PolicyParser
         TokenPreprocessor? tokens = null;
         try
         {
+            if (source.IsBinary)
+            {
+                // Parsing binary content only produces one error per stray byte run; the file is
+                // not a policy, and saying so once is the useful message.
+                diagnostics.Report(source.InvalidEncodingSpan!.Value,
+                    "the file is not valid UTF-8 and holds NUL bytes: it is binary, not a .owner policy (a policy is UTF-8 text)");
+                return new SyntaxTree(source, [], [], diagnostics.ToImmutable());
+            }
+
             if (source.InvalidEncodingSpan is { } invalid)
             {
                 diagnostics.Report(invalid, "the file is not valid UTF-8: save it as UTF-8 (invalid bytes were read as U+FFFD)");

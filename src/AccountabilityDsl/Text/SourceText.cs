@@ -30,6 +30,18 @@ public sealed class SourceText
     /// <summary>Where the first byte sequence that is not valid UTF-8 was, when decoding found one.</summary>
     public TextSpan? InvalidEncodingSpan { get; }
 
+    /// <summary>
+    /// True for a file that is not text at all (an image, an archive, a compiled file saved as
+    /// <c>.owner</c>): it is not valid UTF-8 <em>and</em> holds a NUL in its first
+    /// <see cref="BinaryProbeLength"/> characters, git's test for binary content. Both are asked
+    /// for so that a policy with one stray NUL or one Latin-1 byte is still parsed and gets its
+    /// problems at their lines; a binary file gets one error instead of a screenful.
+    /// </summary>
+    public bool IsBinary =>
+        InvalidEncodingSpan is not null && Text.AsSpan(0, Math.Min(Text.Length, BinaryProbeLength)).IndexOf('\0') >= 0;
+
+    private const int BinaryProbeLength = 8000;
+
     public static SourceText From(string text, string path = "<memory>") => new(path, text, null);
 
     /// <summary>

@@ -78,10 +78,13 @@ public class HostileInputTests
     }
 
     [Fact]
-    public void Binary_garbage_stops_at_the_error_limit()
+    public void Garbage_stops_at_the_error_limit()
     {
+        // Random bytes without NUL: not valid UTF-8, but not recognised as binary either (that
+        // takes a NUL as well, see Binary_file_is_one_error_for_the_whole_compilation), so it is parsed.
         var bytes = new byte[64 * 1024];
         new Random(20261123).NextBytes(bytes);
+        bytes.AsSpan().Replace((byte)0, (byte)1);
         SyntaxTree tree = ParseWithin(SourceText.FromBytes(bytes, "garbage.owner"));
         tree.Diagnostics.Length.ShouldBe(SyntaxDiagnosticSink.MaxErrors + 1);
         tree.Diagnostics.ShouldAllBe(d => d.Id == "OWN0001");
@@ -128,6 +131,33 @@ public class HostileInputTests
         Baseline.Verify(Render(tree), "Syntax/Hostile.InvalidUtf8Outside.txt");
         tree.Diagnostics.Length.ShouldBe(1);
         tree.Diagnostics[0].Location.LineSpan.Start.ShouldBe(new LinePosition(2, 13));
+    }
+
+    [Fact]
+    public void Binary_file_is_one_error_for_the_whole_compilation()
+    {
+        // The start of a PNG file: NUL bytes and bytes that are not UTF-8, as in any binary file.
+        byte[] bytes = [0x89, .. Encoding.ASCII.GetBytes("PNG\r\n"), 0x1A, 0x0A, 0, 0, 0, 0x0D, .. Encoding.ASCII.GetBytes("IHDR"), 0xFF, 0xFE, 0x00];
+        SourceText source = SourceText.FromBytes(bytes, "logo.owner");
+        source.IsBinary.ShouldBeTrue();
+        Baseline.Verify(Render(ParseWithin(source)), "Syntax/Hostile.BinaryFile.txt");
+
+        PolicyCompilation compilation = PolicyCompilation.Create(source);
+        compilation.Diagnostics.Select(d => d.Id).ShouldBe(["OWN0001"]);
+        compilation.Diagnostics[0].Location.LineSpan.Start.ShouldBe(new LinePosition(1, 1));
+    }
+
+    [Fact]
+    public void Text_with_invalid_utf8_and_nul_beyond_the_binary_probe_is_parsed_as_text()
+    {
+        // A NUL far into a long policy is a typo in a text file, not a sign of binary content.
+        string head = "policy P\nstages A\n" + string.Concat(Enumerable.Repeat("// a comment that fills the file\n", 300));
+        byte[] bytes = [.. Encoding.UTF8.GetBytes(head + "owner Sales "), 0xFF, .. Encoding.UTF8.GetBytes("\nowner B \0\n")];
+        SourceText source = SourceText.FromBytes(bytes, "long.owner");
+        source.IsBinary.ShouldBeFalse();
+        SyntaxTree tree = ParseWithin(source);
+        tree.Declarations.Length.ShouldBeGreaterThan(2);
+        tree.Diagnostics.ShouldContain(d => d.Message.StartsWith("the file is not valid UTF-8: save it as UTF-8", StringComparison.Ordinal));
     }
 
     [Fact]
