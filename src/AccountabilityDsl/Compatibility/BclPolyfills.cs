@@ -48,14 +48,11 @@ internal static class BclPolyfills
             IEnumerable<string> trimmed = parts.Select(p => p.Trim());
             return (options & StringSplitOptions.RemoveEmptyEntries) != 0 ? [.. trimmed.Where(p => p.Length > 0)] : [.. trimmed];
         }
-
-        public string[] Split(char[] separators, StringSplitOptions options) =>
-            (options & StringSplitOptionsPolyfill.TrimEntries) == 0
-                ? text.Split(separators, options)
-                : [.. text.Split(separators, options & ~StringSplitOptionsPolyfill.TrimEntries).Select(p => p.Trim())
-                    .Where(p => p.Length > 0 || (options & StringSplitOptions.RemoveEmptyEntries) == 0)];
     }
 
+    // No Split(char[], StringSplitOptions) here: netstandard2.0 has that method, an instance method
+    // always wins over an extension, and .NET Framework's throws on TrimEntries ("Illegal enum
+    // value: 3"). TrimEntries works with the char overload above only.
     extension(StringSplitOptions)
     {
         public static StringSplitOptions TrimEntries => StringSplitOptionsPolyfill.TrimEntries;
