@@ -1,8 +1,10 @@
 using System.IO.Compression;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
+using System.Text.Json;
 using AccountabilityDsl.Build.Tests.Infrastructure;
 using AccountabilityDsl.Configuration;
+using AccountabilityDsl.Diagnostics;
 using AccountabilityDsl.Emit;
 using AccountabilityDsl.Text;
 
@@ -70,11 +72,134 @@ public sealed class NetStandardTaskTests(PackedFeed feed)
         // (these tests' own, Roslyn 5) writes for the same policy file.
         foreach ((string policy, string generated) in new[] { ("policies/retail-bank.owner", "retail-bank.g.cs"), ("conflict.owner", "conflict.g.cs"), ("naming.owner", "naming.g.cs") })
         {
-            string path = Path.Combine(app.Directory, policy);
-            PolicyCompilation compilation = PolicyCompilation.Create(SourceText.FromFile(path), new EditorConfigSeverities().ForFile(path));
-            File.ReadAllText(app.Generated(generated)).ShouldBe(CSharpEmitter.Emit(compilation).Source, $"{generated} differs from the net10.0 compiler's");
+            File.ReadAllText(app.Generated(generated)).ShouldBe(Net10Source(Path.Combine(app.Directory, policy)), $"{generated} differs from the net10.0 compiler's");
         }
     }
+
+    /// <summary>
+    /// The packed netstandard2.0 task on a .NET Framework runtime: Mono 6.8 runs
+    /// tests/AccountabilityDsl.Build.Tests.FrameworkHost (net472), which loads the task folder with
+    /// <c>Assembly.LoadFrom</c> as .NET Framework MSBuild does, runs the task as the targets do (with
+    /// the SDK's default <c>NoWarn</c> and <c>WarningsAsErrors</c>) and prints what it logged. Twice:
+    /// with MSBuild 17.11's own System.* assemblies and binding redirects in the host's folder (the
+    /// task binds to those), and with none (the task folder's copies are loaded). CI installs Mono
+    /// (<c>.ci/run</c>), so there a missing <c>mono</c> fails the test; elsewhere there is nothing to run.
+    /// </summary>
+    [Fact]
+    public void The_netstandard2_0_task_runs_on_Mono_with_the_errors_and_the_CSharp_of_the_net10_0_compiler()
+    {
+        string? mono = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Select(folder => Path.Combine(folder, "mono"))
+            .FirstOrDefault(File.Exists);
+        if (mono is null || OperatingSystem.IsWindows())
+        {
+            (Environment.GetEnvironmentVariable("CI") == "true").ShouldBeFalse("CI installs Debian's mono-devel (.ci/run); mono is missing");
+            return;
+        }
+
+        string root = Path.Combine(feed.Root, "mono");
+        string host = Path.Combine(root, "host");
+        ProcessResult built = DotNet.Run(DotNet.RepoRoot, null, "build", Path.Combine(DotNet.RepoRoot, "tests", FrameworkHost, FrameworkHost + ".csproj"),
+            "-c", DotNet.Configuration, "-o", host, "-nr:false");
+        built.ExitCode.ShouldBe(0, built.ToString());
+        string tasks = Path.Combine(root, "tasks");
+        using (ZipArchive package = ZipFile.OpenRead(feed.BuildPackage))
+        {
+            foreach (ZipArchiveEntry entry in package.Entries.Where(e => e.FullName.StartsWith(NetStandardTaskFolder, StringComparison.Ordinal) && e.Name.Length > 0))
+            {
+                Directory.CreateDirectory(tasks);
+                entry.ExtractToFile(Path.Combine(tasks, entry.Name));
+            }
+        }
+
+        string policies = Path.Combine(root, "policies");
+        Directory.CreateDirectory(policies);
+        File.Copy(Path.Combine(DotNet.RepoRoot, "samples", "retail-bank.owner"), Path.Combine(policies, "retail-bank.owner"));
+        File.WriteAllText(Path.Combine(policies, "conflict.owner"), PackageEndToEndTests.ConflictingPolicy.ReplaceLineEndings("\n"));
+        File.WriteAllText(Path.Combine(policies, "naming.owner"), NamingPolicy.ReplaceLineEndings("\n"));
+        string conflict = Path.Combine(policies, "conflict.owner");
+
+        // MSBuild 17.11's folder: the task binds to its System.Collections.Immutable, System.Memory…
+        List<JsonElement> run = RunOnMono(mono, host, tasks, policies, "msbuild-17.11", "conflict.owner", "retail-bank.owner", "naming.owner");
+        Diagnostic conflictError = Net10Compilation(conflict).Diagnostics.Single(d => d.Severity == DiagnosticSeverity.Error);
+        string[] expected =
+        [
+            Event("error", conflictError.Id, conflictError.Location, conflictError.Descriptor.HelpLink, conflictError.Message),
+            .. conflictError.Related.Select(r => Event("message", conflictError.Id, r.Location, null, $"related location: {r.Message}")),
+        ];
+        run.Where(e => e.GetProperty("kind").GetString() is "error" or "warning" or "message").Select(e => JsonSerializer.Serialize(e, Relaxed)).ShouldBe(expected);
+        // What the net10.0 build prints for it: conflict.owner(9,1,9,43): error OWN0102: … (PackageEndToEndTests).
+        JsonElement error = run.Single(e => e.GetProperty("kind").GetString() == "error");
+        (error.GetProperty("file").GetString(), error.GetProperty("line").GetInt32(), error.GetProperty("column").GetInt32(), error.GetProperty("endLine").GetInt32(), error.GetProperty("endColumn").GetInt32())
+            .ShouldBe((conflict, 9, 1, 9, 43));
+        error.GetProperty("message").GetString().ShouldStartWith("Sales and Marketing (lines 8, 9) all claim Retail at Active");
+        Output(run, "conflict.owner").ShouldBeFalse();
+        run.Single(e => e.GetProperty("kind").GetString() == "result").GetProperty("success").GetBoolean().ShouldBeFalse();
+        foreach (string policy in new[] { "retail-bank", "naming" })
+        {
+            Output(run, policy + ".owner").ShouldBeTrue();
+            File.ReadAllText(Path.Combine(root, "msbuild-17.11", policy + ".g.cs")).ShouldBe(Net10Source(Path.Combine(policies, policy + ".owner")), $"{policy}.g.cs differs from the net10.0 compiler's");
+        }
+
+        LoadedFrom(run, "AccountabilityDsl.Build").ShouldBe(tasks);
+        LoadedFrom(run, "Microsoft.CodeAnalysis").ShouldBe(tasks);
+        LoadedFrom(run, "Microsoft.Build.Utilities.Core").ShouldBe(host);
+        LoadedFrom(run, "System.Collections.Immutable").ShouldBe(host);
+
+        // A host that ships none of them: the task folder's own copies are loaded.
+        string bareHost = Path.Combine(root, "bare-host");
+        Directory.CreateDirectory(bareHost);
+        foreach (string file in Directory.EnumerateFiles(host).Where(f => !Path.GetFileName(f).StartsWith("System.", StringComparison.Ordinal)))
+        {
+            File.Copy(file, Path.Combine(bareHost, Path.GetFileName(file)));
+        }
+
+        List<JsonElement> bare = RunOnMono(mono, bareHost, tasks, policies, "bare", "retail-bank.owner");
+        bare.Single(e => e.GetProperty("kind").GetString() == "result").GetProperty("success").GetBoolean().ShouldBeTrue(string.Join('\n', bare));
+        File.ReadAllText(Path.Combine(root, "bare", "retail-bank.g.cs")).ShouldBe(Net10Source(Path.Combine(policies, "retail-bank.owner")));
+        LoadedFrom(bare, "System.Collections.Immutable").ShouldBe(tasks);
+        LoadedFrom(bare, "System.Memory").ShouldBe(tasks);
+    }
+
+    private const string FrameworkHost = "AccountabilityDsl.Build.Tests.FrameworkHost";
+
+    /// <summary>
+    /// Runs the host under Mono in the policies' folder (MSBuild's current directory is the
+    /// project's), with relative policy paths as items have them and what a console app passes
+    /// for NoWarn and WarningsAsErrors; the generated files go to <paramref name="output"/>.
+    /// </summary>
+    private static List<JsonElement> RunOnMono(string mono, string host, string tasks, string policies, string output, params string[] policyFiles)
+    {
+        string outputFolder = Path.Combine(Path.GetDirectoryName(policies)!, output);
+        ProcessResult run = DotNet.RunProgram(mono, policies, null,
+        [
+            Path.Combine(host, FrameworkHost + ".exe"), tasks, "-p:NoWarn=1701;1702", "-p:WarningsAsErrors=;NU1605",
+            .. policyFiles.SelectMany(p => new[] { p, Path.Combine(outputFolder, Path.ChangeExtension(p, ".g.cs")) }),
+        ]);
+        run.ExitCode.ShouldBe(0, run.ToString());
+        return [.. run.Output.Split('\n').Where(line => line.StartsWith('{')).Select(line => JsonDocument.Parse(line).RootElement)];
+    }
+
+    /// <summary>An event as the host's engine records it (RecordingBuildEngine).</summary>
+    private static string Event(string kind, string code, Location at, string? helpLink, string message) => JsonSerializer.Serialize(new
+    {
+        kind, code, file = at.FilePath, line = at.LineSpan.Start.Line, column = at.LineSpan.Start.Column, endLine = at.LineSpan.End.Line,
+        endColumn = at.LineSpan.End.Column, helpKeyword = code, helpLink, message,
+    }, Relaxed);
+
+    /// <summary>Both sides of a comparison of events written the same way.</summary>
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static bool Output(List<JsonElement> run, string policy) =>
+        run.Single(e => e.GetProperty("kind").GetString() == "output" && e.GetProperty("policy").GetString() == policy).GetProperty("written").GetBoolean();
+
+    private static string? LoadedFrom(List<JsonElement> run, string assembly) =>
+        Path.GetDirectoryName(run.Single(e => e.GetProperty("kind").GetString() == "assembly" && e.GetProperty("name").GetString() == assembly).GetProperty("location").GetString());
+
+    private static PolicyCompilation Net10Compilation(string path) => PolicyCompilation.Create(SourceText.FromFile(path), new EditorConfigSeverities().ForFile(path));
+
+    /// <summary>The C# that the tests' own net10.0 compiler (Roslyn 5) emits for a policy file.</summary>
+    private static string Net10Source(string path) => CSharpEmitter.Emit(Net10Compilation(path)).Source;
 
     [Fact]
     public void The_netstandard2_0_task_folder_is_a_complete_closure_for_a_NET_Framework_host()
