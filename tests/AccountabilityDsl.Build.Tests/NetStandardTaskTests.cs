@@ -12,8 +12,9 @@ namespace AccountabilityDsl.Build.Tests;
 
 /// <summary>
 /// The netstandard2.0 build of the task, the one .NET Framework MSBuild (Visual Studio) loads:
-/// run by <c>dotnet build</c> through the <c>AccountabilityDslTaskFramework</c> switch, and its
-/// task folder checked to be a complete closure for a .NET Framework host.
+/// run by <c>dotnet build</c> through the <c>AccountabilityDslTaskFramework</c> switch, run on Mono
+/// by a .NET Framework host that loads it as .NET Framework MSBuild does, and its task folder
+/// checked to be a complete closure for a .NET Framework host.
 /// </summary>
 [Collection(nameof(PackedFeedCollection))]
 public sealed class NetStandardTaskTests(PackedFeed feed)
