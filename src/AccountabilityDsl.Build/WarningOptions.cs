@@ -38,7 +38,11 @@ internal sealed class WarningOptions
     };
 
     /// <summary>MSBuild lists: <c>;</c> or <c>,</c> separated, spaces allowed, case-insensitive.</summary>
+    /// <remarks>
+    /// Not <c>StringSplitOptions.TrimEntries</c>: in the netstandard2.0 build, <c>Split(char[], …)</c>
+    /// is .NET Framework's own, which throws on an option it does not know (found by the Mono test).
+    /// </remarks>
     private static HashSet<string> Codes(string? list) =>
-        new((list ?? "").Split([';', ',', ' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        new((list ?? "").Split([';', ',', ' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries).Select(code => code.Trim()).Where(code => code.Length > 0),
             StringComparer.OrdinalIgnoreCase);
 }

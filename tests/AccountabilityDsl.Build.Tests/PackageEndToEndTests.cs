@@ -14,7 +14,8 @@ public sealed class PackageEndToEndTests(PackedFeed feed)
 {
     private const string SkippedLine = "Skipping target \"GenerateOwnerPolicies\" because all output files are up-to-date";
 
-    private const string ConflictingPolicy = """
+    /// <summary>Sales and Marketing both accountable for Retail at Active: OWN0102 at (9,1,9,43).</summary>
+    internal const string ConflictingPolicy = """
         // Two owners claim the same customers.
         policy Conflict namespace Demo.Policies
 
@@ -45,7 +46,8 @@ public sealed class PackageEndToEndTests(PackedFeed feed)
         accountable Ops for Everyone at Active
         """;
 
-    private static string Program => """
+    /// <summary>Calls the classes generated from retail-bank.owner and conflict.owner.</summary>
+    internal static string Program => """
         using Contoso.Banking.Policies;
         using Demo.Policies;
 

@@ -77,7 +77,14 @@ public sealed class BoundPolicy
     public ImmutableArray<ExemptDeclarationSyntax> Exemptions { get; }
 
     /// <summary>Symbols some declaration refers to (<c>*</c> refers to every segment and stage).</summary>
-    public IReadOnlySet<Symbol> Referenced { get; }
+#if NET5_0_OR_GREATER
+    public
+#else
+    // netstandard2.0 (built for the .NET Framework MSBuild task only) has no public
+    // IReadOnlySet<T>; its stand-in is internal (Compatibility/ReadOnlySet.cs).
+    internal
+#endif
+    IReadOnlySet<Symbol> Referenced { get; }
 
     public ImmutableArray<Diagnostic> Diagnostics { get; }
 

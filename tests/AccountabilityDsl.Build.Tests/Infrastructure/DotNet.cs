@@ -10,7 +10,7 @@ public sealed record ProcessResult(int ExitCode, string Output)
     public override string ToString() => $"exit code {ExitCode}\n{Output}";
 }
 
-/// <summary>Runs the real <c>dotnet</c> as a child process.</summary>
+/// <summary>Runs the real <c>dotnet</c> (or another program) as a child process.</summary>
 public static class DotNet
 {
     public static string RepoRoot { get; } = Metadata("RepoRoot");
@@ -21,9 +21,13 @@ public static class DotNet
     private static string Executable =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
-    public static ProcessResult Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static ProcessResult Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        RunProgram(Executable, workingDirectory, environment, args);
+
+    /// <summary>Any program (<c>mono</c>, for one), in the same clean environment as a child <c>dotnet</c>.</summary>
+    public static ProcessResult RunProgram(string executable, string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var start = new ProcessStartInfo(Executable)
+        var start = new ProcessStartInfo(executable)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -69,7 +73,7 @@ public static class DotNet
         if (!process.WaitForExit(TimeSpan.FromMinutes(4)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', args)} did not finish within four minutes:\n{output}");
+            throw new TimeoutException($"{Path.GetFileName(executable)} {string.Join(' ', args)} did not finish within four minutes:\n{output}");
         }
 
         process.WaitForExit();

@@ -40,6 +40,9 @@ public sealed class PackedFeed : IDisposable
 
     public string Version { get; }
 
+    /// <summary>The packed AccountabilityDsl.Build package.</summary>
+    public string BuildPackage => Path.Combine(Feed, $"AccountabilityDsl.Build.{Version}.nupkg");
+
     public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string> { ["NUGET_PACKAGES"] = Packages };
 
     /// <summary>

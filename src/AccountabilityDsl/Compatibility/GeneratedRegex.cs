@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Text.RegularExpressions;
+
+namespace System.Text.RegularExpressions
+{
+    /// <summary>
+    /// netstandard2.0 has no regex source generator: this attribute keeps the compiler's
+    /// <c>[GeneratedRegex]</c> declarations (the one place each pattern is written) compiling,
+    /// and <see cref="AccountabilityDsl.Compatibility.GeneratedRegexFallback"/> builds the regex
+    /// from it at run time. net10.0 uses the real attribute and its generated code.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+    internal sealed class GeneratedRegexAttribute(string pattern, RegexOptions options) : Attribute
+    {
+        public string Pattern { get; } = pattern;
+
+        public RegexOptions Options { get; } = options;
+    }
+}
+
+namespace AccountabilityDsl.Compatibility
+{
+    /// <summary>The regexes of <c>[GeneratedRegex]</c> methods on netstandard2.0, built once each.</summary>
+    internal static class GeneratedRegexFallback
+    {
+        private static readonly ConcurrentDictionary<(Type, string), Regex> Cache = new();
+
+        public static Regex For(Type type, string method) => Cache.GetOrAdd((type, method), static key =>
+        {
+            GeneratedRegexAttribute attribute = key.Item1.GetMethod(key.Item2, BindingFlags.Static | BindingFlags.NonPublic)!
+                .GetCustomAttribute<GeneratedRegexAttribute>()!;
+            return new Regex(attribute.Pattern, attribute.Options | RegexOptions.Compiled);
+        });
+    }
+}
+
+namespace AccountabilityDsl.Diagnostics
+{
+    public sealed partial class SuppressionMap
+    {
+        private static partial Regex Directive() => Compatibility.GeneratedRegexFallback.For(typeof(SuppressionMap), nameof(Directive));
+    }
+}
+
+namespace AccountabilityDsl.Formatting
+{
+    public static partial class PolicyFormatter
+    {
+        private static partial Regex NextLineDirective() => Compatibility.GeneratedRegexFallback.For(typeof(PolicyFormatter), nameof(NextLineDirective));
+    }
+}
+
+namespace AccountabilityDsl.Configuration
+{
+    public sealed partial class EditorConfigSeverities
+    {
+        private sealed partial class EditorConfigFile
+        {
+            private static partial Regex SeverityKey() => Compatibility.GeneratedRegexFallback.For(typeof(EditorConfigFile), nameof(SeverityKey));
+        }
+    }
+}
