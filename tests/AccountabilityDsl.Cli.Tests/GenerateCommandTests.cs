@@ -100,6 +100,19 @@ public class GenerateCommandTests
         Ownerc.Run(args).ShouldBe(new CliResult(2, "", stderr));
 
     [Fact]
+    public void An_output_that_is_a_file_is_refused_with_what_o_expects()
+    {
+        using var temp = new TempFolder();
+        temp.Write("demo.owner", Policies.Valid);
+        string existing = temp.Write("out", "not a folder");
+
+        CliResult result = Ownerc.RunIn(temp.Path, "generate", "demo.owner", "-o", "out");
+
+        result.ShouldBe(new CliResult(2, "", "ownerc: error: cannot write to 'out': it is a file, and -o names the folder to write DemoPolicy.g.cs to\n"));
+        File.ReadAllText(existing).ShouldBe("not a folder");
+    }
+
+    [Fact]
     public void A_folder_is_not_a_policy_file()
     {
         CliResult result = Ownerc.Run("generate", "samples", "-o", "out");
