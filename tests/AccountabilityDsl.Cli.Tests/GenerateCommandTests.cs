@@ -96,6 +96,7 @@ public class GenerateCommandTests
     [InlineData(new[] { "generate", "x.owner", "-o", "out", "--namspace", "A" }, "ownerc: error: unknown option '--namspace' for 'ownerc generate'; did you mean '--namespace'?\n")]
     [InlineData(new[] { "generate", "x.owner", "-o", "out", "--namespace", "A.*/B" }, "ownerc: error: 'A.*/B' is not a C# namespace (identifiers separated by dots)\n")]
     [InlineData(new[] { "generate", "missing.owner", "-o", "out" }, "ownerc: error: no such file: 'missing.owner'\n")]
+    [InlineData(new[] { "generate", "samples/retail-bank.owner", "-o", "" }, "ownerc: error: an empty path names no output folder\n")]
     public void Bad_usage_exits_2_with_one_clear_error(string[] args, string stderr) =>
         Ownerc.Run(args).ShouldBe(new CliResult(2, "", stderr));
 

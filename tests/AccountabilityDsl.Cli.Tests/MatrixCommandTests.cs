@@ -57,6 +57,10 @@ public class MatrixCommandTests
     }
 
     [Fact]
+    public void An_empty_output_path_is_refused_in_plain_english() =>
+        Ownerc.Run("matrix", "samples/retail-bank.owner", "-o", "").ShouldBe(new CliResult(2, "", "ownerc: error: an empty path names no output file\n"));
+
+    [Fact]
     public void Format_wins_over_the_output_extension()
     {
         using var temp = new TempFolder();

@@ -143,7 +143,7 @@ public sealed class GenerateCommand : ICommand
     {
         if (string.IsNullOrWhiteSpace(path))
         {
-            throw new UsageException($"an empty path is not a {what}");
+            throw new UsageException($"an empty path names no {what}");
         }
 
         try
