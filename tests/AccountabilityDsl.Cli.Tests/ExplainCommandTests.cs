@@ -43,6 +43,20 @@ public class ExplainCommandTests
     }
 
     [Fact]
+    public void Customer_and_segment_together_are_refused_by_name()
+    {
+        CliResult result = Ownerc.Run("explain", "samples/retail-bank.owner", "--customer", "assets=1,tenure_years=1,owns_boat=true,region=North", "--segment", "Affluent", "--stage", "Active");
+        result.ExitCode.ShouldBe(2);
+        result.Stdout.ShouldBeEmpty();
+        result.Stderr.ShouldStartWith("ownerc: error: give either --customer or --segment, not both");
+    }
+
+    [Fact]
+    public void A_misspelt_assigned_segment_gets_a_suggestion() =>
+        Ownerc.Run("explain", "samples/hr-outsourcer.owner", "--customer", "segment=SmalClients").Stderr
+            .ShouldContain("'SmalClients' is not an assigned segment of policy HrOutsourcer; did you mean 'SmallClients'?");
+
+    [Fact]
     public void A_policy_with_syntax_or_name_errors_is_not_explained()
     {
         using var temp = new TempFolder();

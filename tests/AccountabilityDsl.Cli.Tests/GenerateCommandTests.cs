@@ -96,8 +96,22 @@ public class GenerateCommandTests
     [InlineData(new[] { "generate", "x.owner", "-o", "out", "--namspace", "A" }, "ownerc: error: unknown option '--namspace' for 'ownerc generate'; did you mean '--namespace'?\n")]
     [InlineData(new[] { "generate", "x.owner", "-o", "out", "--namespace", "A.*/B" }, "ownerc: error: 'A.*/B' is not a C# namespace (identifiers separated by dots)\n")]
     [InlineData(new[] { "generate", "missing.owner", "-o", "out" }, "ownerc: error: no such file: 'missing.owner'\n")]
+    [InlineData(new[] { "generate", "samples/retail-bank.owner", "-o", "" }, "ownerc: error: an empty path names no output folder\n")]
     public void Bad_usage_exits_2_with_one_clear_error(string[] args, string stderr) =>
         Ownerc.Run(args).ShouldBe(new CliResult(2, "", stderr));
+
+    [Fact]
+    public void An_output_that_is_a_file_is_refused_with_what_o_expects()
+    {
+        using var temp = new TempFolder();
+        temp.Write("demo.owner", Policies.Valid);
+        string existing = temp.Write("out", "not a folder");
+
+        CliResult result = Ownerc.RunIn(temp.Path, "generate", "demo.owner", "-o", "out");
+
+        result.ShouldBe(new CliResult(2, "", "ownerc: error: cannot write to 'out': it is a file, and -o names the folder to write DemoPolicy.g.cs to\n"));
+        File.ReadAllText(existing).ShouldBe("not a folder");
+    }
 
     [Fact]
     public void A_folder_is_not_a_policy_file()

@@ -45,6 +45,22 @@ public class MatrixCommandTests
     }
 
     [Fact]
+    public void An_output_that_is_a_folder_is_refused_with_what_o_expects()
+    {
+        using var temp = new TempFolder();
+        temp.Write("p.owner", File.ReadAllText(Path.Combine(Baseline.RepoRoot, "samples/retail-bank.owner")));
+        Directory.CreateDirectory(Path.Combine(temp.Path, "out"));
+
+        CliResult result = Ownerc.RunIn(temp.Path, "matrix", "p.owner", "-o", "out");
+
+        result.ShouldBe(new CliResult(2, "", $"ownerc: error: cannot write 'out': it is a folder, and -o names the file to write, such as '{Path.Join("out", "matrix.html")}'\n"));
+    }
+
+    [Fact]
+    public void An_empty_output_path_is_refused_in_plain_english() =>
+        Ownerc.Run("matrix", "samples/retail-bank.owner", "-o", "").ShouldBe(new CliResult(2, "", "ownerc: error: an empty path names no output file\n"));
+
+    [Fact]
     public void Format_wins_over_the_output_extension()
     {
         using var temp = new TempFolder();

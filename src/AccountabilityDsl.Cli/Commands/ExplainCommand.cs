@@ -77,7 +77,12 @@ public sealed class ExplainCommand : ICommand
 
         bool byCustomer = options.TryGetValue("--customer", out string? customerText);
         bool bySegment = options.TryGetValue("--segment", out string? segmentName);
-        if (byCustomer == bySegment)
+        if (byCustomer && bySegment)
+        {
+            throw new UsageException("give either --customer or --segment, not both: --customer explains one customer, --segment one segment x stage cell");
+        }
+
+        if (!byCustomer && !bySegment)
         {
             throw new UsageException("say what to explain: --customer \"name=value,...\", or --segment S --stage T");
         }

@@ -118,6 +118,12 @@ public sealed class GenerateCommand : ICommand
         }
 
         string target = Path.Combine(outputDirectory, result.HintName);
+        if (File.Exists(outputDirectory))
+        {
+            context.WriteError($"cannot write to '{options.Output}': it is a file, and -o names the folder to write {result.HintName} to");
+            return ExitCodes.BadUsageOrInput;
+        }
+
         try
         {
             Directory.CreateDirectory(outputDirectory);
@@ -137,7 +143,7 @@ public sealed class GenerateCommand : ICommand
     {
         if (string.IsNullOrWhiteSpace(path))
         {
-            throw new UsageException($"an empty path is not a {what}");
+            throw new UsageException($"an empty path names no {what}");
         }
 
         try

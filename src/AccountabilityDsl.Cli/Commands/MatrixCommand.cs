@@ -118,6 +118,12 @@ public sealed class MatrixCommand : ICommand
         }
 
         string target = FullPath(output, context.CurrentDirectory, "output file");
+        if (Directory.Exists(target))
+        {
+            context.WriteError($"cannot write '{output}': it is a folder, and -o names the file to write, such as '{Path.Join(output, "matrix.html")}'");
+            return ExitCodes.BadUsageOrInput;
+        }
+
         try
         {
             if (Path.GetDirectoryName(target) is { Length: > 0 } folder)
@@ -196,7 +202,7 @@ public sealed class MatrixCommand : ICommand
     {
         if (string.IsNullOrWhiteSpace(path))
         {
-            throw new UsageException($"an empty path is not a {what}");
+            throw new UsageException($"an empty path names no {what}");
         }
 
         try

@@ -3,6 +3,7 @@ using System.Text;
 using AccountabilityDsl.Analysis;
 using AccountabilityDsl.Binding;
 using AccountabilityDsl.Syntax;
+using AccountabilityDsl.Text;
 
 namespace AccountabilityDsl.Explain;
 
@@ -46,12 +47,27 @@ public sealed class AccountabilityExplainer(BoundPolicy policy)
 
             string name = part[..equals].Trim();
             string value = part[(equals + 1)..].Trim();
+            if (!seen.Add(name))
+            {
+                // A second value would silently replace the first: the customer explained would
+                // not be the one the author meant.
+                error = $"'{name}' is given more than once; give each attribute one value";
+                return null;
+            }
+
             if (name == "segment")
             {
+                var assignedSegments = policy.Segments.Where(s => s.IsAssigned).Select(s => s.Name).ToList();
+                if (assignedSegments.Count == 0)
+                {
+                    error = $"policy {policy.Name} has no assigned segments (all its segments have a 'where' predicate); remove segment={value}";
+                    return null;
+                }
+
                 assigned = policy.Segments.FirstOrDefault(s => s.IsAssigned && s.Name == value);
                 if (assigned is null)
                 {
-                    error = $"'{value}' is not an assigned segment of policy {policy.Name} (assigned segments: {string.Join(", ", policy.Segments.Where(s => s.IsAssigned).Select(s => s.Name))})";
+                    error = $"'{value}' is not an assigned segment of policy {policy.Name}{DidYouMean(value, assignedSegments)} (assigned segments: {string.Join(", ", assignedSegments)})";
                     return null;
                 }
 
@@ -61,8 +77,8 @@ public sealed class AccountabilityExplainer(BoundPolicy policy)
             AttributeSymbol? attribute = policy.Attributes.FirstOrDefault(a => a.Name == name);
             if (attribute is null)
             {
-                string? suggestion = policy.Attributes.Select(a => a.Name).FirstOrDefault(a => string.Equals(a, name, StringComparison.OrdinalIgnoreCase));
-                error = $"policy {policy.Name} has no attribute '{name}'{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")} (attributes: {string.Join(", ", policy.Attributes.Select(a => a.Name))})";
+                var attributes = policy.Attributes.Select(a => a.Name).ToList();
+                error = $"policy {policy.Name} has no attribute '{name}'{DidYouMean(name, attributes)} (attributes: {string.Join(", ", attributes)})";
                 return null;
             }
 
@@ -72,7 +88,6 @@ public sealed class AccountabilityExplainer(BoundPolicy policy)
             }
 
             values[attribute.Ordinal] = parsed;
-            seen.Add(name);
         }
 
         var missing = policy.Attributes.Where(a => !seen.Contains(a.Name)).Select(a => a.Name).ToList();
@@ -160,6 +175,9 @@ public sealed class AccountabilityExplainer(BoundPolicy policy)
         return text.ToString();
     }
 
+    private static string DidYouMean(string name, IEnumerable<string> candidates) =>
+        SpellingSuggestion.Closest(name, candidates) is { } closest ? $"; did you mean '{closest}'?" : "";
+
     private static bool TryParseValue(AttributeSymbol attribute, string text, out decimal value, out string? error)
     {
         error = null;
@@ -187,6 +205,14 @@ public sealed class AccountabilityExplainer(BoundPolicy policy)
                 if (!ok || (attribute.Type == AttributeKind.Int && value != decimal.Truncate(value)))
                 {
                     error = $"'{attribute.Name}' is {(attribute.Type == AttributeKind.Int ? "an int; write a whole number" : "a decimal; write a number")}, not '{text}'";
+                    return false;
+                }
+
+                // The generated customer record holds an int attribute in a C# int: a larger
+                // value is no customer the application could ever pass.
+                if (attribute.Type == AttributeKind.Int && value is < int.MinValue or > int.MaxValue)
+                {
+                    error = $"'{attribute.Name}' is an int; write a whole number from {int.MinValue} to {int.MaxValue}, not '{text}'";
                     return false;
                 }
 

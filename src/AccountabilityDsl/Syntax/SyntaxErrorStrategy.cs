@@ -210,6 +210,33 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics, Sour
         base.Recover(recognizer, e);
     }
 
+    /// <summary>
+    /// ANTLR treats a stray word before the first declaration differently from one between two
+    /// declarations: at the entry of the file's declaration loop it can only delete a single
+    /// token, and otherwise gives up on the whole rule, whose recovery set is the end of the file.
+    /// So <c>polcy RetailBank</c> on the first line swallowed every declaration after it (and
+    /// reported a missing lifecycle). Recover there as between declarations: report the word and
+    /// skip to the next declaration keyword.
+    /// </summary>
+    public override void Sync(Parser recognizer)
+    {
+        ATNState state = recognizer.Interpreter.atn.states[recognizer.State];
+        if (state.StateType != StateType.StarLoopEntry || recognizer.Context is not OwnerParser.PolicyFileContext || InErrorRecoveryMode(recognizer))
+        {
+            base.Sync(recognizer);
+            return;
+        }
+
+        IntervalSet next = recognizer.Atn.NextTokens(state);
+        if (next.Contains(((ITokenStream)recognizer.InputStream).LA(1)) || SingleTokenDeletion(recognizer) is not null)
+        {
+            return;
+        }
+
+        ReportUnwantedToken(recognizer);
+        ConsumeUntil(recognizer, next.Or(GetErrorRecoverySet(recognizer)));
+    }
+
     private static bool LooksLikeDeclarationStart(int keyword, int next) => keyword switch
     {
         OwnerLexer.LIMIT => next is OwnerLexer.IDENTIFIER or OwnerLexer.OFFERS or OwnerLexer.CONTACTS,
@@ -286,7 +313,7 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics, Sour
         string message;
         if (previous is null)
         {
-            message = $"unexpected {found}; a policy file starts with a declaration such as 'policy Name'";
+            message = $"unexpected {found}; a policy file starts with a declaration such as 'policy Name'{MisspeltKeyword(unwanted)}";
         }
         else if (unwanted.Type == OwnerLexer.RPAREN)
         {
@@ -298,7 +325,7 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics, Sour
         }
         else if (StartsLaterLine(unwanted, previous))
         {
-            message = $"unexpected {found}; a declaration starts with a keyword such as 'segment', 'owner' or 'accountable'";
+            message = $"unexpected {found}; a declaration starts with a keyword such as 'segment', 'owner' or 'accountable'{MisspeltKeyword(unwanted)}";
         }
         else
         {
@@ -572,6 +599,12 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics, Sour
         string literal = OwnerLexer.DefaultVocabulary.GetLiteralName(type) ?? OwnerLexer.DefaultVocabulary.GetDisplayName(type);
         return literal.Trim('\'');
     }
+
+    /// <summary>"; did you mean 'attribute'?" when a name stands where a declaration starts and is close to a declaration keyword.</summary>
+    private static string MisspeltKeyword(IToken token) =>
+        token.Type == OwnerLexer.IDENTIFIER && SpellingSuggestion.Closest(token.Text, DeclarationKeywords.Select(DisplayOf)) is { } keyword
+            ? $"; did you mean '{keyword}'?"
+            : "";
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..37] + "...";
 

@@ -38,6 +38,10 @@ public class AccountabilityExplainerTests
     [InlineData("assets=1,tenure_years=1,owns_boat=yes,region=North", "'owns_boat' is a bool")]
     [InlineData("assets=1,tenure_years=1,owns_boat=true,region=Central", "'Central' is not a member of 'region'")]
     [InlineData("assets", "not of the form name=value")]
+    [InlineData("asets=1,tenure_years=1,owns_boat=true,region=North", "did you mean 'assets'?")]
+    [InlineData("assets=1,tenure_years=1,owns_boat=true,region=North,assets=500000", "'assets' is given more than once")]
+    [InlineData("assets=1,tenure_years=99999999999,owns_boat=true,region=North", "write a whole number from -2147483648 to 2147483647, not '99999999999'")]
+    [InlineData("assets=1,tenure_years=1,owns_boat=true,region=North,segment=Affluent", "policy RetailBank has no assigned segments")]
     public void Rejects_customers_that_do_not_fit_the_policy_with_a_clear_message(string customer, string expected)
     {
         new AccountabilityExplainer(RetailBank().Policy).ParseCustomer(customer, out string? error).ShouldBeNull();

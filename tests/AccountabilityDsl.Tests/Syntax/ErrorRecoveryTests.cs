@@ -92,6 +92,22 @@ public class ErrorRecoveryTests
     }
 
     [Theory]
+    [InlineData("polcy RetailBank")]
+    [InlineData("Policy RetailBank namespace Contoso.Banking")]
+    [InlineData("\"doc\" x y")]
+    public void Several_stray_tokens_first_in_the_file_never_swallow_the_declarations_after_them(string firstLine)
+    {
+        // Regression: at the entry of the file's declaration loop ANTLR could only delete one
+        // token; with two or more it gave up on the whole file, so a misspelt header dropped every
+        // declaration and the binder reported a missing lifecycle that was there.
+        SyntaxTree tree = HostileInputTests.ParseWithin(firstLine + "\nstages A -> B\nowner Sales\nowner Service");
+        tree.Diagnostics.Length.ShouldBe(1);
+        tree.Diagnostics[0].Location.LineSpan.Start.ShouldBe(new LinePosition(1, 1));
+        tree.Declarations.OfType<StagesDeclarationSyntax>().Count().ShouldBe(1);
+        tree.Declarations.OfType<OwnerDeclarationSyntax>().Select(o => o.Name.Text).ShouldBe(["Sales", "Service"]);
+    }
+
+    [Theory]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]

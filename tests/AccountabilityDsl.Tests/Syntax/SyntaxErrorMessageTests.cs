@@ -173,6 +173,9 @@ public class SyntaxErrorMessageTests
         new("a stray token after a segment name", "segment S 42"),
         new("a stray token after a namespace", "policy P namespace A..B"),
         new("punctuation between declarations", "owner Sales\n, owner Operations"),
+        new("a misspelt declaration keyword", "owner Sales\natribute assets: decimal\nowner Operations"),
+        new("a declaration keyword in the wrong case", "owner Sales\nOwner Operations"),
+        new("a misspelt policy header", "polcy RetailBank\nowner Sales"),
     ]);
 
     [Fact]
