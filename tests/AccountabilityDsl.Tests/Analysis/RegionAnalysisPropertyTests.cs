@@ -18,11 +18,21 @@ namespace AccountabilityDsl.Tests.Analysis;
 public partial class RegionAnalysisPropertyTests
 {
     private static readonly decimal[] IntGrid = [-1, 0, 1, 2, 3, 4, 5];
+
+    // The ends of the int range (an int attribute is a C# int in the generated record), and two
+    // numbers beyond them. The grid has every literal inside the range, its neighbours, and a
+    // point in each gap, so enumerating it sees every distinct customer the analysis can.
+    private static readonly decimal[] IntEdgeLiterals = [int.MinValue, int.MinValue + 1m, -1, 0, 1, int.MaxValue - 1m, int.MaxValue, int.MaxValue + 1m, int.MinValue - 1m];
+    private static readonly decimal[] IntEdgeGrid = [int.MinValue, int.MinValue + 1m, int.MinValue + 2m, -2, -1, 0, 1, 2, int.MaxValue - 2m, int.MaxValue - 1m, int.MaxValue];
     private static readonly decimal[] DecimalGrid = [.. Enumerable.Range(-4, 21).Select(i => i * 0.25m)]; // -1 .. 4
 
     [Fact]
     public void Verdicts_and_witnesses_match_brute_force_enumeration() =>
         Gen.Int.Sample(seed => Check(new GeneratedPolicy(new Random(seed))), iter: FuzzBudget.Iterations(3000));
+
+    [Fact]
+    public void Verdicts_and_witnesses_match_brute_force_at_the_ends_of_the_int_range() =>
+        Gen.Int.Sample(seed => Check(new GeneratedPolicy(new Random(seed), intEdges: true)), iter: FuzzBudget.Iterations(1000));
 
     private static void Check(GeneratedPolicy generated)
     {
@@ -103,8 +113,10 @@ public partial class RegionAnalysisPropertyTests
     /// <summary>A random policy over small domains, with its ownership table kept independently of the compiler.</summary>
     private sealed class GeneratedPolicy
     {
-        public GeneratedPolicy(Random random)
+        public GeneratedPolicy(Random random, bool intEdges = false)
         {
+            IntLiterals = intEdges ? IntEdgeLiterals : [0, 1, 2, 3, 4];
+            IntValues = intEdges ? IntEdgeGrid : IntGrid;
             var text = new StringBuilder("policy Generated\n");
             int stageCount = random.Next(1, 4);
             Stages = [.. Enumerable.Range(0, stageCount).Select(i => $"S{i}")];
@@ -185,7 +197,15 @@ public partial class RegionAnalysisPropertyTests
 
         public List<(string Name, string Kind)> Attributes { get; } = [];
 
+        /// <summary>The numbers int predicates compare with.</summary>
+        public decimal[] IntLiterals { get; }
+
+        /// <summary>The int values the oracle enumerates.</summary>
+        public decimal[] IntValues { get; }
+
         public Dictionary<(string Segment, string Stage), string> OwnerOf { get; } = [];
+
+        private string IntLiteral(Random random) => IntLiterals[random.Next(IntLiterals.Length)].ToString(CultureInfo.InvariantCulture);
 
         private string Predicate(Random random, int depth)
         {
@@ -204,8 +224,8 @@ public partial class RegionAnalysisPropertyTests
             string op = operators[random.Next(operators.Length)];
             return kind switch
             {
-                "int" when random.NextDouble() < 0.2 => $"{name} in {{ {random.Next(5)}, {random.Next(5)} }}",
-                "int" => $"{name} {op} {random.Next(5)}",
+                "int" when random.NextDouble() < 0.2 => $"{name} in {{ {IntLiteral(random)}, {IntLiteral(random)} }}",
+                "int" => $"{name} {op} {IntLiteral(random)}",
                 "decimal" => $"{name} {op} {(random.Next(7) * 0.5m).ToString(CultureInfo.InvariantCulture)}",
                 "bool" => random.Next(3) switch { 0 => name, 1 => $"{name} == true", _ => $"{name} != true" },
                 _ => random.Next(3) switch
@@ -294,7 +314,7 @@ public partial class RegionAnalysisPropertyTests
             {
                 decimal[] axis = attribute.Type switch
                 {
-                    AttributeKind.Int => IntGrid,
+                    AttributeKind.Int => _generated.IntValues,
                     AttributeKind.Decimal => DecimalGrid,
                     AttributeKind.Bool => [0, 1],
                     _ => [0, 1, 2],

@@ -109,6 +109,32 @@ public class RegionRuleTests
             accountable Farmers for * at *
             """).ShouldNotContain("OWN0105");
 
+    /// <summary>
+    /// An int attribute holds what a C# int holds (the generated customer record's type): segments
+    /// that cover every int cover everyone, and a bound beyond the range leaves nobody inside.
+    /// </summary>
+    [Fact]
+    public void Int_attributes_range_over_the_values_of_a_CSharp_int() =>
+        Baseline.Verify(TestPolicy.Diagnostics(Tiers + """
+            segment Negative where employees < 0
+            segment UpToMax where employees >= 0 and employees <= 2147483647
+            segment Beyond where employees > 99999999999
+            segment BelowMin where employees < -2147483648
+            segment AtMax where employees >= 2147483647
+            accountable Farmers for * at *
+            """), "Rules/IntRange.txt");
+
+    [Fact]
+    public void A_gap_at_the_top_of_the_int_range_is_described_by_the_bound_the_policy_wrote()
+    {
+        string diagnostics = TestPolicy.Diagnostics(Tiers + """
+            segment Small where employees < 100
+            accountable Farmers for * at *
+            """);
+        diagnostics.ShouldContain("customers with employees >= 100 are in no segment");
+        diagnostics.ShouldNotContain("2147483647");
+    }
+
     [Fact]
     public void OWN0302_fires_when_an_offer_reaches_customers_of_an_owner_who_did_not_approve() =>
         Baseline.Verify(RuleTest.Diagnostics(Tiers + """

@@ -63,11 +63,27 @@ internal sealed class CustomerSpace
     /// <summary>Every customer.</summary>
     public Box FullBox { get; }
 
-    public Constraint Full(Dimension dimension) =>
-        dimension.Kind == DimensionKind.Discrete ? new Constraint(default, dimension.FullMask) : new Constraint(Interval.All, 0);
+    /// <summary>
+    /// The values an <c>int</c> attribute can hold: the generated customer record stores it as a C#
+    /// <c>int</c>. Bounding the dimension keeps the analysis to customers that can exist: without it,
+    /// <c>x &lt;= 2147483647</c> left a vacuum at <c>x = 2147483648</c>, and <c>x &gt; 99999999999</c>
+    /// was a non-empty segment.
+    /// </summary>
+    public static readonly Interval IntDomain = new(Bound.Closed(int.MinValue), Bound.Closed(int.MaxValue));
 
-    public bool IsFull(int d, Constraint c) =>
-        Dimensions[d].Kind == DimensionKind.Discrete ? c.Mask == Dimensions[d].FullMask : c.Interval.IsAll;
+    public Constraint Full(Dimension dimension) => dimension.Kind switch
+    {
+        DimensionKind.Discrete => new Constraint(default, dimension.FullMask),
+        DimensionKind.Integer => new Constraint(IntDomain, 0),
+        _ => new Constraint(Interval.All, 0),
+    };
+
+    public bool IsFull(int d, Constraint c) => Dimensions[d].Kind switch
+    {
+        DimensionKind.Discrete => c.Mask == Dimensions[d].FullMask,
+        DimensionKind.Integer => c.Interval.Covers(IntDomain),
+        _ => c.Interval.IsAll,
+    };
 
     public bool IsEmpty(int d, Constraint c) =>
         Dimensions[d].Kind == DimensionKind.Discrete ? c.Mask == 0 : c.Interval.IsEmpty;
@@ -211,8 +227,9 @@ internal sealed class CustomerSpace
         }
     }
 
+    /// <summary>An int attribute's interval in closed integer form, within <see cref="IntDomain"/>.</summary>
     public Interval Normalize(int d, Interval interval) =>
-        Dimensions[d].Kind == DimensionKind.Integer ? interval.ToIntegers() : interval;
+        Dimensions[d].Kind == DimensionKind.Integer ? interval.ToIntegers().Intersect(IntDomain) : interval;
 
     public bool Contains(Box box, decimal[] point)
     {

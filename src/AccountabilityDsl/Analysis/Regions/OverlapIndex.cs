@@ -31,7 +31,7 @@ internal static class OverlapIndex
                 continue;
             }
 
-            int bounded = items.Count(item => !item.Box[d].Interval.IsAll);
+            int bounded = items.Count(item => !space.IsFull(d, item.Box[d]));
             if (bounded > bestBounded)
             {
                 (sweepDimension, bestBounded) = (d, bounded);

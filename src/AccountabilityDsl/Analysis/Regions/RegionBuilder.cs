@@ -21,9 +21,14 @@ internal sealed class RegionBuilder(RegionAlgebra algebra)
 
     private Region Comparison(BoundComparison comparison)
     {
-        int d = comparison.Attribute.Ordinal;
+        return FromIntervals(comparison.Attribute.Ordinal, IntervalsOf(comparison));
+    }
+
+    /// <summary>The numbers a comparison accepts, before rounding to whole numbers for int attributes.</summary>
+    public static Interval[] IntervalsOf(BoundComparison comparison)
+    {
         decimal v = comparison.Value;
-        Interval[] intervals = comparison.Operator switch
+        return comparison.Operator switch
         {
             ComparisonOperator.LessThan => [new(Bound.Unbounded, Bound.Open(v))],
             ComparisonOperator.LessThanOrEqual => [new(Bound.Unbounded, Bound.Closed(v))],
@@ -32,7 +37,6 @@ internal sealed class RegionBuilder(RegionAlgebra algebra)
             ComparisonOperator.Equal => [new(Bound.Closed(v), Bound.Closed(v))],
             _ => [new(Bound.Unbounded, Bound.Open(v)), new(Bound.Open(v), Bound.Unbounded)],
         };
-        return FromIntervals(d, intervals);
     }
 
     private Region Membership(BoundMembership membership)

@@ -69,7 +69,7 @@ internal sealed class WitnessPicker(CustomerSpace space, SegmentSymbol? anyAssig
             AttributeSymbol attribute = space.Dimensions[d].Attribute;
             parts.Add(space.Dimensions[d].Kind == DimensionKind.Discrete
                 ? DescribeMask(attribute, box[d].Mask)
-                : DescribeInterval(attribute.Name, box[d].Interval));
+                : DescribeInterval(attribute.Name, space.Dimensions[d].Kind == DimensionKind.Integer ? WithoutDomainEnds(box[d].Interval) : box[d].Interval));
         }
 
         return string.Join(" and ", parts);
@@ -88,6 +88,11 @@ internal sealed class WitnessPicker(CustomerSpace space, SegmentSymbol? anyAssig
 
         return names.Count == 1 ? $"{attribute.Name} = {names[0]}" : $"{attribute.Name} in {{{string.Join(", ", names)}}}";
     }
+
+    /// <summary>An end at the edge of <see cref="CustomerSpace.IntDomain"/> is no bound the policy wrote: "x &gt;= 6", not "6 &lt;= x &lt;= 2147483647".</summary>
+    private static Interval WithoutDomainEnds(Interval interval) => new(
+        interval.Lower.Infinite || interval.Lower.Value <= int.MinValue ? Bound.Unbounded : interval.Lower,
+        interval.Upper.Infinite || interval.Upper.Value >= int.MaxValue ? Bound.Unbounded : interval.Upper);
 
     private static string DescribeInterval(string name, Interval interval)
     {
