@@ -237,6 +237,34 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics, Sour
         ConsumeUntil(recognizer, next.Or(GetErrorRecoverySet(recognizer)));
     }
 
+    /// <summary>
+    /// Skipping a broken part up to where parsing can go on. A line skipped with it that starts,
+    /// at its first column, with a misspelt declaration keyword (<c>segmnt S</c>,
+    /// <c>responsibel …</c>) is a mistake of its own, not part of the first one: it is reported
+    /// too, so that consecutive broken lines each get their error. Only a word close to a
+    /// keyword counts: a continuation line of the broken declaration (<c>B at *</c>) is not
+    /// reported twice.
+    /// </summary>
+    protected override void ConsumeUntil(Parser recognizer, IntervalSet set)
+    {
+        var tokens = (ITokenStream)recognizer.InputStream;
+        bool first = true;
+        for (int type = tokens.LA(1); type != TokenConstants.EOF && !set.Contains(type); type = tokens.LA(1))
+        {
+            IToken token = recognizer.CurrentToken;
+            if (!first && type == OwnerLexer.IDENTIFIER && source.GetLinePosition(token.StartIndex).Column == 1
+                && PreviousToken(tokens, token) is { } previous && StartsLaterLine(token, previous)
+                && MisspeltKeyword(token) is { Length: > 0 } suggestion)
+            {
+                // Not tied to a declaration: the broken declaration's own error is already out.
+                Report(null, SpanOf(token), $"unexpected {DescribeFound(token, keywordAsName: false, expected: null)}; a declaration starts with a keyword such as 'segment', 'owner' or 'accountable'{suggestion}");
+            }
+
+            first = false;
+            recognizer.Consume();
+        }
+    }
+
     private static bool LooksLikeDeclarationStart(int keyword, int next) => keyword switch
     {
         OwnerLexer.LIMIT => next is OwnerLexer.IDENTIFIER or OwnerLexer.OFFERS or OwnerLexer.CONTACTS,

@@ -183,6 +183,24 @@ public class ErrorRecoveryTests
     }
 
     [Fact]
+    public void Consecutive_lines_with_misspelt_keywords_each_get_their_error()
+    {
+        SyntaxTree tree = SyntaxTree.Parse("policy P\nstages A\nOwner O\nsegmnt S\nowner Q\nacountable Q for * at A\nresponsibel Q for * at A\nsegment T\n");
+        tree.Diagnostics.Select(d => (d.Location.LineSpan.Start.Line, d.Message[(d.Message.IndexOf("did you mean", StringComparison.Ordinal))..]))
+            .ShouldBe([(3, "did you mean 'owner'?"), (4, "did you mean 'segment'?"), (6, "did you mean 'accountable'?"), (7, "did you mean 'responsible'?")]);
+        tree.Declarations.Select(d => d.GetType().Name).ShouldBe(["PolicyHeaderSyntax", "StagesDeclarationSyntax", "OwnerDeclarationSyntax", "SegmentDeclarationSyntax"]);
+    }
+
+    [Fact]
+    public void A_continuation_line_of_a_broken_declaration_is_not_an_error_of_its_own()
+    {
+        // 'Tier1 at A' is skipped with the broken line above it; it is no misspelt keyword.
+        SyntaxTree tree = SyntaxTree.Parse("policy P\nstages A\nOwner Q for Retail,\nTier1 at A\nowner R\n");
+        tree.Diagnostics.Select(d => d.Location.LineSpan.Start.Line).ShouldBe([3], Baseline.Render(tree.Diagnostics));
+        tree.Declarations.LastOrDefault().ShouldBeOfType<OwnerDeclarationSyntax>().Name.Text.ShouldBe("R");
+    }
+
+    [Fact]
     public void Parsing_twice_gives_the_same_diagnostics()
     {
         const string text = "policy P\nowner\nsegment S where ((a\nstages A B\nlimit offers per customer: at most 1.5 per 1 day\n#";
