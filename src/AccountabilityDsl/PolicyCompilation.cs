@@ -33,7 +33,7 @@ public sealed class PolicyCompilation
     {
         SyntaxTree tree = SyntaxTree.Parse(source);
         BoundPolicy policy = Binder.Bind(tree);
-        IEnumerable<Diagnostic> all = tree.Diagnostics.Concat(policy.Diagnostics);
+        IEnumerable<Diagnostic> all = tree.Diagnostics.Concat(policy.Diagnostics.Where(d => !FollowsSyntaxErrorInItsDeclaration(tree, d)));
 
         // Rules reason about the whole policy; on a policy with syntax or name errors they would
         // report the consequences of those errors (a vacuum where an owner's name is misspelt).
@@ -69,4 +69,32 @@ public sealed class PolicyCompilation
     }
 
     public static PolicyCompilation Create(string text, string path = "<memory>") => Create(SourceText.From(text, path));
+
+    /// <summary>
+    /// Whether a binding diagnostic lies after a syntax error in the same declaration. From a
+    /// syntax error on, the rest of the declaration is the parser's reading of broken text (a
+    /// keyword taken for a missing name, a token skipped), so a name bound from it is no mistake
+    /// of the author's: <c>accountable O for at A</c> is one error, not also "unknown segment 'A'".
+    /// Problems before the syntax error are the author's and stay.
+    /// </summary>
+    private static bool FollowsSyntaxErrorInItsDeclaration(SyntaxTree tree, Diagnostic binding)
+    {
+        if (tree.Diagnostics.IsEmpty)
+        {
+            return false;
+        }
+
+        int at = binding.Location.Span.Start;
+        foreach (DeclarationSyntax declaration in tree.Declarations)
+        {
+            if (at < declaration.Span.Start || at > declaration.Span.End)
+            {
+                continue;
+            }
+
+            return tree.Diagnostics.Any(syntax => syntax.Location.Span.Start >= declaration.Span.Start && syntax.Location.Span.Start <= at);
+        }
+
+        return false;
+    }
 }

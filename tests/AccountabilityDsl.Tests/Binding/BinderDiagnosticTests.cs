@@ -35,6 +35,23 @@ public class BinderDiagnosticTests
             """), "Binding/errors.txt");
 
     [Fact]
+    public void Names_after_a_syntax_error_in_the_same_declaration_are_not_reported_again()
+    {
+        // 'at' taken where the segment belongs: one mistake, not also "unknown segment 'Active'".
+        var diagnostics = TestPolicy.Compile("""
+            policy Shop
+            stages Active
+            owner Sales
+            segment Retail
+            accountable Nobody for at Active
+            accountable Sales for Retail at Lapsed
+            """).Diagnostics;
+        diagnostics.Select(d => (d.Id, d.Location.LineSpan.Start.Line)).ShouldBe([("OWN0002", 5), ("OWN0001", 5), ("OWN0002", 6)]);
+        diagnostics[0].Message.ShouldBe("unknown owner 'Nobody'"); // before the syntax error: the author's
+        diagnostics[2].Message.ShouldStartWith("unknown stage 'Lapsed'"); // another declaration: reported
+    }
+
+    [Fact]
     public void A_file_without_header_or_lifecycle_says_so() =>
         Baseline.Verify(TestPolicy.Diagnostics("owner Sales\n"), "Binding/no-header-no-stages.txt");
 
