@@ -319,9 +319,14 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics, Sour
 
         // "expected 'after' after 'days'" reads badly; "following" says the same.
         string after = expected.Contains("'after'", StringComparison.Ordinal) ? "following" : "after";
+        // What stands on the next line is not what the author put in the wrong place: the line
+        // ended too early (the span below points at its end).
+        string but = previous is not null && offending.Type != TokenConstants.EOF && StartsLaterLine(offending, previous)
+            ? "but the line ends there"
+            : $"but found {found}";
         string message = previous is null
-            ? $"expected {expected}{closes}, but found {found}"
-            : $"expected {expected} {after} '{Shorten(previous.Text)}'{closes}, but found {found}";
+            ? $"expected {expected}{closes}, {but}"
+            : $"expected {expected} {after} '{Shorten(previous.Text)}'{closes}, {but}";
 
         // When the offending token is on a later line (or is the end of the file), the mistake is
         // at the end of the previous token: point there, as compilers do for a missing ';'.
