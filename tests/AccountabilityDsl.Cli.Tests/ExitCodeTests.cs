@@ -39,6 +39,30 @@ public class ExitCodeTests
     public void Warnaserror_changes_nothing_without_warnings() =>
         Ownerc.Run("check", $"{Ownerc.Fixtures}/valid", "--warnaserror").ExitCode.ShouldBe(0);
 
+    [Theory]
+    [InlineData("-", "ownerc: error: no such file or folder: '-' (policies are read from files, not from standard input: name a file or a folder)\n")]
+    [InlineData("errors/*.owner", "ownerc: error: no such file or folder: 'errors/*.owner' (ownerc expands no wildcards: leave the pattern unquoted for the shell, or name the folder)\n")]
+    public void An_input_that_names_nothing_says_what_was_probably_meant(string input, string stderr)
+    {
+        CliResult result = Ownerc.RunIn(Ownerc.FixturesFullPath, "check", input);
+        result.ExitCode.ShouldBe(2);
+        result.Stderr.ShouldBe(stderr);
+    }
+
+    [Fact]
+    public void A_read_error_is_described_without_repeating_the_path()
+    {
+        // /proc/self/mem exists but cannot be read from its start: .NET says "Input/output error : '<path>'".
+        if (!File.Exists("/proc/self/mem"))
+        {
+            return;
+        }
+
+        CliResult result = Ownerc.Run("check", "/proc/self/mem");
+        result.ExitCode.ShouldBe(2);
+        result.Stderr.ShouldBe("ownerc: error: cannot read '/proc/self/mem': Input/output error\n");
+    }
+
     [Fact]
     public void An_unreadable_input_exits_2_even_when_others_have_errors()
     {

@@ -9,7 +9,7 @@ namespace AccountabilityDsl.Cli.Input;
 /// read is reported and the search goes on. Files are returned sorted by display path
 /// (ordinal) with duplicates removed, so output order never depends on the file system.
 /// </summary>
-public static class InputCollector
+public static partial class InputCollector
 {
     public const string Extension = ".owner";
 
@@ -64,7 +64,7 @@ public static class InputCollector
             }
             else
             {
-                errors.Add($"no such file or folder: '{path}'");
+                errors.Add($"no such file or folder: '{path}'{NotFoundHint(path)}");
             }
         }
 
@@ -110,12 +110,22 @@ public static class InputCollector
         }
     }
 
+    /// <summary>What the user probably meant by an input that names nothing.</summary>
+    private static string NotFoundHint(string path) =>
+        path == "-" ? " (policies are read from files, not from standard input: name a file or a folder)"
+        : path.IndexOfAny(['*', '?', '[']) >= 0 ? " (ownerc expands no wildcards: leave the pattern unquoted for the shell, or name the folder)"
+        : "";
+
     /// <summary>A short, path-free reason for a file-system failure, for one-line errors.</summary>
     public static string Describe(Exception e) => e switch
     {
         FileNotFoundException or DirectoryNotFoundException => "it no longer exists (deleted or moved while ownerc ran)",
         UnauthorizedAccessException or System.Security.SecurityException => "permission denied",
         PathTooLongException => "the path is too long",
-        _ => CommandLine.OneLine(e.Message),
+        // .NET's I/O messages end with " : 'path'", and the caller names the path already.
+        _ => TrailingPath().Replace(CommandLine.OneLine(e.Message), ""),
     };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s*:\s*'[^']*'\s*$")]
+    private static partial System.Text.RegularExpressions.Regex TrailingPath();
 }
