@@ -66,16 +66,17 @@ public static class CommandLine
         string first = args[0];
         switch (first)
         {
-            case "-h" or "--help" or "-?":
-            case "help" when args.Count == 1:
+            case "-h" or "--help" or "-?" or "help" when args.Count == 1:
                 context.Out.Write(RootHelp);
                 return ExitCodes.Success;
-            case "help":
-                // `ownerc help check` is `ownerc check --help`.
+            case "-h" or "--help" or "-?" or "help":
+                // `ownerc help check` and `ownerc --help check` are `ownerc check --help`.
                 return Dispatch([args[1], "--help"], context);
-            case "--version":
+            case "--version" when args.Count == 1:
                 context.Out.WriteLine($"ownerc {Version}");
                 return ExitCodes.Success;
+            case "--version":
+                throw new UsageException($"'--version' takes no arguments, but '{args[1]}' follows it", "run 'ownerc --version' alone");
         }
 
         if (Commands.FirstOrDefault(c => c.Name == first) is { } command)

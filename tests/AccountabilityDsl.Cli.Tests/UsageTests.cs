@@ -10,7 +10,6 @@ public class UsageTests
     [InlineData("--help")]
     [InlineData("-h")]
     [InlineData("help")]
-    [InlineData("--help", "check")]
     public void Root_help(params string[] args)
     {
         CliResult result = Ownerc.Run(args);
@@ -23,6 +22,8 @@ public class UsageTests
     [InlineData("check", "--help")]
     [InlineData("check", "-h")]
     [InlineData("help", "check")]
+    [InlineData("--help", "check")]
+    [InlineData("-h", "check")]
     [InlineData("check", "some.owner", "--format", "json", "--help")]
     [InlineData("check", "--bogus", "--format", "xml", "-h")]
     public void Check_help(params string[] args)
@@ -39,6 +40,15 @@ public class UsageTests
         CliResult result = Ownerc.Run("--version");
         result.ExitCode.ShouldBe(0);
         result.Stdout.ShouldMatch(@"^ownerc \d+\.\d+\.\d+\S*\n$");
+    }
+
+    [Fact]
+    public void Version_takes_no_arguments()
+    {
+        CliResult result = Ownerc.Run("--version", "extra");
+        result.ExitCode.ShouldBe(2);
+        result.Stdout.ShouldBeEmpty();
+        result.Stderr.ShouldBe("ownerc: error: '--version' takes no arguments, but 'extra' follows it\nhint: run 'ownerc --version' alone\n");
     }
 
     [Fact]
