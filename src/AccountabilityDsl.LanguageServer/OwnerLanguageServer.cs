@@ -35,6 +35,7 @@ public sealed class OwnerLanguageServer : IDisposable
     private readonly DiagnosticsPublisher _diagnostics;
     private readonly CancellationTokenSource _stopping = new();
     private readonly LanguageServerOptions _options;
+    private readonly TaskCompletionSource _exitReceived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _diagnosticsLoop = Task.CompletedTask;
     private bool _shutdownRequested;
 
@@ -74,7 +75,10 @@ public sealed class OwnerLanguageServer : IDisposable
         _rpc.StartListening();
         try
         {
-            await _rpc.Completion.ConfigureAwait(false);
+            // After `exit` the server stops without waiting for the reader: a read of stdin
+            // cannot be cancelled, and the editor may keep the pipe open.
+            Task ended = await Task.WhenAny(_rpc.Completion, _exitReceived.Task).ConfigureAwait(false);
+            await ended.ConfigureAwait(false);
         }
         catch (Exception e) when (e is ConnectionLostException or ObjectDisposedException or IOException)
         {
@@ -89,7 +93,12 @@ public sealed class OwnerLanguageServer : IDisposable
 
     public void Dispose()
     {
-        _rpc.Dispose();
+        // After `exit` the reader may be blocked in a read of stdin that disposing would wait for.
+        if (!_exitReceived.Task.IsCompleted)
+        {
+            _rpc.Dispose();
+        }
+
         _stopping.Dispose();
     }
 
@@ -168,7 +177,7 @@ public sealed class OwnerLanguageServer : IDisposable
         }
 
         [JsonRpcMethod("exit")]
-        public void Exit() => _ = Task.Run(server._rpc.Dispose);
+        public void Exit() => server._exitReceived.TrySetResult();
 
         [JsonRpcMethod("textDocument/didOpen")]
         public void DidOpen(Lsp.DidOpenTextDocumentParams request)
