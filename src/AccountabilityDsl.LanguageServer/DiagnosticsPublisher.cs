@@ -9,16 +9,19 @@ namespace AccountabilityDsl.LanguageServer;
 /// Compiles documents and publishes their diagnostics off the message loop. Edits are
 /// debounced: a document that changes is queued, and after <see cref="Delay"/> without a newer
 /// change the latest text is compiled once; bursts of typing coalesce into one compile. A
-/// compile that finished for a text the editor has since replaced is not published.
+/// compile that finished for a text the editor has since replaced is not published. The other
+/// files of a changed document's policy are published with it (a name declared in one file is
+/// used in the others), and so are those of the policy it belonged to before the edit.
 /// </summary>
 internal sealed class DiagnosticsPublisher
 {
-    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly PolicyWorkspace _workspace;
+    private readonly Channel<(string Uri, DocumentState? Before)> _queue =
+        Channel.CreateUnbounded<(string, DocumentState?)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ServerWorkspace _workspace;
     private readonly Func<Lsp.PublishDiagnosticsParams, Task> _publish;
     private readonly Action<string> _log;
 
-    public DiagnosticsPublisher(PolicyWorkspace workspace, TimeSpan delay, Func<Lsp.PublishDiagnosticsParams, Task> publish, Action<string> log)
+    public DiagnosticsPublisher(ServerWorkspace workspace, TimeSpan delay, Func<Lsp.PublishDiagnosticsParams, Task> publish, Action<string> log)
     {
         _workspace = workspace;
         Delay = delay;
@@ -28,13 +31,15 @@ internal sealed class DiagnosticsPublisher
 
     public TimeSpan Delay { get; }
 
-    public void Enqueue(string uri) => _queue.Writer.TryWrite(uri);
+    /// <summary>Queues a document, with its state before the change when its policy may have changed.</summary>
+    public void Enqueue(string uri, DocumentState? before = null) => _queue.Writer.TryWrite((uri, before));
 
     public void Complete() => _queue.Writer.TryComplete();
 
     public async Task RunAsync(CancellationToken cancellation)
     {
         var dirty = new HashSet<string>(StringComparer.Ordinal);
+        var previousPolicies = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             while (await _queue.Reader.WaitToReadAsync(cancellation).ConfigureAwait(false))
@@ -42,9 +47,13 @@ internal sealed class DiagnosticsPublisher
                 // Wait for the typing to pause: every change that arrives meanwhile joins this batch.
                 do
                 {
-                    while (_queue.Reader.TryRead(out string? uri))
+                    while (_queue.Reader.TryRead(out (string Uri, DocumentState? Before) item))
                     {
-                        dirty.Add(uri);
+                        dirty.Add(item.Uri);
+                        if (item.Before is not null)
+                        {
+                            previousPolicies.Add(CompilerHost.GroupKey(item.Before));
+                        }
                     }
 
                     if (Delay > TimeSpan.Zero)
@@ -54,12 +63,19 @@ internal sealed class DiagnosticsPublisher
                 }
                 while (_queue.Reader.TryPeek(out _));
 
+                var published = new HashSet<string>(StringComparer.Ordinal);
                 foreach (string uri in dirty)
                 {
-                    await PublishAsync(uri).ConfigureAwait(false);
+                    await PublishAsync(uri, published).ConfigureAwait(false);
+                }
+
+                foreach (string uri in _workspace.UrisOfPolicies(previousPolicies).ToList())
+                {
+                    await PublishAsync(uri, published).ConfigureAwait(false);
                 }
 
                 dirty.Clear();
+                previousPolicies.Clear();
             }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
@@ -67,8 +83,13 @@ internal sealed class DiagnosticsPublisher
         }
     }
 
-    private async Task PublishAsync(string uri)
+    private async Task PublishAsync(string uri, HashSet<string> published)
     {
+        if (!published.Add(uri))
+        {
+            return;
+        }
+
         try
         {
             DocumentState? state = _workspace.Get(uri);
@@ -78,13 +99,24 @@ internal sealed class DiagnosticsPublisher
                 return;
             }
 
-            DocumentAnalysis analysis = state.Analysis;
+            DocumentAnalysis analysis = _workspace.Analyze(state);
             if (!ReferenceEquals(_workspace.Get(uri), state))
             {
                 return; // Edited meanwhile: the newer text is queued already.
             }
 
             await _publish(new Lsp.PublishDiagnosticsParams(uri, state.Version, DiagnosticConverter.Convert(analysis))).ConfigureAwait(false);
+
+            // The policy's other files, from the same compilation.
+            foreach (Syntax.SyntaxTree other in analysis.Compilation.SyntaxTrees.Where(t => !ReferenceEquals(t.Source, analysis.Source)))
+            {
+                string otherUri = DocumentKey.UriOfPath(other.Source.FilePath);
+                if (published.Add(otherUri) && _workspace.Get(otherUri) is { } otherState && ReferenceEquals(otherState.Source, other.Source))
+                {
+                    DocumentAnalysis seen = _workspace.Analyze(otherState);
+                    await _publish(new Lsp.PublishDiagnosticsParams(otherUri, otherState.Version, DiagnosticConverter.Convert(seen))).ConfigureAwait(false);
+                }
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -31,7 +31,7 @@ public sealed class OwnerLanguageServer : IDisposable
     public static readonly string[] TokenTypes = SemanticTokensProvider.TokenTypes;
 
     private readonly JsonRpc _rpc;
-    private readonly PolicyWorkspace _workspace = new(new CompilerHost());
+    private readonly ServerWorkspace _workspace = new(new CompilerHost());
     private readonly DiagnosticsPublisher _diagnostics;
     private readonly CancellationTokenSource _stopping = new();
     private readonly LanguageServerOptions _options;
@@ -114,7 +114,7 @@ public sealed class OwnerLanguageServer : IDisposable
     }
 
     private DocumentAnalysis AnalysisOf(Lsp.TextDocumentIdentifier document) =>
-        _workspace.Get(document.Uri)?.Analysis
+        (_workspace.Get(document.Uri) is { } state ? _workspace.Analyze(state) : null)
         ?? throw new LocalRpcException($"unknown document '{document.Uri}': open it first") { ErrorCode = (int)JsonRpcErrorCode.InvalidParams };
 
     /// <summary>Runs a request's work on the thread pool, so the message loop goes on meanwhile.</summary>
@@ -129,7 +129,7 @@ public sealed class OwnerLanguageServer : IDisposable
     /// <summary>The JSON-RPC methods. A separate class keeps the server's own members off the wire.</summary>
     private sealed class Handlers(OwnerLanguageServer server)
     {
-        private PolicyWorkspace Workspace => server._workspace;
+        private ServerWorkspace Workspace => server._workspace;
 
         [JsonRpcMethod("initialize")]
         public Lsp.InitializeResult Initialize(Lsp.InitializeParams request)
@@ -189,9 +189,10 @@ public sealed class OwnerLanguageServer : IDisposable
         [JsonRpcMethod("textDocument/didChange")]
         public void DidChange(Lsp.DidChangeTextDocumentParams request)
         {
+            DocumentState? before = Workspace.Get(request.TextDocument.Uri);
             if (Workspace.Change(request.TextDocument.Uri, request.TextDocument.Version, request.ContentChanges) is not null)
             {
-                server._diagnostics.Enqueue(request.TextDocument.Uri);
+                server._diagnostics.Enqueue(request.TextDocument.Uri, before);
             }
         }
 
@@ -199,8 +200,9 @@ public sealed class OwnerLanguageServer : IDisposable
         public void DidClose(Lsp.DidCloseTextDocumentParams request)
         {
             // A workspace file keeps the diagnostics of its saved text; any other document's are cleared.
+            DocumentState? before = Workspace.Get(request.TextDocument.Uri);
             Workspace.Close(request.TextDocument.Uri);
-            server._diagnostics.Enqueue(request.TextDocument.Uri);
+            server._diagnostics.Enqueue(request.TextDocument.Uri, before);
         }
 
         [JsonRpcMethod("textDocument/didSave")]
@@ -244,7 +246,7 @@ public sealed class OwnerLanguageServer : IDisposable
 
         [JsonRpcMethod("workspace/symbol")]
         public Task<Lsp.SymbolInformation[]> WorkspaceSymbols(Lsp.WorkspaceSymbolParams request, CancellationToken cancellation) =>
-            OffLoop(() => Navigation.WorkspaceSymbols(Workspace.All().Select(d => d.Analysis), request.Query, cancellation), cancellation);
+            OffLoop(() => Navigation.WorkspaceSymbols(Workspace.All().Select(Workspace.Analyze), request.Query, cancellation), cancellation);
 
         [JsonRpcMethod("textDocument/prepareRename")]
         public Task<Lsp.PrepareRenameResult?> PrepareRename(Lsp.TextDocumentPositionParams request, CancellationToken cancellation) =>

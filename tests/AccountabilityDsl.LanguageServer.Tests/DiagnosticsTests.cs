@@ -108,7 +108,7 @@ public class DiagnosticsTests
         client.PublishedFor(LspClient.UriOf(Path.Combine(folder.Path, ".hidden", "skipped.owner"))).ShouldBeEmpty();
 
         // Opened, the editor's text wins; closed again, the file's saved text counts.
-        string uri = await client.OpenAsync(broken, Samples.Read("retail-bank.owner"));
+        string uri = await client.OpenAsync(broken, Samples.Read("retail-bank.owner").Replace("policy RetailBank", "policy RetailBankCopy"));
         (await client.DiagnosticsAsync(uri)).Diagnostics.ShouldBeEmpty();
         await client.Rpc.NotifyWithParameterObjectAsync("textDocument/didClose", new { textDocument = new TextDocumentIdentifier(uri) });
         (await client.DiagnosticsAsync(uri, p => p.Version is null && p.Diagnostics.Length == 1)).Diagnostics[0].Code.ShouldBe("OWN0101");

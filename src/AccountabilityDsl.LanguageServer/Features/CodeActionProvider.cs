@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using AccountabilityDsl.Analysis.Rules;
 using AccountabilityDsl.Binding;
 using AccountabilityDsl.Diagnostics;
 using AccountabilityDsl.LanguageServer.Workspace;
@@ -24,7 +23,7 @@ internal static partial class CodeActionProvider
     {
         int firstLine = range.Start.Line, lastLine = range.End.Line;
         var actions = new List<Lsp.CodeAction>();
-        foreach (Diagnostic diagnostic in analysis.Compilation.Diagnostics)
+        foreach (Diagnostic diagnostic in analysis.Diagnostics)
         {
             Lsp.Range at = analysis.RangeOf(diagnostic.Location.Span);
             if (at.End.Line < firstLine || at.Start.Line > lastLine)
@@ -49,7 +48,7 @@ internal static partial class CodeActionProvider
 
                     break;
                 case "OWN0301":
-                    if (analysis.Compilation.SyntaxTree.Declarations.FirstOrDefault(d => d.Span.Contains(diagnostic.Location.Span.Start)) is { } unused)
+                    if (analysis.Tree.Declarations.FirstOrDefault(d => d.Span.Contains(diagnostic.Location.Span.Start)) is { } unused)
                     {
                         actions.Add(Fix(analysis, $"Remove unused declaration '{analysis.Source.ToString(diagnostic.Location.Span)}'", fixes, true, (WholeLines(analysis.Source, unused.Span), "")));
                     }
@@ -77,8 +76,8 @@ internal static partial class CodeActionProvider
 
         string segments = string.Join(", ", cells.Select(c => c.Groups["segment"].Value).Distinct());
         string stages = cells[0].Groups["stages"].Value;
-        DeclarationSyntax? lastAccountable = analysis.Compilation.SyntaxTree.Declarations.LastOrDefault(d => d is AssignmentDeclarationSyntax { Role: RaciRole.Accountable });
-        DeclarationSyntax? anchor = lastAccountable ?? analysis.Compilation.SyntaxTree.Declarations.LastOrDefault();
+        DeclarationSyntax? lastAccountable = analysis.Tree.Declarations.LastOrDefault(d => d is AssignmentDeclarationSyntax { Role: RaciRole.Accountable });
+        DeclarationSyntax? anchor = lastAccountable ?? analysis.Tree.Declarations.LastOrDefault();
         int insertAt = anchor is null ? analysis.Source.Length : WholeLines(analysis.Source, anchor.Span).End;
         string newline = Formatting.PolicyFormatter.DominantNewline(analysis.Source.Text);
         string lead = insertAt > 0 && analysis.Source.Text[insertAt - 1] is not '\n' and not '\r' ? newline : "";

@@ -10,7 +10,7 @@ internal static class DiagnosticConverter
     public const string Source = "ownerc";
 
     public static Lsp.Diagnostic[] Convert(DocumentAnalysis analysis) =>
-        [.. analysis.Compilation.Diagnostics.Select(d => Convert(analysis, d))];
+        [.. analysis.Diagnostics.Select(d => Convert(analysis, d))];
 
     public static Lsp.Diagnostic Convert(DocumentAnalysis analysis, Diagnostic diagnostic) => new(
         analysis.RangeOf(diagnostic.Location.Span),
@@ -22,7 +22,7 @@ internal static class DiagnosticConverter
         diagnostic.Related.IsEmpty
             ? null
             : [.. diagnostic.Related.Select(r => new Lsp.DiagnosticRelatedInformation(
-                new Lsp.Location(UriOf(analysis, r.Location), DocumentAnalysis.RangeOf(r.Location.Source, r.Location.Span)), r.Message))]);
+                DocumentAnalysis.LocationOf(r.Location.Source, r.Location.Span), r.Message))]);
 
     public static Lsp.DiagnosticSeverity SeverityOf(DiagnosticSeverity severity) => severity switch
     {
@@ -31,8 +31,4 @@ internal static class DiagnosticConverter
         DiagnosticSeverity.Suggestion => Lsp.DiagnosticSeverity.Information,
         _ => Lsp.DiagnosticSeverity.Hint,
     };
-
-    /// <summary>The URI of a location: the analysed document's own, or the file the location names.</summary>
-    public static string UriOf(DocumentAnalysis analysis, Location location) =>
-        location.FilePath == analysis.Key.Path ? analysis.Key.Uri : DocumentKey.FromPath(location.FilePath).Uri;
 }

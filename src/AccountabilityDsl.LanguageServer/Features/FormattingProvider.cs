@@ -9,7 +9,7 @@ internal static class FormattingProvider
 {
     public static Lsp.TextEdit[] Format(DocumentAnalysis analysis)
     {
-        string? formatted = PolicyFormatter.Format(analysis.Compilation.SyntaxTree);
+        string? formatted = PolicyFormatter.Format(analysis.Tree);
         if (formatted is null || formatted == analysis.Source.Text)
         {
             return [];

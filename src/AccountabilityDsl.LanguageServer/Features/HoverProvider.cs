@@ -1,6 +1,5 @@
 using System.Text;
 using AccountabilityDsl.Analysis;
-using AccountabilityDsl.Analysis.Rules;
 using AccountabilityDsl.Binding;
 using AccountabilityDsl.LanguageServer.Workspace;
 using Lsp = AccountabilityDsl.LanguageServer.Protocol;
@@ -17,7 +16,7 @@ internal static class HoverProvider
 {
     public static Lsp.Hover? Hover(DocumentAnalysis analysis, Lsp.Position position)
     {
-        if (analysis.Index.At(analysis.OffsetOf(position)) is not { } occurrence)
+        if (analysis.OccurrenceAt(position) is not { } occurrence)
         {
             return null;
         }
@@ -35,7 +34,7 @@ internal static class HoverProvider
         switch (symbol)
         {
             case SegmentSymbol { Syntax.Predicate: { } predicate } segment:
-                text.Append($"segment {segment.Name} where {analysis.Source.ToString(predicate.Span)}\n```\n");
+                text.Append($"segment {segment.Name} where {policy.TextOf(predicate)}\n```\n");
                 break;
             case AttributeSymbol attribute:
                 text.Append($"attribute {attribute.Name}: {attribute.TypeDisplay}")
@@ -62,7 +61,7 @@ internal static class HoverProvider
         }
 
         // Whose cells: only a policy without binding errors has a meaningful map.
-        AccountabilityMap? map = policy.Stages.IsEmpty ? null : new AccountabilityMap(policy);
+        AccountabilityMap? map = policy.Stages.IsEmpty ? null : analysis.Compilation.Facts.Accountability;
         switch (symbol)
         {
             case SegmentSymbol segment when map is not null:
@@ -136,7 +135,7 @@ internal static class HoverProvider
         text.Append(list.Count == 0 ? "\nNo limit covers it.\n" : "\nLimits:\n");
         foreach (LimitSymbol limit in list)
         {
-            text.Append($"- {LimitCoverage.DescribeScope(limit)}: {LimitCoverage.Describe(limit)} (line {policy.LineOf(limit.Syntax)})\n");
+            text.Append($"- {LimitCoverage.DescribeScope(limit)}: {LimitCoverage.Describe(limit)} ({policy.LineReference(limit.Syntax)})\n");
         }
     }
 

@@ -9,26 +9,25 @@ namespace AccountabilityDsl.LanguageServer.Features;
 internal static class Navigation
 {
     public static Lsp.Location[] Definition(DocumentAnalysis analysis, Lsp.Position position) =>
-        analysis.Index.At(analysis.OffsetOf(position)) is { } occurrence
-            ? [new Lsp.Location(analysis.Key.Uri, analysis.RangeOf(occurrence.Symbol.Span))]
-            : [];
+        analysis.OccurrenceAt(position) is { } occurrence ? [analysis.LocationOf(occurrence.Symbol)] : [];
 
     public static Lsp.Location[] References(DocumentAnalysis analysis, Lsp.Position position, bool includeDeclaration)
     {
-        if (analysis.Index.At(analysis.OffsetOf(position)) is not { } occurrence)
+        if (analysis.OccurrenceAt(position) is not { } occurrence)
         {
             return [];
         }
 
         return [.. analysis.Index.Of(occurrence.Symbol)
             .Where(o => includeDeclaration || !o.IsDeclaration)
-            .Select(o => new Lsp.Location(analysis.Key.Uri, analysis.RangeOf(o.Span)))];
+            .OrderBy(o => o.Source.FilePath, StringComparer.Ordinal).ThenBy(o => o.Span.Start)
+            .Select(o => DocumentAnalysis.LocationOf(o.Source, o.Span))];
     }
 
     public static Lsp.DocumentSymbol[] DocumentSymbols(DocumentAnalysis analysis)
     {
         var result = new List<Lsp.DocumentSymbol>();
-        foreach (DeclarationSyntax declaration in analysis.Compilation.SyntaxTree.Declarations)
+        foreach (DeclarationSyntax declaration in analysis.Tree.Declarations)
         {
             Lsp.Range range = analysis.RangeOf(declaration.Span);
             Lsp.DocumentSymbol? Named(NameSyntax name, Lsp.SymbolKind kind, string? detail, Lsp.DocumentSymbol[]? children = null) =>
@@ -67,13 +66,14 @@ internal static class Navigation
     public static Lsp.SymbolInformation[] WorkspaceSymbols(IEnumerable<DocumentAnalysis> documents, string query, CancellationToken cancellation)
     {
         var result = new List<Lsp.SymbolInformation>();
-        foreach (DocumentAnalysis analysis in documents)
+        // Each policy once, however many of its files are known.
+        foreach (DocumentAnalysis analysis in documents.DistinctBy(d => d.Compilation))
         {
             cancellation.ThrowIfCancellationRequested();
-            foreach (Occurrence declaration in analysis.Index.Occurrences.Where(o => o.IsDeclaration && Matches(o.Symbol.Name, query)))
+            foreach (Occurrence declaration in analysis.Index.All.Where(o => o.IsDeclaration && Matches(o.Symbol.Name, query)))
             {
                 result.Add(new Lsp.SymbolInformation(
-                    declaration.Symbol.Name, KindOf(declaration.Symbol.Kind), new Lsp.Location(analysis.Key.Uri, analysis.RangeOf(declaration.Span)), analysis.Policy.Name));
+                    declaration.Symbol.Name, KindOf(declaration.Symbol.Kind), DocumentAnalysis.LocationOf(declaration.Source, declaration.Span), analysis.Policy.Name));
             }
         }
 

@@ -37,20 +37,23 @@ internal static partial class Rename
             throw Refuse($"'{newName}' is a keyword and cannot name a {Noun(symbol)}");
         }
 
-        if (newName != symbol.Name && analysis.Index.Occurrences.FirstOrDefault(o => o.IsDeclaration && o.Symbol.Kind == symbol.Kind && o.Symbol.Name == newName) is { Symbol: { } clash } found)
+        if (newName != symbol.Name && analysis.Index.All.FirstOrDefault(o => o.IsDeclaration && o.Symbol.Kind == symbol.Kind && o.Symbol.Name == newName) is { Symbol: { } clash })
         {
-            int line = analysis.PositionOf(found.Span.Start).Line + 1;
-            throw Refuse($"a {Noun(clash)} named '{newName}' is already declared on line {line}");
+            throw Refuse($"a {Noun(clash)} named '{newName}' is already declared on {analysis.Policy.LineReference(clash.Declaration)}");
         }
 
-        Lsp.TextEdit[] edits = [.. analysis.Index.Of(symbol).Select(o => new Lsp.TextEdit(analysis.RangeOf(o.Span), newName))];
-        return new Lsp.WorkspaceEdit(new Dictionary<string, Lsp.TextEdit[]> { [analysis.Key.Uri] = edits });
+        // Every file of the policy: a name declared in one file is used in the others.
+        return new Lsp.WorkspaceEdit(analysis.Index.Of(symbol)
+            .GroupBy(o => o.Source)
+            .ToDictionary(
+                file => DocumentKey.UriOfPath(file.Key.FilePath),
+                file => file.Select(o => new Lsp.TextEdit(DocumentAnalysis.RangeOf(file.Key, o.Span), newName)).ToArray()));
     }
 
     private static Occurrence Find(DocumentAnalysis analysis, Lsp.Position position)
     {
         int offset = analysis.OffsetOf(position);
-        if (analysis.Index.At(offset) is { } occurrence)
+        if (analysis.Index.At(analysis.Source, offset) is { } occurrence)
         {
             return occurrence;
         }

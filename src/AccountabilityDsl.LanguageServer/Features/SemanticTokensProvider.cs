@@ -19,8 +19,7 @@ internal static class SemanticTokensProvider
     {
         var data = new List<int>();
         int previousLine = 0, previousCharacter = 0;
-        SymbolIndex index = analysis.Index;
-        foreach (ClassifiedSpan token in SyntaxClassifier.Classify(analysis.Source.Text))
+                foreach (ClassifiedSpan token in SyntaxClassifier.Classify(analysis.Source.Text))
         {
             int type = token.Kind switch
             {
@@ -29,7 +28,7 @@ internal static class SemanticTokensProvider
                 ClassificationKind.String => TypeIndex("string"),
                 ClassificationKind.Number => TypeIndex("number"),
                 ClassificationKind.Operator => TypeIndex("operator"),
-                ClassificationKind.Identifier => index.At(token.Span.Start) is { } occurrence && occurrence.Span == token.Span
+                ClassificationKind.Identifier => analysis.Index.At(analysis.Source, token.Span.Start) is { } occurrence && occurrence.Span == token.Span
                     ? TypeIndex(NameType(occurrence.Symbol.Kind))
                     : TypeIndex("variable"),
                 _ => -1,

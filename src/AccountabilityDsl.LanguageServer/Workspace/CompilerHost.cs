@@ -1,62 +1,49 @@
-using AccountabilityDsl.Configuration;
+using AccountabilityDsl.Syntax;
 using AccountabilityDsl.Text;
+using AccountabilityDsl.Workspace;
 
 namespace AccountabilityDsl.LanguageServer.Workspace;
 
 /// <summary>
-/// The one place the server asks the compiler for results: how a file's text becomes a
-/// compilation with the severities its <c>.editorconfig</c> files set, exactly as
-/// <c>ownerc check</c> compiles it, and which files a workspace folder holds.
+/// The one place the server meets the compiler's host layer: which files a workspace folder
+/// holds and how each is read (as <c>ownerc check</c> lists and reads them), and how the files
+/// of one policy become one compilation with the severities their <c>.editorconfig</c> files
+/// set. So the server's diagnostics are exactly <c>ownerc check</c>'s.
 /// </summary>
 internal sealed class CompilerHost
 {
     private EditorConfigSeverities _editorConfig = new();
 
-    public DocumentAnalysis Analyze(DocumentKey key, string text, int? version)
+    /// <summary>Compiles the documents of one policy (in path order, as the CLI does) as one compilation.</summary>
+    public PolicyCompilation Compile(IReadOnlyList<DocumentState> documents)
     {
-        SourceText source = SourceText.From(text, key.Path);
-        IReadOnlyDictionary<string, Diagnostics.DiagnosticSeverity> severities;
-        try
+        CompilationOptions options = CompilationOptions.Default;
+        EditorConfigSeverities configuration = _editorConfig;
+        foreach (DocumentState document in documents.Where(d => d.Key.IsFile))
         {
-            severities = key.IsFile ? _editorConfig.ForFile(key.Path) : new Dictionary<string, Diagnostics.DiagnosticSeverity>();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            severities = new Dictionary<string, Diagnostics.DiagnosticSeverity>();
+            try
+            {
+                options = options.WithFileSeverities(document.Source.FilePath, configuration.ForFile(document.Key.Path));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+            {
+                // An unreadable .editorconfig leaves the default severities; `ownerc check` reports it.
+            }
         }
 
-        return new DocumentAnalysis(key, version, PolicyCompilation.Create(source, severities));
+        return PolicyCompilation.Create(documents.Select(d => d.Tree), options);
     }
 
-    /// <summary>The text of a policy file on disk, or null when it cannot be read as a regular file.</summary>
-    public static string? ReadFile(string path)
-    {
-        try
-        {
-            // Files are read off the message loop (workspace scans run in the background), so
-            // even a FIFO saved as x.owner cannot stall requests.
-            return File.Exists(path) ? SourceText.FromFile(path).Text : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
-        {
-            return null;
-        }
-    }
+    /// <summary>A policy file on disk as the CLI reads it (never a FIFO, device or folder), or null.</summary>
+    public static SourceText? ReadFile(string fullPath) => PolicyFileReader.Read(new PolicyInput(fullPath, fullPath)).Source;
 
-    /// <summary>The <c>*.owner</c> files under a folder, skipping hidden folders and build output.</summary>
-    public static IEnumerable<string> PolicyFilesUnder(string folder)
-    {
-        if (!Directory.Exists(folder))
-        {
-            return [];
-        }
-
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.ReparsePoint };
-        return Directory.EnumerateFiles(folder, "*.owner", options)
-            .Where(path => !path.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "node_modules" || part.StartsWith('.')))
-            .Order(StringComparer.Ordinal);
-    }
+    /// <summary>The full paths of the policy files <c>ownerc check &lt;folder&gt;</c> would check.</summary>
+    public static IEnumerable<string> PolicyFilesUnder(string folder) =>
+        Directory.Exists(folder) ? PolicyWorkspace.Open([folder], folder).Documents.Select(d => d.Input.FullPath) : [];
 
     /// <summary>Forgets cached <c>.editorconfig</c> files (one changed on disk).</summary>
     public void ReloadConfiguration() => _editorConfig = new EditorConfigSeverities();
+
+    /// <summary>The trees grouped as policies, as the CLI groups files (by the name in their header).</summary>
+    public static string GroupKey(DocumentState document) => document.Tree.PolicyName is { } name ? "policy:" + name : "file:" + document.Key.Uri;
 }

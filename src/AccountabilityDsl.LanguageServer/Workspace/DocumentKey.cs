@@ -17,4 +17,7 @@ internal sealed record DocumentKey(string Uri, string Path, bool IsFile)
     }
 
     public static DocumentKey FromPath(string path) => new(new Uri(path).AbsoluteUri, path, true);
+
+    /// <summary>The URI of a compiler path (a file's full path, or the URI an unsaved buffer was compiled under).</summary>
+    public static string UriOfPath(string path) => System.IO.Path.IsPathRooted(path) ? new Uri(path).AbsoluteUri : path;
 }

@@ -5,8 +5,8 @@ using AccountabilityDsl.Text;
 
 namespace AccountabilityDsl.LanguageServer.Workspace;
 
-/// <summary>A name in the text and the symbol it declares or refers to.</summary>
-internal readonly record struct Occurrence(TextSpan Span, Symbol Symbol, bool IsDeclaration);
+/// <summary>A name in a file of the policy and the symbol it declares or refers to.</summary>
+internal readonly record struct Occurrence(SourceText Source, TextSpan Span, Symbol Symbol, bool IsDeclaration);
 
 /// <summary>
 /// Every name of a bound policy that stands for a symbol, in source order: what hover,
@@ -16,20 +16,25 @@ internal readonly record struct Occurrence(TextSpan Span, Symbol Symbol, bool Is
 /// </summary>
 internal sealed class SymbolIndex
 {
-    private readonly ImmutableArray<Occurrence> _occurrences;
+    private readonly Dictionary<SourceText, ImmutableArray<Occurrence>> _byFile;
 
-    private SymbolIndex(ImmutableArray<Occurrence> occurrences) => _occurrences = occurrences;
+    private SymbolIndex(Dictionary<SourceText, ImmutableArray<Occurrence>> byFile) => _byFile = byFile;
 
-    public ImmutableArray<Occurrence> Occurrences => _occurrences;
+    /// <summary>Every occurrence in every file of the policy.</summary>
+    public IEnumerable<Occurrence> All => _byFile.Values.SelectMany(o => o);
+
+    /// <summary>The occurrences in one file, in source order.</summary>
+    public ImmutableArray<Occurrence> In(SourceText source) => _byFile.GetValueOrDefault(source, []);
 
     /// <summary>The occurrence touching the position (a caret just after a name counts).</summary>
-    public Occurrence? At(int position)
+    public Occurrence? At(SourceText source, int position)
     {
-        int low = 0, high = _occurrences.Length - 1;
+        ImmutableArray<Occurrence> occurrences = In(source);
+        int low = 0, high = occurrences.Length - 1;
         while (low <= high)
         {
             int mid = (low + high) / 2;
-            TextSpan span = _occurrences[mid].Span;
+            TextSpan span = occurrences[mid].Span;
             if (position < span.Start)
             {
                 high = mid - 1;
@@ -40,29 +45,37 @@ internal sealed class SymbolIndex
             }
             else
             {
-                return _occurrences[mid];
+                return occurrences[mid];
             }
         }
 
         return null;
     }
 
-    public IEnumerable<Occurrence> Of(Symbol symbol) => _occurrences.Where(o => ReferenceEquals(o.Symbol, symbol));
+    public IEnumerable<Occurrence> Of(Symbol symbol) => All.Where(o => ReferenceEquals(o.Symbol, symbol));
 
     public static SymbolIndex Build(BoundPolicy policy)
     {
         var builder = new Builder(policy);
-        foreach (DeclarationSyntax declaration in policy.Tree.Declarations)
+        var byFile = new Dictionary<SourceText, ImmutableArray<Occurrence>>();
+        foreach (SyntaxTree tree in policy.Trees)
         {
-            builder.Visit(declaration);
+            builder.Found.Clear();
+            builder.Source = tree.Source;
+            foreach (DeclarationSyntax declaration in tree.Declarations)
+            {
+                builder.Visit(declaration);
+            }
+
+            byFile[tree.Source] = [.. builder.Found.OrderBy(o => o.Span.Start)];
         }
 
-        return new SymbolIndex([.. builder.Found.OrderBy(o => o.Span.Start)]);
+        return new SymbolIndex(byFile);
     }
 
     private sealed class Builder
     {
-        private readonly Dictionary<TextSpan, Symbol> _declared = [];
+        private readonly Dictionary<(SourceText, TextSpan), Symbol> _declared = [];
         private readonly Dictionary<(SymbolKind, string), Symbol> _byName = [];
 
         public Builder(BoundPolicy policy)
@@ -71,12 +84,14 @@ internal sealed class SymbolIndex
                 .Concat(policy.Owners).Concat(policy.Channels).Concat(policy.Offers).Concat(policy.Cooldowns.Select(c => c.Event));
             foreach (Symbol symbol in all)
             {
-                _declared.TryAdd(symbol.Span, symbol);
+                _declared.TryAdd((policy.SourceOf(symbol.Declaration), symbol.Span), symbol);
                 _byName.TryAdd((symbol.Kind, symbol.Name), symbol);
             }
         }
 
         public List<Occurrence> Found { get; } = [];
+
+        public SourceText Source { get; set; } = SourceText.From("");
 
         public void Visit(DeclarationSyntax declaration)
         {
@@ -132,9 +147,9 @@ internal sealed class SymbolIndex
 
                     break;
                 case CooldownDeclarationSyntax cooldown:
-                    if (_declared.TryGetValue(cooldown.Event.Span, out Symbol? first))
+                    if (_declared.TryGetValue((Source, cooldown.Event.Span), out Symbol? first))
                     {
-                        Found.Add(new Occurrence(cooldown.Event.Span, first, true));
+                        Found.Add(new Occurrence(Source, cooldown.Event.Span, first, true));
                     }
                     else
                     {
@@ -147,9 +162,9 @@ internal sealed class SymbolIndex
 
         private void Declares(NameSyntax name)
         {
-            if (!name.IsMissing && _declared.TryGetValue(name.Span, out Symbol? symbol))
+            if (!name.IsMissing && _declared.TryGetValue((Source, name.Span), out Symbol? symbol))
             {
-                Found.Add(new Occurrence(name.Span, symbol, true));
+                Found.Add(new Occurrence(Source, name.Span, symbol, true));
             }
         }
 
@@ -157,7 +172,7 @@ internal sealed class SymbolIndex
         {
             if (!name.IsMissing && _byName.TryGetValue((kind, name.Text), out Symbol? symbol))
             {
-                Found.Add(new Occurrence(name.Span, symbol, false));
+                Found.Add(new Occurrence(Source, name.Span, symbol, false));
                 return true;
             }
 
