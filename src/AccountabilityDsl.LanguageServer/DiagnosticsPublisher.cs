@@ -8,7 +8,8 @@ namespace AccountabilityDsl.LanguageServer;
 /// <summary>
 /// Compiles documents and publishes their diagnostics off the message loop. Edits are
 /// debounced: a document that changes is queued, and after <see cref="Delay"/> without a newer
-/// change the latest text is compiled once; bursts of typing coalesce into one compile. A
+/// change the latest text is compiled once; changes that arrive while a compile runs wait for
+/// it and are then compiled as one, so bursts of typing coalesce. A
 /// compile that finished for a text the editor has since replaced is not published. The other
 /// files of a changed document's policy are published with it (a name declared in one file is
 /// used in the others), and so are those of the policy it belonged to before the edit.

@@ -11,8 +11,12 @@ namespace AccountabilityDsl.LanguageServer;
 /// <summary>Settings of a server run; tests and benchmarks change the debounce delay.</summary>
 public sealed record LanguageServerOptions
 {
-    /// <summary>How long typing must pause before a changed document is compiled again.</summary>
-    public TimeSpan DiagnosticsDelay { get; init; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>
+    /// How long typing must pause before a changed document is compiled again. None by
+    /// default: edits that arrive while a compile runs coalesce anyway (only the latest text
+    /// is compiled next), so a pause adds latency without saving work.
+    /// </summary>
+    public TimeSpan DiagnosticsDelay { get; init; } = TimeSpan.Zero;
 
     /// <summary>The version the server reports in <c>initialize</c>.</summary>
     public string Version { get; init; } = "0.0.0";
