@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using AccountabilityDsl.Cli.Checking;
-using AccountabilityDsl.Cli.Input;
+using AccountabilityDsl.Workspace;
 using AccountabilityDsl.Cli.Output;
 using AccountabilityDsl.Diagnostics;
 using AccountabilityDsl.Tests.Infrastructure;

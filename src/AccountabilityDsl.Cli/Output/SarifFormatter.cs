@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using AccountabilityDsl.Cli.Checking;
+using AccountabilityDsl.Analysis;
 using AccountabilityDsl.Diagnostics;
 using AccountabilityDsl.Text;
 
