@@ -1,0 +1,294 @@
+using System.Text.Json;
+using AccountabilityDsl.LanguageServer.Features;
+using AccountabilityDsl.LanguageServer.Workspace;
+using Microsoft.VisualStudio.Threading;
+using StreamJsonRpc;
+using StreamJsonRpc.Protocol;
+using Lsp = AccountabilityDsl.LanguageServer.Protocol;
+
+namespace AccountabilityDsl.LanguageServer;
+
+/// <summary>Settings of a server run; tests and benchmarks change the debounce delay.</summary>
+public sealed record LanguageServerOptions
+{
+    /// <summary>
+    /// How long typing must pause before a changed document is compiled again. None by
+    /// default: edits that arrive while a compile runs coalesce anyway (only the latest text
+    /// is compiled next), so a pause adds latency without saving work.
+    /// </summary>
+    public TimeSpan DiagnosticsDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>The version the server reports in <c>initialize</c>.</summary>
+    public string Version { get; init; } = "0.0.0";
+}
+
+/// <summary>
+/// The <c>.owner</c> language server: LSP 3.17 over a pair of streams (stdio for
+/// <c>ownerc lsp</c>, pipes in tests), JSON-RPC by StreamJsonRpc with System.Text.Json.
+/// Messages are dispatched one at a time in arrival order (a document's edits must apply in
+/// order), and each handler only swaps immutable snapshots or hands its work to the thread
+/// pool, so the reading of messages never waits for a compile. Requests honour
+/// <c>$/cancelRequest</c>.
+/// </summary>
+public sealed class OwnerLanguageServer : IDisposable
+{
+    public static readonly string[] TokenTypes = SemanticTokensProvider.TokenTypes;
+
+    private readonly JsonRpc _rpc;
+    private readonly ServerWorkspace _workspace = new(new CompilerHost());
+    private readonly DiagnosticsPublisher _diagnostics;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly LanguageServerOptions _options;
+    private readonly TaskCompletionSource _exitReceived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _diagnosticsLoop = Task.CompletedTask;
+    private bool _shutdownRequested;
+
+    private OwnerLanguageServer(Stream input, Stream output, LanguageServerOptions options)
+    {
+        _options = options;
+        var formatter = new SystemTextJsonFormatter();
+        Lsp.ProtocolJson.Configure(formatter.JsonSerializerOptions);
+        _rpc = new JsonRpc(new HeaderDelimitedMessageHandler(output, input, formatter))
+        {
+            SynchronizationContext = new NonConcurrentSynchronizationContext(sticky: false),
+            CancelLocallyInvokedMethodsWhenConnectionIsClosed = true,
+        };
+        _rpc.AddLocalRpcTarget(new Handlers(this), new JsonRpcTargetOptions { UseSingleObjectParameterDeserialization = true });
+        _diagnostics = new DiagnosticsPublisher(
+            _workspace,
+            options.DiagnosticsDelay,
+            p => _rpc.NotifyWithParameterObjectAsync("textDocument/publishDiagnostics", p),
+            Log);
+    }
+
+    /// <summary>Whether the client asked for <c>shutdown</c> before <c>exit</c> (the exit code says so).</summary>
+    public bool ShutdownRequested => _shutdownRequested;
+
+    /// <summary>Serves until the client sends <c>exit</c> or closes the streams.</summary>
+    public static async Task<bool> RunAsync(Stream input, Stream output, LanguageServerOptions options, CancellationToken cancellation = default)
+    {
+        using var server = new OwnerLanguageServer(input, output, options);
+        await server.RunAsync(cancellation).ConfigureAwait(false);
+        return server.ShutdownRequested;
+    }
+
+    private async Task RunAsync(CancellationToken cancellation)
+    {
+        using CancellationTokenRegistration stop = cancellation.Register(() => _rpc.Dispose());
+        _diagnosticsLoop = Task.Run(() => _diagnostics.RunAsync(_stopping.Token));
+        _rpc.StartListening();
+        try
+        {
+            // After `exit` the server stops without waiting for the reader: a read of stdin
+            // cannot be cancelled, and the editor may keep the pipe open.
+            Task ended = await Task.WhenAny(_rpc.Completion, _exitReceived.Task).ConfigureAwait(false);
+            await ended.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ConnectionLostException or ObjectDisposedException or IOException)
+        {
+        }
+        finally
+        {
+            _diagnostics.Complete();
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            await _diagnosticsLoop.ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        // After `exit` the reader may be blocked in a read of stdin that disposing would wait for.
+        if (!_exitReceived.Task.IsCompleted)
+        {
+            _rpc.Dispose();
+        }
+
+        _stopping.Dispose();
+    }
+
+    private void Log(string message)
+    {
+        try
+        {
+            _ = _rpc.NotifyWithParameterObjectAsync("window/logMessage", new Lsp.ShowMessageParams(Lsp.MessageType.Log, message));
+        }
+        catch (Exception e) when (e is ObjectDisposedException or ConnectionLostException)
+        {
+        }
+    }
+
+    private DocumentAnalysis AnalysisOf(Lsp.TextDocumentIdentifier document) =>
+        (_workspace.Get(document.Uri) is { } state ? _workspace.Analyze(state) : null)
+        ?? throw new LocalRpcException($"unknown document '{document.Uri}': open it first") { ErrorCode = (int)JsonRpcErrorCode.InvalidParams };
+
+    /// <summary>Runs a request's work on the thread pool, so the message loop goes on meanwhile.</summary>
+    private static Task<T> OffLoop<T>(Func<T> work, CancellationToken cancellation) => Task.Run(
+        () =>
+        {
+            cancellation.ThrowIfCancellationRequested();
+            return work();
+        },
+        cancellation);
+
+    /// <summary>The JSON-RPC methods. A separate class keeps the server's own members off the wire.</summary>
+    private sealed class Handlers(OwnerLanguageServer server)
+    {
+        private ServerWorkspace Workspace => server._workspace;
+
+        [JsonRpcMethod("initialize")]
+        public Lsp.InitializeResult Initialize(Lsp.InitializeParams request)
+        {
+            foreach (string folder in FoldersOf(request))
+            {
+                Workspace.AddFolder(folder);
+            }
+
+            return new Lsp.InitializeResult(
+                new Lsp.ServerCapabilities(
+                    "utf-16",
+                    new Lsp.TextDocumentSyncOptions(true, Lsp.TextDocumentSyncKind.Incremental, new Lsp.SaveOptions(false)),
+                    HoverProvider: true,
+                    DefinitionProvider: true,
+                    ReferencesProvider: true,
+                    DocumentSymbolProvider: true,
+                    WorkspaceSymbolProvider: true,
+                    new Lsp.RenameOptions(PrepareProvider: true),
+                    new Lsp.CompletionOptions([" ", ",", "."]),
+                    new Lsp.CodeActionOptions(["quickfix"]),
+                    DocumentFormattingProvider: true,
+                    new Lsp.SemanticTokensOptions(new Lsp.SemanticTokensLegend(SemanticTokensProvider.TokenTypes, []), Full: true)),
+                new Lsp.ServerInfo("ownerc", server._options.Version));
+        }
+
+        [JsonRpcMethod("initialized")]
+        public void Initialized()
+        {
+            // Diagnostics for the policy files of the workspace that are not open, read in the background.
+            _ = Task.Run(() =>
+            {
+                foreach (DocumentState document in Workspace.ScanFolders(server._stopping.Token))
+                {
+                    server._diagnostics.Enqueue(document.Key.Uri);
+                }
+            });
+        }
+
+        [JsonRpcMethod("shutdown")]
+        public object? Shutdown()
+        {
+            server._shutdownRequested = true;
+            return null;
+        }
+
+        [JsonRpcMethod("exit")]
+        public void Exit() => server._exitReceived.TrySetResult();
+
+        [JsonRpcMethod("textDocument/didOpen")]
+        public void DidOpen(Lsp.DidOpenTextDocumentParams request)
+        {
+            Workspace.Open(request.TextDocument.Uri, request.TextDocument.Text, request.TextDocument.Version);
+            server._diagnostics.Enqueue(request.TextDocument.Uri);
+        }
+
+        [JsonRpcMethod("textDocument/didChange")]
+        public void DidChange(Lsp.DidChangeTextDocumentParams request)
+        {
+            DocumentState? before = Workspace.Get(request.TextDocument.Uri);
+            if (Workspace.Change(request.TextDocument.Uri, request.TextDocument.Version, request.ContentChanges) is not null)
+            {
+                server._diagnostics.Enqueue(request.TextDocument.Uri, before);
+            }
+        }
+
+        [JsonRpcMethod("textDocument/didClose")]
+        public void DidClose(Lsp.DidCloseTextDocumentParams request)
+        {
+            // A workspace file keeps the diagnostics of its saved text; any other document's are cleared.
+            DocumentState? before = Workspace.Get(request.TextDocument.Uri);
+            Workspace.Close(request.TextDocument.Uri);
+            server._diagnostics.Enqueue(request.TextDocument.Uri, before);
+        }
+
+        [JsonRpcMethod("textDocument/didSave")]
+        public void DidSave(Lsp.DidSaveTextDocumentParams request) => server._diagnostics.Enqueue(request.TextDocument.Uri);
+
+        [JsonRpcMethod("workspace/didChangeWatchedFiles")]
+        public void DidChangeWatchedFiles(Lsp.DidChangeWatchedFilesParams request)
+        {
+            if (request.Changes.Any(c => c.Uri.EndsWith(".editorconfig", StringComparison.Ordinal)))
+            {
+                Workspace.Host.ReloadConfiguration();
+                foreach (DocumentState document in Workspace.All().ToList())
+                {
+                    Workspace.Reload(document.Key.Uri);
+                    server._diagnostics.Enqueue(document.Key.Uri);
+                }
+            }
+
+            foreach (Lsp.FileEvent change in request.Changes.Where(c => c.Uri.EndsWith(".owner", StringComparison.Ordinal)))
+            {
+                Workspace.Reload(change.Uri);
+                server._diagnostics.Enqueue(change.Uri);
+            }
+        }
+
+        [JsonRpcMethod("textDocument/hover")]
+        public Task<Lsp.Hover?> Hover(Lsp.TextDocumentPositionParams request, CancellationToken cancellation) =>
+            OffLoop(() => HoverProvider.Hover(server.AnalysisOf(request.TextDocument), request.Position), cancellation);
+
+        [JsonRpcMethod("textDocument/definition")]
+        public Task<Lsp.Location[]> Definition(Lsp.TextDocumentPositionParams request, CancellationToken cancellation) =>
+            OffLoop(() => Navigation.Definition(server.AnalysisOf(request.TextDocument), request.Position), cancellation);
+
+        [JsonRpcMethod("textDocument/references")]
+        public Task<Lsp.Location[]> References(Lsp.ReferenceParams request, CancellationToken cancellation) =>
+            OffLoop(() => Navigation.References(server.AnalysisOf(request.TextDocument), request.Position, request.Context.IncludeDeclaration), cancellation);
+
+        [JsonRpcMethod("textDocument/documentSymbol")]
+        public Task<Lsp.DocumentSymbol[]> DocumentSymbols(Lsp.DocumentSymbolParams request, CancellationToken cancellation) =>
+            OffLoop(() => Navigation.DocumentSymbols(server.AnalysisOf(request.TextDocument)), cancellation);
+
+        [JsonRpcMethod("workspace/symbol")]
+        public Task<Lsp.SymbolInformation[]> WorkspaceSymbols(Lsp.WorkspaceSymbolParams request, CancellationToken cancellation) =>
+            OffLoop(() => Navigation.WorkspaceSymbols(Workspace.All().Select(Workspace.Analyze), request.Query, cancellation), cancellation);
+
+        [JsonRpcMethod("textDocument/prepareRename")]
+        public Task<Lsp.PrepareRenameResult?> PrepareRename(Lsp.TextDocumentPositionParams request, CancellationToken cancellation) =>
+            OffLoop(() => Rename.Prepare(server.AnalysisOf(request.TextDocument), request.Position), cancellation);
+
+        [JsonRpcMethod("textDocument/rename")]
+        public Task<Lsp.WorkspaceEdit> RenameSymbol(Lsp.RenameParams request, CancellationToken cancellation) =>
+            OffLoop(() => Rename.Apply(server.AnalysisOf(request.TextDocument), request.Position, request.NewName), cancellation);
+
+        [JsonRpcMethod("textDocument/completion")]
+        public Task<Lsp.CompletionList> Completion(Lsp.CompletionParams request, CancellationToken cancellation) =>
+            OffLoop(() => CompletionProvider.Complete(server.AnalysisOf(request.TextDocument), request.Position), cancellation);
+
+        [JsonRpcMethod("textDocument/codeAction")]
+        public Task<Lsp.CodeAction[]> CodeActions(Lsp.CodeActionParams request, CancellationToken cancellation) =>
+            OffLoop(() => CodeActionProvider.Actions(server.AnalysisOf(request.TextDocument), request.Range), cancellation);
+
+        [JsonRpcMethod("textDocument/formatting")]
+        public Task<Lsp.TextEdit[]> Formatting(Lsp.DocumentFormattingParams request, CancellationToken cancellation) =>
+            OffLoop(() => FormattingProvider.Format(server.AnalysisOf(request.TextDocument)), cancellation);
+
+        [JsonRpcMethod("textDocument/semanticTokens/full")]
+        public Task<Lsp.SemanticTokens> SemanticTokens(Lsp.SemanticTokensParams request, CancellationToken cancellation) =>
+            OffLoop(() => SemanticTokensProvider.Tokens(server.AnalysisOf(request.TextDocument)), cancellation);
+
+        private static IEnumerable<string> FoldersOf(Lsp.InitializeParams request)
+        {
+            if (request.WorkspaceFolders is { Length: > 0 } folders)
+            {
+                return folders.Select(f => DocumentKey.FromUri(f.Uri)).Where(k => k.IsFile).Select(k => k.Path);
+            }
+
+            if (request.RootUri is { } root && DocumentKey.FromUri(root) is { IsFile: true } key)
+            {
+                return [key.Path];
+            }
+
+            return request.RootPath is { Length: > 0 } path ? [path] : [];
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace AccountabilityDsl.LanguageServer.Tests;
+
+/// <summary>The real <c>ownerc lsp</c> process over stdio: LSP framing on the console streams, and its exit codes.</summary>
+public class StdioTests
+{
+    private static string Frame(string json) => $"Content-Length: {Encoding.UTF8.GetByteCount(json)}\r\n\r\n{json}";
+
+    private static async Task<(int ExitCode, string Stdout)> RunAsync(string input, bool closeInput)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "ownerc.dll"), "lsp" },
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+        };
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(input);
+        await process.StandardInput.FlushAsync();
+        if (closeInput)
+        {
+            process.StandardInput.Close();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("ownerc lsp did not exit");
+        }
+
+        (await stderr).ShouldBeEmpty();
+        return (process.ExitCode, await stdout);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task Shutdown_then_exit_ends_the_process_with_0_even_while_stdin_stays_open()
+    {
+        (int exitCode, string stdout) = await RunAsync(
+            Frame("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}""")
+            + Frame("""{"jsonrpc":"2.0","method":"initialized","params":{}}""")
+            + Frame("""{"jsonrpc":"2.0","id":2,"method":"shutdown"}""")
+            + Frame("""{"jsonrpc":"2.0","method":"exit"}"""),
+            closeInput: false);
+        exitCode.ShouldBe(0);
+        stdout.ShouldStartWith("Content-Length: ");
+        stdout.ShouldContain("\"serverInfo\":{\"name\":\"ownerc\"");
+        stdout.ShouldContain("{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":null}");
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task An_editor_that_goes_away_without_shutdown_ends_the_process_with_1()
+    {
+        (int exitCode, _) = await RunAsync(Frame("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"""), closeInput: true);
+        exitCode.ShouldBe(1);
+    }
+}
