@@ -222,7 +222,7 @@ public sealed class HostileInputCliTests
         return result;
     }
 
-    private static void MakeFifo(string path)
+    internal static void MakeFifo(string path)
     {
         using var process = Process.Start(new ProcessStartInfo("mkfifo", [path]) { RedirectStandardError = true })!;
         process.WaitForExit();

@@ -318,7 +318,7 @@ public sealed class Binder
         if (syntax.WindowCount is { IsMissing: false, Value: 0 })
         {
             Report(CompilerDiagnostics.EmptyWindow, syntax.WindowCount.Span,
-                $"a window of 0 {syntax.WindowUnit.Unit.ToString().ToLowerInvariant()}s contains no time, so the limit could never count anything; use at least 1");
+                $"a window of 0 {SyntaxFacts.Text(syntax.WindowUnit.Unit, plural: true)} contains no time, so the limit could never count anything; use at least 1");
         }
 
         return limit;

@@ -163,8 +163,7 @@ public sealed record TimeWindow(int Count, PeriodUnit Unit, bool Calendar)
 
     public override string ToString()
     {
-        string unit = Unit.ToString().ToLowerInvariant();
-        return $"{Count} {unit}{(Count == 1 ? "" : "s")}{(Calendar ? " calendar" : "")}";
+        return $"{Count} {SyntaxFacts.Text(Unit, plural: Count != 1)}{(Calendar ? " calendar" : "")}";
     }
 }
 

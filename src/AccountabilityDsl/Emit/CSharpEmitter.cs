@@ -391,15 +391,8 @@ public static class CSharpEmitter
             return top || predicate is not BoundLogical ? text : "(" + text + ")";
         }
 
-        private static string Operator(ComparisonOperator op) => op switch
-        {
-            ComparisonOperator.LessThan => "<",
-            ComparisonOperator.LessThanOrEqual => "<=",
-            ComparisonOperator.GreaterThan => ">",
-            ComparisonOperator.GreaterThanOrEqual => ">=",
-            ComparisonOperator.Equal => "==",
-            _ => "!=",
-        };
+        // The policy's operators are C#'s: the same table the parser and formatter use.
+        private static string Operator(ComparisonOperator op) => AccountabilityDsl.Syntax.SyntaxFacts.Text(op);
 
         /// <summary>An int attribute compares with an int literal when the number is whole and in range; otherwise as decimal.</summary>
         private static string Number(AttributeSymbol attribute, decimal value) =>

@@ -409,13 +409,7 @@ public static partial class PolicyFormatter
         return text.ToString();
     }
 
-    private static string RoleKeyword(RaciRole role) => role switch
-    {
-        RaciRole.Accountable => "accountable",
-        RaciRole.Responsible => "responsible",
-        RaciRole.Consulted => "consulted",
-        _ => "informed",
-    };
+    private static string RoleKeyword(RaciRole role) => SyntaxFacts.Keyword(role);
 
     private static string Assignment(AssignmentDeclarationSyntax a, int roleWidth, int ownerWidth, int segmentsWidth)
     {
@@ -521,17 +515,7 @@ public static partial class PolicyFormatter
 
     private static string Braced(IEnumerable<string> items) => "{ " + string.Join(", ", items) + " }";
 
-    private static string Period(PeriodSyntax period)
-    {
-        string unit = period.Unit switch
-        {
-            PeriodUnit.Day => "day",
-            PeriodUnit.Week => "week",
-            PeriodUnit.Month => "month",
-            _ => "year",
-        };
-        return period.Plural ? unit + "s" : unit;
-    }
+    private static string Period(PeriodSyntax period) => SyntaxFacts.Text(period.Unit, period.Plural);
 
     /// <summary>A number as written, without whitespace between a minus sign and its digits.</summary>
     private static string Number(NumberLiteralSyntax number)
@@ -591,15 +575,7 @@ public static partial class PolicyFormatter
         }
     }
 
-    private static string Operator(ComparisonOperator op) => op switch
-    {
-        ComparisonOperator.LessThan => "<",
-        ComparisonOperator.LessThanOrEqual => "<=",
-        ComparisonOperator.GreaterThan => ">",
-        ComparisonOperator.GreaterThanOrEqual => ">=",
-        ComparisonOperator.Equal => "==",
-        _ => "!=",
-    };
+    private static string Operator(ComparisonOperator op) => SyntaxFacts.Text(op);
 
     private static string Literal(LiteralSyntax literal) => literal switch
     {

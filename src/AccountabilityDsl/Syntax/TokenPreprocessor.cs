@@ -132,8 +132,8 @@ internal sealed class TokenPreprocessor : ITokenSource
         (int type, string spelling) = token.Type switch
         {
             OwnerLexer.MISTAKEN_EQ => (OwnerLexer.EQ, "=="),
-            OwnerLexer.MISTAKEN_LE => (OwnerLexer.LE, "<="),
-            OwnerLexer.MISTAKEN_GE => (OwnerLexer.GE, ">="),
+            OwnerLexer.MISTAKEN_LE => (OwnerLexer.LE, SyntaxFacts.Text(ComparisonOperator.LessThanOrEqual)),
+            OwnerLexer.MISTAKEN_GE => (OwnerLexer.GE, SyntaxFacts.Text(ComparisonOperator.GreaterThanOrEqual)),
             OwnerLexer.MISTAKEN_NE => (OwnerLexer.NE, "!="),
             OwnerLexer.MISTAKEN_AND => (OwnerLexer.AND, "and"),
             OwnerLexer.MISTAKEN_OR => (OwnerLexer.OR, "or"),

@@ -68,7 +68,10 @@ public sealed class PolicyWorkspace
         // Each file lands in its own slot, so order never depends on which thread finished first.
         Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, i =>
         {
-            PolicyDocument document = PolicyFileReader.Read(files[i]);
+            // A listed file that does not exist gets the words a missing command-line path gets.
+            PolicyDocument document = File.Exists(files[i].FullPath) || Directory.Exists(files[i].FullPath)
+                ? PolicyFileReader.Read(files[i])
+                : new PolicyDocument(files[i], null, WorkspaceMessages.NotFound(files[i].DisplayPath));
             if (document.WasRead)
             {
                 try

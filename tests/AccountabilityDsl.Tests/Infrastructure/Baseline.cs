@@ -63,7 +63,9 @@ public static class Baseline
             foreach (RelatedLocation related in d.Related)
             {
                 var r = related.Location.LineSpan;
-                text.Append($"    related ({r.Start.Line},{r.Start.Column},{r.End.Line},{r.End.Column}): {related.Message}\n");
+                // A related location in another file of the policy names that file.
+                string file = related.Location.FilePath == d.Location.FilePath ? "" : Relative(related.Location.FilePath);
+                text.Append($"    related {file}({r.Start.Line},{r.Start.Column},{r.End.Line},{r.End.Column}): {related.Message}\n");
             }
 
             if (d.Witness is { } witness)

@@ -48,11 +48,5 @@ public sealed class MinCellExceedsCapacityRule : AnalysisRule
     }
 
     private static string Describe(ChannelCapacity capacity) =>
-        $"{capacity.Amount} per {capacity.Period switch
-        {
-            PeriodUnit.Day => "day",
-            PeriodUnit.Week => "week",
-            PeriodUnit.Month => "month",
-            _ => "year",
-        }}";
+        $"{capacity.Amount} per {SyntaxFacts.Text(capacity.Period)}";
 }

@@ -1,0 +1,144 @@
+using AccountabilityDsl.Analysis;
+using AccountabilityDsl.Diagnostics;
+using AccountabilityDsl.Emit;
+using AccountabilityDsl.Explain;
+using AccountabilityDsl.Matrix;
+using AccountabilityDsl.Tests.Infrastructure;
+using AccountabilityDsl.Text;
+using AccountabilityDsl.Workspace;
+
+namespace AccountabilityDsl.Tests.Workspace;
+
+/// <summary>
+/// One policy, several files: files whose headers name the same policy bind as one (names
+/// resolve across them, every rule runs over the whole), diagnostics are anchored in the file of
+/// their declaration, related locations cross files, and the workspace groups files by policy.
+/// </summary>
+public class MultiFilePolicyTests
+{
+    private const string Core = """
+        policy Shop namespace Contoso.Shop
+        stages Prospect -> Active
+        segment Retail
+        owner Sales
+        owner OffersTeam
+        channel Email
+        accountable Sales for * at *
+        limit offers per customer: at most 2 per 30 days
+
+        """;
+
+    private static PolicyCompilation Compile(params (string Path, string Text)[] files) =>
+        PolicyCompilation.Create(files.Select(f => SourceText.From(f.Text, f.Path)));
+
+    [Fact]
+    public void Names_resolve_across_files_and_the_whole_checks_clean()
+    {
+        PolicyCompilation compilation = Compile(
+            ("core.owner", Core),
+            ("offers.owner", "policy Shop\noffer Welcome by OffersTeam to Retail at Active via Email approved by Sales\n"));
+
+        compilation.Diagnostics.ShouldBeEmpty();
+        compilation.SyntaxTrees.Select(t => t.FilePath).ShouldBe(["core.owner", "offers.owner"]);
+        compilation.Policy.Offers.Single().Sponsor!.Name.ShouldBe("OffersTeam");
+        compilation.Policy.Namespace.ShouldBe("Contoso.Shop");
+        compilation.Policy.LineReference(compilation.Policy.Offers[0].Syntax).ShouldBe("line 2 of offers.owner");
+    }
+
+    [Fact]
+    public void A_declaration_duplicated_across_files_is_OWN0003_with_both_locations() =>
+        Baseline.Render(Compile(("core.owner", Core), ("more.owner", "policy Shop\nowner Sales\nstages Late\n")).Diagnostics).ShouldBe("""
+            more.owner(2,7,2,12): error OWN0003: owner 'Sales' is already declared on line 4 of core.owner
+                related core.owner(4,7,4,12): owner Sales is first declared here
+            more.owner(3,1,3,12): error OWN0003: the lifecycle 'stages' is already declared on line 2 of core.owner; a policy has one 'stages' line
+                related core.owner(2,1,2,26): the lifecycle is declared here
+
+            """.ReplaceLineEndings("\n"));
+
+    [Fact]
+    public void Different_namespaces_are_OWN0007_and_one_namespace_in_one_file_is_enough()
+    {
+        Baseline.Render(Compile(("core.owner", Core), ("offers.owner", "policy Shop namespace Contoso.Other\n")).Diagnostics).ShouldBe("""
+            offers.owner(1,23,1,36): error OWN0007: policy 'Shop' is given namespace 'Contoso.Other' here but 'Contoso.Shop' in core.owner; give the namespace in one file only, or the same one in every file
+                related core.owner(1,1,1,35): namespace Contoso.Shop is given here
+
+            """.ReplaceLineEndings("\n"));
+
+        Compile(("core.owner", Core), ("same.owner", "policy Shop namespace Contoso.Shop\n")).Diagnostics.Select(d => d.Id).ShouldNotContain("OWN0007");
+    }
+
+    [Fact]
+    public void Rule_findings_are_anchored_in_their_declaration_s_file_and_suppressed_there_only()
+    {
+        const string Offer = "policy Shop\noffer Welcome by OffersTeam to Retail at Active via Email\n";
+        PolicyCompilation compilation = Compile(("core.owner", Core), ("offers.owner", Offer));
+        Diagnostic approval = compilation.Diagnostics.Single();
+        approval.Id.ShouldBe("OWN0302");
+        approval.Location.FilePath.ShouldBe("offers.owner");
+        approval.Related.Single().Location.FilePath.ShouldBe("core.owner");
+
+        // A file's directives cover that file only.
+        Compile(("core.owner", "// owner-disable OWN0302\n" + Core), ("offers.owner", Offer)).Diagnostics.Select(d => d.Id).ShouldBe(["OWN0302"]);
+        Compile(("core.owner", Core), ("offers.owner", "// owner-disable OWN0302\n" + Offer)).Diagnostics.ShouldBeEmpty();
+        Compile(("core.owner", Core), ("offers.owner", Offer.Replace("offer Welcome", "// owner-disable-next-line OWN0007\noffer Welcome")))
+            .Diagnostics.Select(d => d.Id).ShouldBe(["OWN0302"]);
+    }
+
+    [Fact]
+    public void Severities_from_editorconfig_apply_per_file()
+    {
+        PolicyCompilation compilation = PolicyCompilation.Create(
+            [SourceText.From(Core + "owner Idle\n", "a/core.owner"), SourceText.From("policy Shop\nowner Idle2\n", "b/more.owner")],
+            CompilationOptions.Default.WithFileSeverities("b/more.owner", [new("OWN0301", DiagnosticSeverity.Error)]));
+
+        compilation.Diagnostics.Select(d => $"{d.Location.FilePath} {d.Severity.ToDisplayString()} {d.Id}").Distinct().ShouldBe(
+            ["a/core.owner warning OWN0301", "b/more.owner error OWN0301"]);
+    }
+
+    [Fact]
+    public void The_workspace_groups_files_by_policy_name_in_path_order()
+    {
+        IReadOnlyList<PolicyCompilation> policies = PolicyWorkspace.Open(["samples"], Baseline.RepoRoot).Compile();
+        PolicyCompilation bank = policies.Single(p => p.PolicyName == "HighStreetBank");
+        bank.SyntaxTrees.Select(t => t.FilePath).ShouldBe([
+            "samples/high-street-bank/core.owner",
+            "samples/high-street-bank/offers/boats.owner",
+            "samples/high-street-bank/offers/mortgages.owner",
+        ]);
+        bank.Diagnostics.ShouldBeEmpty();
+        policies.Select(p => p.PolicyName).ShouldBeUnique();
+        policies.Where(p => p.PolicyName == "RetailBank").ShouldHaveSingleItem().SyntaxTrees.ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public void Matrix_and_explain_say_which_file_decided_a_cell_and_emit_names_every_file()
+    {
+        PolicyCompilation bank = PolicyWorkspace.Open(["samples/high-street-bank"], Baseline.RepoRoot).Compile().Single();
+        AccountabilityMatrix matrix = AccountabilityMatrix.Build(bank);
+        MatrixCell cell = matrix[bank.Policy.Segments.Single(s => s.Name == "Affluent"), bank.Policy.Stages.Single(s => s.Name == "Active")];
+        cell.Claims.Single().Where.ShouldBe("line 34 of core.owner");
+        MatrixWriter.Write(matrix, MatrixFormat.Html).ShouldContain("line 34 of core.owner: accountable AffluentSegmentManager for Affluent");
+
+        var explainer = new AccountabilityExplainer(bank.Facts);
+        explainer.Describe(explainer.ParseCustomer("assets=300000,tenure_years=3,owns_boat=true,owns_home=false,region=North", out _)!, null)
+            .ShouldContain("(line 13 of core.owner: where assets >= 250000)");
+
+        EmitResult emitted = CSharpEmitter.Emit(bank);
+        emitted.Success.ShouldBeTrue();
+        emitted.Source.ShouldContain("public const string SourceFile = \"core.owner, boats.owner, mortgages.owner\";");
+        emitted.Source.ShouldContain("Remortgage");
+        emitted.Source.ShouldContain("new global::AccountabilityDsl.Runtime.SourceLine(\"mortgages.owner\", 8,");
+    }
+
+    [Fact]
+    public void Shared_facts_are_computed_once_per_compilation()
+    {
+        PolicyCompilation bank = PolicyWorkspace.Open(["samples/high-street-bank"], Baseline.RepoRoot).Compile().Single();
+        _ = bank.Diagnostics;
+        PolicyFacts facts = bank.Facts;
+        AccountabilityMatrix.Build(bank);
+        bank.Facts.ShouldBeSameAs(facts);
+        facts.OverlappingOwnedPairs.ShouldBeSameAs(facts.OverlappingOwnedPairs);
+        facts.SegmentsWithoutOwnerAt(bank.Policy.Stages[0]).ShouldBeSameAs(facts.SegmentsWithoutOwnerAt(bank.Policy.Stages[0]));
+    }
+}
