@@ -19,6 +19,9 @@ public static class PolicyDiffer
     /// <summary>Accountability findings the owner comparison reports exactly, as regions.</summary>
     private static readonly HashSet<string> RegionFindings = ["OWN0101", "OWN0104"];
 
+    private static readonly System.Text.RegularExpressions.Regex LineNumbers =
+        new(@"\blines? \d+(?:(?:, | and |, and )\d+)*", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     public static PolicyDiff Compare(PolicyCompilation oldVersion, PolicyCompilation newVersion)
     {
         BoundPolicy oldPolicy = oldVersion.Policy;
@@ -125,6 +128,9 @@ public static class PolicyDiffer
     private static string FindingKey(Diagnostic diagnostic)
     {
         string message = diagnostic.Witness is { } witness ? diagnostic.Message.Replace(witness.ToString(), "") : diagnostic.Message;
+
+        // Line numbers in a message ("lines 22, 25") move with any edit above them.
+        message = LineNumbers.Replace(message, "line");
         var words = message.Split([' ', ',', ';', '(', ')', '\'', '"'], StringSplitOptions.RemoveEmptyEntries)
             .Where(w => w is not ("and" or "or"))
             .OrderBy(w => w, StringComparer.Ordinal);
