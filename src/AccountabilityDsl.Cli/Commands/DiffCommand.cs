@@ -238,7 +238,10 @@ public sealed class DiffCommand : ICommand
                 before = SourceText.From(shown.Output, $"{revision}:{relative}");
             }
 
-            SourceText? after = working.TryGetValue(relative, out PolicyInput? input) ? Read(input.DisplayPath, input.FullPath) : null;
+            // Shown relative to the current folder, without the "./" a default "." would add.
+            SourceText? after = working.TryGetValue(relative, out PolicyInput? input)
+                ? Read(Path.GetRelativePath(context.CurrentDirectory, input.FullPath).Replace('\\', '/'), input.FullPath)
+                : null;
             pairs.Add(new VersionPair(before, after, input?.FullPath ?? Path.Combine(root, relative)));
         }
 
