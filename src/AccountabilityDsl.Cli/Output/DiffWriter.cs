@@ -212,8 +212,22 @@ public static class DiffWriter
         DetailLines(text, markdown, "new", move.NewDeclarations);
     }
 
-    private static void Section(StringBuilder text, bool markdown, string title) =>
-        text.Append(markdown ? $"\n#### {title}\n\n" : $"  {title.ToLowerInvariant()}:\n");
+    private static void Section(StringBuilder text, bool markdown, string title)
+    {
+        if (!markdown)
+        {
+            text.Append($"  {title.ToLowerInvariant()}:\n");
+            return;
+        }
+
+        // One blank line before a heading, after a list or after the file's heading alike.
+        if (text.Length > 1 && !(text[^1] == '\n' && text[^2] == '\n'))
+        {
+            text.Append('\n');
+        }
+
+        text.Append($"#### {title}\n\n");
+    }
 
     private static void Item(StringBuilder text, bool markdown, IEnumerable<string> items)
     {
