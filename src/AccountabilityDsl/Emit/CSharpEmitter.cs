@@ -91,7 +91,7 @@ public static class CSharpEmitter
             _policy = policy;
             _className = className;
             _namespace = ns;
-            _file = Path.GetFileName(policy.Source.FilePath);
+            _file = RuntimeRuleFacts.SourceFileName(policy);
             _names = new GeneratedNames(policy, className);
             _map = new AccountabilityMap(policy);
             _segments = GeneratedNames.Members(policy.Segments.Select(s => s.Name), "Segment");
@@ -123,7 +123,7 @@ public static class CSharpEmitter
         private string Where(SyntaxNode node) => $"{_file}:{Line(node)}";
 
         private string SourceLine(SyntaxNode node) =>
-            $"new {Runtime}SourceLine(SourceFile, {Int(Line(node))}, {String(OneLine(_policy.Source.ToString(node.Span)))})";
+            $"new {Runtime}SourceLine(SourceFile, {Int(Line(node))}, {String(RuntimeRuleFacts.RuleText(_policy, node))})";
 
         public string Write()
         {
@@ -517,15 +517,7 @@ public static class CSharpEmitter
             L("{");
             foreach (OfferSymbol offer in _policy.Offers)
             {
-                var approvers = new List<OwnerSymbol>();
-                foreach (OwnerSymbol owner in (offer.Sponsor is null ? [] : new[] { offer.Sponsor }).Concat(offer.ApprovedBy))
-                {
-                    if (!approvers.Contains(owner))
-                    {
-                        approvers.Add(owner);
-                    }
-                }
-
+                IReadOnlyList<OwnerSymbol> approvers = RuntimeRuleFacts.Approvers(offer);
                 string condition = approvers.Count == 0 ? "false" : "owner is " + string.Join(" or ", approvers.Select(Owner));
                 L($"{Offer(offer)} => {condition},");
             }
@@ -592,8 +584,8 @@ public static class CSharpEmitter
                 .Where(c => c.Capacity is not null)
                 .Select(c => $"new {Runtime}ChannelCapacity({String(c.Name)}, {Int(c.Capacity!.Amount)}, {Unit(c.Capacity.Period)}, {SourceLine(c.Syntax)})");
             L("capacities: " + Array($"{Runtime}ChannelCapacity", capacities) + ",");
-            L("cooldowns: " + Array($"{Runtime}Cooldown", _policy.Cooldowns.Select(c => $"new {Runtime}Cooldown({Int(CooldownDays(c))}, {String(c.Event.Name)}, {SourceLine(c.Syntax)})")) + ",");
-            L("exemptCategories: " + Array("string", _policy.Exemptions.Select(e => e.Category.Text).Distinct().Select(String)) + ",");
+            L("cooldowns: " + Array($"{Runtime}Cooldown", _policy.Cooldowns.Select(c => $"new {Runtime}Cooldown({Int(RuntimeRuleFacts.CooldownDays(c))}, {String(c.Event.Name)}, {SourceLine(c.Syntax)})")) + ",");
+            L("exemptCategories: " + Array("string", RuntimeRuleFacts.ExemptCategories(_policy).Select(String)) + ",");
             L("offers: " + Array($"{Runtime}OfferDefinition", _policy.Offers.Select(o =>
                 $"new {Runtime}OfferDefinition({String(o.Name)}, {String(o.Sponsor?.Name ?? "")}, {Int(o.Priority)}, {Int(o.Ordinal)}, {OneLineArray("string", o.Channels.Select(c => String(c.Name)))})")));
             L(");");
@@ -614,22 +606,6 @@ public static class CSharpEmitter
             };
             TimeWindow window = limit.Window;
             return $"new {Runtime}ContactLimit({scope}, {Int(limit.MaxCount)}, new {Runtime}TimeWindow({Int(window.Count)}, {Unit(window.Unit)}, {Bool(window.Calendar)}), {SourceLine(limit.Syntax)})";
-        }
-
-        /// <summary>
-        /// The runtime counts cool-downs in whole days; weeks are 7 days, and months and years
-        /// are rounded up to their longest (31 and 366 days) so a cool-down never ends early.
-        /// </summary>
-        private static int CooldownDays(CooldownSymbol cooldown)
-        {
-            long days = (long)cooldown.Duration * cooldown.Unit switch
-            {
-                PeriodUnit.Day => 1,
-                PeriodUnit.Week => 7,
-                PeriodUnit.Month => 31,
-                _ => 366,
-            };
-            return (int)Math.Min(days, int.MaxValue);
         }
 
         private static string Unit(PeriodUnit unit) => $"{Runtime}TimeUnit.{unit}";
