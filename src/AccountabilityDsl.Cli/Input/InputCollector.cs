@@ -25,7 +25,10 @@ public static partial class InputCollector
         AttributesToSkip = 0,
     };
 
-    public static InputSet Collect(IEnumerable<string> paths, string currentDirectory)
+    public static InputSet Collect(IEnumerable<string> paths, string currentDirectory) => Collect(paths, currentDirectory, Extension);
+
+    /// <summary>The same search for files with another extension (<c>.owner-test</c> for <c>ownerc test</c>).</summary>
+    public static InputSet Collect(IEnumerable<string> paths, string currentDirectory, string extension)
     {
         var files = new List<PolicyInput>();
         var errors = new List<string>();
@@ -56,10 +59,10 @@ public static partial class InputCollector
             {
                 int before = files.Count;
                 int errorsBefore = errors.Count;
-                Search(fullPath, path, files, errors);
+                Search(fullPath, path, extension, files, errors);
                 if (files.Count == before && errors.Count == errorsBefore)
                 {
-                    errors.Add($"no {Extension} files found in folder '{path}'");
+                    errors.Add($"no {extension} files found in folder '{path}'");
                 }
             }
             else
@@ -74,7 +77,7 @@ public static partial class InputCollector
         return new InputSet(unique, errors);
     }
 
-    private static void Search(string fullRoot, string displayRoot, List<PolicyInput> files, List<string> errors)
+    private static void Search(string fullRoot, string displayRoot, string extension, List<PolicyInput> files, List<string> errors)
     {
         var pending = new Stack<(string Full, string Display)>();
         pending.Push((fullRoot, displayRoot));
@@ -102,7 +105,7 @@ public static partial class InputCollector
                         pending.Push((entry.FullName, entryDisplay));
                     }
                 }
-                else if (entry.Name.EndsWith(Extension, StringComparison.Ordinal))
+                else if (entry.Name.EndsWith(extension, StringComparison.Ordinal))
                 {
                     files.Add(new PolicyInput(entryDisplay, entry.FullName));
                 }
