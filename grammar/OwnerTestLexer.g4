@@ -11,6 +11,7 @@ ACCOUNTABLE : 'accountable';
 SEGMENTS    : 'segments';
 NOBODY      : 'nobody';
 NONE        : 'none';
+AND         : 'and';
 AT          : 'at';
 OFFER       : 'offer';
 CONTACT     : 'contact';

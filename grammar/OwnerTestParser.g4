@@ -24,7 +24,8 @@ value
     | name                                     #nameValue
     ;
 
-expectAccountable : EXPECT ACCOUNTABLE (name | NOBODY) AT stageRange (COMMA stageRange)*;
+// Several owners joined by 'and' pin a known conflict; 'nobody' a known vacuum.
+expectAccountable : EXPECT ACCOUNTABLE (NOBODY | name (AND name)*) AT stageRange (COMMA stageRange)*;
 stageRange : name (DOTDOT name)?;
 
 expectSegments : EXPECT SEGMENTS (NONE | name (COMMA name)*);

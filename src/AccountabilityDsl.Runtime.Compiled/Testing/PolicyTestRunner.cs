@@ -270,7 +270,7 @@ public sealed class PolicyTestRunner(IReadOnlyList<PolicyCompilation> policies)
 
         private void ExpectAccountable(ExpectAccountableSyntax step)
         {
-            OwnerSymbol? owner = step.Owner is { } ownerName ? Find(ownerName, _policy.Owners, "owner") : null;
+            var expectedOwners = step.Owners.Select(o => Find(o, _policy.Owners, "owner")).ToList();
             var stages = new List<StageSymbol>();
             foreach (TestStageRangeSyntax range in step.Stages)
             {
@@ -291,7 +291,7 @@ public sealed class PolicyTestRunner(IReadOnlyList<PolicyCompilation> policies)
                 stages.AddRange(_policy.Stages.Where(s => s.Ordinal >= from.Ordinal && s.Ordinal <= to.Ordinal));
             }
 
-            if ((step.Owner is not null && owner is null) || !HasCustomer(step.Span))
+            if (expectedOwners.Any(o => o is null) || !HasCustomer(step.Span))
             {
                 return;
             }
@@ -299,7 +299,7 @@ public sealed class PolicyTestRunner(IReadOnlyList<PolicyCompilation> policies)
             foreach (StageAccountability actual in _explainer.Explain(_customer!).Where(a => stages.Contains(a.Stage)))
             {
                 var owners = actual.Owners.Select(o => o.Owner).Distinct().ToList();
-                bool holds = owner is null ? owners.Count == 0 : owners.Count == 1 && owners[0] == owner;
+                bool holds = owners.ToHashSet().SetEquals(expectedOwners!);
                 if (holds)
                 {
                     continue;
@@ -307,19 +307,18 @@ public sealed class PolicyTestRunner(IReadOnlyList<PolicyCompilation> policies)
 
                 string got = owners.Count switch
                 {
-                    0 => "nobody is (an accountability vacuum)",
-                    1 => $"{owners[0].Name} is",
-                    _ => $"{string.Join(" and ", owners.Select(o => o.Name))} are (a conflict)",
+                    0 => $"nobody is accountable at {actual.Stage.Name} (a vacuum)",
+                    1 => $"{owners[0].Name} is accountable at {actual.Stage.Name}",
+                    _ => $"{string.Join(" and ", owners.Select(o => o.Name))} are accountable at {actual.Stage.Name} (a conflict)",
                 };
                 var lines = actual.Owners.SelectMany(o => new[] { PolicyLine(o.Segment.Syntax), PolicyLine(o.Declaration.Syntax) }).Distinct().ToList();
-                if (owner is not null)
-                {
-                    lines.AddRange(_policy.Accountabilities.Where(a => a.Owner == owner && a.Stages.Contains(actual.Stage)).Select(a => PolicyLine(a.Syntax)).Except(lines));
-                }
+                lines.AddRange(_policy.Accountabilities
+                    .Where(a => expectedOwners.Contains(a.Owner) && a.Stages.Contains(actual.Stage))
+                    .Select(a => PolicyLine(a.Syntax)).Except(lines).ToList());
 
                 failures.Add(new TestFailure(LineOf(step.Span),
-                    $"accountable {(owner?.Name ?? "nobody")} at {actual.Stage.Name}",
-                    $"{got} accountable at {actual.Stage.Name}",
+                    $"accountable {(expectedOwners.Count == 0 ? "nobody" : string.Join(" and ", expectedOwners.Select(o => o!.Name)))} at {actual.Stage.Name}",
+                    got,
                     [.. lines]));
             }
         }

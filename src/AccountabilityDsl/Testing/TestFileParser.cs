@@ -80,7 +80,7 @@ internal static class TestFileParser
         if (step.expectAccountable() is { } accountable)
         {
             return new ExpectAccountableSyntax(
-                accountable.NOBODY() is null ? Name(accountable.name()) : null,
+                [.. accountable.name().Select(Name)],
                 [.. accountable.stageRange().Select(r => new TestStageRangeSyntax(Name(r.name(0)), r.name().Length > 1 ? Name(r.name(1)) : null))],
                 Span(accountable));
         }

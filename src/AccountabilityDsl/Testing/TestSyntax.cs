@@ -32,8 +32,11 @@ public sealed record CustomerStepSyntax(ImmutableArray<CustomerValueSyntax> Valu
 /// <summary>One stage or an inclusive range <c>A..B</c>.</summary>
 public sealed record TestStageRangeSyntax(NameSyntax From, NameSyntax? To);
 
-/// <summary><c>expect accountable Owner at Stages</c>; <see cref="Owner"/> is null for <c>nobody</c>.</summary>
-public sealed record ExpectAccountableSyntax(NameSyntax? Owner, ImmutableArray<TestStageRangeSyntax> Stages, TextSpan Span) : TestStepSyntax(Span);
+/// <summary>
+/// <c>expect accountable Owner at Stages</c>; several owners (<c>A and B</c>) expect a conflict,
+/// none (<c>nobody</c>) a vacuum.
+/// </summary>
+public sealed record ExpectAccountableSyntax(ImmutableArray<NameSyntax> Owners, ImmutableArray<TestStageRangeSyntax> Stages, TextSpan Span) : TestStepSyntax(Span);
 
 /// <summary><c>expect segments A, B</c>, or <c>expect segments none</c> (empty).</summary>
 public sealed record ExpectSegmentsSyntax(ImmutableArray<NameSyntax> Segments, TextSpan Span) : TestStepSyntax(Span);
