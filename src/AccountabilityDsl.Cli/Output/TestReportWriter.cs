@@ -30,7 +30,7 @@ public static class TestReportWriter
                 foreach (TestFailure failure in test.Failures)
                 {
                     text.Append($"      line {failure.Line}: expected {failure.Expected}\n");
-                    text.Append($"      {new string(' ', failure.Line.ToString(System.Globalization.CultureInfo.InvariantCulture).Length + 6)}but {failure.Actual}\n");
+                    text.Append($"      {new string(' ', failure.Line.ToString(System.Globalization.CultureInfo.InvariantCulture).Length + 7)}but {failure.Actual}\n");
                     foreach (string line in failure.PolicyLines)
                     {
                         text.Append($"        {line}\n");
