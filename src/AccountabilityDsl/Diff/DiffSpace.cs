@@ -85,12 +85,20 @@ internal sealed class DiffSpace
             return;
         }
 
+        // Most segments are the same in both versions: build each definition's region once.
         var builder = new RegionBuilder(Algebra);
-        foreach (SegmentSymbol segment in oldPolicy.Segments.Concat(newPolicy.Segments))
+        var byDefinition = new Dictionary<string, Region>(StringComparer.Ordinal);
+        foreach ((BoundPolicy policy, SegmentSymbol segment) in oldPolicy.Segments.Select(s => (oldPolicy, s)).Concat(newPolicy.Segments.Select(s => (newPolicy, s))))
         {
-            _regions[segment] = segment.IsAssigned
-                ? new Region([Space.With(Space.FullBox, _segmentAxis, new Constraint(default, 1UL << _assignedNames.IndexOf(segment.Name)))])
-                : builder.Build(Translate(segment.Predicate!));
+            string key = DefinitionOf(policy, segment);
+            if (!byDefinition.TryGetValue(key, out Region? region))
+            {
+                byDefinition[key] = region = segment.IsAssigned
+                    ? new Region([Space.With(Space.FullBox, _segmentAxis, new Constraint(default, 1UL << _assignedNames.IndexOf(segment.Name)))])
+                    : builder.Build(Translate(segment.Predicate!));
+            }
+
+            _regions[segment] = region;
         }
     }
 
@@ -107,6 +115,15 @@ internal sealed class DiffSpace
     public bool IsComparable { get; }
 
     public ImmutableArray<string> Incompatibilities { get; }
+
+    /// <summary>
+    /// What decides a segment's customers, as text: its assigned name, or its predicate with the
+    /// layout normalised. Equal definitions have equal regions in this space, since attributes and
+    /// enum members are matched by name; the comparison uses this to skip work, never to decide.
+    /// </summary>
+    public static string DefinitionOf(BoundPolicy policy, SegmentSymbol segment) => segment.IsAssigned
+        ? "assigned " + segment.Name
+        : "where " + string.Join(" ", policy.Source.ToString(segment.Syntax.Predicate!.Span).Split([' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>A segment's customers, for a segment of either version.</summary>
     public Region RegionOf(SegmentSymbol segment) => _regions[segment];

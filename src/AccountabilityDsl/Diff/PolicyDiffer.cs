@@ -316,6 +316,7 @@ public static class PolicyDiffer
     {
         private readonly AccountabilityMap _oldMap = new(oldPolicy);
         private readonly AccountabilityMap _newMap = new(newPolicy);
+        private readonly bool _sameSegments = Definitions(oldPolicy, oldPolicy.Segments) == Definitions(newPolicy, newPolicy.Segments);
 
         public ImmutableArray<OwnerMove> Moves()
         {
@@ -337,7 +338,9 @@ public static class PolicyDiffer
                 string key = OwnerKey(oldPolicy, _oldMap, oldStage) + "|" + OwnerKey(newPolicy, _newMap, newStage);
                 if (!byOwnerKey.TryGetValue(key, out var changes))
                 {
-                    byOwnerKey[key] = changes = Changes(OwnerRegions(oldPolicy, _oldMap, oldStage), oldCovered, OwnerRegions(newPolicy, _newMap, newStage), newCovered);
+                    byOwnerKey[key] = changes = Changes(
+                        OwnerRegions(oldPolicy, _oldMap, oldStage), OwnerDefinitions(oldPolicy, _oldMap, oldStage), oldCovered,
+                        OwnerRegions(newPolicy, _newMap, newStage), OwnerDefinitions(newPolicy, _newMap, newStage), newCovered);
                 }
 
                 foreach ((Ownership before, Ownership after, Region region) in changes)
@@ -381,23 +384,44 @@ public static class PolicyDiffer
                 .GroupBy(s => map.OwnerOf(s, stage)!.Name)
                 .ToDictionary(g => g.Key, g => space.Union(g.Select(space.RegionOf)));
 
+        /// <summary>Per owner, the definitions of the segments it owns at the stage: equal definitions, equal customers.</summary>
+        private static Dictionary<string, string> OwnerDefinitions(BoundPolicy policy, AccountabilityMap map, StageSymbol stage) =>
+            policy.Segments
+                .Where(s => map.OwnerOf(s, stage) is not null)
+                .GroupBy(s => map.OwnerOf(s, stage)!.Name)
+                .ToDictionary(g => g.Key, g => Definitions(policy, g));
+
+        private static string Definitions(BoundPolicy policy, IEnumerable<SegmentSymbol> segments) =>
+            string.Join("\n", segments.Select(s => DiffSpace.DefinitionOf(policy, s)).Distinct().OrderBy(d => d, StringComparer.Ordinal));
+
         /// <summary>
         /// The customers whose ownership differs, split into regions of one (before, after) each:
         /// first the customers where any owner's region or the covered customers differ, then
         /// that set refined by every region until each piece lies wholly inside or outside each.
         /// </summary>
         private List<(Ownership Before, Ownership After, Region Region)> Changes(
-            Dictionary<string, Region> before, Region coveredBefore, Dictionary<string, Region> after, Region coveredAfter)
+            Dictionary<string, Region> before, Dictionary<string, string> definitionsBefore, Region coveredBefore,
+            Dictionary<string, Region> after, Dictionary<string, string> definitionsAfter, Region coveredAfter)
         {
             var changed = new List<Box>();
             foreach (string owner in before.Keys.Union(after.Keys))
             {
+                // An owner of the same segment definitions in both versions owns the same customers.
+                if (definitionsBefore.GetValueOrDefault(owner) is { } was1 && was1 == definitionsAfter.GetValueOrDefault(owner))
+                {
+                    continue;
+                }
+
                 Region was = before.GetValueOrDefault(owner) ?? Region.Empty;
                 Region now = after.GetValueOrDefault(owner) ?? Region.Empty;
                 changed.AddRange(space.SymmetricDifference(was, now).Boxes);
             }
 
-            changed.AddRange(space.SymmetricDifference(coveredBefore, coveredAfter).Boxes);
+            if (!_sameSegments)
+            {
+                changed.AddRange(space.SymmetricDifference(coveredBefore, coveredAfter).Boxes);
+            }
+
             var result = new List<(Ownership, Ownership, Region)>();
             if (changed.Count == 0)
             {
@@ -405,10 +429,33 @@ public static class PolicyDiffer
             }
 
             List<Box> pieces = space.Algebra.Coalesce(changed);
-            foreach (Region splitter in before.Values.Concat(after.Values).Append(coveredBefore).Append(coveredAfter))
+            foreach (Region splitter in before.Values.Concat(after.Values))
             {
                 pieces = Split(pieces, splitter);
             }
+
+            // Being in some segment matters only where a version gives no owner (a vacuum, or in
+            // no segment): split only those pieces by the covered customers, so that segments
+            // nobody owns (behavioural overlays) do not fragment every change.
+            var refined = new List<Box>(pieces.Count);
+            foreach (Box piece in pieces)
+            {
+                decimal[] point = space.Witnesses.PickPoint(piece);
+                List<Box> parts = [piece];
+                if (!before.Values.Any(r => space.Contains(r, point)))
+                {
+                    parts = Split(parts, coveredBefore);
+                }
+
+                if (!after.Values.Any(r => space.Contains(r, point)))
+                {
+                    parts = Split(parts, coveredAfter);
+                }
+
+                refined.AddRange(parts);
+            }
+
+            pieces = refined;
 
             var byTransition = new Dictionary<(Ownership, Ownership), List<Box>>();
             foreach (Box piece in pieces)
