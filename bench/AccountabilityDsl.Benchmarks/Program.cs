@@ -24,6 +24,27 @@ if (args is ["parse", var file])
     return;
 }
 
+if (args is ["diff", var segments])
+{
+    // A quick look before the BenchmarkDotNet run: one warm-up, then three timed runs of each.
+    var (old, @new) = DiffBenchmarks.Versions(int.Parse(segments));
+    for (int run = 0; run < 4; run++)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        AccountabilityDsl.PolicyCompilation.Create(@new, "new.owner");
+        TimeSpan check = clock.Elapsed;
+        clock.Restart();
+        var before = Task.Run(() => AccountabilityDsl.PolicyCompilation.Create(old, "old.owner"));
+        var after = AccountabilityDsl.PolicyCompilation.Create(@new, "new.owner");
+        before.Wait();
+        TimeSpan compiled = clock.Elapsed;
+        var diff = AccountabilityDsl.Diff.PolicyDiffer.Compare(before.Result, after);
+        Console.WriteLine($"check {check.TotalMilliseconds:F0} ms, diff {clock.Elapsed.TotalMilliseconds:F0} ms of which comparing {(clock.Elapsed - compiled).TotalMilliseconds:F0} ms ({diff.Moves.Length} moves, {diff.FindingsAdded.Length}+{diff.FindingsRemoved.Length} findings)");
+    }
+
+    return;
+}
+
 if (args is ["probe"])
 {
     ScaleProbe.Run();

@@ -93,7 +93,7 @@ public static class CSharpEmitter
             _className = className;
             _namespace = ns;
             // A policy of several files is named after all of them, in the order they were given.
-            _file = string.Join(", ", policy.Trees.Select(t => Path.GetFileName(t.FilePath)));
+            _file = RuntimeRuleFacts.SourceFileName(policy);
             _names = new GeneratedNames(policy, className);
             _map = facts.Accountability;
             _segments = GeneratedNames.Members(policy.Segments.Select(s => s.Name), "Segment");
@@ -122,13 +122,11 @@ public static class CSharpEmitter
 
         private int Line(SyntaxNode node) => _policy.LineOf(node);
 
-        private string FileOf(SyntaxNode node) => Path.GetFileName(_policy.SourceOf(node).FilePath);
-
-        private string Where(SyntaxNode node) => $"{FileOf(node)}:{Line(node)}";
+        private string Where(SyntaxNode node) => $"{RuntimeRuleFacts.SourceFileOf(_policy, node)}:{Line(node)}";
 
         /// <summary>A rule's source line: in <c>SourceFile</c> for a one-file policy, else in the node's own file.</summary>
         private string SourceLine(SyntaxNode node) =>
-            $"new {Runtime}SourceLine({(_policy.Trees.Length == 1 ? "SourceFile" : String(FileOf(node)))}, {Int(Line(node))}, {String(OneLine(_policy.TextOf(node)))})";
+            $"new {Runtime}SourceLine({(_policy.Trees.Length == 1 ? "SourceFile" : String(RuntimeRuleFacts.SourceFileOf(_policy, node)))}, {Int(Line(node))}, {String(RuntimeRuleFacts.RuleText(_policy, node))})";
 
         public string Write()
         {
@@ -515,15 +513,7 @@ public static class CSharpEmitter
             L("{");
             foreach (OfferSymbol offer in _policy.Offers)
             {
-                var approvers = new List<OwnerSymbol>();
-                foreach (OwnerSymbol owner in (offer.Sponsor is null ? [] : new[] { offer.Sponsor }).Concat(offer.ApprovedBy))
-                {
-                    if (!approvers.Contains(owner))
-                    {
-                        approvers.Add(owner);
-                    }
-                }
-
+                IReadOnlyList<OwnerSymbol> approvers = RuntimeRuleFacts.Approvers(offer);
                 string condition = approvers.Count == 0 ? "false" : "owner is " + string.Join(" or ", approvers.Select(Owner));
                 L($"{Offer(offer)} => {condition},");
             }
@@ -590,8 +580,8 @@ public static class CSharpEmitter
                 .Where(c => c.Capacity is not null)
                 .Select(c => $"new {Runtime}ChannelCapacity({String(c.Name)}, {Int(c.Capacity!.Amount)}, {Unit(c.Capacity.Period)}, {SourceLine(c.Syntax)})");
             L("capacities: " + Array($"{Runtime}ChannelCapacity", capacities) + ",");
-            L("cooldowns: " + Array($"{Runtime}Cooldown", _policy.Cooldowns.Select(c => $"new {Runtime}Cooldown({Int(CooldownDays(c))}, {String(c.Event.Name)}, {SourceLine(c.Syntax)})")) + ",");
-            L("exemptCategories: " + Array("string", _policy.Exemptions.Select(e => e.Category.Text).Distinct().Select(String)) + ",");
+            L("cooldowns: " + Array($"{Runtime}Cooldown", _policy.Cooldowns.Select(c => $"new {Runtime}Cooldown({Int(RuntimeRuleFacts.CooldownDays(c))}, {String(c.Event.Name)}, {SourceLine(c.Syntax)})")) + ",");
+            L("exemptCategories: " + Array("string", RuntimeRuleFacts.ExemptCategories(_policy).Select(String)) + ",");
             L("offers: " + Array($"{Runtime}OfferDefinition", _policy.Offers.Select(o =>
                 $"new {Runtime}OfferDefinition({String(o.Name)}, {String(o.Sponsor?.Name ?? "")}, {Int(o.Priority)}, {Int(o.Ordinal)}, {OneLineArray("string", o.Channels.Select(c => String(c.Name)))})")) + ",");
             // Every declared channel: the gate refuses any other channel name rather than letting it pass unchecked.
@@ -614,22 +604,6 @@ public static class CSharpEmitter
             };
             TimeWindow window = limit.Window;
             return $"new {Runtime}ContactLimit({scope}, {Int(limit.MaxCount)}, new {Runtime}TimeWindow({Int(window.Count)}, {Unit(window.Unit)}, {Bool(window.Calendar)}), {SourceLine(limit.Syntax)})";
-        }
-
-        /// <summary>
-        /// The runtime counts cool-downs in whole days; weeks are 7 days, and months and years
-        /// are rounded up to their longest (31 and 366 days) so a cool-down never ends early.
-        /// </summary>
-        private static int CooldownDays(CooldownSymbol cooldown)
-        {
-            long days = (long)cooldown.Duration * cooldown.Unit switch
-            {
-                PeriodUnit.Day => 1,
-                PeriodUnit.Week => 7,
-                PeriodUnit.Month => 31,
-                _ => 366,
-            };
-            return (int)Math.Min(days, int.MaxValue);
         }
 
         private static string Unit(PeriodUnit unit) => $"{Runtime}TimeUnit.{unit}";

@@ -18,7 +18,10 @@ public static class InputCollector
         : StringComparer.Ordinal;
 
     /// <summary>Expands <paramref name="paths"/> (files or folders, relative to <paramref name="currentDirectory"/>).</summary>
-    public static InputSet Collect(IEnumerable<string> paths, string currentDirectory)
+    public static InputSet Collect(IEnumerable<string> paths, string currentDirectory) => Collect(paths, currentDirectory, Extension);
+
+    /// <summary>The same search for files with another extension (<c>.owner-test</c> for <c>ownerc test</c>).</summary>
+    public static InputSet Collect(IEnumerable<string> paths, string currentDirectory, string extension)
     {
         var files = new List<PolicyInput>();
         var errors = new List<string>();
@@ -49,10 +52,10 @@ public static class InputCollector
             {
                 int before = files.Count;
                 int errorsBefore = errors.Count;
-                Search(fullPath, path, files, errors);
+                Search(fullPath, path, extension, files, errors);
                 if (files.Count == before && errors.Count == errorsBefore)
                 {
-                    errors.Add(WorkspaceMessages.NoPolicyFilesIn(path));
+                    errors.Add(WorkspaceMessages.NoPolicyFilesIn(path, extension));
                 }
             }
             else
@@ -67,7 +70,7 @@ public static class InputCollector
         return new InputSet(unique, errors);
     }
 
-    private static void Search(string fullRoot, string displayRoot, List<PolicyInput> files, List<string> errors)
+    private static void Search(string fullRoot, string displayRoot, string extension, List<PolicyInput> files, List<string> errors)
     {
         var pending = new Stack<(string Full, string Display)>();
         pending.Push((fullRoot, displayRoot));
@@ -95,7 +98,7 @@ public static class InputCollector
                         pending.Push((entry.FullName, entryDisplay));
                     }
                 }
-                else if (entry.Name.EndsWith(Extension, StringComparison.Ordinal))
+                else if (entry.Name.EndsWith(extension, StringComparison.Ordinal))
                 {
                     files.Add(new PolicyInput(entryDisplay, entry.FullName));
                 }

@@ -19,7 +19,7 @@ public static partial class WorkspaceMessages
 
     public static string InvalidPath(string path) => $"'{path}' is not a valid path";
 
-    public static string NoPolicyFilesIn(string folder) => $"no {InputCollector.Extension} files found in folder '{folder}'";
+    public static string NoPolicyFilesIn(string folder, string extension = InputCollector.Extension) => $"no {extension} files found in folder '{folder}'";
 
     public static string CannotReadFolder(string folder, Exception e) => $"cannot read folder '{folder}': {Describe(e)}";
 

@@ -307,7 +307,7 @@ public sealed class GeneratedBehaviourTests
     }
 
     /// <summary>Every number each attribute is compared with, to generate values on and around the boundaries.</summary>
-    private static Dictionary<AttributeSymbol, List<decimal>> Literals(BoundPolicy policy)
+    internal static Dictionary<AttributeSymbol, List<decimal>> Literals(BoundPolicy policy)
     {
         var result = policy.Attributes.ToDictionary(a => a, _ => new List<decimal>());
         foreach (SegmentSymbol segment in policy.Segments.Where(s => s.Predicate is not null))
@@ -337,7 +337,7 @@ public sealed class GeneratedBehaviourTests
         }
     }
 
-    private static decimal RandomValue(AttributeSymbol attribute, List<decimal> literals, Random random)
+    internal static decimal RandomValue(AttributeSymbol attribute, List<decimal> literals, Random random)
     {
         switch (attribute.Type)
         {
@@ -353,7 +353,7 @@ public sealed class GeneratedBehaviourTests
         return attribute.Type == AttributeKind.Int ? decimal.Truncate(value) : value;
     }
 
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
     {
         public DateTimeOffset Now { get; set; } = start;
 

@@ -1,0 +1,168 @@
+using AccountabilityDsl.Cli.Output;
+using AccountabilityDsl.Workspace;
+using AccountabilityDsl.Runtime.Compiled.Testing;
+using AccountabilityDsl.Testing;
+using AccountabilityDsl.Text;
+
+namespace AccountabilityDsl.Cli.Commands;
+
+/// <summary><c>ownerc test &lt;files or folders&gt;…</c>: run the <c>.owner-test</c> policy tests (see docs/testing.md).</summary>
+public sealed class TestCommand : ICommand
+{
+    public const string Extension = ".owner-test";
+
+    private const string Usage = "ownerc test <files or folders>… [--format text|junit] [-o <file>]";
+
+    public string Name => "test";
+
+    public string Summary => "Run the .owner-test policy tests: who is accountable, segments, contact scenarios.";
+
+    public string Help => """
+        Usage: ownerc test <files or folders>… [--format text|junit] [-o <file>]
+
+        Runs policy tests written in .owner-test files (see docs/testing.md): customers with
+        the owner accountable for them at a stage and the segments they are in, and contact
+        scenarios run through the real contact gate on an in-memory ledger with a clock set by
+        each step. A test runs against a policy in the same folder as its file: the one it
+        names with 'for', else the one of the previous test, else the .owner file with the
+        test file's name, else the only one.
+
+        Arguments:
+          <files or folders>  .owner-test files, or folders searched recursively for them.
+
+        Options:
+          --format <format>   text (default: a line per test, failures with expected and
+                              actual and the policy lines involved, then 'N passed, N failed')
+                              or junit (JUnit XML for CI systems).
+          -o, --output <file> Write the report to this file instead of standard output.
+          -h, --help          Show this help.
+
+        Exit codes:
+          0  every test passed
+          1  a test failed, or a test file has errors (printed)
+          2  bad usage, or a file or folder that could not be read
+
+        """.ReplaceLineEndings("\n");
+
+    public int Run(IReadOnlyList<string> args, CommandContext context)
+    {
+        if (ArgumentReader.WantsHelp(args))
+        {
+            context.Out.Write(Help);
+            return ExitCodes.Success;
+        }
+
+        var paths = new List<string>();
+        string? format = null;
+        string? output = null;
+        var reader = new ArgumentReader(args, "test", ["--format", "--output", "--help"]);
+        while (reader.TryRead(out Argument arg))
+        {
+            switch (arg)
+            {
+                case { IsOption: false }:
+                    paths.Add(arg.Name);
+                    break;
+                case { Name: "--format" }:
+                    format = reader.ValueOfOnce(arg, format, "text or junit");
+                    break;
+                case { Name: "-o" or "--output" }:
+                    output = reader.ValueOfOnce(arg, output, "a file such as results.xml", "--output");
+                    break;
+                default:
+                    throw reader.Unknown(arg);
+            }
+        }
+
+        bool junit = format switch
+        {
+            null or "text" => false,
+            "junit" => true,
+            _ => throw new UsageException($"unknown format '{format}' for 'ownerc test'; use text or junit"
+                + (SpellingSuggestion.Closest(format, ["text", "junit"]) is { } closest ? $" (did you mean '{closest}'?)" : "")),
+        };
+
+        if (paths.Count == 0)
+        {
+            throw new UsageException("no test files; usage: " + Usage, "ownerc test samples/");
+        }
+
+        InputSet inputs = InputCollector.Collect(paths, context.CurrentDirectory, Extension);
+        foreach (string error in inputs.Errors)
+        {
+            context.WriteError(error);
+        }
+
+        if (inputs.Errors.Count > 0)
+        {
+            return ExitCodes.BadUsageOrInput;
+        }
+
+        var policiesByFolder = new Dictionary<string, IReadOnlyList<PolicyCompilation>>(StringComparer.Ordinal);
+        var results = new List<TestFileResult>();
+        foreach (PolicyInput input in inputs.Files)
+        {
+            SourceText source;
+            try
+            {
+                source = SourceText.FromBytes(PolicyFileReader.ReadAllBytes(input.FullPath), input.DisplayPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+            {
+                context.WriteError(WorkspaceMessages.CannotRead(input.DisplayPath, e));
+                return ExitCodes.BadUsageOrInput;
+            }
+
+            string folder = Path.GetDirectoryName(input.FullPath)!;
+            if (!policiesByFolder.TryGetValue(folder, out IReadOnlyList<PolicyCompilation>? policies))
+            {
+                policiesByFolder[folder] = policies = PoliciesNextTo(input, context);
+            }
+
+            results.Add(new PolicyTestRunner(policies).Run(TestFileSyntax.Parse(source)));
+        }
+
+        string report = junit ? TestReportWriter.JUnit(results) : TestReportWriter.Text(results);
+        if (output is null)
+        {
+            context.Out.Write(report);
+        }
+        else
+        {
+            try
+            {
+                File.WriteAllText(Path.GetFullPath(output, context.CurrentDirectory), report);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException or ArgumentException)
+            {
+                context.WriteError(WorkspaceMessages.CannotWrite(output, e));
+                return ExitCodes.BadUsageOrInput;
+            }
+
+            context.Out.WriteLine(TestReportWriter.Summary(results));
+        }
+
+        bool allPassed = results.All(r => r.Diagnostics.IsEmpty && r.Tests.All(t => t.Passed));
+        return allPassed ? ExitCodes.Success : ExitCodes.ErrorsReported;
+    }
+
+    /// <summary>
+    /// The policies a test file can test: the .owner files in its folder, read and compiled through
+    /// the workspace as <c>ownerc check</c> does (files that name one policy compile together).
+    /// </summary>
+    private static IReadOnlyList<PolicyCompilation> PoliciesNextTo(PolicyInput test, CommandContext context)
+    {
+        string folder = Path.GetDirectoryName(test.FullPath)!;
+        string displayFolder = Path.GetDirectoryName(test.DisplayPath) ?? "";
+        IEnumerable<PolicyInput> policyFiles = Directory.EnumerateFiles(folder, "*" + InputCollector.Extension)
+            .Order(StringComparer.Ordinal)
+            .Select(path => new PolicyInput(Path.Join(displayFolder, Path.GetFileName(path)).Replace('\\', '/'), path));
+        PolicyWorkspace workspace = PolicyWorkspace.FromFiles(policyFiles);
+        foreach (PolicyDocument unread in workspace.Documents.Where(d => !d.WasRead))
+        {
+            context.WriteWarning(unread.ReadError!);
+        }
+
+        return workspace.Compile();
+    }
+}
