@@ -17,6 +17,7 @@ public sealed class AnalysisContext
     private readonly Lazy<AccountabilityMap> _accountability;
     private readonly Lazy<SegmentRegions> _regions;
     private readonly Lazy<Rules.LimitCoverage> _limits;
+    private readonly Lazy<Rules.QuietCoverage> _quiet;
 
     public AnalysisContext(BoundPolicy policy)
     {
@@ -24,6 +25,7 @@ public sealed class AnalysisContext
         _accountability = new Lazy<AccountabilityMap>(() => new AccountabilityMap(policy));
         _regions = new Lazy<SegmentRegions>(() => new SegmentRegions(policy));
         _limits = new Lazy<Rules.LimitCoverage>(() => new Rules.LimitCoverage(policy));
+        _quiet = new Lazy<Rules.QuietCoverage>(() => new Rules.QuietCoverage(policy));
     }
 
     public BoundPolicy Policy { get; }
@@ -36,6 +38,9 @@ public sealed class AnalysisContext
 
     /// <summary>The limits that apply to each offer and channel.</summary>
     internal Rules.LimitCoverage Limits => _limits.Value;
+
+    /// <summary>The quiet hours and days of each channel.</summary>
+    internal Rules.QuietCoverage Quiet => _quiet.Value;
 
     public IReadOnlyList<Diagnostic> Diagnostics => _diagnostics;
 

@@ -26,4 +26,7 @@ public static class CompilerDiagnostics
 
     public static readonly DiagnosticDescriptor EmptyWindow = new(
         "OWN0007", "Empty time window", "{0}", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
+
+    public static readonly DiagnosticDescriptor GroupCycle = new(
+        "OWN0020", "Group contains itself", "group '{0}' contains itself ({1}); a group's members must be offers, or groups that do not include it", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
 }

@@ -17,6 +17,7 @@ public static class DiagnosticCatalog
             CompilerDiagnostics.PolicyStructureError,
             CompilerDiagnostics.BackwardsStageRange,
             CompilerDiagnostics.EmptyWindow,
+            CompilerDiagnostics.GroupCycle,
         }.Concat(PolicyAnalyzer.Rules.Select(r => r.Descriptor)).OrderBy(d => d.Id, StringComparer.Ordinal),
     ];
 
