@@ -95,7 +95,7 @@ quietItem
     : timeOfDay DOTDOT timeOfDay                            #quietHours
     | dayRef                                                #quietDay
     ;
-timeOfDay : INTEGER COLON INTEGER;
+timeOfDay : TIME_OF_DAY;
 limitScope : OFFERS | CONTACTS | limitTargetRef;
 
 cooldownDeclaration : COOLDOWN count period AFTER eventName;

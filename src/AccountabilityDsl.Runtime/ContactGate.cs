@@ -22,6 +22,8 @@ public sealed class ContactGate
     // enumerator per call, which showed up on the reserve path.
     private readonly string[] _exemptCategories;
     private readonly bool _hasCooldowns;
+    // Consent and quiet hours depend on the request and the clock only, not on the ledger.
+    private readonly bool _hasPreChecks;
 
     /// <summary>Creates a gate.</summary>
     /// <param name="policy">The compiled policy.</param>
@@ -47,7 +49,28 @@ public sealed class ContactGate
         var rules = new List<Rule>();
         foreach (var limit in policy.Limits)
         {
-            rules.Add(new Rule(RuleKind.Limit, limit.Scope, null, limit.MaxCount, limit.Window, limit.Description, limit.Source));
+            rules.Add(new Rule(RuleKind.Limit, limit.Scope, null, limit.MaxCount, limit.Window, limit.Description, limit.Source)
+            {
+                PerHousehold = limit.PerHousehold,
+                Segments = limit.Segments is null ? null : [.. limit.Segments],
+                Stages = limit.Stages is null ? null : [.. limit.Stages],
+            });
+        }
+        // A never rule becomes one rule per (requested offer, blocking offer): "fewer than 1 contact with the
+        // blocking offer in the window", checked in the same atomic step as the limits.
+        foreach (var exclusion in policy.Exclusions)
+        {
+            var requested = exclusion.IsAfter ? exclusion.First : exclusion.First.Concat(exclusion.Second);
+            foreach (var offer in requested.Distinct(StringComparer.Ordinal))
+            {
+                foreach (var blocker in exclusion.Blockers(offer))
+                {
+                    rules.Add(new Rule(RuleKind.Exclusion, LimitScope.Offer(offer), null, 1, exclusion.Window, exclusion.Text, exclusion.Source)
+                    {
+                        BlockingOffer = blocker,
+                    });
+                }
+            }
         }
         foreach (var capacity in policy.Capacities)
         {
@@ -55,6 +78,7 @@ public sealed class ContactGate
                 new TimeWindow(1, capacity.Period, true), capacity.Description, capacity.Source));
         }
         _rules = [.. rules];
+        _hasPreChecks = policy.Consents.Count > 0 || policy.QuietPeriods.Count > 0;
     }
 
     /// <summary>The policy.</summary>
@@ -102,13 +126,13 @@ public sealed class ContactGate
         var nowTicks = now.UtcTicks;
         var exempt = IsExempt(request.Category);
         var entry = new LedgerEntry(request.CustomerId, idempotencyKey, request.Channel, request.Offer, request.Category,
-            !exempt, nowTicks, nowTicks + hold.Ticks);
+            !exempt, nowTicks, nowTicks + hold.Ticks) { HouseholdId = request.HouseholdId };
         if (exempt)
         {
             return ToResult(ContactDecision.AllowedExempt, Ledger.TryReserve(entry, [], nowTicks), request);
         }
 
-        if (_hasCooldowns && CooldownDenials(request.CustomerId, now, null))
+        if ((_hasCooldowns && CooldownDenials(request.CustomerId, now, null)) || (_hasPreChecks && PreCheckDenials(request, now, null)))
         {
             // A repeated key keeps its reservation even if a cool-down started since.
             if (Ledger.Find(request.CustomerId, idempotencyKey) is { } found
@@ -121,9 +145,10 @@ public sealed class ContactGate
 
         var buffer = new ConstraintBuffer();
         Span<CountConstraint> constraints = _rules.Length <= InlineConstraints ? buffer : new CountConstraint[_rules.Length];
+        Span<int> ruleIndex = _rules.Length <= 64 ? stackalloc int[_rules.Length] : new int[_rules.Length];
         for (var attempt = 0; ; attempt++)
         {
-            var n = BuildConstraints(request, now, constraints, null);
+            var n = BuildConstraints(request, now, constraints, ruleIndex);
             var result = Ledger.TryReserve(entry, constraints[..n], nowTicks);
             if (result.Status != LedgerReserveStatus.Denied)
             {
@@ -138,7 +163,7 @@ public sealed class ContactGate
             {
                 // The ledger keeps denying while a re-evaluation sees room (slots being released concurrently):
                 // report the constraint the ledger saw at its cap, retry immediately.
-                var rule = FindRule(request, result.DeniedConstraint);
+                var rule = _rules[ruleIndex[result.DeniedConstraint]];
                 var c = constraints[result.DeniedConstraint];
                 return new ReservationResult(
                     ContactDecision.Denied([new RuleDenial(rule.Kind, rule.Description, rule.Source, c.MaxCount, c.MaxCount, _calendar.InZone(now))]),
@@ -178,6 +203,19 @@ public sealed class ContactGate
     public IReadOnlyList<RankedOffer> RankOffers(string customerId, IEnumerable<OfferCandidate> candidates)
     {
         ArgumentException.ThrowIfNullOrEmpty(customerId);
+        return RankOffers(new ContactRequest(customerId, "-"), candidates);
+    }
+
+    /// <summary>
+    /// Ranks offers as <see cref="RankOffers(string, IEnumerable{OfferCandidate})"/> does, for the customer described by
+    /// <paramref name="customer"/> (its id, segments, stage, household and consents; its channel, offer and category
+    /// are ignored). Candidates that a <c>never</c> rule excludes because of an earlier contact are excluded too, and
+    /// the reason names the rule, its line, the earlier contact and when the exclusion ends.
+    /// </summary>
+    public IReadOnlyList<RankedOffer> RankOffers(ContactRequest customer, IEnumerable<OfferCandidate> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        ArgumentException.ThrowIfNullOrEmpty(customer.CustomerId, nameof(customer));
         ArgumentNullException.ThrowIfNull(candidates);
         var entries = new List<(OfferCandidate Candidate, ContactDecision? Decision, string? Reason)>();
         foreach (var candidate in candidates)
@@ -193,7 +231,17 @@ public sealed class ContactGate
             }
             else
             {
-                entries.Add((candidate, Check(new ContactRequest(customerId, candidate.Channel, offer.Name, candidate.Category)), null));
+                var decision = Check(customer with { Channel = candidate.Channel, Offer = offer.Name, Category = candidate.Category });
+                string? excluded = null;
+                foreach (var denial in decision.Denials)
+                {
+                    if (denial.Kind == RuleKind.Exclusion)
+                    {
+                        excluded = $"offer '{offer.Name}' is excluded by '{denial.RuleDescription}' ({denial.Source}): earlier contact {denial.EarlierOffer} at {denial.EarlierAt:yyyy-MM-dd'T'HH:mm:sszzz}; excluded until {denial.RetryAt:yyyy-MM-dd'T'HH:mm:sszzz}";
+                        break;
+                    }
+                }
+                entries.Add((candidate, decision, excluded));
             }
         }
         static int Group((OfferCandidate, ContactDecision? Decision, string? Reason) e) =>
@@ -260,22 +308,28 @@ public sealed class ContactGate
     {
         if (_rules.Length > LinearRuleScan && ApplicableRules(request) is { } applicable)
         {
+            var m = 0;
             for (var k = 0; k < applicable.Length; k++)
             {
                 var rule = _rules[applicable[k]];
-                into[k] = new CountConstraint(rule.Filter(request), rule.WindowFrom(now, _calendar), rule.Max);
+                if (!rule.InScope(request))
+                {
+                    continue;
+                }
+                into[m] = new CountConstraint(rule.Filter(request), rule.WindowFrom(now, _calendar), rule.Max);
                 if (!ruleIndex.IsEmpty)
                 {
-                    ruleIndex[k] = applicable[k];
+                    ruleIndex[m] = applicable[k];
                 }
+                m++;
             }
-            return applicable.Length;
+            return m;
         }
         var n = 0;
         for (var i = 0; i < _rules.Length; i++)
         {
             var rule = _rules[i];
-            if (!rule.Applies(request))
+            if (!rule.Applies(request) || !rule.InScope(request))
             {
                 continue;
             }
@@ -323,19 +377,6 @@ public sealed class ContactGate
         return _applicable[key];
     }
 
-    private Rule FindRule(ContactRequest request, int constraintIndex)
-    {
-        var n = 0;
-        foreach (var rule in _rules)
-        {
-            if (rule.Applies(request) && n++ == constraintIndex)
-            {
-                return rule;
-            }
-        }
-        throw new InvalidOperationException("constraint index out of range");
-    }
-
     private bool CooldownDenials(string customerId, DateTimeOffset now, List<RuleDenial>? into)
     {
         var any = false;
@@ -357,12 +398,85 @@ public sealed class ContactGate
         return any;
     }
 
+    /// <summary>Consent and quiet-hour denials of the request at <paramref name="now"/>; true when there is one.</summary>
+    private bool PreCheckDenials(ContactRequest request, DateTimeOffset now, List<RuleDenial>? into)
+    {
+        var any = false;
+        foreach (var consent in Policy.Consents)
+        {
+            if (string.Equals(consent.Channel, request.Channel, StringComparison.Ordinal)
+                && !(request.Consents?.Contains(request.Channel) ?? false))
+            {
+                any = true;
+                into?.Add(new RuleDenial(RuleKind.Consent, $"channel {consent.Channel} requires consent", consent.Source, 0, 0, null));
+            }
+        }
+        QuietPeriod? quietNow = null;
+        var local = _calendar.ToLocal(now);
+        foreach (var quiet in Policy.QuietPeriods)
+        {
+            if (string.Equals(quiet.Channel, request.Channel, StringComparison.Ordinal) && quiet.IsQuietAt(local))
+            {
+                quietNow = quiet;
+                break;
+            }
+        }
+        if (quietNow is not null)
+        {
+            any = true;
+            if (into is not null)
+            {
+                var end = QuietEnd(request.Channel, local);
+                into.Add(new RuleDenial(RuleKind.Quiet, quietNow.Text, quietNow.Source, 0, 0,
+                    end is { } e ? _calendar.InZone(_calendar.ToInstant(e)) : null));
+            }
+        }
+        return any;
+    }
+
+    /// <summary>
+    /// The local time at which the channel's quiet time that contains <paramref name="local"/> ends, following
+    /// back-to-back quiet stretches (20:00..09:00 after a quiet Sunday ends on Monday at 09:00); null when the channel
+    /// is never free.
+    /// </summary>
+    private DateTime? QuietEnd(string channel, DateTime local)
+    {
+        var t = local;
+        // Each step moves to the end of a quiet hour range or day; a week of steps covers every pattern.
+        for (var step = 0; step < 64; step++)
+        {
+            DateTime? next = null;
+            foreach (var quiet in Policy.QuietPeriods)
+            {
+                if (string.Equals(quiet.Channel, channel, StringComparison.Ordinal) && quiet.QuietUntil(t) is { } until
+                    && (next is null || until > next))
+                {
+                    next = until;
+                }
+            }
+            if (next is null)
+            {
+                return t;
+            }
+            t = next.Value;
+        }
+        return null;
+    }
+
     private ContactDecision Decide(ContactRequest request, DateTimeOffset now)
     {
         List<RuleDenial>? denials = null;
-        if (_hasCooldowns)
+        if (_hasPreChecks)
         {
             var list = new List<RuleDenial>();
+            if (PreCheckDenials(request, now, list))
+            {
+                denials = list;
+            }
+        }
+        if (_hasCooldowns)
+        {
+            var list = denials ?? [];
             if (CooldownDenials(request.CustomerId, now, list))
             {
                 denials = list;
@@ -384,13 +498,68 @@ public sealed class ContactGate
             DateTimeOffset? retry = usage.PivotUtcTicks is { } pivot && c.MaxCount > 0
                 ? _calendar.LeavesWindowAt(new DateTimeOffset(pivot, TimeSpan.Zero), rule.Window)
                 : null;
-            (denials ??= []).Add(new RuleDenial(rule.Kind, rule.Description, rule.Source, usage.Count, c.MaxCount, retry));
+            (denials ??= []).Add(rule.Kind == RuleKind.Exclusion
+                ? new RuleDenial(rule.Kind, rule.Description, rule.Source, usage.Count, 0, retry)
+                {
+                    EarlierOffer = rule.BlockingOffer,
+                    EarlierAt = usage.PivotUtcTicks is { } earlier ? _calendar.InZone(new DateTimeOffset(earlier, TimeSpan.Zero)) : null,
+                }
+                : new RuleDenial(rule.Kind, rule.Description, rule.Source, usage.Count, c.MaxCount, retry));
         }
         return denials is null ? ContactDecision.Allowed : ContactDecision.Denied(denials);
     }
 
     private sealed record Rule(RuleKind Kind, LimitScope? Scope, string? Channel, int Max, TimeWindow Window, string Description, SourceLine Source)
     {
+        /// <summary>Counts the household's contacts (the customer's when the request names no household).</summary>
+        public bool PerHousehold { get; init; }
+
+        /// <summary>The rule applies only to requests whose customer is in one of these segments; null = any.</summary>
+        public string[]? Segments { get; init; }
+
+        /// <summary>The rule applies only to requests whose customer is at one of these stages; null = any.</summary>
+        public string[]? Stages { get; init; }
+
+        /// <summary>For an exclusion: the offer whose earlier contacts block the request.</summary>
+        public string? BlockingOffer { get; init; }
+
+        /// <summary>
+        /// True when the request's customer is in the rule's segments and at its stages. A rule scoped by segment or
+        /// stage cannot decide without them, so a request that lacks them is a host error, not an allowed contact.
+        /// </summary>
+        public bool InScope(ContactRequest r)
+        {
+            if (Segments is { } segments)
+            {
+                if (r.Segments is not { } given)
+                {
+                    throw new ArgumentException(
+                        $"The limit '{Description}' ({Source}) applies only to customers in {string.Join(", ", segments)}; the request must carry the customer's segments (ContactRequest.Segments; the generated CreateRequest(customerId, customer, stage, …) fills them).",
+                        "request");
+                }
+                var inAny = false;
+                foreach (var segment in segments)
+                {
+                    inAny |= given.Contains(segment);
+                }
+                if (!inAny)
+                {
+                    return false;
+                }
+            }
+            if (Stages is { } stages)
+            {
+                if (r.Stage is not { } stage)
+                {
+                    throw new ArgumentException(
+                        $"The limit '{Description}' ({Source}) applies only at {string.Join(", ", stages)}; the request must carry the customer's stage (ContactRequest.Stage; the generated CreateRequest(customerId, customer, stage, …) fills it).",
+                        "request");
+                }
+                return System.Array.IndexOf(stages, stage) >= 0;
+            }
+            return true;
+        }
+
         /// <summary>
         /// Length of a rolling Day/Week window in ticks (pure tick arithmetic, no time-zone conversion); 0 for
         /// windows that need the calendar (rolling months/years, calendar windows).
@@ -427,14 +596,24 @@ public sealed class ContactGate
             return calendar.WindowFromTicks(now, Window);
         }
 
-        public ContactFilter Filter(ContactRequest r) => Scope switch
+        public ContactFilter Filter(ContactRequest r)
         {
-            null => new ContactFilter(null, Channel, null, false),
-            { Kind: LimitScopeKind.Offers } => new ContactFilter(r.CustomerId, null, null, true),
-            { Kind: LimitScopeKind.Contacts } => new ContactFilter(r.CustomerId, null, null, false),
-            { Kind: LimitScopeKind.Channel } => new ContactFilter(r.CustomerId, Scope.Name, null, false),
-            _ => new ContactFilter(r.CustomerId, null, Scope.Name, false),
-        };
+            if (Kind == RuleKind.Exclusion)
+            {
+                return new ContactFilter(r.CustomerId, null, BlockingOffer, false);
+            }
+            var filter = Scope switch
+            {
+                null => new ContactFilter(null, Channel, null, false),
+                { Kind: LimitScopeKind.Offers } => new ContactFilter(r.CustomerId, null, null, true),
+                { Kind: LimitScopeKind.Contacts } => new ContactFilter(r.CustomerId, null, null, false),
+                { Kind: LimitScopeKind.Channel } => new ContactFilter(r.CustomerId, Scope.Name, null, false),
+                { Kind: LimitScopeKind.Group } => new ContactFilter(r.CustomerId, null, null, true) { OfferSet = Scope.GroupOffers },
+                _ => new ContactFilter(r.CustomerId, null, Scope.Name, false),
+            };
+            // A household of one when the request names none: the customer's own contacts.
+            return PerHousehold && r.HouseholdId is { } household ? filter with { CustomerId = null, HouseholdId = household } : filter;
+        }
     }
 
     [InlineArray(InlineConstraints)]

@@ -8,7 +8,27 @@ namespace AccountabilityDsl.Runtime;
 /// <param name="Channel">The channel, e.g. <c>sms</c>.</param>
 /// <param name="Offer">The offer carried, if any.</param>
 /// <param name="Category">The contact category, e.g. <c>transactional</c>; exempt categories are never blocked or counted.</param>
-public sealed record ContactRequest(string CustomerId, string Channel, string? Offer = null, string? Category = null);
+/// <remarks>
+/// A policy with <c>in</c>/<c>at</c> limits needs <see cref="Segments"/> and <see cref="Stage"/> (the generated class
+/// computes them from the customer record); a request that lacks what an applicable rule needs is refused with an
+/// <see cref="ArgumentException"/> naming the rule. <see cref="HouseholdId"/> groups customers for <c>per household</c>
+/// limits (absent: a household of one). <see cref="Consents"/> lists the channels the customer consented to; a
+/// channel that <c>requires consent</c> is denied without it.
+/// </remarks>
+public sealed record ContactRequest(string CustomerId, string Channel, string? Offer = null, string? Category = null)
+{
+    /// <summary>The segments the customer is in, for <c>in</c>-scoped limits; null when the host does not say.</summary>
+    public IReadOnlyCollection<string>? Segments { get; init; }
+
+    /// <summary>The customer's lifecycle stage, for <c>at</c>-scoped limits; null when the host does not say.</summary>
+    public string? Stage { get; init; }
+
+    /// <summary>The customer's household, for <c>per household</c> limits; null = a household of one.</summary>
+    public string? HouseholdId { get; init; }
+
+    /// <summary>The channels the customer has consented to; null = none.</summary>
+    public IReadOnlyCollection<string>? Consents { get; init; }
+}
 
 /// <summary>The kind of rule that denied a contact.</summary>
 public enum RuleKind
@@ -19,6 +39,12 @@ public enum RuleKind
     Capacity,
     /// <summary>A <see cref="Cooldown"/> after an event.</summary>
     Cooldown,
+    /// <summary>A <c>never</c> rule (<see cref="OfferExclusion"/>): an earlier contact with another offer blocks this one.</summary>
+    Exclusion,
+    /// <summary>The channel <c>requires consent</c> and the request carries none for it.</summary>
+    Consent,
+    /// <summary>The channel is in a <see cref="QuietPeriod"/>.</summary>
+    Quiet,
 }
 
 /// <summary>One rule that denies a contact.</summary>
@@ -41,6 +67,12 @@ public sealed record RuleDenial(
     DateTimeOffset? RetryAt,
     DateTimeOffset? EventAt = null)
 {
+    /// <summary>For an exclusion: the offer of the earlier contact that blocks this one.</summary>
+    public string? EarlierOffer { get; init; }
+
+    /// <summary>For an exclusion: when the earlier contact was made (host time zone's offset).</summary>
+    public DateTimeOffset? EarlierAt { get; init; }
+
     /// <summary>
     /// E.g. <c>limit 'offers per customer: at most 3 per 365 days' (retail-bank.owner:41) — 3 of 3 used; retry at 2027-03-02T10:00:00+00:00</c>.
     /// </summary>
@@ -50,6 +82,9 @@ public sealed record RuleDenial(
         {
             RuleKind.Limit => "limit",
             RuleKind.Capacity => "capacity",
+            RuleKind.Exclusion => "exclusion",
+            RuleKind.Consent => "consent",
+            RuleKind.Quiet => "quiet hours",
             _ => "cool-down",
         };
         var sb = new StringBuilder();
@@ -57,6 +92,18 @@ public sealed record RuleDenial(
         if (Kind == RuleKind.Cooldown)
         {
             sb.Append("event at ").Append(Format(EventAt));
+        }
+        else if (Kind == RuleKind.Exclusion)
+        {
+            sb.Append("earlier contact: ").Append(EarlierOffer).Append(" at ").Append(Format(EarlierAt));
+        }
+        else if (Kind == RuleKind.Consent)
+        {
+            sb.Append("no consent for the channel");
+        }
+        else if (Kind == RuleKind.Quiet)
+        {
+            sb.Append("quiet now");
         }
         else
         {
@@ -99,7 +146,7 @@ public sealed class ContactDecision
     /// </summary>
     public RuleDenial? Reason { get; }
 
-    /// <summary>Every denying rule, in policy order (cool-downs, then limits, then capacities). Empty when allowed.</summary>
+    /// <summary>Every denying rule, in policy order (consent, quiet hours, cool-downs, then limits, exclusions and capacities). Empty when allowed.</summary>
     public IReadOnlyList<RuleDenial> Denials { get; }
 
     /// <summary>The kind of the reported rule, or null when allowed.</summary>
@@ -185,14 +232,14 @@ public sealed record ReservationResult(ContactDecision Decision, Reservation? Re
     public bool IsAllowed => Reservation is not null;
 }
 
-/// <summary>An offer the host would like to make, for <see cref="ContactGate.RankOffers"/>.</summary>
+/// <summary>An offer the host would like to make, for <see cref="ContactGate.RankOffers(ContactRequest, IEnumerable{OfferCandidate})"/>.</summary>
 /// <param name="Offer">The offer.</param>
 /// <param name="Channel">The channel it would be made through.</param>
 /// <param name="ApprovedByAccountableOwner">Whether its accountable owner approved it; unapproved offers are excluded.</param>
 /// <param name="Category">The contact category, if any.</param>
 public sealed record OfferCandidate(OfferDefinition Offer, string Channel, bool ApprovedByAccountableOwner, string? Category = null);
 
-/// <summary>One entry of <see cref="ContactGate.RankOffers"/>.</summary>
+/// <summary>One entry of <see cref="ContactGate.RankOffers(ContactRequest, IEnumerable{OfferCandidate})"/>.</summary>
 /// <param name="Rank">1-based position in the ranking.</param>
 /// <param name="Candidate">The candidate.</param>
 /// <param name="Decision">The gate decision, or null when excluded before gating.</param>

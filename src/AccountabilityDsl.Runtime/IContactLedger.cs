@@ -8,13 +8,29 @@ namespace AccountabilityDsl.Runtime;
 /// <param name="Channel">Only entries through this channel.</param>
 /// <param name="Offer">Only entries carrying this offer.</param>
 /// <param name="OffersOnly">Only entries that carry some offer.</param>
+/// <remarks>
+/// Two optional members narrow further: <see cref="HouseholdId"/> (only entries stored with that household; used
+/// instead of <see cref="CustomerId"/> by <c>per household</c> limits) and <see cref="OfferSet"/> (only entries
+/// carrying one of these offers; used by group limits).
+/// </remarks>
 public readonly record struct ContactFilter(string? CustomerId, string? Channel, string? Offer, bool OffersOnly)
 {
+    /// <summary>Only entries stored with this household id (null = any).</summary>
+    public string? HouseholdId { get; init; }
+
+    /// <summary>Only entries carrying one of these offers (null = any).</summary>
+    public IReadOnlyList<string>? OfferSet { get; init; }
+
     /// <summary>True when an entry with these attributes matches the filter.</summary>
-    public bool Matches(string customerId, string channel, string? offer) =>
+    public bool Matches(string customerId, string channel, string? offer) => Matches(customerId, channel, offer, null);
+
+    /// <summary>True when an entry with these attributes (and household) matches the filter.</summary>
+    public bool Matches(string customerId, string channel, string? offer, string? householdId) =>
         (CustomerId is null || string.Equals(CustomerId, customerId, StringComparison.Ordinal))
+        && (HouseholdId is null || string.Equals(HouseholdId, householdId, StringComparison.Ordinal))
         && (Channel is null || string.Equals(Channel, channel, StringComparison.Ordinal))
         && (Offer is null || string.Equals(Offer, offer, StringComparison.Ordinal))
+        && (OfferSet is null || (offer is not null && OfferSet.Contains(offer, StringComparer.Ordinal)))
         && (!OffersOnly || offer is not null);
 }
 
@@ -52,7 +68,11 @@ public readonly record struct LedgerEntry(
     string? Category,
     bool Counted,
     long AtUtcTicks,
-    long ExpiresUtcTicks);
+    long ExpiresUtcTicks)
+{
+    /// <summary>The customer's household when the contact was made (null: none given).</summary>
+    public string? HouseholdId { get; init; }
+}
 
 /// <summary>Outcome of <see cref="IContactLedger.TryReserve"/>.</summary>
 public enum LedgerReserveStatus

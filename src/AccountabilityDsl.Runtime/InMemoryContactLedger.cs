@@ -16,6 +16,8 @@ public sealed class InMemoryContactLedger : IContactLedger
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Customer> _customers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ChannelTotals> _channels = new(StringComparer.Ordinal);
+    // Household id → the customers that made a contact under it (removed customers are dropped lazily).
+    private readonly Dictionary<string, List<Customer>> _households = new(StringComparer.Ordinal);
     private readonly long _retentionTicks;
     private long _nextId;
     private ChannelTotals? _lastTotals;
@@ -257,8 +259,30 @@ public sealed class InMemoryContactLedger : IContactLedger
         return _customers.TryGetValue(customerId, out var customer) ? customer : null;
     }
 
+    /// <summary>The live customers that made a contact under <paramref name="householdId"/>. Call under the lock.</summary>
+    private List<Customer> HouseholdMembers(string householdId)
+    {
+        if (!_households.TryGetValue(householdId, out var members))
+        {
+            return [];
+        }
+        members.RemoveAll(m => m.Removed);
+        return members;
+    }
+
     private void Insert(Customer customer, in LedgerEntry entry, long now)
     {
+        if (entry.HouseholdId is { } household)
+        {
+            if (!_households.TryGetValue(household, out var members))
+            {
+                _households[household] = members = [];
+            }
+            if (!members.Contains(customer))
+            {
+                members.Add(customer);
+            }
+        }
         if (_retentionTicks != long.MaxValue)
         {
             // Drop old committed contacts and long-expired holds before inserting, so the slot can be reused.
@@ -330,7 +354,26 @@ public sealed class InMemoryContactLedger : IContactLedger
             }
             return count;
         }
-        if (f.Channel is not null && f.Offer is null && !f.OffersOnly)
+        if (f.HouseholdId is not null)
+        {
+            foreach (var member in HouseholdMembers(f.HouseholdId))
+            {
+                for (var i = member.End - 1; i >= member.Head; i--)
+                {
+                    ref readonly var e = ref member.Entries[i];
+                    if (e.At < c.FromUtcTicks)
+                    {
+                        break;
+                    }
+                    if (e.Counted && e.Expires > now && e.Matches(f) && ++count >= stopAt)
+                    {
+                        return count;
+                    }
+                }
+            }
+            return count;
+        }
+        if (f.Channel is not null && f.Offer is null && !f.OffersOnly && f.OfferSet is null)
         {
             if (!_channels.TryGetValue(f.Channel, out var totals))
             {
@@ -388,7 +431,21 @@ public sealed class InMemoryContactLedger : IContactLedger
             return null;
         }
         var times = new List<long>();
-        if (f.Channel is not null && f.Offer is null && !f.OffersOnly)
+        if (f.HouseholdId is not null)
+        {
+            foreach (var member in HouseholdMembers(f.HouseholdId))
+            {
+                for (var i = member.LowerBound(c.FromUtcTicks); i < member.End; i++)
+                {
+                    ref readonly var e = ref member.Entries[i];
+                    if (e.Counted && e.Expires > now && e.Matches(f))
+                    {
+                        times.Add(e.At);
+                    }
+                }
+            }
+        }
+        else if (f.Channel is not null && f.Offer is null && !f.OffersOnly && f.OfferSet is null)
         {
             if (_channels.TryGetValue(f.Channel, out var totals))
             {
@@ -436,6 +493,7 @@ public sealed class InMemoryContactLedger : IContactLedger
         public string Channel;
         public string? Offer;
         public string? Category;
+        public string? Household;
         public long At;
         /// <summary>Hold expiry; <see cref="long.MaxValue"/> once committed.</summary>
         public long Expires;
@@ -447,7 +505,21 @@ public sealed class InMemoryContactLedger : IContactLedger
         public readonly bool Matches(in ContactFilter f) =>
             (f.Channel is null || string.Equals(f.Channel, Channel, StringComparison.Ordinal))
             && (f.Offer is null || string.Equals(f.Offer, Offer, StringComparison.Ordinal))
-            && (!f.OffersOnly || Offer is not null);
+            && (!f.OffersOnly || Offer is not null)
+            && (f.HouseholdId is null || string.Equals(f.HouseholdId, Household, StringComparison.Ordinal))
+            && (f.OfferSet is null || (Offer is not null && InSet(f.OfferSet, Offer)));
+
+        private static bool InSet(IReadOnlyList<string> set, string offer)
+        {
+            for (var i = 0; i < set.Count; i++)
+            {
+                if (string.Equals(set[i], offer, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /// <summary>
@@ -472,7 +544,7 @@ public sealed class InMemoryContactLedger : IContactLedger
         public LedgerEntry ToEntry(int index)
         {
             ref readonly var e = ref Entries[index];
-            return new LedgerEntry(Id, e.Key, e.Channel, e.Offer, e.Category, e.Counted, e.At, e.Expires);
+            return new LedgerEntry(Id, e.Key, e.Channel, e.Offer, e.Category, e.Counted, e.At, e.Expires) { HouseholdId = e.Household };
         }
 
         /// <summary>The index of the entry with <paramref name="key"/>, or −1. The newest entry is checked first (the one a Commit usually targets).</summary>
@@ -558,6 +630,7 @@ public sealed class InMemoryContactLedger : IContactLedger
                 Channel = entry.Channel,
                 Offer = entry.Offer,
                 Category = entry.Category,
+                Household = entry.HouseholdId,
                 At = entry.AtUtcTicks,
                 Expires = entry.ExpiresUtcTicks,
                 Id = id,

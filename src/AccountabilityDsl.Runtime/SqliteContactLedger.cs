@@ -16,12 +16,13 @@ public sealed record SqliteLedgerOptions(bool SynchronousFull = true, TimeSpan? 
 /// The durable <see cref="IContactLedger"/>: one SQLite database file in WAL journal mode, safe to share between
 /// threads and between several processes on one machine. Each reservation is one <c>BEGIN IMMEDIATE</c> transaction
 /// that counts every constraint and inserts the reservation, so the write lock makes check-and-insert atomic across
-/// processes. The schema is created on open.
+/// processes. The schema is created on open, and a database of an older schema version is migrated (version 2 added
+/// the household id of each contact).
 /// </summary>
 public sealed class SqliteContactLedger : IContactLedger
 {
-    private const int SchemaVersion = 1;
-    private const string Columns = "customer, idem_key, channel, offer, category, counted, at, expires, state";
+    private const int SchemaVersion = 2;
+    private const string Columns = "customer, idem_key, channel, offer, category, counted, at, expires, state, household";
     private readonly string _connectionString;
     private readonly SqliteLedgerOptions _options;
     private readonly ConcurrentBag<Session> _sessions = [];
@@ -307,6 +308,7 @@ public sealed class SqliteContactLedger : IContactLedger
         cmd.Parameters[5].Value = entry.Counted ? 1L : 0L;
         cmd.Parameters[6].Value = entry.AtUtcTicks;
         cmd.Parameters[7].Value = entry.ExpiresUtcTicks;
+        cmd.Parameters[8].Value = (object?)entry.HouseholdId ?? DBNull.Value;
         cmd.ExecuteNonQuery();
         return new LedgerReserveResult(LedgerReserveStatus.Reserved, entry, -1, null);
     }
@@ -345,8 +347,8 @@ public sealed class SqliteContactLedger : IContactLedger
     private sealed class Session : IDisposable
     {
         private readonly SqliteConnection _connection;
-        private readonly SqliteCommand?[] _count = new SqliteCommand?[16];
-        private readonly SqliteCommand?[] _nth = new SqliteCommand?[16];
+        private readonly SqliteCommand?[] _count = new SqliteCommand?[64];
+        private readonly SqliteCommand?[] _nth = new SqliteCommand?[64];
         private readonly SqliteCommand _find;
 
         public Session(SqliteContactLedger owner, bool createSchema = false)
@@ -374,8 +376,8 @@ public sealed class SqliteContactLedger : IContactLedger
             CommitTx = Prepare("COMMIT;");
             RollbackTx = Prepare("ROLLBACK;");
             _find = Prepare($"SELECT {Columns} FROM contacts WHERE customer = $c AND idem_key = $k;", "$c", "$k");
-            Insert = Prepare($"INSERT INTO contacts ({Columns}) VALUES ($c, $k, $ch, $o, $cat, $counted, $at, $exp, 0);",
-                "$c", "$k", "$ch", "$o", "$cat", "$counted", "$at", "$exp");
+            Insert = Prepare($"INSERT INTO contacts ({Columns}) VALUES ($c, $k, $ch, $o, $cat, $counted, $at, $exp, 0, $hh);",
+                "$c", "$k", "$ch", "$o", "$cat", "$counted", "$at", "$exp", "$hh");
             CommitUpdate = Prepare(
                 $"UPDATE contacts SET state = 1, expires = {long.MaxValue} WHERE customer = $c AND idem_key = $k AND state = 0 AND expires > $now;",
                 "$c", "$k", "$now");
@@ -417,6 +419,7 @@ public sealed class SqliteContactLedger : IContactLedger
                         at        INTEGER NOT NULL,   -- contact time, UTC ticks
                         expires   INTEGER NOT NULL,   -- pending: hold expiry (UTC ticks); committed: max int64
                         state     INTEGER NOT NULL,   -- 0 pending, 1 committed
+                        household TEXT    NULL,       -- the customer's household id, when the host gave one
                         UNIQUE (customer, idem_key));
                     CREATE INDEX IF NOT EXISTS ix_contacts_customer_at ON contacts (customer, at);
                     CREATE INDEX IF NOT EXISTS ix_contacts_channel_at ON contacts (channel, at);
@@ -426,6 +429,8 @@ public sealed class SqliteContactLedger : IContactLedger
                         at        INTEGER NOT NULL,   -- latest occurrence, UTC ticks
                         PRIMARY KEY (customer, event));
                     """);
+                Migrate();
+                Run("CREATE INDEX IF NOT EXISTS ix_contacts_household_at ON contacts (household, at) WHERE household IS NOT NULL;");
                 Run($"PRAGMA user_version = {SchemaVersion};");
                 Run("COMMIT;");
             }
@@ -433,6 +438,29 @@ public sealed class SqliteContactLedger : IContactLedger
             {
                 Run("ROLLBACK;");
                 throw;
+            }
+        }
+
+        /// <summary>
+        /// Brings a database written by an older version up to <see cref="SchemaVersion"/> (inside the schema
+        /// transaction). Version 1 had no household column: its contacts keep a null household, i.e. each counts for
+        /// its own customer only. A database newer than this library is refused rather than misread.
+        /// </summary>
+        private void Migrate()
+        {
+            using var version = _connection.CreateCommand();
+            version.CommandText = "PRAGMA user_version;";
+            var current = (long)version.ExecuteScalar()!;
+            if (current > SchemaVersion)
+            {
+                throw new InvalidOperationException(
+                    $"The ledger database has schema version {current}, newer than this library's {SchemaVersion}; update AccountabilityDsl.Runtime.");
+            }
+            using var columns = _connection.CreateCommand();
+            columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('contacts') WHERE name = 'household';";
+            if ((long)columns.ExecuteScalar()! == 0)
+            {
+                Run("ALTER TABLE contacts ADD COLUMN household TEXT NULL;");
             }
         }
 
@@ -470,7 +498,10 @@ public sealed class SqliteContactLedger : IContactLedger
                 reader.IsDBNull(4) ? null : reader.GetString(4),
                 reader.GetInt64(5) != 0,
                 reader.GetInt64(6),
-                reader.GetInt64(7));
+                reader.GetInt64(7))
+            {
+                HouseholdId = reader.IsDBNull(9) ? null : reader.GetString(9),
+            };
             return new LedgerRecord(entry, reader.GetInt64(8) == 1);
         }
 
@@ -478,7 +509,8 @@ public sealed class SqliteContactLedger : IContactLedger
 
         private (int Shape, SqliteCommand Command) Shaped(SqliteCommand?[] cache, in ContactFilter f, string head, string tail)
         {
-            var shape = (f.CustomerId is null ? 0 : 1) | (f.Channel is null ? 0 : 2) | (f.Offer is null ? 0 : 4) | (f.OffersOnly ? 8 : 0);
+            var shape = (f.CustomerId is null ? 0 : 1) | (f.Channel is null ? 0 : 2) | (f.Offer is null ? 0 : 4) | (f.OffersOnly ? 8 : 0)
+                | (f.HouseholdId is null ? 0 : 16) | (f.OfferSet is null ? 0 : 32);
             var cmd = cache[shape];
             if (cmd is null)
             {
@@ -487,6 +519,8 @@ public sealed class SqliteContactLedger : IContactLedger
                     + ((shape & 2) != 0 ? " AND channel = $channel" : "")
                     + ((shape & 4) != 0 ? " AND offer = $offer" : "")
                     + ((shape & 8) != 0 ? " AND offer IS NOT NULL" : "")
+                    + ((shape & 16) != 0 ? " AND household = $household" : "")
+                    + ((shape & 32) != 0 ? " AND offer IN (SELECT value FROM json_each($offers))" : "")
                     + tail + ";";
                 cmd = _connection.CreateCommand();
                 cmd.CommandText = sql;
@@ -495,6 +529,8 @@ public sealed class SqliteContactLedger : IContactLedger
                 cmd.Parameters.Add("$customer", SqliteType.Text);
                 cmd.Parameters.Add("$channel", SqliteType.Text);
                 cmd.Parameters.Add("$offer", SqliteType.Text);
+                cmd.Parameters.Add("$household", SqliteType.Text);
+                cmd.Parameters.Add("$offers", SqliteType.Text);
                 if (tail.Length > 0)
                 {
                     cmd.Parameters.Add("$skip", SqliteType.Integer);
@@ -517,6 +553,8 @@ public sealed class SqliteContactLedger : IContactLedger
             cmd.Parameters[2].Value = (shape & 1) != 0 ? c.Filter.CustomerId : DBNull.Value;
             cmd.Parameters[3].Value = (shape & 2) != 0 ? c.Filter.Channel : DBNull.Value;
             cmd.Parameters[4].Value = (shape & 4) != 0 ? c.Filter.Offer : DBNull.Value;
+            cmd.Parameters[5].Value = (shape & 16) != 0 ? c.Filter.HouseholdId : DBNull.Value;
+            cmd.Parameters[6].Value = (shape & 32) != 0 ? System.Text.Json.JsonSerializer.Serialize(c.Filter.OfferSet) : DBNull.Value;
         }
 
         private SqliteCommand Prepare(string sql, params string[] parameters)

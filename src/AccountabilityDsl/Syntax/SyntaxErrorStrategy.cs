@@ -554,6 +554,7 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics, Sour
             {
                 OwnerLexer.IDENTIFIER => NounFor(context),
                 OwnerLexer.INTEGER => "a whole number",
+                OwnerLexer.TIME_OF_DAY => "a time of day such as '09:00'",
                 OwnerLexer.DECIMAL_NUMBER => null, // always alongside INTEGER: "a number" below
                 OwnerLexer.STRING => "a description in double quotes",
                 OwnerLexer.MINUS => null,

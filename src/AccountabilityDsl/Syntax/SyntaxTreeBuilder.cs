@@ -156,26 +156,25 @@ internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink 
     /// </summary>
     private TimeOfDaySyntax TimeOfDay(TimeOfDayContext? time, ParserRuleContext parent)
     {
-        if (time?.INTEGER() is not { Length: 2 } parts || parts[0].Symbol.StartIndex < 0 || parts[1].Symbol.StartIndex < 0 || time.exception is not null)
+        if (time?.TIME_OF_DAY() is not { Symbol.StartIndex: >= 0 } token)
         {
             return new TimeOfDaySyntax(0, "", new TextSpan(SpanOf(parent).End, 0));
         }
 
-        TextSpan span = SpanOf(time);
-        string text = source.ToString(span);
-        string hours = parts[0].GetText();
-        string minutes = parts[1].GetText();
-        bool wellFormed = hours.Length == 2 && minutes.Length == 2
+        TextSpan span = SpanOf(token.Symbol);
+        string text = token.GetText();
+        string[] parts = text.Split(':');
+        bool wellFormed = parts is [{ Length: 2 } hours, { Length: 2 } minutes]
             && int.TryParse(hours, NumberStyles.None, CultureInfo.InvariantCulture, out int h)
             && int.TryParse(minutes, NumberStyles.None, CultureInfo.InvariantCulture, out int m)
             && ((h < 24 && m < 60) || (h == 24 && m == 0));
-        if (!wellFormed || span.Length != 5)
+        if (!wellFormed)
         {
             diagnostics.Report(span, $"'{Shorten(text)}' is not a time of day; write hours and minutes as HH:MM, from 00:00 to 23:59 (24:00 ends a range at midnight)");
             return new TimeOfDaySyntax(0, "", span);
         }
 
-        return new TimeOfDaySyntax((int.Parse(hours, CultureInfo.InvariantCulture) * 60) + int.Parse(minutes, CultureInfo.InvariantCulture), text, span);
+        return new TimeOfDaySyntax((int.Parse(parts[0], CultureInfo.InvariantCulture) * 60) + int.Parse(parts[1], CultureInfo.InvariantCulture), text, span);
     }
 
     private AttributeTypeSyntax AttributeType(AttributeTypeContext? type, ParserRuleContext parent) => type switch

@@ -116,8 +116,12 @@ public sealed class GeneratedBehaviourTests
                 LimitScope.Offers => Runtime.LimitScope.Offers,
                 LimitScope.Contacts => Runtime.LimitScope.Contacts,
                 LimitScope.Channel => Runtime.LimitScope.Channel(declared.Target!.Name),
+                LimitScope.Group => Runtime.LimitScope.Group(declared.Target!.Name, declared.TargetOffers.Select(o => o.Name)),
                 _ => Runtime.LimitScope.Offer(declared.Target!.Name),
             });
+            limit.PerHousehold.ShouldBe(declared.PerHousehold);
+            limit.Segments.ShouldBe(declared.InSegments?.Select(s => s.Name).ToArray());
+            limit.Stages.ShouldBe(declared.AtStages?.Select(s => s.Name).ToArray());
             limit.MaxCount.ShouldBe(declared.MaxCount);
             limit.Window.ShouldBe(new Runtime.TimeWindow(declared.Window.Count, (TimeUnit)(int)declared.Window.Unit, declared.Window.Calendar));
             limit.Source.ShouldBe(new SourceLine(file, policy.LineOf(declared.Syntax), policy.Source.GetLineText(policy.LineOf(declared.Syntax)).Trim()));
@@ -127,6 +131,11 @@ public sealed class GeneratedBehaviourTests
         contact.Capacities.Select(c => (c.Channel, c.MaxCount, (int)c.Period, c.Source.Line))
             .ShouldBe(capacities.Select(c => (c.Name, c.Capacity!.Amount, (int)c.Capacity.Period, policy.LineOf(c.Syntax))));
         contact.Cooldowns.Select(c => (c.EventName, c.Source.Line)).ShouldBe(policy.Cooldowns.Select(c => (c.Event.Name, policy.LineOf(c.Syntax))));
+        contact.Exclusions.Select(e => (string.Join(",", e.First), e.IsAfter, string.Join(",", e.Second), e.Window.Count, e.Source.Line))
+            .ShouldBe(policy.Nevers.Select(n => (string.Join(",", n.FirstOffers.Select(o => o.Name)), n.IsAfter, string.Join(",", n.SecondOffers.Select(o => o.Name)), n.Window.Count, policy.LineOf(n.Syntax))));
+        contact.Consents.Select(c => (c.Channel, c.Source.Line)).ShouldBe(policy.Channels.Where(c => c.RequiresConsent).Select(c => (c.Name, policy.LineOf(c.Syntax))));
+        contact.QuietPeriods.Select(q => (q.Channel, q.Source.Line, q.Days.Count, q.Hours.Count))
+            .ShouldBe(policy.Quiets.Select(q => (q.Channel!.Name, policy.LineOf(q.Syntax), q.Days.Length, q.Hours.Length)));
         contact.Cooldowns.Select(c => c.Days).ShouldBe(policy.Cooldowns.Select(c => c.Duration * c.Unit switch
         {
             PeriodUnit.Day => 1,
@@ -165,6 +174,40 @@ public sealed class GeneratedBehaviourTests
         clock.Now = clock.Now.AddDays(1);
         gate.Check(request).IsAllowed.ShouldBeTrue();
         gate.Check(request with { Category = "transactional" }).IsExempt.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void The_generated_request_carries_segments_and_stage_and_the_gate_enforces_group_never_and_quiet_rules()
+    {
+        (BoundPolicy policy, GeneratedAssembly generated) = Load("samples/retail-bank.owner");
+        using GeneratedAssembly unload = generated;
+        // assets 300000, tenure 5 years, owns a boat, region North: Affluent and Boaters.
+        object customer = generated.Customer(policy, [300000m, 5m, 1m, 0m]);
+        object active = generated.Enum("Stage", 2);
+        var request = (ContactRequest)generated.Call("CreateRequest", "c-1", customer, active, generated.Enum("Channel", 2), generated.Enum("Offer", 1), null, "home-1", null)!;
+        request.Segments.ShouldBe(["Affluent", "Boaters"], ignoreOrder: true);
+        request.Stage.ShouldBe("Active");
+        request.HouseholdId.ShouldBe("home-1");
+        (request.Channel, request.Offer).ShouldBe(("CallCentre", "Remortgage"));
+
+        // Monday 1 March 2027, 10:00 UTC: a boat loan by email, then the remortgage call is refused by the never rule.
+        var clock = new ManualClock(new DateTimeOffset(2027, 3, 1, 10, 0, 0, TimeSpan.Zero));
+        using var ledger = new InMemoryContactLedger();
+        var gate = (ContactGate)generated.Call("CreateGate", ledger, clock, TimeZoneInfo.Utc)!;
+        var boatLoan = request with { Channel = "Email", Offer = "BoatLoan" };
+        gate.Commit(gate.TryReserve(boatLoan, "boat").Reservation!).ShouldBe(CommitOutcome.Committed);
+        ContactDecision denied = gate.Check(request);
+        denied.Kind.ShouldBe(RuleKind.Exclusion);
+        denied.Source!.Line.ShouldBe(policy.LineOf(policy.Nevers.Single().Syntax));
+        denied.Reason!.EarlierOffer.ShouldBe("BoatLoan");
+        denied.RetryAt.ShouldBe(new DateTimeOffset(2027, 8, 28, 10, 0, 0, TimeSpan.Zero)); // 1 March + 180 days
+        denied.Denials.Select(d => d.Kind).ShouldContain(RuleKind.Limit); // the Lending group limit too
+
+        // Sunday: the call centre is quiet until Monday 09:00.
+        clock.Now = new DateTimeOffset(2027, 3, 7, 12, 0, 0, TimeSpan.Zero);
+        ContactDecision quiet = gate.Check(request with { Offer = null, CustomerId = "c-2" });
+        quiet.Kind.ShouldBe(RuleKind.Quiet);
+        quiet.RetryAt.ShouldBe(new DateTimeOffset(2027, 3, 8, 9, 0, 0, TimeSpan.Zero));
     }
 
     [Fact]
