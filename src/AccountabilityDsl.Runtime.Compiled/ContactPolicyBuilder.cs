@@ -17,7 +17,7 @@ public static class ContactPolicyBuilder
         ArgumentNullException.ThrowIfNull(policy);
         SourceLine Source(SyntaxNode node) => new(RuntimeRuleFacts.SourceFileOf(policy, node), policy.LineOf(node), RuntimeRuleFacts.RuleText(policy, node));
 
-        var limits = policy.Limits.Select(limit => new ContactLimit(
+        var limits = RuntimeRuleFacts.EnforcedLimits(policy).Select(limit => new ContactLimit(
             limit.Scope switch
             {
                 Binding.LimitScope.Offers => LimitScope.Offers,

@@ -575,7 +575,13 @@ public static class CSharpEmitter
             L($"public static {Runtime}ContactPolicy ContactPolicy {{ get; }} = new {Runtime}ContactPolicy(");
             L("PolicyName,");
             L("SourceFile,");
-            L("limits: " + Array($"{Runtime}ContactLimit", _policy.Limits.Select(Limit)) + ",");
+            foreach (SyntaxNode rule in RuntimeRuleFacts.UnenforcedRules(_policy))
+            {
+                // One line whatever the file name or rule text hold, so nothing can end the comment.
+                L("// " + CSharpText.OneLine($"Not enforced by this runtime version: {RuntimeRuleFacts.SourceFileOf(_policy, rule)}:{_policy.LineOf(rule)} {RuntimeRuleFacts.RuleText(_policy, rule)}"));
+            }
+
+            L("limits: " + Array($"{Runtime}ContactLimit", RuntimeRuleFacts.EnforcedLimits(_policy).Select(Limit)) + ",");
             var capacities = _policy.Channels
                 .Where(c => c.Capacity is not null)
                 .Select(c => $"new {Runtime}ChannelCapacity({String(c.Name)}, {Int(c.Capacity!.Amount)}, {Unit(c.Capacity.Period)}, {SourceLine(c.Syntax)})");

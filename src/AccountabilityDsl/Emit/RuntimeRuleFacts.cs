@@ -38,6 +38,37 @@ public static class RuntimeRuleFacts
     }
 
     /// <summary>
+    /// The limits the runtime library enforces. Group limits, <c>per household</c> limits and
+    /// limits scoped <c>in</c> segments or <c>at</c> stages are checked by the compiler but not
+    /// enforced by the runtime yet (docs/runtime.md, "Not enforced yet"): they are left out
+    /// rather than enforced as a different rule (a household cap counted per customer, a scoped
+    /// cap applied to everyone, a group cap on an offer of the group's name).
+    /// </summary>
+    public static IReadOnlyList<LimitSymbol> EnforcedLimits(BoundPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return [.. policy.Limits.Where(IsEnforced)];
+    }
+
+    /// <summary>
+    /// The declarations the compiler accepts but the runtime does not enforce yet, in source
+    /// order: the limits <see cref="EnforcedLimits"/> leaves out, <c>never</c> rules,
+    /// <c>requires consent</c> channels and <c>quiet</c> hours.
+    /// </summary>
+    public static IReadOnlyList<SyntaxNode> UnenforcedRules(BoundPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return [.. policy.Limits.Where(l => !IsEnforced(l)).Select(l => (SyntaxNode)l.Syntax)
+            .Concat(policy.Nevers.Select(n => (SyntaxNode)n.Syntax))
+            .Concat(policy.Channels.Where(c => c.RequiresConsent).Select(c => (SyntaxNode)c.Syntax))
+            .Concat(policy.Quiets.Select(q => (SyntaxNode)q.Syntax))
+            .OrderBy(n => policy.Trees.IndexOf(policy.TreeOf(n)))
+            .ThenBy(n => n.Span.Start)];
+    }
+
+    private static bool IsEnforced(LimitSymbol limit) => limit.Scope != LimitScope.Group && !limit.PerHousehold && !limit.IsScoped;
+
+    /// <summary>
     /// The runtime counts cool-downs in whole days; weeks are 7 days, and months and years
     /// are rounded up to their longest (31 and 366 days) so a cool-down never ends early.
     /// </summary>

@@ -61,8 +61,11 @@ internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink 
         OwnerDeclarationContext c => new OwnerDeclarationSyntax(Name(c.ownerName(), c), c.documentation() is { } doc ? StringLiteral(doc) : null, SpanOf(c)),
         ChannelDeclarationContext c => new ChannelDeclarationSyntax(
             Name(c.channelName(), c),
-            c.CAPACITY() is null ? null : new CapacitySyntax(Count(c.count(), c), Period(c.period(), c), TextSpan.FromBounds(c.CAPACITY().Symbol.StartIndex, SpanOf(c).End)),
-            SpanOf(c)),
+            c.CAPACITY() is null ? null : new CapacitySyntax(Count(c.count(), c), Period(c.period(), c), TextSpan.FromBounds(c.CAPACITY().Symbol.StartIndex, (c.REQUIRES() is { } requires ? requires.Symbol.StartIndex : SpanOf(c).End))),
+            SpanOf(c))
+        {
+            RequiresConsent = c.CONSENT() is not null,
+        },
         AccountableDeclarationContext c => new AssignmentDeclarationSyntax(
             RaciRole.Accountable, Name(c.ownerRef(), c), SegmentList(c.segmentList(), c), StageList(c.stageList(), c), [], SpanOf(c)),
         RaciDeclarationContext c => new AssignmentDeclarationSyntax(
@@ -75,7 +78,16 @@ internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink 
             Count(c.count(1), c),
             Period(c.period(), c),
             c.CALENDAR() is not null,
-            SpanOf(c)),
+            SpanOf(c))
+        {
+            PerHousehold = c.limitCounter()?.HOUSEHOLD() is not null,
+            Segments = c.limitSegments() is { } segments ? [.. segments.segmentRef().Select(s => Name(s, segments))] : null,
+            Stages = c.limitStages() is { } stages ? StageList(stages.stageList(), stages) : null,
+        },
+        GroupDeclarationContext c => new GroupDeclarationSyntax(Name(c.groupName(), c), [.. c.offerSetRef().Select(o => Name(o, c))], SpanOf(c)),
+        NeverDeclarationContext c => new NeverDeclarationSyntax(
+            Name(c.offerSetRef(0), c), c.AFTER() is not null, Name(c.offerSetRef(1), c), Count(c.count(), c), Period(c.period(), c), SpanOf(c)),
+        QuietDeclarationContext c => new QuietDeclarationSyntax(Name(c.channelRef(), c), [.. c.quietItem().Select(i => QuietItem(i, c))], SpanOf(c)),
         CooldownDeclarationContext c => new CooldownDeclarationSyntax(Count(c.count(), c), Period(c.period(), c), Name(c.eventName(), c), SpanOf(c)),
         ExemptDeclarationContext c => new ExemptDeclarationSyntax(Name(c.categoryName(), c), SpanOf(c)),
         _ => null,
@@ -129,6 +141,47 @@ internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink 
         return new OfferDeclarationSyntax(
             Name(c.offerName(), c), Name(c.ownerRef(), c), SegmentList(c.segmentList(), c),
             stages, channels, minCell, priority, approvers, SpanOf(c));
+    }
+
+    private QuietItemSyntax QuietItem(QuietItemContext item, ParserRuleContext parent) => item switch
+    {
+        QuietHoursContext h => new QuietHoursSyntax(TimeOfDay(h.timeOfDay(0), h), TimeOfDay(h.timeOfDay(1), h), SpanOf(h)),
+        QuietDayContext d => new QuietDaySyntax(Name(d.dayRef(), d)),
+        _ => new QuietDaySyntax(NameSyntax.Missing(SpanOf(parent).End)),
+    };
+
+    /// <summary>
+    /// <c>HH:MM</c>, two digits each, 00:00 to 24:00 (24:00 only makes sense as the end of a
+    /// range: midnight at the end of the day). Anything else is reported here, with the rule.
+    /// </summary>
+    private TimeOfDaySyntax TimeOfDay(TimeOfDayContext? time, ParserRuleContext parent)
+    {
+        if (time?.TIME_OF_DAY() is not { Symbol.StartIndex: >= 0 } token)
+        {
+            return new TimeOfDaySyntax(0, "", new TextSpan(SpanOf(parent).End, 0));
+        }
+
+        TextSpan span = SpanOf(token.Symbol);
+        string text = token.GetText();
+        string[] parts = text.Split(':');
+        bool wellFormed = parts is [{ Length: 2 } hours, { Length: 2 } minutes]
+            && int.TryParse(hours, NumberStyles.None, CultureInfo.InvariantCulture, out int h)
+            && int.TryParse(minutes, NumberStyles.None, CultureInfo.InvariantCulture, out int m)
+            && ((h < 24 && m < 60) || (h == 24 && m == 0));
+        if (!wellFormed)
+        {
+            // A token that only looks malformed because a '..' or ',' is missing after it (the
+            // lexer ran two times together) is the parser's error, already reported: one mistake, one error.
+            if (diagnostics.HasErrorWithin(TextSpan.FromBounds(span.Start, Math.Max(SpanOf(parent).End, _extentEnd))))
+            {
+                return new TimeOfDaySyntax(0, "", span);
+            }
+
+            diagnostics.Report(span, $"'{Shorten(text)}' is not a time of day; write hours and minutes as HH:MM, from 00:00 to 23:59 (24:00 ends a range at midnight)");
+            return new TimeOfDaySyntax(0, "", span);
+        }
+
+        return new TimeOfDaySyntax((int.Parse(parts[0], CultureInfo.InvariantCulture) * 60) + int.Parse(parts[1], CultureInfo.InvariantCulture), text, span);
     }
 
     private AttributeTypeSyntax AttributeType(AttributeTypeContext? type, ParserRuleContext parent) => type switch

@@ -106,10 +106,13 @@ public sealed class GeneratedBehaviourTests
 
         contact.PolicyName.ShouldBe(policy.Name);
         contact.SourceFile.ShouldBe(file);
-        contact.Limits.Count.ShouldBe(policy.Limits.Length);
-        for (int i = 0; i < policy.Limits.Length; i++)
+        // Group, household and scoped limits are not enforced by this runtime version (docs/runtime.md,
+        // "Not enforced yet"): they are left out, never carried as a different limit.
+        LimitSymbol[] enforced = [.. policy.Limits.Where(l => l.Scope != LimitScope.Group && !l.PerHousehold && l.InSegments is null && l.AtStages is null)];
+        contact.Limits.Count.ShouldBe(enforced.Length);
+        for (int i = 0; i < enforced.Length; i++)
         {
-            LimitSymbol declared = policy.Limits[i];
+            LimitSymbol declared = enforced[i];
             ContactLimit limit = contact.Limits[i];
             limit.Scope.ShouldBe(declared.Scope switch
             {
