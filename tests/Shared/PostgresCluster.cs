@@ -23,6 +23,8 @@ public sealed class PostgresCluster : IDisposable
     private readonly string? _missing;
     private readonly string _binDir = "";
     private readonly string? _runAs;
+    private readonly Lock _sharedLock = new();
+    private string? _shared;
     private int _databases;
     private bool _disposed;
 
@@ -107,6 +109,18 @@ public sealed class PostgresCluster : IDisposable
     /// <summary>A connection string to <paramref name="database"/> over loopback TCP.</summary>
     public string TcpConnectionString(string database = "postgres") =>
         $"Host=127.0.0.1;Port={Port.ToString(CultureInfo.InvariantCulture)};Username=postgres;Database={database}";
+
+    /// <summary>One database created on first use and shared by the tests that only need a fresh schema each.</summary>
+    public string SharedDatabase
+    {
+        get
+        {
+            lock (_sharedLock)
+            {
+                return _shared ??= CreateDatabase("shared");
+            }
+        }
+    }
 
     /// <summary>Creates a new, empty database and returns its name.</summary>
     public string CreateDatabase(string prefix = "t")
