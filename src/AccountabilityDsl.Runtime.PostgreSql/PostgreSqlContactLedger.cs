@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -26,9 +27,6 @@ public sealed record PostgreSqlLedgerOptions(
 /// </summary>
 public sealed class PostgreSqlContactLedger : IContactLedger
 {
-    /// <summary>Longest accepted customer id, idempotency key, channel, offer, category or event name, in UTF-16 code units.</summary>
-    public const int MaxIdLength = 512;
-
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
     private readonly PostgreSqlLedgerOptions _options;
@@ -63,11 +61,11 @@ public sealed class PostgreSqlContactLedger : IContactLedger
         ArgumentException.ThrowIfNullOrWhiteSpace(_options.Schema, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.PruneBatchSize, 1, nameof(options));
         var s = PostgreSqlLedgerSchema.Quote(_options.Schema);
-        _reserveSql = $"SELECT * FROM {s}.reserve($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16);";
+        _reserveSql = $"SELECT * FROM {s}.reserve($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23);";
         _commitSql = $"SELECT {s}.commit($1, $2, $3, $4);";
         _releaseSql = $"SELECT {s}.release($1, $2, $3);";
-        _measureSql = $"SELECT u, CASE WHEN $7 > 0 AND u >= $7 THEN {s}.nth_oldest($1, $2, $3, $4, $5, $6, u - $7 + 1) END FROM (SELECT {s}.usage($1, $2, $3, $4, $5, $6) AS u) x;";
-        _findSql = $"SELECT channel, offer, category, counted, at, expires, committed FROM {s}.contacts WHERE customer = $1 AND idem_key = $2;";
+        _measureSql = $"SELECT u, CASE WHEN $9 > 0 AND u >= $9 THEN {s}.nth_oldest($1, $2, $3, $4, $5, $6, $7, now_eff, u - $9 + 1) END FROM (SELECT {s}.usage($1, $2, $3, $4, $5, $6, $7, now_eff) AS u, now_eff FROM (SELECT {s}.ledger_now($8) AS now_eff) n) x;";
+        _findSql = $"SELECT channel, offer, category, counted, at, expires, committed, household, id FROM {s}.contacts WHERE customer = $1 AND idem_key = $2;";
         _eventSql = $"INSERT INTO {s}.events AS e (customer, event, at) VALUES ($1, $2, $3) ON CONFLICT (customer, event) DO UPDATE SET at = greatest(e.at, excluded.at);";
         _lastEventSql = $"SELECT at FROM {s}.events WHERE customer = $1 AND event = $2;";
         _pruneSql = $"SELECT {s}.prune_batch($1, $2, $3);";
@@ -100,6 +98,8 @@ public sealed class PostgreSqlContactLedger : IContactLedger
             cmd.Parameters.Add(Text(c.Filter.Channel));
             cmd.Parameters.Add(Text(c.Filter.Offer));
             cmd.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = c.Filter.OffersOnly });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = c.Filter.OfferIn is { } group ? group.ToArray() : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            cmd.Parameters.Add(Text(c.Filter.HouseholdId));
             cmd.Parameters.Add(Int8(c.FromUtcTicks));
             cmd.Parameters.Add(Int8(nowUtcTicks));
             cmd.Parameters.Add(Int8(c.MaxCount));
@@ -112,63 +112,74 @@ public sealed class PostgreSqlContactLedger : IContactLedger
     }
 
     /// <inheritdoc />
-    public LedgerReserveResult TryReserve(in LedgerEntry entry, ReadOnlySpan<CountConstraint> constraints, long nowUtcTicks)
+    public LedgerReserveResult TryReserve(in LedgerEntry entry, ReadOnlySpan<CountConstraint> counts, ReadOnlySpan<EventConstraint> events, long nowUtcTicks, bool commit = false)
     {
-        ValidateId(entry.CustomerId, "customer id");
-        ValidateId(entry.IdempotencyKey, "idempotency key");
-        ValidateId(entry.Channel, "channel");
-        ValidateOptionalId(entry.Offer, "offer");
-        ValidateOptionalId(entry.Category, "category");
+        entry.Validate();
+        RequireText(entry.CustomerId, "customer id");
+        RequireText(entry.IdempotencyKey, "idempotency key");
+        RequireText(entry.Channel, "channel");
+        RequireOptionalText(entry.Offer, "offer");
+        RequireOptionalText(entry.Category, "category");
+        RequireOptionalText(entry.HouseholdId, "household id");
         ValidateTime(entry.AtUtcTicks, nameof(entry.AtUtcTicks));
         ValidateTime(entry.ExpiresUtcTicks, nameof(entry.ExpiresUtcTicks));
         ValidateTime(nowUtcTicks, nameof(nowUtcTicks));
-        var n = constraints.Length;
-        var customers = new string?[n];
-        var channels = new string?[n];
-        var offers = new string?[n];
-        var offersOnly = new bool[n];
-        var froms = new long[n];
-        var maxes = new int[n];
+        var n = counts.Length;
+        var call = new ReserveArguments(entry, nowUtcTicks, commit,
+            new string?[n], new string?[n], new string?[n], new bool[n], new string?[n], new string?[n], new long[n], new int[n],
+            new string[events.Length], new string[events.Length], new long[events.Length]);
         for (var i = 0; i < n; i++)
         {
-            var f = constraints[i].Filter;
+            var f = counts[i].Filter;
             ValidateFilter(f);
-            customers[i] = f.CustomerId;
-            channels[i] = f.Channel;
-            offers[i] = f.Offer;
-            offersOnly[i] = f.OffersOnly;
-            froms[i] = constraints[i].FromUtcTicks;
-            maxes[i] = constraints[i].MaxCount;
+            call.Customers[i] = f.CustomerId;
+            call.Channels[i] = f.Channel;
+            call.Offers[i] = f.Offer;
+            call.OffersOnly[i] = f.OffersOnly;
+            call.OfferGroups[i] = f.OfferIn is { } group ? JsonSerializer.Serialize(group) : null;
+            call.Households[i] = f.HouseholdId;
+            call.Froms[i] = counts[i].FromUtcTicks;
+            call.Maxes[i] = counts[i].MaxCount;
         }
-        var e = entry;
-        var result = ReserveCall(e, customers, channels, offers, offersOnly, froms, maxes, nowUtcTicks, exclusive: false);
+        for (var j = 0; j < events.Length; j++)
+        {
+            RequireText(events[j].CustomerId, "event constraint customer id");
+            RequireText(events[j].EventName, "event name");
+            call.EventCustomers[j] = events[j].CustomerId;
+            call.EventNames[j] = events[j].EventName;
+            call.EventFroms[j] = events[j].FromUtcTicks;
+        }
+        var result = ReserveCall(call, exclusive: false);
         if (result.Status == Contended)
         {
             // Near a channel cap: decide with every stripe held (the rare, exact path).
-            result = ReserveCall(e, customers, channels, offers, offersOnly, froms, maxes, nowUtcTicks, exclusive: true);
+            result = ReserveCall(call, exclusive: true);
         }
+        var e = entry;
         return result.Status switch
         {
             0 => new LedgerReserveResult(LedgerReserveStatus.Reserved, e, -1, result.Id),
+            5 => new LedgerReserveResult(LedgerReserveStatus.Recorded, e with { ExpiresUtcTicks = long.MaxValue }, -1, result.Id),
             1 => new LedgerReserveResult(LedgerReserveStatus.AlreadyReserved, result.Entry(e), -1, result.Id),
             2 => new LedgerReserveResult(LedgerReserveStatus.AlreadyCommitted, result.Entry(e), -1, result.Id),
-            3 => new LedgerReserveResult(LedgerReserveStatus.Denied, default, result.Denied, null),
+            3 => new LedgerReserveResult(LedgerReserveStatus.Denied, default, result.Denied, 0),
             _ => throw new InvalidOperationException($"unexpected reserve status {result.Status}"),
         };
     }
 
     /// <inheritdoc />
-    public CommitOutcome Commit(string customerId, string idempotencyKey, object? handle, long nowUtcTicks)
+    public CommitOutcome Commit(in ReservationRef reservation, long nowUtcTicks)
     {
-        ValidateId(customerId, "customer id");
-        ValidateId(idempotencyKey, "idempotency key");
+        var r = reservation;
+        RequireText(r.CustomerId, "customer id");
+        RequireText(r.IdempotencyKey, "idempotency key");
         ValidateTime(nowUtcTicks, nameof(nowUtcTicks));
         return Run(conn =>
         {
             using var cmd = new NpgsqlCommand(_commitSql, conn);
-            cmd.Parameters.Add(Text(customerId));
-            cmd.Parameters.Add(Text(idempotencyKey));
-            cmd.Parameters.Add(Handle(handle));
+            cmd.Parameters.Add(Text(r.CustomerId));
+            cmd.Parameters.Add(Text(r.IdempotencyKey));
+            cmd.Parameters.Add(Int8(r.ReservationId));
             cmd.Parameters.Add(Int8(nowUtcTicks));
             return (int)cmd.ExecuteScalar()! switch
             {
@@ -181,16 +192,17 @@ public sealed class PostgreSqlContactLedger : IContactLedger
     }
 
     /// <inheritdoc />
-    public bool Release(string customerId, string idempotencyKey, object? handle)
+    public bool Release(in ReservationRef reservation, long nowUtcTicks)
     {
-        ValidateId(customerId, "customer id");
-        ValidateId(idempotencyKey, "idempotency key");
+        var r = reservation;
+        RequireText(r.CustomerId, "customer id");
+        RequireText(r.IdempotencyKey, "idempotency key");
         return Run(conn =>
         {
             using var cmd = new NpgsqlCommand(_releaseSql, conn);
-            cmd.Parameters.Add(Text(customerId));
-            cmd.Parameters.Add(Text(idempotencyKey));
-            cmd.Parameters.Add(Handle(handle));
+            cmd.Parameters.Add(Text(r.CustomerId));
+            cmd.Parameters.Add(Text(r.IdempotencyKey));
+            cmd.Parameters.Add(Int8(r.ReservationId));
             return (bool)cmd.ExecuteScalar()!;
         });
     }
@@ -198,8 +210,8 @@ public sealed class PostgreSqlContactLedger : IContactLedger
     /// <inheritdoc />
     public void RecordEvent(string customerId, string eventName, long atUtcTicks)
     {
-        ValidateId(customerId, "customer id");
-        ValidateId(eventName, "event name");
+        RequireText(customerId, "customer id");
+        RequireText(eventName, "event name");
         ValidateTime(atUtcTicks, nameof(atUtcTicks));
         Run(conn =>
         {
@@ -214,8 +226,10 @@ public sealed class PostgreSqlContactLedger : IContactLedger
     /// <inheritdoc />
     public long? LastEvent(string customerId, string eventName)
     {
-        ValidateId(customerId, "customer id");
-        ValidateId(eventName, "event name");
+        if (!Storable(customerId) || !Storable(eventName))
+        {
+            return null;
+        }
         return Run(conn =>
         {
             using var cmd = new NpgsqlCommand(_lastEventSql, conn);
@@ -228,8 +242,11 @@ public sealed class PostgreSqlContactLedger : IContactLedger
     /// <inheritdoc />
     public LedgerRecord? Find(string customerId, string idempotencyKey)
     {
-        ValidateId(customerId, "customer id");
-        ValidateId(idempotencyKey, "idempotency key");
+        if (!Storable(customerId) || !Storable(idempotencyKey))
+        {
+            // Such a text is refused by every write, so nothing can be stored under it.
+            return null;
+        }
         return Run(conn =>
         {
             using var cmd = new NpgsqlCommand(_findSql, conn);
@@ -243,8 +260,9 @@ public sealed class PostgreSqlContactLedger : IContactLedger
             var entry = new LedgerEntry(customerId, idempotencyKey, reader.GetString(0),
                 reader.IsDBNull(1) ? null : reader.GetString(1),
                 reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetBoolean(3), reader.GetInt64(4), reader.GetInt64(5));
-            return new LedgerRecord(entry, reader.GetBoolean(6));
+                reader.GetBoolean(3), reader.GetInt64(4), reader.GetInt64(5))
+            { HouseholdId = reader.IsDBNull(7) ? null : reader.GetString(7) };
+            return new LedgerRecord(entry, reader.GetBoolean(6), reader.GetInt64(8));
         });
     }
 
@@ -293,15 +311,21 @@ public sealed class PostgreSqlContactLedger : IContactLedger
 
     private const int Contended = 4;
 
-    private readonly record struct ReserveRow(int Status, int Denied, long Id, string? Channel, string? Offer, string? Category, bool Counted, long At, long Expires)
+    private readonly record struct ReserveRow(int Status, int Denied, long Id, string? Channel, string? Offer, string? Category, bool Counted, long At, long Expires, string? Household)
     {
         public LedgerEntry Entry(in LedgerEntry asked) =>
-            new(asked.CustomerId, asked.IdempotencyKey, Channel!, Offer, Category, Counted, At, Expires);
+            new(asked.CustomerId, asked.IdempotencyKey, Channel!, Offer, Category, Counted, At, Expires) { HouseholdId = Household };
     }
 
-    private ReserveRow ReserveCall(LedgerEntry e, string?[] customers, string?[] channels, string?[] offers, bool[] offersOnly,
-        long[] froms, int[] maxes, long now, bool exclusive) => Run(conn =>
+    /// <summary>Everything one reserve sends, as the parallel arrays the server-side function takes.</summary>
+    private sealed record ReserveArguments(
+        LedgerEntry Entry, long Now, bool Commit,
+        string?[] Customers, string?[] Channels, string?[] Offers, bool[] OffersOnly, string?[] OfferGroups, string?[] Households,
+        long[] Froms, int[] Maxes, string[] EventCustomers, string[] EventNames, long[] EventFroms);
+
+    private ReserveRow ReserveCall(ReserveArguments a, bool exclusive) => Run(conn =>
     {
+        var e = a.Entry;
         using var cmd = new NpgsqlCommand(_reserveSql, conn);
         cmd.Parameters.Add(Text(e.CustomerId));
         cmd.Parameters.Add(Text(e.IdempotencyKey));
@@ -309,15 +333,22 @@ public sealed class PostgreSqlContactLedger : IContactLedger
         cmd.Parameters.Add(Text(e.Offer));
         cmd.Parameters.Add(Text(e.Category));
         cmd.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = e.Counted });
+        cmd.Parameters.Add(Text(e.HouseholdId));
         cmd.Parameters.Add(Int8(e.AtUtcTicks));
         cmd.Parameters.Add(Int8(e.ExpiresUtcTicks));
-        cmd.Parameters.Add(Int8(now));
-        cmd.Parameters.Add(new NpgsqlParameter { Value = customers, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = channels, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = offers, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = offersOnly, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = froms, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = maxes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        cmd.Parameters.Add(Int8(a.Now));
+        cmd.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = a.Commit });
+        cmd.Parameters.Add(Array(a.Customers, NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array(a.Channels, NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array(a.Offers, NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array(a.OffersOnly, NpgsqlDbType.Boolean));
+        cmd.Parameters.Add(Array(a.OfferGroups, NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array(a.Households, NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array(a.Froms, NpgsqlDbType.Bigint));
+        cmd.Parameters.Add(Array(a.Maxes, NpgsqlDbType.Integer));
+        cmd.Parameters.Add(Array(a.EventCustomers, NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array(a.EventNames, NpgsqlDbType.Text));
+        cmd.Parameters.Add(Array(a.EventFroms, NpgsqlDbType.Bigint));
         cmd.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = exclusive });
         using var reader = cmd.ExecuteReader();
         reader.Read();
@@ -330,8 +361,12 @@ public sealed class PostgreSqlContactLedger : IContactLedger
             reader.IsDBNull(5) ? null : reader.GetString(5),
             !reader.IsDBNull(6) && reader.GetBoolean(6),
             reader.IsDBNull(7) ? 0 : reader.GetInt64(7),
-            reader.IsDBNull(8) ? 0 : reader.GetInt64(8));
+            reader.IsDBNull(8) ? 0 : reader.GetInt64(8),
+            reader.IsDBNull(9) ? null : reader.GetString(9));
     });
+
+    private static NpgsqlParameter Array(System.Array values, NpgsqlDbType elementType) =>
+        new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | elementType };
 
     private void Open() => Run(conn =>
     {
@@ -345,7 +380,7 @@ public sealed class PostgreSqlContactLedger : IContactLedger
             PostgreSqlLedgerSchema.Migrate(conn, _options.Schema);
             return 0;
         }
-        throw new LedgerSchemaException(state.Problem, state.Version, PostgreSqlLedgerSchema.Version);
+        throw new LedgerSchemaException(state.Problem);
     });
 
     /// <summary>
@@ -407,60 +442,41 @@ public sealed class PostgreSqlContactLedger : IContactLedger
 
     private static NpgsqlParameter<long> Int8(long value) => new() { TypedValue = value };
 
-    private static NpgsqlParameter Handle(object? handle) => handle switch
-    {
-        null => new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint },
-        long id => new NpgsqlParameter<long> { TypedValue = id },
-        _ => throw new ArgumentException($"not a handle of a PostgreSQL ledger reservation: {handle.GetType().Name}", nameof(handle)),
-    };
-
     private static void ValidateFilter(in ContactFilter f)
     {
-        ValidateOptionalId(f.CustomerId, "customer id");
-        ValidateOptionalId(f.Channel, "channel");
-        ValidateOptionalId(f.Offer, "offer");
-    }
-
-    private static void ValidateOptionalId(string? value, string what)
-    {
-        if (value is not null)
+        RequireOptionalText(f.CustomerId, "customer id");
+        RequireOptionalText(f.Channel, "channel");
+        RequireOptionalText(f.Offer, "offer");
+        RequireOptionalText(f.HouseholdId, "household id");
+        foreach (var offer in f.OfferIn ?? [])
         {
-            ValidateId(value, what);
+            RequireText(offer, "offer");
         }
     }
 
     /// <summary>
-    /// Ids and keys are stored losslessly as PostgreSQL text (UTF-8), which cannot hold NUL or a lone surrogate:
-    /// such input is refused before anything is written, like an empty, blank or over-long id.
+    /// PostgreSQL text cannot hold U+0000, so on top of <see cref="LedgerText"/>'s rules a NUL is refused before
+    /// anything is sent (instead of a server error half-way through a call).
     /// </summary>
-    private static void ValidateId(string? value, string what)
+    private static void RequireText(string? value, string what)
     {
-        ArgumentNullException.ThrowIfNull(value, what);
-        if (string.IsNullOrWhiteSpace(value))
+        LedgerText.Require(value, what);
+        if (value!.Contains('\0', StringComparison.Ordinal))
         {
-            throw new ArgumentException($"the {what} is empty or blank", what);
-        }
-        if (value.Length > MaxIdLength)
-        {
-            throw new ArgumentException($"the {what} is {value.Length} characters long; at most {MaxIdLength} are accepted", what);
-        }
-        for (var i = 0; i < value.Length; i++)
-        {
-            var ch = value[i];
-            if (ch == '\0')
-            {
-                throw new ArgumentException($"the {what} contains a NUL character (at {i})", what);
-            }
-            if (char.IsHighSurrogate(ch) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(ch))
-            {
-                throw new ArgumentException($"the {what} is not well-formed UTF-16 (a lone surrogate U+{(int)ch:X4} at {i})", what);
-            }
+            throw new ArgumentException($"The {what} contains a NUL character (U+0000), which PostgreSQL text cannot store.", what);
         }
     }
+
+    private static void RequireOptionalText(string? value, string what)
+    {
+        if (value is not null)
+        {
+            RequireText(value, what);
+        }
+    }
+
+    private static bool Storable(string? value) =>
+        value is not null && LedgerText.Problem(value) is null && !value.Contains('\0', StringComparison.Ordinal);
 
     private static void ValidateTime(long ticks, string what)
     {

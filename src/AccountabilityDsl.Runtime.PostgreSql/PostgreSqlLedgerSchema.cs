@@ -40,6 +40,9 @@ public static class PostgreSqlLedgerSchema
     /// <summary>How many stripes each channel's capacity lock and counters are split into.</summary>
     public const int Stripes = 16;
 
+    /// <summary>How many rows the ledger's high-water time is spread over (a write advances one; reads take the max).</summary>
+    public const int ClockStripes = 64;
+
     /// <summary>Advisory lock class of a customer (first key of the two-key form; the second is the id's hash).</summary>
     internal const int CustomerLockClass = 0x4C440001;
 
@@ -130,11 +133,11 @@ public static class PostgreSqlLedgerSchema
         int? before = state.Version;
         if (state.Version is null && state.Problem is not null && !state.Problem.StartsWith("the database has no", StringComparison.Ordinal))
         {
-            throw new LedgerSchemaException(state.Problem, null, Version);
+            throw new LedgerSchemaException(state.Problem);
         }
         if (state.Version > Version)
         {
-            throw new LedgerSchemaException(state.Problem!, state.Version, Version);
+            throw new LedgerSchemaException(state.Problem!);
         }
         for (var v = (state.Version ?? 0) + 1; v <= Version; v++)
         {
@@ -203,6 +206,7 @@ public static class PostgreSqlLedgerSchema
                .Replace("{H}", TimeSpan.TicksPerHour.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
                .Replace("{D}", TimeSpan.TicksPerDay.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
                .Replace("{S}", Stripes.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+               .Replace("{CLOCK}", ClockStripes.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
                .Replace("{CUST}", CustomerLockClass.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
                .Replace("{CHAN}", ChannelLockClass.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
                .Replace("{MAX}", long.MaxValue.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal),
@@ -234,7 +238,9 @@ public static class PostgreSqlLedgerSchema
             expires    bigint   NOT NULL,
             committed  boolean  NOT NULL DEFAULT false,
             stripe     smallint NOT NULL,
+            household  text     NULL,
             UNIQUE (customer, idem_key));
+        CREATE INDEX contacts_household_at ON {s}.contacts (household, at) WHERE household IS NOT NULL;
         CREATE INDEX contacts_customer_at ON {s}.contacts (customer, at);
         CREATE INDEX contacts_channel_at ON {s}.contacts (channel, at) WHERE counted;
         CREATE INDEX contacts_pending ON {s}.contacts (channel, expires) WHERE NOT committed;
@@ -248,6 +254,26 @@ public static class PostgreSqlLedgerSchema
             stripe  smallint NOT NULL,
             n       bigint   NOT NULL,
             PRIMARY KEY (channel, level, bucket, stripe));
+
+        -- The ledger's high-water time, striped so that no single row is written by every call: expiry is judged
+        -- against max(caller's now, max(high_water)); a write advances one stripe.
+        CREATE TABLE {s}.ledger_clock (
+            stripe     smallint PRIMARY KEY,
+            high_water bigint   NOT NULL);
+        INSERT INTO {s}.ledger_clock SELECT s, -9223372036854775808 FROM generate_series(0, {CLOCK} - 1) AS s;
+
+        CREATE FUNCTION {s}.ledger_now(p_now bigint) RETURNS bigint
+        LANGUAGE sql STABLE AS $$
+            SELECT greatest(p_now, (SELECT max(high_water) FROM {s}.ledger_clock))
+        $$;
+
+        -- Advances the high-water time (one stripe) and returns the effective now.
+        CREATE FUNCTION {s}.advance_clock(p_now bigint, p_stripe integer) RETURNS bigint
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE {s}.ledger_clock SET high_water = p_now WHERE stripe = p_stripe % {CLOCK} AND high_water < p_now;
+            RETURN {s}.ledger_now(p_now);
+        END $$;
 
         CREATE TABLE {s}.events (
             customer text   NOT NULL,
@@ -269,38 +295,50 @@ public static class PostgreSqlLedgerSchema
                      WHERE channel = p_channel AND NOT committed AND expires <= p_now AND counted AND at >= p_from)
         $$;
 
-        -- Exact count for any filter (per-customer limits; unusual shared filters).
-        CREATE FUNCTION {s}.usage(p_customer text, p_channel text, p_offer text, p_offers_only boolean,
-                                  p_from bigint, p_now bigint) RETURNS bigint
+        -- Does a row match the optional filter members (null = any)?
+        CREATE FUNCTION {s}.matches(r_channel text, r_offer text, r_household text,
+                                    p_channel text, p_offer text, p_offers_only boolean, p_offer_in text[], p_household text)
+        RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+            SELECT (p_channel IS NULL OR r_channel = p_channel)
+               AND (p_offer IS NULL OR r_offer = p_offer)
+               AND (NOT p_offers_only OR r_offer IS NOT NULL)
+               AND (p_offer_in IS NULL OR r_offer = ANY (p_offer_in))
+               AND (p_household IS NULL OR r_household = p_household)
+        $$;
+
+        -- Exact count for any filter (per-customer and per-household limits; unusual shared filters). p_now is the
+        -- effective now (already max'ed with the high-water time).
+        CREATE FUNCTION {s}.usage(p_customer text, p_channel text, p_offer text, p_offers_only boolean, p_offer_in text[],
+                                  p_household text, p_from bigint, p_now bigint) RETURNS bigint
         LANGUAGE plpgsql STABLE AS $$
         BEGIN
-            IF p_customer IS NULL AND p_channel IS NOT NULL AND p_offer IS NULL AND NOT p_offers_only THEN
+            IF p_customer IS NULL AND p_household IS NULL AND p_channel IS NOT NULL AND p_offer IS NULL
+               AND NOT p_offers_only AND p_offer_in IS NULL THEN
                 RETURN {s}.channel_usage(p_channel, p_from, p_now);
             END IF;
             IF p_customer IS NOT NULL THEN
                 RETURN (SELECT count(*) FROM {s}.contacts
                          WHERE customer = p_customer AND at >= p_from AND counted AND (committed OR expires > p_now)
-                           AND (p_channel IS NULL OR channel = p_channel)
-                           AND (p_offer IS NULL OR offer = p_offer)
-                           AND (NOT p_offers_only OR offer IS NOT NULL));
+                           AND {s}.matches(channel, offer, household, p_channel, p_offer, p_offers_only, p_offer_in, p_household));
+            END IF;
+            IF p_household IS NOT NULL THEN
+                RETURN (SELECT count(*) FROM {s}.contacts
+                         WHERE household = p_household AND at >= p_from AND counted AND (committed OR expires > p_now)
+                           AND {s}.matches(channel, offer, household, p_channel, p_offer, p_offers_only, p_offer_in, p_household));
             END IF;
             RETURN (SELECT count(*) FROM {s}.contacts
                      WHERE at >= p_from AND counted AND (committed OR expires > p_now)
-                       AND (p_channel IS NULL OR channel = p_channel)
-                       AND (p_offer IS NULL OR offer = p_offer)
-                       AND (NOT p_offers_only OR offer IS NOT NULL));
+                       AND {s}.matches(channel, offer, household, p_channel, p_offer, p_offers_only, p_offer_in, p_household));
         END $$;
 
         -- Time of the n-th oldest counted live row (for "retry at"); n is small (count − cap + 1).
-        CREATE FUNCTION {s}.nth_oldest(p_customer text, p_channel text, p_offer text, p_offers_only boolean,
-                                       p_from bigint, p_now bigint, p_n bigint) RETURNS bigint
+        CREATE FUNCTION {s}.nth_oldest(p_customer text, p_channel text, p_offer text, p_offers_only boolean, p_offer_in text[],
+                                       p_household text, p_from bigint, p_now bigint, p_n bigint) RETURNS bigint
         LANGUAGE sql STABLE AS $$
             SELECT at FROM {s}.contacts
              WHERE (p_customer IS NULL OR customer = p_customer) AND at >= p_from AND counted
                AND (committed OR expires > p_now)
-               AND (p_channel IS NULL OR channel = p_channel)
-               AND (p_offer IS NULL OR offer = p_offer)
-               AND (NOT p_offers_only OR offer IS NOT NULL)
+               AND {s}.matches(channel, offer, household, p_channel, p_offer, p_offers_only, p_offer_in, p_household)
              ORDER BY at OFFSET p_n - 1 LIMIT 1
         $$;
 
@@ -312,20 +350,25 @@ public static class PostgreSqlLedgerSchema
         $$;
 
         -- Reserve: one call, one transaction. Status 0 reserved, 1 already reserved (pending, unexpired), 2 already
-        -- committed, 3 denied (r_denied = index of the constraint), 4 contended (near a channel cap: call again with
-        -- p_exclusive). Constraint arrays are parallel; a null c_customer marks a shared (channel capacity) constraint.
+        -- committed, 3 denied (r_denied = index of the first failing constraint: counts, then events), 4 contended
+        -- (near a channel cap: call again with p_exclusive), 5 recorded (p_commit: inserted already committed).
+        -- Count constraints come as parallel arrays; c_offer_in holds each constraint's offer group as a JSON array
+        -- (or null). A constraint with neither customer nor household is shared (a channel capacity).
         CREATE FUNCTION {s}.reserve(
             p_customer text, p_key text, p_channel text, p_offer text, p_category text, p_counted boolean,
-            p_at bigint, p_expires bigint, p_now bigint,
-            c_customer text[], c_channel text[], c_offer text[], c_offers_only boolean[], c_from bigint[], c_max integer[],
+            p_household text, p_at bigint, p_expires bigint, p_now bigint, p_commit boolean,
+            c_customer text[], c_channel text[], c_offer text[], c_offers_only boolean[], c_offer_in text[],
+            c_household text[], c_from bigint[], c_max integer[],
+            e_customer text[], e_event text[], e_from bigint[],
             p_exclusive boolean,
             OUT r_status integer, OUT r_denied integer, OUT r_id bigint, OUT r_channel text, OUT r_offer text,
-            OUT r_category text, OUT r_counted boolean, OUT r_at bigint, OUT r_expires bigint)
+            OUT r_category text, OUT r_counted boolean, OUT r_at bigint, OUT r_expires bigint, OUT r_household text)
         LANGUAGE plpgsql AS $$
         DECLARE
             existing  {s}.contacts%ROWTYPE;
             found_row boolean;
             n         integer := coalesce(array_length(c_max, 1), 0);
+            m         integer := coalesce(array_length(e_event, 1), 0);
             i         integer;
             k         integer;
             lock_key  integer;
@@ -334,36 +377,70 @@ public static class PostgreSqlLedgerSchema
             my_stripe integer := -1;
             first     integer;
             used      bigint;
+            last_at   bigint;
+            now_eff   bigint;
+            failed    integer := -1;
         BEGIN
             r_denied := -1;
             PERFORM pg_advisory_xact_lock({CUST}, hashtext(p_customer));
+            -- Households after the customer, in key order: callers of one household never wait in a cycle.
+            FOR lock_key IN SELECT DISTINCT hashtext(c_household[j]) AS h FROM generate_subscripts(c_max, 1) AS j
+                             WHERE c_customer[j] IS NULL AND c_household[j] IS NOT NULL ORDER BY h LOOP
+                PERFORM pg_advisory_xact_lock({CUST} + 1, lock_key);
+            END LOOP;
+            now_eff := {s}.ledger_now(p_now);
             SELECT * INTO existing FROM {s}.contacts WHERE customer = p_customer AND idem_key = p_key;
             found_row := FOUND;
-            IF found_row AND (existing.committed OR existing.expires > p_now) THEN
+            IF found_row AND (existing.committed OR existing.expires > now_eff) THEN
                 r_status := CASE WHEN existing.committed THEN 2 ELSE 1 END;
                 r_id := existing.id; r_channel := existing.channel; r_offer := existing.offer;
                 r_category := existing.category; r_counted := existing.counted; r_at := existing.at;
-                r_expires := existing.expires;
+                r_expires := existing.expires; r_household := existing.household;
                 RETURN;
             END IF;
 
-            -- Per-customer constraints first: exact, under the customer lock.
+            -- Per-customer and per-household constraints, then cool-down events: exact, under their locks.
             FOR i IN 1 .. n LOOP
-                IF c_customer[i] IS NULL THEN
+                IF c_customer[i] IS NULL AND c_household[i] IS NULL THEN
                     shared := shared + 1;
                     CONTINUE;
                 END IF;
-                IF c_max[i] <= 0 OR {s}.usage(c_customer[i], c_channel[i], c_offer[i], c_offers_only[i], c_from[i], p_now) >= c_max[i] THEN
-                    r_status := 3; r_denied := i - 1;
-                    RETURN;
+                IF c_max[i] <= 0 OR {s}.usage(c_customer[i], c_channel[i], c_offer[i], c_offers_only[i],
+                        CASE WHEN c_offer_in[i] IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(c_offer_in[i]::jsonb)) END,
+                        c_household[i], c_from[i], now_eff) >= c_max[i] THEN
+                    failed := i - 1;
+                    EXIT;
                 END IF;
             END LOOP;
+            IF failed < 0 THEN
+                FOR i IN 1 .. m LOOP
+                    SELECT at INTO last_at FROM {s}.events WHERE customer = e_customer[i] AND event = e_event[i];
+                    IF FOUND AND last_at >= e_from[i] THEN
+                        failed := n + i - 1;
+                        EXIT;
+                    END IF;
+                END LOOP;
+            END IF;
+            IF failed >= 0 THEN
+                -- Report the first failing constraint in the caller's order: an earlier shared one may fail too.
+                FOR i IN 1 .. least(failed, n) LOOP
+                    IF c_customer[i] IS NULL AND c_household[i] IS NULL AND (c_max[i] <= 0 OR {s}.usage(NULL, c_channel[i], c_offer[i], c_offers_only[i],
+                            CASE WHEN c_offer_in[i] IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(c_offer_in[i]::jsonb)) END,
+                            NULL, c_from[i], now_eff) >= c_max[i]) THEN
+                        failed := i - 1;
+                        EXIT;
+                    END IF;
+                END LOOP;
+                r_status := 3; r_denied := failed;
+                RETURN;
+            END IF;
 
             -- Shared constraints (channel capacities). More than one, an unusual filter, or a small cap: exclusive.
             IF shared > 0 THEN
                 FOR i IN 1 .. n LOOP
-                    IF c_customer[i] IS NULL AND (c_max[i] <= 2 * {S} OR c_channel[i] IS NULL
-                                                  OR c_offer[i] IS NOT NULL OR c_offers_only[i]) THEN
+                    IF c_customer[i] IS NULL AND c_household[i] IS NULL
+                       AND (c_max[i] <= 2 * {S} OR c_channel[i] IS NULL OR c_offer[i] IS NOT NULL OR c_offers_only[i]
+                            OR c_offer_in[i] IS NOT NULL) THEN
                         exclusive := true;
                     END IF;
                 END LOOP;
@@ -372,15 +449,15 @@ public static class PostgreSqlLedgerSchema
                 END IF;
                 IF exclusive THEN
                     -- Every stripe of every shared channel, in (key, stripe) order: no two callers can deadlock.
-                    FOR lock_key IN SELECT DISTINCT hashtext(coalesce(c_channel[j], '')) AS h
-                                      FROM generate_subscripts(c_max, 1) AS j WHERE c_customer[j] IS NULL ORDER BY h LOOP
+                    FOR lock_key IN SELECT DISTINCT hashtext(coalesce(c_channel[j], '')) AS h FROM generate_subscripts(c_max, 1) AS j
+                                     WHERE c_customer[j] IS NULL AND c_household[j] IS NULL ORDER BY h LOOP
                         FOR k IN 0 .. {S} - 1 LOOP
                             PERFORM pg_advisory_xact_lock({CHAN} + k, lock_key);
                         END LOOP;
                     END LOOP;
                 ELSE
                     FOR i IN 1 .. n LOOP
-                        IF c_customer[i] IS NULL THEN
+                        IF c_customer[i] IS NULL AND c_household[i] IS NULL THEN
                             lock_key := hashtext(c_channel[i]);
                             EXIT;
                         END IF;
@@ -398,10 +475,12 @@ public static class PostgreSqlLedgerSchema
                     END IF;
                 END IF;
                 FOR i IN 1 .. n LOOP
-                    IF c_customer[i] IS NOT NULL THEN
+                    IF c_customer[i] IS NOT NULL OR c_household[i] IS NOT NULL THEN
                         CONTINUE;
                     END IF;
-                    used := {s}.usage(NULL, c_channel[i], c_offer[i], c_offers_only[i], c_from[i], p_now);
+                    used := {s}.usage(NULL, c_channel[i], c_offer[i], c_offers_only[i],
+                        CASE WHEN c_offer_in[i] IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(c_offer_in[i]::jsonb)) END,
+                        NULL, c_from[i], now_eff);
                     IF c_max[i] <= 0 OR used >= c_max[i] THEN
                         r_status := 3; r_denied := i - 1;
                         RETURN;
@@ -414,36 +493,39 @@ public static class PostgreSqlLedgerSchema
                 END LOOP;
             END IF;
 
+            IF my_stripe < 0 THEN
+                my_stripe := floor(random() * {S})::integer;
+            END IF;
+            PERFORM {s}.advance_clock(p_now, my_stripe + {S} * (hashtext(p_customer) & 3));
             IF found_row THEN
-                -- The key's previous reservation expired: it is replaced (its slot was free already).
+                -- The key's previous reservation expired: it is replaced (its id dies with it).
                 DELETE FROM {s}.contacts WHERE id = existing.id;
                 IF existing.counted THEN
                     PERFORM {s}.count_row(existing.channel, existing.at, existing.stripe, -1);
                 END IF;
             END IF;
-            IF my_stripe < 0 THEN
-                my_stripe := floor(random() * {S})::integer;
-            END IF;
-            INSERT INTO {s}.contacts (customer, idem_key, channel, offer, category, counted, at, expires, stripe)
-            VALUES (p_customer, p_key, p_channel, p_offer, p_category, p_counted, p_at, p_expires, my_stripe)
+            INSERT INTO {s}.contacts (customer, idem_key, channel, offer, category, counted, at, expires, stripe, household, committed)
+            VALUES (p_customer, p_key, p_channel, p_offer, p_category, p_counted, p_at,
+                    CASE WHEN p_commit THEN {MAX} ELSE p_expires END, my_stripe, p_household, p_commit)
             RETURNING id INTO r_id;
             IF p_counted THEN
                 PERFORM {s}.count_row(p_channel, p_at, my_stripe::smallint, 1);
             END IF;
-            r_status := 0; r_channel := p_channel; r_offer := p_offer; r_category := p_category;
-            r_counted := p_counted; r_at := p_at; r_expires := p_expires;
+            r_status := CASE WHEN p_commit THEN 5 ELSE 0 END; r_channel := p_channel; r_offer := p_offer;
+            r_category := p_category; r_counted := p_counted; r_at := p_at; r_household := p_household;
+            r_expires := CASE WHEN p_commit THEN {MAX} ELSE p_expires END;
         END $$;
 
-        -- Commit: 0 committed, 1 already committed, 2 expired, 3 not found. A handle (p_id) that is not the key's
-        -- current reservation is stale: it commits nothing.
+        -- Commit: 0 committed, 1 already committed, 2 expired (also: the key now holds another reservation), 3 not
+        -- found. Only the reservation p_id names is ever committed.
         CREATE FUNCTION {s}.commit(p_customer text, p_key text, p_id bigint, p_now bigint) RETURNS integer
         LANGUAGE plpgsql AS $$
         DECLARE
-            row {s}.contacts%ROWTYPE;
+            row     {s}.contacts%ROWTYPE;
+            now_eff bigint := {s}.advance_clock(p_now, (hashtext(p_customer) & 2147483647) % {CLOCK});
         BEGIN
             UPDATE {s}.contacts SET committed = true, expires = {MAX}
-             WHERE customer = p_customer AND idem_key = p_key AND (p_id IS NULL OR id = p_id)
-               AND NOT committed AND expires > p_now;
+             WHERE id = p_id AND customer = p_customer AND idem_key = p_key AND NOT committed AND expires > now_eff;
             IF FOUND THEN
                 RETURN 0;
             END IF;
@@ -451,20 +533,20 @@ public static class PostgreSqlLedgerSchema
             IF NOT FOUND THEN
                 RETURN 3;
             END IF;
-            IF p_id IS NOT NULL AND row.id <> p_id THEN
+            IF row.id <> p_id THEN
                 RETURN 2;
             END IF;
             RETURN CASE WHEN row.committed THEN 1 ELSE 2 END;
         END $$;
 
-        -- Release: drops the key's pending reservation (only the one p_id names, when given).
+        -- Release: drops the pending reservation p_id names, and nothing else.
         CREATE FUNCTION {s}.release(p_customer text, p_key text, p_id bigint) RETURNS boolean
         LANGUAGE plpgsql AS $$
         DECLARE
             row {s}.contacts%ROWTYPE;
         BEGIN
             DELETE FROM {s}.contacts
-             WHERE customer = p_customer AND idem_key = p_key AND (p_id IS NULL OR id = p_id) AND NOT committed
+             WHERE id = p_id AND customer = p_customer AND idem_key = p_key AND NOT committed
             RETURNING * INTO row;
             IF NOT FOUND THEN
                 RETURN false;
@@ -487,6 +569,7 @@ public static class PostgreSqlLedgerSchema
             c        record;
             remains  bigint;
         BEGIN
+            PERFORM {s}.advance_clock(p_expired_before, 0);
             WITH victims AS (
                 (SELECT id FROM {s}.contacts WHERE committed AND at < p_older_than LIMIT p_batch)
                 UNION

@@ -62,11 +62,11 @@ public sealed class LedgerCommandTests(PostgresCluster cluster) : IDisposable
         string db = Path.Combine(_dir, "ledger.db");
         Ownerc.Run("ledger", "migrate", "--sqlite", db).ShouldSatisfyAllConditions(
             r => r.ExitCode.ShouldBe(0),
-            r => r.Stdout.ShouldBe($"created the SQLite contact ledger '{db}' at version 1\n"));
-        Ownerc.Run("ledger", "migrate", "--sqlite", db).Stdout.ShouldBe($"the SQLite contact ledger '{db}' is already at version 1; nothing to do\n");
+            r => r.Stdout.ShouldBe($"created the SQLite contact ledger '{db}' at version 2\n"));
+        Ownerc.Run("ledger", "migrate", "--sqlite", db).Stdout.ShouldBe($"the SQLite contact ledger '{db}' is already at version 2; nothing to do\n");
         Ownerc.Run("ledger", "verify", "--sqlite", db).ShouldSatisfyAllConditions(
             r => r.ExitCode.ShouldBe(0),
-            r => r.Stdout.ShouldBe($"the SQLite contact ledger '{db}' is sound (schema version 1)\n"));
+            r => r.Stdout.ShouldBe($"the SQLite contact ledger '{db}' is sound (schema version 2)\n"));
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class LedgerCommand : ICommand
                              a foreign one is refused and left untouched.
           verify             Check the schema version and the ledger's integrity: PostgreSQL:
                              every running channel counter equals the contacts it counts;
-                             SQLite: 'PRAGMA integrity_check' and the schema version.
+                             SQLite: 'PRAGMA integrity_check' and the channel counters.
 
         Options:
           --postgres <conn>  A PostgreSQL connection string, e.g.
@@ -192,10 +192,8 @@ public sealed class LedgerCommand : ICommand
         {
             if (options.Action == "migrate")
             {
-                int? before = File.Exists(path) ? SqliteUserVersion(path) : null;
-                new SqliteContactLedger(path).Dispose();
-                int after = SqliteUserVersion(path) ?? 0;
-                context.Out.WriteLine(Migrated(target, before is 0 ? null : before, after));
+                int before = SqliteContactLedger.Migrate(path);
+                context.Out.WriteLine(Migrated(target, before == 0 ? null : before, SqliteContactLedger.SchemaVersion));
                 return ExitCodes.Success;
             }
 
@@ -205,30 +203,9 @@ public sealed class LedgerCommand : ICommand
                 return ExitCodes.BadUsageOrInput;
             }
 
-            var problems = new List<string>();
-            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-            connection.Open();
-            using SqliteCommand cmd = connection.CreateCommand();
-            cmd.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('contacts', 'events');";
-            if ((long)cmd.ExecuteScalar()! != 2)
-            {
-                problems.Add("the file is not a contact ledger (no contacts and events tables); create one with: ownerc ledger migrate --sqlite " + shown);
-            }
-
-            cmd.CommandText = "PRAGMA integrity_check;";
-            using (SqliteDataReader reader = cmd.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    string line = reader.GetString(0);
-                    if (line != "ok")
-                    {
-                        problems.Add("integrity_check: " + line);
-                    }
-                }
-            }
-
-            return Report(context, target, problems, SqliteUserVersion(path) ?? 0);
+            // Opening checks the schema (a newer, older or foreign file is refused); then the whole file is checked.
+            using var ledger = new SqliteContactLedger(path);
+            return Report(context, target, ledger.VerifyIntegrity().Problems, SqliteContactLedger.SchemaVersion);
         }
         catch (LedgerSchemaException e)
         {
@@ -245,15 +222,6 @@ public sealed class LedgerCommand : ICommand
             context.WriteError($"cannot open the {target}: {e.Message}");
             return ExitCodes.BadUsageOrInput;
         }
-    }
-
-    private static int? SqliteUserVersion(string path)
-    {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
-        using SqliteCommand cmd = connection.CreateCommand();
-        cmd.CommandText = "PRAGMA user_version;";
-        return (int)(long)cmd.ExecuteScalar()!;
     }
 
     private static string Migrated(string target, int? before, int version) => before switch

@@ -6,13 +6,17 @@ namespace AccountabilityDsl.Runtime.Tests.PostgreSql;
 
 /// <summary>The shared ledger contract, run against a real PostgreSQL server (one fresh schema per ledger).</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PostgreSqlLedgerContractTests(PostgresCluster cluster) : LedgerContractTests
+public sealed class PostgreSqlLedgerContractTests(PostgresCluster cluster) : LedgerConformanceTests
 {
     protected override IContactLedger CreateLedgerCore()
     {
         cluster.Require();
         return PostgreSqlLedgerTests.NewLedger(cluster, "contract");
     }
+
+    protected override IContactLedger? OpenPeerCore(IContactLedger ledger) =>
+        new PostgreSqlContactLedger(cluster.ConnectionString(cluster.SharedDatabase),
+            new PostgreSqlLedgerOptions(Schema: ((PostgreSqlContactLedger)ledger).Schema));
 }
 
 /// <summary>What only the PostgreSQL ledger has: its schema versioning, counters, striped locks and server errors.</summary>
@@ -54,7 +58,6 @@ public sealed class PostgreSqlLedgerTests(PostgresCluster cluster) : IDisposable
         var e = Should.Throw<LedgerSchemaException>(() => new PostgreSqlContactLedger(cluster.ConnectionString(db)));
         e.Message.ShouldContain("ownerc ledger migrate --postgres");
         e.Message.ShouldContain("version 1");
-        e.FoundVersion.ShouldBeNull();
         cluster.Psql(db, "SELECT count(*) FROM pg_namespace WHERE nspname = 'contact_ledger'").ShouldBe("0");
     }
 
@@ -72,11 +75,10 @@ public sealed class PostgreSqlLedgerTests(PostgresCluster cluster) : IDisposable
         cluster.Psql(db, "UPDATE contact_ledger.schema_version SET version = 7");
         var e = Should.Throw<LedgerSchemaException>(() => new PostgreSqlContactLedger(cluster.ConnectionString(db)));
         e.Message.ShouldContain("version 7, newer than version 1");
-        (e.FoundVersion, e.ExpectedVersion).ShouldBe((7, 1));
         using (var conn = new NpgsqlConnection(cluster.ConnectionString(db)))
         {
             conn.Open();
-            Should.Throw<LedgerSchemaException>(() => PostgreSqlLedgerSchema.Migrate(conn)).FoundVersion.ShouldBe(7);
+            Should.Throw<LedgerSchemaException>(() => PostgreSqlLedgerSchema.Migrate(conn)).Message.ShouldContain("version 7");
         }
         cluster.Psql(db, "SELECT version FROM contact_ledger.schema_version").ShouldBe("7");
     }
@@ -128,10 +130,10 @@ public sealed class PostgreSqlLedgerTests(PostgresCluster cluster) : IDisposable
             "LONE" => "order-\uD800",
             _ => customer,
         };
-        Should.Throw<ArgumentException>(() => ledger.TryReserve(Entry(customer, "k"), [], T0));
-        Should.Throw<ArgumentException>(() => ledger.TryReserve(Entry("c1", customer), [], T0));
+        Should.Throw<ArgumentException>(() => ledger.TryReserve(Entry(customer, "k"), [], [], T0));
+        Should.Throw<ArgumentException>(() => ledger.TryReserve(Entry("c1", customer), [], [], T0));
         Should.Throw<ArgumentException>(() => ledger.RecordEvent(customer, "complaint", T0));
-        Should.Throw<ArgumentNullException>(() => ledger.TryReserve(Entry(null!, "k"), [], T0));
+        Should.Throw<ArgumentNullException>(() => ledger.TryReserve(Entry(null!, "k"), [], [], T0));
         cluster.Psql(cluster.SharedDatabase, $"SELECT count(*) FROM \"{ledger.Schema}\".contacts").ShouldBe("0");
         cluster.Psql(cluster.SharedDatabase, $"SELECT count(*) FROM \"{ledger.Schema}\".events").ShouldBe("0");
     }
@@ -140,8 +142,8 @@ public sealed class PostgreSqlLedgerTests(PostgresCluster cluster) : IDisposable
     public void Surrogate_pairs_and_distinct_lone_surrogates_never_collapse()
     {
         var ledger = Ledger();
-        ledger.TryReserve(Entry("c1", "order-\U0001F600"), [], T0).Status.ShouldBe(LedgerReserveStatus.Reserved);
-        ledger.TryReserve(Entry("c1", "order-\U0001F601"), [], T0).Status.ShouldBe(LedgerReserveStatus.Reserved);
+        ledger.TryReserve(Entry("c1", "order-\U0001F600"), [], [], T0).Status.ShouldBe(LedgerReserveStatus.Reserved);
+        ledger.TryReserve(Entry("c1", "order-\U0001F601"), [], [], T0).Status.ShouldBe(LedgerReserveStatus.Reserved);
         ledger.Find("c1", "order-\U0001F600").ShouldNotBeNull();
     }
 
@@ -149,15 +151,15 @@ public sealed class PostgreSqlLedgerTests(PostgresCluster cluster) : IDisposable
     public void A_stale_handle_never_commits_or_releases_the_keys_next_reservation()
     {
         var ledger = Ledger();
-        var first = ledger.TryReserve(Entry("c1", "k", hold: 10), [], T0);
+        var first = ledger.TryReserve(Entry("c1", "k", hold: 10), [], [], T0);
         // The hold expired; the same key is reserved again by another worker.
-        var second = ledger.TryReserve(Entry("c1", "k", at: 20), [], T0 + 20);
+        var second = ledger.TryReserve(Entry("c1", "k", at: 20), [], [], T0 + 20);
         second.Status.ShouldBe(LedgerReserveStatus.Reserved);
-        ledger.Commit("c1", "k", first.Handle, T0 + 21).ShouldBe(CommitOutcome.Expired);
-        ledger.Release("c1", "k", first.Handle).ShouldBeFalse();
+        ledger.Commit(first.Reference, T0 + 21).ShouldBe(CommitOutcome.Expired);
+        ledger.Release(first.Reference, T0).ShouldBeFalse();
         ledger.Find("c1", "k").ShouldNotBeNull().IsCommitted.ShouldBeFalse();
-        ledger.Commit("c1", "k", second.Handle, T0 + 21).ShouldBe(CommitOutcome.Committed);
-        ledger.Commit("c1", "k", second.Handle, T0 + 22).ShouldBe(CommitOutcome.AlreadyCommitted);
+        ledger.Commit(second.Reference, T0 + 21).ShouldBe(CommitOutcome.Committed);
+        ledger.Commit(second.Reference, T0 + 22).ShouldBe(CommitOutcome.AlreadyCommitted);
     }
 
     [SkippableFact]
@@ -168,15 +170,15 @@ public sealed class PostgreSqlLedgerTests(PostgresCluster cluster) : IDisposable
         // Contacts spread over three days: a monthly-style capacity counted from the counters.
         for (var i = 0; i < 60; i++)
         {
-            var r = ledger.TryReserve(Entry("c" + i, "k", at: i * hour), [Capacity("sms", 1000)], T0 + i * hour);
+            var r = ledger.TryReserve(Entry("c" + i, "k", at: i * hour), [Capacity("sms", 1000)], [], T0 + i * hour);
             r.Status.ShouldBe(LedgerReserveStatus.Reserved);
             if (i % 3 != 0)
             {
-                ledger.Commit("c" + i, "k", r.Handle, T0 + i * hour).ShouldBe(CommitOutcome.Committed);
+                ledger.Commit(r.Reference, T0 + i * hour).ShouldBe(CommitOutcome.Committed);
             }
             else if (i % 2 == 0)
             {
-                ledger.Release("c" + i, "k", r.Handle).ShouldBeTrue();
+                ledger.Release(r.Reference, T0).ShouldBeTrue();
             }
         }
         // 40 committed, 10 released, 10 pending whose minute-long holds have expired by the last hour.
@@ -201,8 +203,8 @@ public sealed class PostgreSqlLedgerTests(PostgresCluster cluster) : IDisposable
         _owned.Add(ledger);
         for (var i = 0; i < 30; i++)
         {
-            var r = ledger.TryReserve(Entry("c" + i, "k", at: i), [], T0 + i);
-            ledger.Commit("c" + i, "k", r.Handle, T0 + i);
+            var r = ledger.TryReserve(Entry("c" + i, "k", at: i), [], [], T0 + i);
+            ledger.Commit(r.Reference, T0 + i);
         }
         ledger.Prune(T0 + 25, T0 + 25).ShouldBe(25);
         ledger.Measure(Capacity("sms", 100), T0 + 30).Count.ShouldBe(5);
@@ -222,13 +224,13 @@ public sealed class PostgreSqlLedgerTests(PostgresCluster cluster) : IDisposable
             for (var i = 0; i < 10; i++)
             {
                 var key = $"w{w}-{i}";
-                var r = ledger.TryReserve(Entry("c" + w + "-" + i, key), [Capacity("sms", cap)], T0);
+                var r = ledger.TryReserve(Entry("c" + w + "-" + i, key), [Capacity("sms", cap)], [], T0);
                 if (r.Status == LedgerReserveStatus.Reserved)
                 {
                     Interlocked.Increment(ref granted);
                     if (i % 2 == 0)
                     {
-                        ledger.Commit("c" + w + "-" + i, key, r.Handle, T0).ShouldBe(CommitOutcome.Committed);
+                        ledger.Commit(r.Reference, T0).ShouldBe(CommitOutcome.Committed);
                     }
                 }
             }
@@ -246,20 +248,20 @@ public sealed class PostgreSqlLedgerTests(PostgresCluster cluster) : IDisposable
         cluster.Require();
         var db = cluster.CreateDatabase();
         using var ledger = NewLedger(cluster, "down", db);
-        ledger.TryReserve(Entry("c1", "k1"), [], T0).Status.ShouldBe(LedgerReserveStatus.Reserved);
+        var held = ledger.TryReserve(Entry("c1", "k1"), [], [], T0);
+        held.Status.ShouldBe(LedgerReserveStatus.Reserved);
         cluster.Stop();
         try
         {
-            var e = Should.Throw<LedgerUnavailableException>(() => ledger.TryReserve(Entry("c1", "k2"), [], T0));
-            e.IsRetryable.ShouldBeTrue();
+            var e = Should.Throw<LedgerUnavailableException>(() => ledger.TryReserve(Entry("c1", "k2"), [], [], T0));
             e.Message.ShouldContain("unavailable");
-            Should.Throw<LedgerUnavailableException>(() => ledger.Commit("c1", "k1", null, T0));
+            Should.Throw<LedgerUnavailableException>(() => ledger.Commit(held.Reference, T0));
         }
         finally
         {
             cluster.Start();
         }
-        ledger.Commit("c1", "k1", null, T0).ShouldBe(CommitOutcome.Committed);
-        ledger.TryReserve(Entry("c1", "k2"), [], T0).Status.ShouldBe(LedgerReserveStatus.Reserved);
+        ledger.Commit(held.Reference, T0).ShouldBe(CommitOutcome.Committed);
+        ledger.TryReserve(Entry("c1", "k2"), [], [], T0).Status.ShouldBe(LedgerReserveStatus.Reserved);
     }
 }
