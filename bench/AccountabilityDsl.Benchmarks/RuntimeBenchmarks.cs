@@ -126,6 +126,21 @@ public class RuntimeBenchmarks
         return _gate.Commit(result.Reservation) == CommitOutcome.Committed;
     }
 
+    /// <summary>The one-call path: check and record a committed contact in one atomic ledger step.</summary>
+    [Benchmark(Description = "ContactGate TryRecord (one call)")]
+    public bool GateRecord()
+    {
+        var i = _next++;
+        _clock.Tick();
+        var result = _gate.TryRecord(_requests[i & (Customers - 1)], _keys[(i >> 18) & 63]);
+        if (result.Reservation is null)
+        {
+            _denied++;
+            return false;
+        }
+        return result.IsCommitted;
+    }
+
     [Benchmark(Description = "ContactGate Check+TryReserve+Commit")]
     public bool GateCheckReserveCommit()
     {

@@ -4,7 +4,7 @@ namespace AccountabilityDsl.Runtime;
 /// A thread-safe in-process <see cref="IContactLedger"/>. All operations run under one lock, which makes the
 /// check-and-insert of <see cref="TryReserve"/> trivially atomic (including channel capacities that span customers);
 /// the critical sections are short scans of one customer's recent entries. Nothing survives the process: use
-/// <see cref="SqliteContactLedger"/> when contacts must be durable.
+/// <c>SqliteContactLedger</c> (package AccountabilityDsl.Runtime.Sqlite) when contacts must be durable.
 /// </summary>
 /// <remarks>
 /// Each customer's contacts are structs in one array sorted by time (no object per contact), so a steady stream of

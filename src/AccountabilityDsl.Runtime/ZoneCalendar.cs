@@ -16,33 +16,44 @@ internal sealed class ZoneCalendar(TimeZoneInfo zone)
     public DateTime ToLocal(DateTimeOffset instant) =>
         DateTime.SpecifyKind(TimeZoneInfo.ConvertTimeFromUtc(instant.UtcDateTime, Zone), DateTimeKind.Unspecified);
 
-    /// <summary>The instant of a local wall-clock time, expressed with the zone's offset at that instant.</summary>
-    public DateTimeOffset ToInstant(DateTime local)
+    /// <summary>
+    /// The first instant whose local time is at or after <paramref name="local"/>, expressed with the zone's offset
+    /// at that instant: the instant itself when the local time exists once, its first occurrence when it is repeated,
+    /// the transition instant when it falls in a gap.
+    /// </summary>
+    /// <remarks>
+    /// Decided by converting candidate instants back (UTC → local is exact to the tick), not by
+    /// <see cref="TimeZoneInfo.IsAmbiguousTime(DateTime)"/>/<see cref="TimeZoneInfo.IsInvalidTime"/>, whose rules can
+    /// be one tick off at the end of a transition.
+    /// </remarks>
+    public DateTimeOffset ToInstant(DateTime local) => ToInstant(local, out _);
+
+    private DateTimeOffset ToInstant(DateTime local, out bool exists)
     {
         local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
-        if (Zone.IsInvalidTime(local))
+        var before = Zone.GetUtcOffset(local.Ticks > DateTime.MinValue.Ticks + TicksPerDay ? local.AddDays(-1) : local);
+        var after = Zone.GetUtcOffset(local.Ticks < DateTime.MaxValue.Ticks - TicksPerDay ? local.AddDays(1) : local);
+        var best = long.MaxValue;
+        var bestOffset = TimeSpan.Zero;
+        foreach (var offset in before == after ? [before] : new[] { before, after })
         {
-            // In a gap [gap start, gap end) on the wall clock: the transition instant T has wall time gap end, and
-            // T lies in (local − offset after, local − offset before]; find it exactly.
-            var before = Zone.GetUtcOffset(local.AddDays(-1));
-            var after = Zone.GetUtcOffset(local.AddDays(1));
-            var transition = FirstInstantWithOffset(local.Ticks - after.Ticks + 1, local.Ticks - before.Ticks, after);
-            return new DateTimeOffset(transition, TimeSpan.Zero).ToOffset(after);
-        }
-        if (Zone.IsAmbiguousTime(local))
-        {
-            var offsets = Zone.GetAmbiguousTimeOffsets(local);
-            var max = offsets[0];
-            foreach (var o in offsets)
+            var utc = local.Ticks - offset.Ticks;
+            if (utc >= DateTime.MinValue.Ticks && utc <= DateTime.MaxValue.Ticks && utc < best
+                && TimeZoneInfo.ConvertTimeFromUtc(new DateTime(utc, DateTimeKind.Utc), Zone).Ticks == local.Ticks)
             {
-                if (o > max)
-                {
-                    max = o;
-                }
+                best = utc;
+                bestOffset = offset;
             }
-            return new DateTimeOffset(local, max);
         }
-        return new DateTimeOffset(local, Zone.GetUtcOffset(local));
+        exists = best != long.MaxValue;
+        if (exists)
+        {
+            return new DateTimeOffset(local, bestOffset);
+        }
+        // In a gap [gap start, gap end) on the wall clock: the transition instant T has wall time gap end, and T lies
+        // in (local − offset after, local − offset before]; find it exactly.
+        var transition = FirstInstantWithOffset(local.Ticks - after.Ticks + 1, local.Ticks - before.Ticks, after);
+        return new DateTimeOffset(transition, TimeSpan.Zero).ToOffset(after);
     }
 
     /// <summary>The least UTC tick in [<paramref name="lo"/>, <paramref name="hi"/>] whose offset is <paramref name="offset"/> (the zone changes offset once in the range).</summary>
@@ -68,8 +79,11 @@ internal sealed class ZoneCalendar(TimeZoneInfo zone)
     /// <paramref name="local"/>: contacts whose local time is later count. In a gap that is the transition instant
     /// (inclusive); otherwise the instant after the (first occurrence of the) local time.
     /// </summary>
-    private long RollingStart(DateTime local) =>
-        Zone.IsInvalidTime(DateTime.SpecifyKind(local, DateTimeKind.Unspecified)) ? ToInstant(local).UtcTicks : ToInstant(local).UtcTicks + 1;
+    private long RollingStart(DateTime local)
+    {
+        var instant = ToInstant(local, out var exists).UtcTicks;
+        return exists ? instant + 1 : instant;
+    }
 
     /// <summary>Expresses an instant with the zone's offset at that instant (for display).</summary>
     public DateTimeOffset InZone(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
