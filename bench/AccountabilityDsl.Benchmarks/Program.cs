@@ -24,6 +24,12 @@ if (args is ["parse", var file])
     return;
 }
 
+if (args is ["partitions"])
+{
+    PartitionSimulation.Print(Console.Out);
+    return;
+}
+
 if (args is ["probe"])
 {
     ScaleProbe.Run();
