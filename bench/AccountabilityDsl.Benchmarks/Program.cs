@@ -24,6 +24,12 @@ if (args is ["parse", var file])
     return;
 }
 
+if (args is ["probe-runtime", var slices, var ops])
+{
+    RuntimeProbe.Run(int.Parse(slices), int.Parse(ops));
+    return;
+}
+
 if (args is ["probe"])
 {
     ScaleProbe.Run();
