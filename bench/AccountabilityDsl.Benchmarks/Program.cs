@@ -30,6 +30,12 @@ if (args is ["partitions"])
     return;
 }
 
+if (args is ["probe-runtime", var slices, var ops])
+{
+    RuntimeProbe.Run(int.Parse(slices), int.Parse(ops));
+    return;
+}
+
 if (args is ["probe"])
 {
     ScaleProbe.Run();

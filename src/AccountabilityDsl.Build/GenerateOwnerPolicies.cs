@@ -1,16 +1,17 @@
-using System.Text;
-using AccountabilityDsl.Configuration;
+using System.Collections.Immutable;
 using AccountabilityDsl.Diagnostics;
 using AccountabilityDsl.Emit;
 using AccountabilityDsl.Text;
+using AccountabilityDsl.Workspace;
 using Microsoft.Build.Framework;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
 
 namespace AccountabilityDsl.Build;
 
 /// <summary>
-/// Checks each <c>OwnerPolicy</c> item and writes its C# class to the item's
-/// <c>OutputFile</c> metadata path. Diagnostics go to the MSBuild log with file, line and column
+/// Checks the <c>OwnerPolicy</c> items and writes each policy's C# class to the
+/// <c>OutputFile</c> metadata path of its (first) file: items whose headers name the same policy
+/// are one policy and one class, as <c>ownerc generate</c> makes it, byte for byte. Diagnostics go to the MSBuild log with file, line and column
 /// (<c>policy.owner(12,5,12,30): error OWN0102: …</c>), after the policy's <c>.editorconfig</c>
 /// severities and the project's <c>NoWarn</c>, <c>WarningsAsErrors</c>,
 /// <c>WarningsNotAsErrors</c> and <c>TreatWarningsAsErrors</c>. A policy with errors gets no
@@ -50,130 +51,135 @@ public sealed class GenerateOwnerPolicies : MSBuildTask, ICancelableTask
 
     public override bool Execute()
     {
-        var options = new WarningOptions(TreatWarningsAsErrors, WarningsAsErrors, WarningsNotAsErrors, NoWarn);
-        var severities = new EditorConfigSeverities();
-        var results = new PolicyResult[Policies.Length];
-        var outputs = new Dictionary<string, string>(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
-        for (int i = 0; i < Policies.Length; i++)
+        CompilationOptions options = CompilationOptions.Default with
         {
-            string output = Path.GetFullPath(Policies[i].GetMetadata("OutputFile"));
-            string policy = Policies[i].GetMetadata("FullPath");
+            WarningsAsErrors = TreatWarningsAsErrors,
+            SpecificWarningsAsErrors = CompilationOptions.ParseIdList(WarningsAsErrors),
+            WarningsNotAsErrors = CompilationOptions.ParseIdList(WarningsNotAsErrors),
+            NoWarn = CompilationOptions.ParseIdList(NoWarn),
+        };
+        var comparer = OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+        var outputs = new Dictionary<string, string>(comparer);
+        var itemByPath = new Dictionary<string, ITaskItem>(comparer);
+        foreach (ITaskItem policy in Policies)
+        {
+            string output = OutputOf(policy);
+            string path = policy.GetMetadata("FullPath");
             if (outputs.TryGetValue(output, out string? other))
             {
-                Log.LogError(null, OutputCollisionCode, null, policy, 0, 0, 0, 0,
-                    $"'{policy}' and '{other}' would both generate '{output}'; give the policy files different names or set OutputFile metadata on one of the OwnerPolicy items.");
+                Log.LogError(null, OutputCollisionCode, null, path, 0, 0, 0, 0,
+                    $"'{path}' and '{other}' would both generate '{output}'; give the policy files different names or set OutputFile metadata on one of the OwnerPolicy items.");
                 return false;
             }
 
-            outputs[output] = policy;
+            outputs[output] = path;
+            itemByPath[path] = policy;
         }
 
-        // Policies are independent: compile them in parallel, then log in item order so that the
-        // build output does not depend on scheduling.
-        Parallel.For(0, Policies.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, i =>
+        // The same host layer as ownerc: safe reading, .editorconfig severities, files grouped
+        // by the policy their header names (a project's files of one policy make one class).
+        PolicyWorkspace workspace;
+        ImmutableArray<PolicyCompilation> compilations;
+        try
         {
-            if (!_cancelled)
-            {
-                results[i] = Compile(Policies[i], severities);
-            }
-        });
+            workspace = PolicyWorkspace.FromFiles(itemByPath.Keys.Select(path => new PolicyInput(path, path)));
+            compilations = workspace.Compile(options);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.LogError(null, InternalErrorCode, null, null, 0, 0, 0, 0, $"internal error in the AccountabilityDsl compiler: {e}");
+            return false;
+        }
 
-        foreach (string warning in severities.Warnings)
+        foreach (PolicyDocument unread in workspace.Documents.Where(d => !d.WasRead))
         {
-            Log.LogWarning(null, EditorConfigCode, null, null, 0, 0, 0, 0, warning);
+            Log.LogError(null, UnreadablePolicyCode, null, unread.Input.FullPath, 0, 0, 0, 0, unread.ReadError);
+            TryDelete(OutputOf(itemByPath[unread.Input.FullPath]));
+        }
+
+        foreach (Diagnostic problem in workspace.ConfigurationDiagnosticsUnder(options))
+        {
+            Report(problem);
         }
 
         var generated = new List<ITaskItem>();
-        foreach (PolicyResult? result in results)
+        foreach (PolicyCompilation compilation in compilations)
         {
-            if (_cancelled || result is null)
+            if (_cancelled)
             {
                 return false;
             }
 
-            bool hasErrors = result.Failure is not null;
-            if (result.Failure is { } failure)
+            ITaskItem[] items = [.. compilation.SyntaxTrees.Select(t => itemByPath[t.FilePath])];
+            bool hasErrors = false;
+            foreach (Diagnostic d in compilation.Diagnostics)
             {
-                Log.LogError(null, failure.Code, null, result.PolicyPath, 0, 0, 0, 0, failure.Message);
+                hasErrors |= Report(d);
             }
 
-            foreach (Diagnostic d in result.Diagnostics)
-            {
-                hasErrors |= Report(d, options);
-            }
-
-            if (hasErrors || result.Source is null)
+            string? source = hasErrors ? null : Emit(compilation, items);
+            if (source is null)
             {
                 // Never leave the previous class behind a policy that no longer checks: the
                 // missing output also keeps the target out of date until the policy is fixed.
-                TryDelete(result.OutputPath);
+                foreach (ITaskItem item in items)
+                {
+                    TryDelete(OutputOf(item));
+                }
+
                 continue;
             }
 
-            WriteIfChanged(result.OutputPath, result.Source);
-            var item = new Microsoft.Build.Utilities.TaskItem(result.OutputPath);
-            item.SetMetadata("OwnerPolicy", result.PolicyPath);
-            generated.Add(item);
+            // The class goes to the first file's output; the other files of the policy get a
+            // file that says where their declarations went (every item keeps an output, so that
+            // Compile finds it and the build stays incremental).
+            for (int i = 0; i < items.Length; i++)
+            {
+                string output = OutputOf(items[i]);
+                OutputWriter.WriteIfChanged(output, i == 0 ? source : PartOfNote(compilation, output: OutputOf(items[0])));
+                var item = new Microsoft.Build.Utilities.TaskItem(output);
+                item.SetMetadata("OwnerPolicy", items[i].GetMetadata("FullPath"));
+                generated.Add(item);
+            }
         }
 
         GeneratedFiles = [.. generated];
         return !Log.HasLoggedErrors;
     }
 
-    private static PolicyResult Compile(ITaskItem item, EditorConfigSeverities severities)
+    /// <summary>The class's C#, or null (with the error logged) when the namespace metadata is not a namespace.</summary>
+    private string? Emit(PolicyCompilation compilation, ITaskItem[] items)
     {
-        string path = item.GetMetadata("FullPath");
-        string output = Path.GetFullPath(item.GetMetadata("OutputFile"));
-        SourceText text;
+        string ns = items.Select(i => i.GetMetadata("Namespace")).FirstOrDefault(n => n.Length > 0) ?? "";
         try
         {
-            text = SourceText.FromBytes(ReadShared(path), path);
+            EmitResult emitted = CSharpEmitter.Emit(compilation, new EmitOptions(ns.Length == 0 ? null : ns));
+            return emitted.Success ? emitted.Source : null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (ArgumentException e) when (ns.Length > 0)
         {
-            return new PolicyResult(path, output, [], null, (UnreadablePolicyCode, $"cannot read the policy: {e.Message}"));
-        }
-
-        try
-        {
-            PolicyCompilation compilation = PolicyCompilation.Create(text, severities.ForFile(path));
-            string ns = item.GetMetadata("Namespace");
-            EmitResult emitted;
-            try
-            {
-                emitted = CSharpEmitter.Emit(compilation, new EmitOptions(ns.Length == 0 ? null : ns));
-            }
-            catch (ArgumentException e) when (ns.Length > 0)
-            {
-                return new PolicyResult(path, output, compilation.Diagnostics, null, (BadNamespaceCode, e.Message));
-            }
-
-            return new PolicyResult(path, output, compilation.Diagnostics, emitted.Success ? emitted.Source : null, null);
+            Log.LogError(null, BadNamespaceCode, null, items[0].GetMetadata("FullPath"), 0, 0, 0, 0, e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return new PolicyResult(path, output, [], null, (InternalErrorCode, $"internal error in the AccountabilityDsl compiler: {e}"));
+            Log.LogError(null, InternalErrorCode, null, items[0].GetMetadata("FullPath"), 0, 0, 0, 0, $"internal error in the AccountabilityDsl compiler: {e}");
         }
+
+        return null;
     }
 
-    /// <summary>Reads without locking: editors and other builds may write or delete the file meanwhile.</summary>
-    private static byte[] ReadShared(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.SequentialScan);
-        using var buffer = new MemoryStream(stream.CanSeek ? (int)Math.Min(stream.Length, int.MaxValue) : 0);
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
-    }
+    private static string OutputOf(ITaskItem item) => Path.GetFullPath(item.GetMetadata("OutputFile"));
+
+    /// <summary>The C# file of a policy's second and later files: a comment, no code.</summary>
+    private static string PartOfNote(PolicyCompilation compilation, string output) =>
+        "// <auto-generated/>\n"
+        + $"// Policy {compilation.PolicyName} is made of {compilation.SyntaxTrees.Length} files; its class is generated from all of them into {Path.GetFileName(output)}.\n";
 
     /// <summary>Logs one diagnostic; true when it was reported as an error.</summary>
-    private bool Report(Diagnostic d, WarningOptions options)
+    private bool Report(Diagnostic d)
     {
-        DiagnosticSeverity? severity = options.Apply(d.Id, d.Severity);
-        if (severity is null)
-        {
-            return false;
-        }
-
+        // Severities are final: the compilation applied .editorconfig and the project's settings.
+        DiagnosticSeverity? severity = d.Severity;
         LinePositionSpan span = d.Location.LineSpan;
         string file = d.Location.FilePath;
         string help = d.Descriptor.HelpLink;
@@ -200,21 +206,6 @@ public sealed class GenerateOwnerPolicies : MSBuildTask, ICancelableTask
         return severity == DiagnosticSeverity.Error;
     }
 
-    private static void WriteIfChanged(string path, string source)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        byte[] bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: true).GetPreamble().Concat(Encoding.UTF8.GetBytes(source)).ToArray();
-        if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes))
-        {
-            // Same C#: only the time stamp moves on, so the target is up to date next time and
-            // the file still counts as newer than the policy it came from.
-            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
-            return;
-        }
-
-        File.WriteAllBytes(path, bytes);
-    }
-
     private static void TryDelete(string path)
     {
         try
@@ -226,11 +217,4 @@ public sealed class GenerateOwnerPolicies : MSBuildTask, ICancelableTask
             // A file we cannot delete is still replaced by the next successful run.
         }
     }
-
-    private sealed record PolicyResult(
-        string PolicyPath,
-        string OutputPath,
-        System.Collections.Immutable.ImmutableArray<Diagnostic> Diagnostics,
-        string? Source,
-        (string Code, string Message)? Failure);
 }

@@ -3,7 +3,7 @@ using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Text.Json;
 using AccountabilityDsl.Build.Tests.Infrastructure;
-using AccountabilityDsl.Configuration;
+using AccountabilityDsl.Workspace;
 using AccountabilityDsl.Diagnostics;
 using AccountabilityDsl.Emit;
 using AccountabilityDsl.Text;

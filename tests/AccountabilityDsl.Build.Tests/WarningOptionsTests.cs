@@ -2,7 +2,10 @@ using AccountabilityDsl.Diagnostics;
 
 namespace AccountabilityDsl.Build.Tests;
 
-/// <summary>How the project's warning properties change an OWN diagnostic's severity (null: not reported).</summary>
+/// <summary>
+/// How the project's warning properties, read into <see cref="CompilationOptions"/> as the task
+/// reads them, change an OWN diagnostic's severity (null: not reported).
+/// </summary>
 public class WarningOptionsTests
 {
     [Theory]
@@ -24,5 +27,14 @@ public class WarningOptionsTests
     [InlineData(true, "OWN0301", "", "OWN0301", DiagnosticSeverity.Warning, null)]
     [InlineData(false, "", "", "OWN0301", DiagnosticSeverity.Error, DiagnosticSeverity.Error)]
     public void Applies_project_warning_settings_like_csc(bool all, string asErrors, string notAsErrors, string noWarn, DiagnosticSeverity configured, DiagnosticSeverity? reported) =>
-        new WarningOptions(all, asErrors, notAsErrors, noWarn).Apply("OWN0301", configured).ShouldBe(reported);
+        new CompilationOptions
+        {
+            WarningsAsErrors = all,
+            SpecificWarningsAsErrors = CompilationOptions.ParseIdList(asErrors),
+            WarningsNotAsErrors = CompilationOptions.ParseIdList(notAsErrors),
+            NoWarn = CompilationOptions.ParseIdList(noWarn),
+        }.EffectiveSeverity(UnusedDeclaration(configured)).ShouldBe(reported);
+
+    private static Diagnostic UnusedDeclaration(DiagnosticSeverity severity) =>
+        Diagnostic.Create(Analysis.Rules.UnusedDeclarationRule.Rule, Text.SourceText.From("policy P\n", "p.owner"), new Text.TextSpan(0, 6), "owner", "X", "").WithSeverity(severity);
 }

@@ -47,7 +47,8 @@ public class EditorConfigTests
     {
         using var temp = new TempFolder();
         temp.Write("a/bank.owner", Policies.Conflict);
-        temp.Write("b/bank.owner", Policies.Conflict);
+        // Another policy name: files that name the same policy would be checked as one policy.
+        temp.Write("b/bank.owner", Policies.Conflict.Replace("policy Conflict", "policy ConflictB"));
         temp.Write(".editorconfig", Header + "owner_diagnostic.OWN0102.severity = warning\n");
         temp.Write("b/.editorconfig", "[*.owner]\nowner_diagnostic.OWN0102.severity = error\n");
 
@@ -58,19 +59,48 @@ public class EditorConfigTests
     }
 
     [Fact]
-    public void Configuration_problems_are_warnings_on_stderr_once()
+    public void A_bad_severity_is_an_OWN0009_warning_at_its_line_once_in_every_format()
     {
         using var temp = new TempFolder();
         temp.Write("one.owner", Policies.Valid);
-        temp.Write("two.owner", Policies.Valid);
+        temp.Write("two.owner", Policies.Valid.Replace("policy Demo", "policy DemoTwo"));
         temp.Write(".editorconfig", Header + "owner_diagnostic.OWN0102.severity = loud\n");
 
-        CliResult result = Ownerc.RunIn(temp.Path, "check", ".");
+        const string Message = "'loud' is not a severity for OWN0102; use none, suggestion, warning or error";
+        CliResult msbuild = Ownerc.RunIn(temp.Path, "check", ".", "--format", "msbuild");
+        msbuild.ShouldBe(new CliResult(0, $".editorconfig(4,37,4,41): warning OWN0009: {Message}\n", ""));
+
+        CliResult text = Ownerc.RunIn(temp.Path, "check", ".");
+        text.ExitCode.ShouldBe(0);
+        text.Stdout.ShouldStartWith($".editorconfig(4,37): warning OWN0009: {Message}\n");
+        text.Stdout.ShouldContain("owner_diagnostic.OWN0102.severity = loud");
+
+        CliResult json = Ownerc.RunIn(temp.Path, "check", ".", "--format", "json");
+        json.Stdout.ShouldContain("\"id\": \"OWN0009\"");
+        json.Stdout.ShouldContain("\"file\": \".editorconfig\"");
+        json.Stdout.ShouldContain("\"line\": 4");
+
+        CliResult sarif = Ownerc.RunIn(temp.Path, "check", ".", "--format", "sarif");
+        sarif.Stdout.ShouldContain("\"ruleId\": \"OWN0009\"");
+        sarif.Stdout.ShouldContain("\"startLine\": 4");
+
+        Ownerc.RunIn(temp.Path, "check", ".", "--warnaserror", "--format", "msbuild").ShouldBe(
+            new CliResult(1, $".editorconfig(4,37,4,41): error OWN0009: {Message}\n", ""));
+    }
+
+    [Fact]
+    public void A_brace_glob_section_applies_to_every_pattern_it_lists()
+    {
+        using var temp = new TempFolder();
+        temp.Write("bank.owner", Policies.Conflict);
+        temp.Write("notes.txt", Policies.Conflict.Replace("policy Conflict", "policy Notes"));
+        temp.Write(".editorconfig", "root = true\n\n[{*.owner,*.txt}]\nowner_diagnostic.OWN0102.severity = warning\n");
+
+        CliResult result = Ownerc.RunIn(temp.Path, "check", "bank.owner", "notes.txt", "--format", "msbuild");
         result.ExitCode.ShouldBe(0);
-        string[] lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Length.ShouldBe(1);
-        lines[0].ShouldStartWith("ownerc: warning: ");
-        lines[0].ShouldEndWith(".editorconfig(4): 'loud' is not a severity; use none, suggestion, warning or error");
+        result.Stdout.ShouldBe(
+            "bank.owner(8,1,8,41): warning OWN0102: Sales and Service (lines 7, 8) all claim Retail at Active; each segment and stage has exactly one accountable owner, so keep one claim\n"
+            + "notes.txt(8,1,8,41): warning OWN0102: Sales and Service (lines 7, 8) all claim Retail at Active; each segment and stage has exactly one accountable owner, so keep one claim\n");
     }
 
     [Fact]

@@ -88,14 +88,14 @@ public class GenerateCommandTests
     }
 
     [Theory]
-    [InlineData(new[] { "generate" }, "ownerc: error: no policy file to generate from; usage: ownerc generate <file> -o <dir> [--namespace <A.B.C>]\n")]
-    [InlineData(new[] { "generate", "x.owner" }, "ownerc: error: no output folder; add -o <dir>; usage: ownerc generate <file> -o <dir> [--namespace <A.B.C>]\n")]
-    [InlineData(new[] { "generate", "a.owner", "b.owner", "-o", "out" }, "ownerc: error: 'ownerc generate' takes exactly one policy file, not 2; usage: ownerc generate <file> -o <dir> [--namespace <A.B.C>]\n")]
+    [InlineData(new[] { "generate" }, "ownerc: error: no policy file to generate from; usage: ownerc generate <files or folders>... -o <dir> [--namespace <A.B.C>]\n")]
+    [InlineData(new[] { "generate", "x.owner" }, "ownerc: error: no output folder; add -o <dir>; usage: ownerc generate <files or folders>... -o <dir> [--namespace <A.B.C>]\n")]
+    [InlineData(new[] { "generate", "a.owner", "b.owner", "-o", "out" }, "ownerc: error: no such file or folder: 'a.owner'\nownerc: error: no such file or folder: 'b.owner'\n")]
     [InlineData(new[] { "generate", "x.owner", "-o" }, "ownerc: error: option '-o' needs a value: a folder\n")]
     [InlineData(new[] { "generate", "x.owner", "-o", "a", "-o", "b" }, "ownerc: error: option '--output' is given more than once\n")]
     [InlineData(new[] { "generate", "x.owner", "-o", "out", "--namspace", "A" }, "ownerc: error: unknown option '--namspace' for 'ownerc generate'; did you mean '--namespace'?\n")]
     [InlineData(new[] { "generate", "x.owner", "-o", "out", "--namespace", "A.*/B" }, "ownerc: error: 'A.*/B' is not a C# namespace (identifiers separated by dots)\n")]
-    [InlineData(new[] { "generate", "missing.owner", "-o", "out" }, "ownerc: error: no such file: 'missing.owner'\n")]
+    [InlineData(new[] { "generate", "missing.owner", "-o", "out" }, "ownerc: error: no such file or folder: 'missing.owner'\n")]
     [InlineData(new[] { "generate", "samples/retail-bank.owner", "-o", "" }, "ownerc: error: an empty path names no output folder\n")]
     public void Bad_usage_exits_2_with_one_clear_error(string[] args, string stderr) =>
         Ownerc.Run(args).ShouldBe(new CliResult(2, "", stderr));
@@ -114,12 +114,16 @@ public class GenerateCommandTests
     }
 
     [Fact]
-    public void A_folder_is_not_a_policy_file()
+    public void A_folder_generates_one_class_per_policy()
     {
-        CliResult result = Ownerc.Run("generate", "samples", "-o", "out");
+        using var temp = new TempFolder();
+        temp.Write("policies/a.owner", Policies.Valid);
+        temp.Write("policies/nested/b.owner", Policies.Valid.Replace("policy Demo", "policy Other"));
 
-        result.ExitCode.ShouldBe(2);
-        result.Stderr.ShouldStartWith("ownerc: error: 'samples' is a folder; 'ownerc generate' takes one policy file\n");
+        CliResult result = Ownerc.RunIn(temp.Path, "generate", "policies", "-o", "out");
+
+        result.ShouldBe(new CliResult(0, "out/DemoPolicy.g.cs\nout/OtherPolicy.g.cs\n", ""));
+        File.ReadAllText(Path.Combine(temp.Path, "out", "OtherPolicy.g.cs")).ShouldContain("public sealed partial class OtherPolicy");
     }
 
     [Fact]

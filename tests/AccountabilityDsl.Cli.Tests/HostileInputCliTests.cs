@@ -124,10 +124,15 @@ public sealed class HostileInputCliTests
         result.Stderr.ShouldBeEmpty();
         result.Stdout.ShouldStartWith("./y.owner/inner.owner(8,1,8,41): error OWN0102");
 
-        RunWithin(temp.Path, "check", "empty.owner").ShouldBe(new CliResult(2, "", "ownerc: error: no .owner files found in folder 'empty.owner'\n"));
+        // Every command takes folders the same way (a policy may be made of several files).
+        foreach (string[] command in (string[][])[["check"], ["generate", "-o", "out"], ["matrix"], ["explain", "--segment", "Retail", "--stage", "Active"], ["fmt", "--check"]])
+        {
+            RunWithin(temp.Path, [.. command, "empty.owner"]).ShouldBe(new CliResult(2, "", "ownerc: error: no .owner files found in folder 'empty.owner'\n"));
+        }
+
         CliResult generate = RunWithin(temp.Path, "generate", "y.owner", "-o", "out");
-        generate.ExitCode.ShouldBe(2);
-        generate.Stderr.ShouldContain("'y.owner' is a folder");
+        generate.ExitCode.ShouldBe(1);
+        generate.Stdout.ShouldContain("OWN0102");
     }
 
     [Fact]
@@ -141,14 +146,16 @@ public sealed class HostileInputCliTests
             // Every seventh file has a conflict (OWN0102); the rest are clean.
             string name = string.Create(CultureInfo.InvariantCulture, $"d{i % 10}/p{i}.owner");
             bool broken = i % 7 == 0;
-            temp.Write(name, broken ? Policies.Conflict : Policies.Valid);
+            // One policy per file: files that name the same policy would be checked as one policy.
+            string policy = string.Create(CultureInfo.InvariantCulture, $"policy P{i}");
+            temp.Write(name, (broken ? Policies.Conflict.Replace("policy Conflict", policy) : Policies.Valid.Replace("policy Demo", policy)));
             if (broken)
             {
                 expectedErrors.Add("./" + name);
             }
         }
 
-        // Checked in parallel on every core (PolicyChecker); the output must not show it.
+        // Read and checked in parallel on every core (PolicyWorkspace); the output must not show it.
         CliResult first = RunWithin(temp.Path, "check", ".", "--format", "msbuild");
         CliResult second = RunWithin(temp.Path, "check", ".", "--format", "msbuild");
         first.ShouldBe(second);

@@ -1,7 +1,6 @@
 using AccountabilityDsl.Cli.Checking;
-using AccountabilityDsl.Cli.Input;
+using AccountabilityDsl.Workspace;
 using AccountabilityDsl.Cli.Tests.Infrastructure;
-using AccountabilityDsl.Configuration;
 using AccountabilityDsl.Tests.Infrastructure;
 
 namespace AccountabilityDsl.Cli.Tests;
@@ -132,8 +131,8 @@ public class InputTests
         InputSet inputs = InputCollector.Collect(["gone.owner"], temp.Path);
         File.Delete(file);
 
-        IReadOnlyList<CheckedFile> checkedFiles = PolicyChecker.Check(inputs.Files, new EditorConfigSeverities(), warningsAsErrors: false);
-        checkedFiles.Single().ReadError.ShouldBe("cannot read 'gone.owner': it no longer exists (deleted or moved while ownerc ran)");
+        PolicyDocument document = PolicyFileReader.Read(inputs.Files.Single());
+        document.ReadError.ShouldBe("cannot read 'gone.owner': it no longer exists (deleted or moved meanwhile)");
     }
 
     [Fact]

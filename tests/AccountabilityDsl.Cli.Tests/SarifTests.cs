@@ -1,3 +1,4 @@
+using AccountabilityDsl.Analysis;
 using System.Text.Json;
 using AccountabilityDsl.Cli.Output;
 using AccountabilityDsl.Cli.Tests.Infrastructure;

@@ -1,7 +1,6 @@
 using AccountabilityDsl.Cli.Checking;
-using AccountabilityDsl.Cli.Input;
 using AccountabilityDsl.Cli.Output;
-using AccountabilityDsl.Configuration;
+using AccountabilityDsl.Workspace;
 
 namespace AccountabilityDsl.Cli.Commands;
 
@@ -26,7 +25,8 @@ public sealed class CheckCommand : ICommand
         Arguments:
           <files or folders>  Policy files, or folders to search recursively for *.owner files
                               (symbolic links to folders and hidden folders are not followed).
-                              Files are checked in parallel and reported sorted by path.
+                              Files whose headers name the same policy are checked as one
+                              policy. Files are reported sorted by path.
 
         Options:
           -f, --format <format>
@@ -63,28 +63,15 @@ public sealed class CheckCommand : ICommand
             return ExitCodes.Success;
         }
 
-        InputSet inputs = InputCollector.Collect(options.Paths, context.CurrentDirectory);
-        foreach (string error in inputs.Errors)
+        PolicyWorkspace workspace = PolicyWorkspace.Open(options.Paths, context.CurrentDirectory);
+        foreach (string error in workspace.InputErrors)
         {
             context.WriteError(error);
         }
 
-        var configuration = new EditorConfigSeverities();
-        IReadOnlyList<CheckedFile> files = PolicyChecker.Check(inputs.Files, configuration, options.WarningsAsErrors);
-
-        foreach (string warning in configuration.Warnings.Distinct())
-        {
-            context.WriteWarning(warning);
-        }
-
-        bool readFailed = inputs.Errors.Count > 0;
-        foreach (CheckedFile file in files.Where(f => !f.WasRead))
-        {
-            context.WriteError(file.ReadError!);
-            readFailed = true;
-        }
-
-        var report = new CheckReport(files, context.CurrentDirectory);
+        bool readFailed = workspace.HasInputErrors;
+        var compilationOptions = CompilationOptions.Default with { WarningsAsErrors = options.WarningsAsErrors };
+        CheckReport report = CheckReports.From(workspace, workspace.Compile(compilationOptions), compilationOptions, context.CurrentDirectory);
         // With nothing checked there is nothing to report; the errors above say why.
         if (report.FileCount > 0 || !readFailed)
         {

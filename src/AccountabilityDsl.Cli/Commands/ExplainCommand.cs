@@ -1,7 +1,5 @@
 using System.Text;
 using AccountabilityDsl.Binding;
-using AccountabilityDsl.Configuration;
-using AccountabilityDsl.Diagnostics;
 using AccountabilityDsl.Explain;
 using AccountabilityDsl.Text;
 
@@ -18,13 +16,16 @@ public sealed class ExplainCommand : ICommand
     public string Summary => "Show who is accountable for a customer or a segment at a stage, and why.";
 
     public string Help => """
-        Usage: ownerc explain <file> --customer "name=value,..." [--stage <stage>]
-               ownerc explain <file> --segment <segment> --stage <stage>
+        Usage: ownerc explain <files>... --customer "name=value,..." [--stage <stage>]
+               ownerc explain <files>... --segment <segment> --stage <stage>
 
         Answers "who is accountable for this customer?" from a policy: the segments the
         customer is in and, for every stage (or only --stage), the accountable owner with the
         declaration that made them so. Vacuums (nobody) and conflicts (several owners) are shown
         as such. With --segment, explains one segment x stage cell and every claim on it.
+
+        <files> is the file of one policy, or the files of one policy made of several files
+        (each declaration is shown with its line, and its file when there are several).
 
         Options:
           --customer <values>  The customer's attribute values, e.g.
@@ -70,9 +71,9 @@ public sealed class ExplainCommand : ICommand
             }
         }
 
-        if (files.Count != 1)
+        if (files.Count == 0)
         {
-            throw new UsageException("'ownerc explain' takes exactly one policy file", "ownerc explain retail-bank.owner --customer \"assets=1000,...\"");
+            throw new UsageException("'ownerc explain' needs the file (or the files) of one policy", "ownerc explain retail-bank.owner --customer \"assets=1000,...\"");
         }
 
         bool byCustomer = options.TryGetValue("--customer", out string? customerText);
@@ -87,39 +88,13 @@ public sealed class ExplainCommand : ICommand
             throw new UsageException("say what to explain: --customer \"name=value,...\", or --segment S --stage T");
         }
 
-        string path = Path.GetFullPath(files[0], context.CurrentDirectory);
-        if (!File.Exists(path))
+        if (PolicyInputs.OnePolicy(files, context, Name, out int exitCode) is not { } compilation)
         {
-            throw new UsageException($"file not found: '{files[0]}'");
-        }
-
-        SourceText source;
-        try
-        {
-            source = SourceText.FromBytes(Input.PolicyFile.ReadAllBytes(path), path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"cannot read '{files[0]}': {Input.InputCollector.Describe(e)}");
-        }
-
-        source = SourceText.From(source.Text, files[0]);
-        var compilation = PolicyCompilation.Create(source, new EditorConfigSeverities().ForFile(path));
-        // A policy that does not parse or bind cannot be explained. Vacuums and conflicts can:
-        // seeing who claims what is how an author understands them.
-        if (compilation.SyntaxTree.HasErrors || compilation.Policy.HasErrors)
-        {
-            foreach (Diagnostic error in compilation.Diagnostics.Where(d => d.IsError))
-            {
-                context.Error.WriteLine(error.ToString());
-            }
-
-            context.WriteError($"'{files[0]}' has syntax or name errors; run 'ownerc check {files[0]}' and fix them first");
-            return ExitCodes.ErrorsReported;
+            return exitCode;
         }
 
         BoundPolicy policy = compilation.Policy;
-        var explainer = new AccountabilityExplainer(policy);
+        var explainer = new AccountabilityExplainer(compilation.Facts);
         StageSymbol? stage = options.TryGetValue("--stage", out string? stageName) ? Find(policy.Stages, stageName, "stage") : null;
         if (byCustomer)
         {
@@ -158,8 +133,7 @@ public sealed class ExplainCommand : ICommand
         text.Append($"{claims[0].Owner!.Name} is accountable.\n");
         foreach (AssignmentSymbol claim in claims)
         {
-            int line = policy.LineOf(claim.Syntax);
-            text.Append($"  line {line}: {policy.Source.GetLineText(line).Trim()}\n");
+            text.Append($"  {policy.LineReference(claim.Syntax)}: {policy.LineTextOf(claim.Syntax)}\n");
         }
 
         if (claims.Count > 1)

@@ -1,6 +1,6 @@
 using System.Text;
 using AccountabilityDsl.Cli.Checking;
-using AccountabilityDsl.Cli.Input;
+using AccountabilityDsl.Workspace;
 using AccountabilityDsl.Cli.Output;
 using AccountabilityDsl.Formatting;
 using AccountabilityDsl.Text;
@@ -104,18 +104,19 @@ public sealed class FormatCommand : ICommand
             throw new UsageException("no files or folders to format; usage: " + Usage);
         }
 
-        InputSet inputs = InputCollector.Collect(paths, context.CurrentDirectory);
-        bool inputFailed = inputs.Errors.Count > 0;
-        foreach (string error in inputs.Errors)
+        // Read as every command reads: a FIFO, a device or an over-size file is refused, not waited on.
+        PolicyWorkspace workspace = PolicyWorkspace.Open(paths, context.CurrentDirectory);
+        bool inputFailed = workspace.HasInputErrors;
+        foreach (string error in workspace.InputErrors)
         {
             context.WriteError(error);
         }
 
         bool syntaxErrors = false;
         bool unformatted = false;
-        foreach (PolicyInput input in inputs.Files)
+        foreach (PolicyDocument document in workspace.Documents.Where(d => d.WasRead))
         {
-            switch (FormatOne(input, check, context))
+            switch (FormatOne(document.Input, document.Source!, check, context))
             {
                 case Outcome.SyntaxErrors:
                     syntaxErrors = true;
@@ -136,20 +137,8 @@ public sealed class FormatCommand : ICommand
 
     private enum Outcome { Formatted, NotFormatted, SyntaxErrors, Failed }
 
-    private Outcome FormatOne(PolicyInput input, bool check, CommandContext context)
+    private Outcome FormatOne(PolicyInput input, SourceText source, bool check, CommandContext context)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(input.FullPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
-        {
-            context.WriteError($"cannot read '{input.DisplayPath}': {InputCollector.Describe(e)}");
-            return Outcome.Failed;
-        }
-
-        SourceText source = SourceText.FromBytes(bytes, input.DisplayPath);
         FormattingResult result = PolicyFormatter.Format(source);
         if (!result.Success)
         {
@@ -172,8 +161,7 @@ public sealed class FormatCommand : ICommand
             return Outcome.NotFormatted;
         }
 
-        bool hasBom = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]);
-        byte[] formatted = [.. (hasBom ? Encoding.UTF8.GetPreamble() : []), .. Utf8NoBom.GetBytes(result.FormattedText!)];
+        byte[] formatted = [.. (source.HasByteOrderMark ? Encoding.UTF8.GetPreamble() : []), .. Utf8NoBom.GetBytes(result.FormattedText!)];
         try
         {
             WriteAtomically(input.FullPath, formatted);
@@ -181,7 +169,7 @@ public sealed class FormatCommand : ICommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
         {
-            context.WriteError($"cannot write '{input.DisplayPath}': {InputCollector.Describe(e)}; the file was left as it was");
+            context.WriteError(WorkspaceMessages.CannotWrite(input.DisplayPath, e) + "; the file was left as it was");
             return Outcome.Failed;
         }
     }

@@ -1,43 +1,44 @@
-using System.Text;
+using System.Collections.Immutable;
 using AccountabilityDsl.Cli.Checking;
-using AccountabilityDsl.Cli.Input;
 using AccountabilityDsl.Cli.Output;
-using AccountabilityDsl.Configuration;
 using AccountabilityDsl.Diagnostics;
 using AccountabilityDsl.Emit;
-using AccountabilityDsl.Text;
+using AccountabilityDsl.Workspace;
 
 namespace AccountabilityDsl.Cli.Commands;
 
 /// <summary>
-/// <c>ownerc generate &lt;file&gt; -o &lt;dir&gt; [--namespace A.B]</c>: check one policy and, when
-/// it has no errors, write its C# class to <c>&lt;dir&gt;/&lt;Name&gt;Policy.g.cs</c> and print the
-/// path written. A policy with errors is refused: its diagnostics are printed as
-/// <c>ownerc check</c> prints them, nothing is written, and the exit code is 1.
+/// <c>ownerc generate &lt;files or folders&gt;... -o &lt;dir&gt; [--namespace A.B]</c>: check the
+/// policies and, when none has errors, write one C# class per policy to
+/// <c>&lt;dir&gt;/&lt;Name&gt;Policy.g.cs</c> and print the paths written. A policy with errors is
+/// refused: its diagnostics are printed as <c>ownerc check</c> prints them, nothing is written,
+/// and the exit code is 1.
 /// </summary>
 public sealed class GenerateCommand : ICommand
 {
     private static readonly string[] OptionNames = ["--output", "--namespace", "--help"];
 
-    private const string Usage = "ownerc generate <file> -o <dir> [--namespace <A.B.C>]";
+    private const string Usage = "ownerc generate <files or folders>... -o <dir> [--namespace <A.B.C>]";
 
     public string Name => "generate";
 
     public string Summary => "Write the C# policy class for a policy that checks without errors.";
 
     public string Help => """
-        Usage: ownerc generate <file> -o <dir> [--namespace <A.B.C>]
+        Usage: ownerc generate <files or folders>... -o <dir> [--namespace <A.B.C>]
 
-        Checks one .owner policy and, when it has no errors, writes the C# class for it to
-        <dir>/<Name>Policy.g.cs (the folder is created when missing) and prints the path
-        written. A policy with errors is refused: its diagnostics are printed as
-        'ownerc check' prints them and nothing is written. Warnings are printed to standard
-        error and do not stop generation.
+        Checks the .owner policies and, when none has errors, writes one C# class per policy
+        to <dir>/<Name>Policy.g.cs (the folder is created when missing) and prints each path
+        written. Files whose headers name the same policy make one class. A policy with
+        errors is refused: the diagnostics are printed as 'ownerc check' prints them and
+        nothing is written. Warnings are printed to standard error and do not stop generation.
+        The files are written as the MSBuild task writes them (UTF-8 without BOM, LF), and an
+        unchanged file is not rewritten.
 
         The class needs the AccountabilityDsl.Runtime library; see docs/generated-code.md.
 
         Arguments:
-          <file>              The policy file (exactly one).
+          <files or folders>  Policy files, or folders to search for *.owner files.
 
         Options:
           -o, --output <dir>  The folder to write the generated file to (required).
@@ -49,7 +50,7 @@ public sealed class GenerateCommand : ICommand
 
         Exit codes:
           0  the file was written
-          1  the policy has at least one error diagnostic; nothing was written
+          1  a policy has at least one error diagnostic; nothing was written
           2  bad usage, or a file that could not be read or written
 
         Examples:
@@ -67,75 +68,65 @@ public sealed class GenerateCommand : ICommand
             return ExitCodes.Success;
         }
 
-        string fullPath = FullPath(options.File, context.CurrentDirectory, "policy file");
-        if (Directory.Exists(fullPath))
-        {
-            throw new UsageException($"'{options.File}' is a folder; 'ownerc generate' takes one policy file", "usage: " + Usage);
-        }
-
-        if (!File.Exists(fullPath))
-        {
-            context.WriteError($"no such file: '{options.File}'");
-            return ExitCodes.BadUsageOrInput;
-        }
-
         string outputDirectory = FullPath(options.Output!, context.CurrentDirectory, "output folder");
-
-        SourceText source;
-        IReadOnlyDictionary<string, DiagnosticSeverity> severities;
-        var configuration = new EditorConfigSeverities();
-        try
+        if (PolicyInputs.OpenAll(options.Paths, context) is not { } workspace)
         {
-            source = SourceText.FromBytes(PolicyFile.ReadAllBytes(fullPath), options.File);
-            severities = configuration.ForFile(fullPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
-        {
-            context.WriteError($"cannot read '{options.File}': {InputCollector.Describe(e)}");
             return ExitCodes.BadUsageOrInput;
         }
 
-        foreach (string warning in configuration.Warnings.Distinct())
+        PolicyInputs.WriteConfigurationProblems(workspace, context);
+        ImmutableArray<PolicyCompilation> compilations = workspace.Compile();
+        var results = new List<EmitResult>();
+        foreach (PolicyCompilation compilation in compilations)
         {
-            context.WriteWarning(warning);
+            results.Add(CSharpEmitter.Emit(compilation, new EmitOptions(options.Namespace)));
         }
 
-        PolicyCompilation compilation = PolicyCompilation.Create(source, severities);
-        EmitResult result = CSharpEmitter.Emit(compilation, new EmitOptions(options.Namespace));
-        var input = new PolicyInput(options.File, fullPath);
-        var report = new CheckReport([new CheckedFile(input, source, compilation.Diagnostics, null)], context.CurrentDirectory);
-        if (!result.Success)
+        CheckReport report = CheckReports.From(workspace, compilations, compilations[0].Options, context.CurrentDirectory);
+        if (results.Any(r => !r.Success))
         {
+            // Refused as a whole: writing some classes of a set of policies would leave a build half-updated.
             new TextFormatter(context.UseColor).Write(report, context.Out);
-            context.WriteError($"'{options.File}' has errors; nothing was generated");
+            string failed = string.Join(", ", compilations.Where((c, i) => !results[i].Success).Select(c => $"'{string.Join("', '", c.SyntaxTrees.Select(t => t.FilePath))}'"));
+            context.WriteError($"{failed} {(results.Count(r => !r.Success) == 1 && !failed.Contains(',') ? "has" : "have")} errors; nothing was generated");
             return ExitCodes.ErrorsReported;
         }
 
         if (report.Diagnostics.Length > 0)
         {
-            // Warnings go to standard error, so that standard output is only the path written.
+            // Warnings go to standard error, so that standard output is only the paths written.
             new TextFormatter(useColor: false).Write(report, context.Error);
         }
 
-        string target = Path.Combine(outputDirectory, result.HintName);
         if (File.Exists(outputDirectory))
         {
-            context.WriteError($"cannot write to '{options.Output}': it is a file, and -o names the folder to write {result.HintName} to");
+            context.WriteError($"cannot write to '{options.Output}': it is a file, and -o names the folder to write {results[0].HintName} to");
             return ExitCodes.BadUsageOrInput;
         }
 
-        try
+        IGrouping<string, EmitResult>? clash = results.GroupBy(r => r.HintName, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (clash is not null)
         {
-            Directory.CreateDirectory(outputDirectory);
-            File.WriteAllText(target, result.Source, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
-        {
-            context.WriteError($"cannot write '{Path.Join(options.Output, result.HintName)}': {InputCollector.Describe(e)}");
+            context.WriteError($"two policies would both be written to '{Path.Join(options.Output, clash.Key)}'; give them different names");
             return ExitCodes.BadUsageOrInput;
         }
 
-        context.Out.WriteLine(Path.Join(options.Output, result.HintName));
+        foreach (EmitResult result in results)
+        {
+            string shown = Path.Join(options.Output, result.HintName);
+            try
+            {
+                OutputWriter.WriteIfChanged(Path.Combine(outputDirectory, result.HintName), result.Source);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+            {
+                context.WriteError(WorkspaceMessages.CannotWrite(shown, e));
+                return ExitCodes.BadUsageOrInput;
+            }
+
+            context.Out.WriteLine(shown);
+        }
+
         return ExitCodes.Success;
     }
 
@@ -156,7 +147,7 @@ public sealed class GenerateCommand : ICommand
         }
     }
 
-    private sealed record Options(string File, string? Output, string? Namespace, bool ShowHelp);
+    private sealed record Options(IReadOnlyList<string> Paths, string? Output, string? Namespace, bool ShowHelp);
 
     /// <summary>
     /// <c>-o dir</c>, <c>--output dir</c> and <c>--output=dir</c> are the same; options may come
@@ -166,7 +157,7 @@ public sealed class GenerateCommand : ICommand
     {
         if (ArgumentReader.WantsHelp(args))
         {
-            return new Options("", null, null, ShowHelp: true);
+            return new Options([], null, null, ShowHelp: true);
         }
 
         var files = new List<string>();
@@ -201,16 +192,11 @@ public sealed class GenerateCommand : ICommand
             throw new UsageException("no policy file to generate from; usage: " + Usage);
         }
 
-        if (files.Count > 1)
-        {
-            throw new UsageException($"'ownerc generate' takes exactly one policy file, not {files.Count}; usage: " + Usage);
-        }
-
         if (output is null)
         {
             throw new UsageException("no output folder; add -o <dir>; usage: " + Usage);
         }
 
-        return new Options(files[0], output, ns, ShowHelp: false);
+        return new Options(files, output, ns, ShowHelp: false);
     }
 }

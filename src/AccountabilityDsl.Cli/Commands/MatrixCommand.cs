@@ -1,9 +1,6 @@
-using System.Text;
-using AccountabilityDsl.Cli.Input;
-using AccountabilityDsl.Configuration;
-using AccountabilityDsl.Diagnostics;
 using AccountabilityDsl.Matrix;
 using AccountabilityDsl.Text;
+using AccountabilityDsl.Workspace;
 
 namespace AccountabilityDsl.Cli.Commands;
 
@@ -17,18 +14,18 @@ public sealed class MatrixCommand : ICommand
 {
     private static readonly string[] OptionNames = ["--output", "--format", "--help"];
 
-    private const string Usage = "ownerc matrix <file> [-o <out>] [--format text|markdown|html]";
+    private const string Usage = "ownerc matrix <files>... [-o <out>] [--format text|markdown|html]";
 
     public string Name => "matrix";
 
     public string Summary => "Show the segment x stage accountability grid, vacuums and conflicts highlighted.";
 
     public string Help => """
-        Usage: ownerc matrix <file> [-o <out>] [--format text|markdown|html]
+        Usage: ownerc matrix <files>... [-o <out>] [--format text|markdown|html]
 
         Prints the accountability matrix of one .owner policy: a row per segment, a column per
         stage, and in every cell the accountable owner with the line of the declaration that
-        decides it. Problem cells are marked in every format, so they read without colour:
+        decides it (and its file, for a policy of several files). Problem cells are marked in every format, so they read without colour:
 
           text  md/html
           !     ⚠      vacuum: some customers of the segment have no owner here (OWN0101)
@@ -42,7 +39,8 @@ public sealed class MatrixCommand : ICommand
         Responsible, consulted and informed owners are listed as R:, C: and I:.
 
         Arguments:
-          <file>             The policy file (exactly one).
+          <files>            The file of one policy, or the files of one policy made of
+                             several files (or a folder holding them).
 
         Options:
           -o, --output <out> Write the matrix to this file instead of standard output and
@@ -73,41 +71,10 @@ public sealed class MatrixCommand : ICommand
             return ExitCodes.Success;
         }
 
-        (string file, string? output, MatrixFormat format) = Parse(args);
-        string fullPath = FullPath(file, context.CurrentDirectory, "policy file");
-        if (Directory.Exists(fullPath))
+        (IReadOnlyList<string> files, string? output, MatrixFormat format) = Parse(args);
+        if (PolicyInputs.OnePolicy(files, context, Name, out int exitCode) is not { } compilation)
         {
-            throw new UsageException($"'{file}' is a folder; 'ownerc matrix' takes one policy file", "usage: " + Usage);
-        }
-
-        if (!File.Exists(fullPath))
-        {
-            throw new UsageException($"file not found: '{file}'");
-        }
-
-        SourceText source;
-        IReadOnlyDictionary<string, DiagnosticSeverity> severities;
-        try
-        {
-            source = SourceText.FromBytes(File.ReadAllBytes(fullPath), file);
-            severities = new EditorConfigSeverities().ForFile(fullPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
-        {
-            context.WriteError($"cannot read '{file}': {InputCollector.Describe(e)}");
-            return ExitCodes.BadUsageOrInput;
-        }
-
-        PolicyCompilation compilation = PolicyCompilation.Create(source, severities);
-        if (compilation.SyntaxTree.HasErrors || compilation.Policy.HasErrors)
-        {
-            foreach (Diagnostic error in compilation.Diagnostics.Where(d => d.IsError))
-            {
-                context.Error.WriteLine(error.ToString());
-            }
-
-            context.WriteError($"'{file}' has syntax or name errors; run 'ownerc check {file}' and fix them first");
-            return ExitCodes.ErrorsReported;
+            return exitCode;
         }
 
         string text = MatrixWriter.Write(AccountabilityMatrix.Build(compilation), format);
@@ -126,16 +93,11 @@ public sealed class MatrixCommand : ICommand
 
         try
         {
-            if (Path.GetDirectoryName(target) is { Length: > 0 } folder)
-            {
-                Directory.CreateDirectory(folder);
-            }
-
-            File.WriteAllText(target, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            OutputWriter.WriteIfChanged(target, text);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
         {
-            context.WriteError($"cannot write '{output}': {InputCollector.Describe(e)}");
+            context.WriteError(WorkspaceMessages.CannotWrite(output, e));
             return ExitCodes.BadUsageOrInput;
         }
 
@@ -143,7 +105,7 @@ public sealed class MatrixCommand : ICommand
         return ExitCodes.Success;
     }
 
-    private static (string File, string? Output, MatrixFormat Format) Parse(IReadOnlyList<string> args)
+    private static (IReadOnlyList<string> Files, string? Output, MatrixFormat Format) Parse(IReadOnlyList<string> args)
     {
         var files = new List<string>();
         string? output = null;
@@ -172,11 +134,6 @@ public sealed class MatrixCommand : ICommand
             throw new UsageException("no policy file; usage: " + Usage);
         }
 
-        if (files.Count > 1)
-        {
-            throw new UsageException($"'ownerc matrix' takes exactly one policy file, not {files.Count}; usage: " + Usage);
-        }
-
         MatrixFormat chosen = format switch
         {
             null => FormatOf(output),
@@ -187,7 +144,7 @@ public sealed class MatrixCommand : ICommand
                 $"unknown format '{format}' for 'ownerc matrix'; use text, markdown or html"
                 + (SpellingSuggestion.Closest(format, ["text", "markdown", "html"]) is { } closest ? $" (did you mean '{closest}'?)" : "")),
         };
-        return (files[0], output, chosen);
+        return (files, output, chosen);
     }
 
     /// <summary>Without --format, the output file's extension decides; standard output is text.</summary>

@@ -3,51 +3,61 @@ using AccountabilityDsl.Analysis.Regions;
 using AccountabilityDsl.Binding;
 using AccountabilityDsl.Diagnostics;
 using AccountabilityDsl.Syntax;
-using AccountabilityDsl.Text;
 
 namespace AccountabilityDsl.Analysis;
 
 /// <summary>
-/// What a rule sees: the bound policy, facts computed once and shared between rules, and a
-/// place to report.
+/// What a rule sees: the bound policy, the facts shared with every other consumer
+/// (<see cref="PolicyFacts"/>, computed once per compilation), and a place to report.
 /// </summary>
 public sealed class AnalysisContext
 {
     private readonly List<Diagnostic> _diagnostics = [];
-    private readonly Lazy<AccountabilityMap> _accountability;
-    private readonly Lazy<SegmentRegions> _regions;
-    private readonly Lazy<Rules.LimitCoverage> _limits;
 
     public AnalysisContext(BoundPolicy policy)
+        : this(new PolicyFacts(policy))
     {
-        Policy = policy;
-        _accountability = new Lazy<AccountabilityMap>(() => new AccountabilityMap(policy));
-        _regions = new Lazy<SegmentRegions>(() => new SegmentRegions(policy));
-        _limits = new Lazy<Rules.LimitCoverage>(() => new Rules.LimitCoverage(policy));
     }
 
-    public BoundPolicy Policy { get; }
+    public AnalysisContext(PolicyFacts facts)
+    {
+        Facts = facts;
+    }
+
+    public PolicyFacts Facts { get; }
+
+    public BoundPolicy Policy => Facts.Policy;
 
     /// <summary>Which <c>accountable</c> declarations claim each segment x stage cell.</summary>
-    public AccountabilityMap Accountability => _accountability.Value;
+    public AccountabilityMap Accountability => Facts.Accountability;
 
     /// <summary>The exact customer region of every predicate segment.</summary>
-    internal SegmentRegions Regions => _regions.Value;
+    internal SegmentRegions Regions => Facts.Regions;
 
     /// <summary>The limits that apply to each offer and channel.</summary>
-    internal Rules.LimitCoverage Limits => _limits.Value;
+    internal LimitCoverage Limits => Facts.Limits;
 
     public IReadOnlyList<Diagnostic> Diagnostics => _diagnostics;
 
     public void Report(Diagnostic diagnostic) => _diagnostics.Add(diagnostic);
 
+    /// <summary>Reports at a node, in the file the node is in.</summary>
     public void Report(
         DiagnosticDescriptor descriptor,
-        TextSpan span,
+        SyntaxNode node,
         IEnumerable<RelatedLocation>? related = null,
         Witness? witness = null,
         params object?[] messageArguments) =>
-        _diagnostics.Add(Diagnostic.Create(descriptor, Policy.GetLocation(span), related, witness, messageArguments));
+        _diagnostics.Add(Diagnostic.Create(descriptor, Policy.GetLocation(node), related, witness, messageArguments));
+
+    /// <summary>Reports at a symbol's declared name, in the file it is declared in.</summary>
+    public void Report(
+        DiagnosticDescriptor descriptor,
+        Symbol symbol,
+        IEnumerable<RelatedLocation>? related = null,
+        Witness? witness = null,
+        params object?[] messageArguments) =>
+        Report(descriptor, symbol.Declaration, related, witness, messageArguments);
 
     public RelatedLocation Related(SyntaxNode node, string message) => new(Policy.GetLocation(node), message);
 

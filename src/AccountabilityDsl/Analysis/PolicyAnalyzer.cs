@@ -28,9 +28,12 @@ public static class PolicyAnalyzer
         }.OrderBy(r => r.Descriptor.Id, StringComparer.Ordinal),
     ];
 
-    public static ImmutableArray<Diagnostic> Analyze(BoundPolicy policy)
+    public static ImmutableArray<Diagnostic> Analyze(BoundPolicy policy) => Analyze(new PolicyFacts(policy));
+
+    /// <summary>Runs every rule over the facts of a policy (shared with whoever else uses them).</summary>
+    public static ImmutableArray<Diagnostic> Analyze(PolicyFacts facts)
     {
-        var context = new AnalysisContext(policy);
+        var context = new AnalysisContext(facts);
         foreach (AnalysisRule rule in Rules)
         {
             rule.Analyze(context);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using AccountabilityDsl.Diagnostics;
 using AccountabilityDsl.Syntax;
 using AccountabilityDsl.Text;
@@ -6,15 +7,17 @@ using AccountabilityDsl.Text;
 namespace AccountabilityDsl.Binding;
 
 /// <summary>
-/// Resolves names. Declarations may come in any order, so binding is two passes: declare every
-/// symbol, then resolve every reference. Missing names (left by syntax errors) are skipped
-/// silently: the syntax error already explains them.
+/// Resolves names across every file of one policy. Declarations may come in any order and in
+/// any of the files, so binding is two passes: declare every symbol of every file, then resolve
+/// every reference. Diagnostics are anchored in the file of the declaration they are about.
+/// Missing names (left by syntax errors) are skipped silently: the syntax error already explains them.
 /// </summary>
 public sealed class Binder
 {
-    private readonly SyntaxTree _tree;
+    private readonly ImmutableArray<SyntaxTree> _trees;
     private readonly List<Diagnostic> _diagnostics = [];
     private readonly HashSet<Symbol> _referenced = [];
+    private readonly Dictionary<Symbol, SyntaxTree> _symbolTrees = new(ReferenceEqualityComparer.Instance);
 
     private readonly SymbolTable<AttributeSymbol> _attributes = new("attribute");
     private readonly SymbolTable<SegmentSymbol> _segments = new("segment");
@@ -24,9 +27,28 @@ public sealed class Binder
     private readonly SymbolTable<OfferSymbol> _offers = new("offer");
     private readonly Dictionary<string, EventSymbol> _events = new(StringComparer.Ordinal);
 
-    private Binder(SyntaxTree tree) => _tree = tree;
+    /// <summary>The file being bound: where diagnostics are anchored.</summary>
+    private SyntaxTree _tree;
 
-    public static BoundPolicy Bind(SyntaxTree tree) => new Binder(tree).BindPolicy();
+    private Binder(ImmutableArray<SyntaxTree> trees)
+    {
+        _trees = trees;
+        _tree = trees[0];
+    }
+
+    public static BoundPolicy Bind(SyntaxTree tree) => Bind([tree]);
+
+    /// <summary>Binds the files of one policy (in the order given, which fixes symbol order) as one.</summary>
+    public static BoundPolicy Bind(IEnumerable<SyntaxTree> trees)
+    {
+        ImmutableArray<SyntaxTree> all = [.. trees];
+        if (all.IsEmpty)
+        {
+            throw new ArgumentException("A policy needs at least one file.", nameof(trees));
+        }
+
+        return new Binder(all).BindPolicy();
+    }
 
     private BoundPolicy BindPolicy()
     {
@@ -36,33 +58,37 @@ public sealed class Binder
         var cooldowns = ImmutableArray.CreateBuilder<CooldownSymbol>();
         var exemptions = ImmutableArray.CreateBuilder<ExemptDeclarationSyntax>();
 
-        foreach (DeclarationSyntax declaration in _tree.Declarations)
+        foreach (SyntaxTree tree in _trees)
         {
-            switch (declaration)
+            _tree = tree;
+            foreach (DeclarationSyntax declaration in tree.Declarations)
             {
-                case SegmentDeclarationSyntax segment when segment.Predicate is not null && _segments.Declared(segment.Name) is { } symbol:
-                    BindSegmentPredicate(symbol, segment.Predicate);
-                    break;
-                case AssignmentDeclarationSyntax assignment:
-                    assignments.Add(BindAssignment(assignment, assignments.Count));
-                    break;
-                case OfferDeclarationSyntax offer when _offers.Declared(offer.Name) is { } symbol:
-                    BindOffer(symbol);
-                    break;
-                case LimitDeclarationSyntax limit:
-                    limits.Add(BindLimit(limit));
-                    break;
-                case CooldownDeclarationSyntax cooldown:
-                    cooldowns.Add(BindCooldown(cooldown));
-                    break;
-                case ExemptDeclarationSyntax exempt:
-                    exemptions.Add(exempt);
-                    break;
+                switch (declaration)
+                {
+                    case SegmentDeclarationSyntax segment when segment.Predicate is not null && _segments.Declared(segment.Name) is { } symbol:
+                        BindSegmentPredicate(symbol, segment.Predicate);
+                        break;
+                    case AssignmentDeclarationSyntax assignment:
+                        assignments.Add(BindAssignment(assignment, assignments.Count));
+                        break;
+                    case OfferDeclarationSyntax offer when _offers.Declared(offer.Name) is { } symbol:
+                        BindOffer(symbol);
+                        break;
+                    case LimitDeclarationSyntax limit:
+                        limits.Add(BindLimit(limit));
+                        break;
+                    case CooldownDeclarationSyntax cooldown:
+                        cooldowns.Add(BindCooldown(cooldown));
+                        break;
+                    case ExemptDeclarationSyntax exempt:
+                        exemptions.Add(exempt);
+                        break;
+                }
             }
         }
 
         return new BoundPolicy(
-            _tree, header, _attributes.Symbols, _segments.Symbols, _stages.Symbols, _owners.Symbols, _channels.Symbols,
+            _trees, header, _attributes.Symbols, _segments.Symbols, _stages.Symbols, _owners.Symbols, _channels.Symbols,
             _offers.Symbols, assignments.ToImmutable(), limits.ToImmutable(), cooldowns.ToImmutable(), exemptions.ToImmutable(),
             _referenced, [.. _diagnostics]);
     }
@@ -71,86 +97,111 @@ public sealed class Binder
 
     private PolicyHeaderSyntax? DeclareAll()
     {
-        PolicyHeaderSyntax? header = null;
-        StagesDeclarationSyntax? stages = null;
-        bool sawOtherDeclaration = false;
-        foreach (DeclarationSyntax declaration in _tree.Declarations)
+        (PolicyHeaderSyntax Syntax, SyntaxTree Tree)? header = null;
+        (PolicyHeaderSyntax Syntax, SyntaxTree Tree)? namespaced = null;
+        (StagesDeclarationSyntax Syntax, SyntaxTree Tree)? stages = null;
+        foreach (SyntaxTree tree in _trees)
         {
-            switch (declaration)
+            _tree = tree;
+            PolicyHeaderSyntax? fileHeader = null;
+            bool sawOtherDeclaration = false;
+            foreach (DeclarationSyntax declaration in tree.Declarations)
             {
-                case PolicyHeaderSyntax h when header is null:
-                    header = h;
-                    if (sawOtherDeclaration)
-                    {
-                        Report(CompilerDiagnostics.PolicyStructureError, h.Span, "the 'policy' header must come before every other declaration");
-                    }
+                switch (declaration)
+                {
+                    case PolicyHeaderSyntax h when fileHeader is null:
+                        fileHeader = h;
+                        header ??= (h, tree);
+                        if (sawOtherDeclaration)
+                        {
+                            Report(CompilerDiagnostics.PolicyStructureError, h.Span, "the 'policy' header must come before every other declaration");
+                        }
 
-                    break;
-                case PolicyHeaderSyntax h:
-                    Report(CompilerDiagnostics.PolicyStructureError, h.Span,
-                        $"the 'policy' header is repeated; a file declares one policy, and this one is already declared on line {LineOf(header.Span)}");
-                    break;
-                case AttributeDeclarationSyntax a:
-                    DeclareAttribute(a);
-                    break;
-                case SegmentDeclarationSyntax s:
-                    Declare(_segments, s.Name, name => new SegmentSymbol(name, s.Name, s, _segments.Count));
-                    break;
-                case StagesDeclarationSyntax s when stages is null:
-                    stages = s;
-                    foreach (NameSyntax stage in s.Stages)
-                    {
-                        Declare(_stages, stage, name => new StageSymbol(name, stage, _stages.Count));
-                    }
+                        if (h.NamespaceText is { } ns)
+                        {
+                            if (namespaced is { } first && first.Syntax.NamespaceText != ns)
+                            {
+                                ReportNamespaceMismatch(h, first.Syntax, first.Tree);
+                            }
 
-                    break;
-                case StagesDeclarationSyntax s:
-                    Report(CompilerDiagnostics.DuplicateDeclaration, s.Span, "the lifecycle", "stages", $"{LineOf(stages.Span)}; a policy has one 'stages' line");
-                    break;
-                case OwnerDeclarationSyntax o:
-                    Declare(_owners, o.Name, name => new OwnerSymbol(name, o.Name, o));
-                    break;
-                case ChannelDeclarationSyntax c:
-                    if (!ClashesWith(_offers, c.Name, "channel"))
-                    {
-                        Declare(_channels, c.Name, name => new ChannelSymbol(name, c.Name, c));
-                    }
+                            namespaced ??= (h, tree);
+                        }
 
-                    break;
-                case OfferDeclarationSyntax o:
-                    if (!ClashesWith(_channels, o.Name, "offer"))
-                    {
-                        Declare(_offers, o.Name, name => new OfferSymbol(name, o.Name, o, _offers.Count));
-                    }
+                        break;
+                    case PolicyHeaderSyntax h:
+                        Report(CompilerDiagnostics.PolicyStructureError, h.Span,
+                            $"the 'policy' header is repeated; a file declares one policy, and this one is already declared on line {LineOf(fileHeader.Span)}");
+                        break;
+                    case AttributeDeclarationSyntax a:
+                        DeclareAttribute(a);
+                        break;
+                    case SegmentDeclarationSyntax s:
+                        Declare(_segments, s.Name, name => new SegmentSymbol(name, s.Name, s, _segments.Count));
+                        break;
+                    case StagesDeclarationSyntax s when stages is null:
+                        stages = (s, tree);
+                        foreach (NameSyntax stage in s.Stages)
+                        {
+                            Declare(_stages, stage, name => new StageSymbol(name, stage, _stages.Count));
+                        }
 
-                    break;
-                case CooldownDeclarationSyntax c when !c.Event.IsMissing && !_events.ContainsKey(c.Event.Text):
-                    _events.Add(c.Event.Text, new EventSymbol(c.Event.Text, c.Event));
-                    break;
+                        break;
+                    case StagesDeclarationSyntax s:
+                        Report(CompilerDiagnostics.DuplicateDeclaration, s.Span,
+                            [Related(stages.Value.Tree, stages.Value.Syntax, "the lifecycle is declared here")],
+                            "the lifecycle", "stages", $"{Where(stages.Value.Tree, stages.Value.Syntax.Span)}; a policy has one 'stages' line");
+                        break;
+                    case OwnerDeclarationSyntax o:
+                        Declare(_owners, o.Name, name => new OwnerSymbol(name, o.Name, o));
+                        break;
+                    case ChannelDeclarationSyntax c:
+                        if (!ClashesWith(_offers, c.Name, "channel"))
+                        {
+                            Declare(_channels, c.Name, name => new ChannelSymbol(name, c.Name, c));
+                        }
+
+                        break;
+                    case OfferDeclarationSyntax o:
+                        if (!ClashesWith(_channels, o.Name, "offer"))
+                        {
+                            Declare(_offers, o.Name, name => new OfferSymbol(name, o.Name, o, _offers.Count));
+                        }
+
+                        break;
+                    case CooldownDeclarationSyntax c when !c.Event.IsMissing && !_events.ContainsKey(c.Event.Text):
+                        _events.Add(c.Event.Text, new EventSymbol(c.Event.Text, c.Event));
+                        break;
+                }
+
+                sawOtherDeclaration |= declaration is not PolicyHeaderSyntax;
             }
 
-            sawOtherDeclaration |= declaration is not PolicyHeaderSyntax;
+            if (fileHeader is null && !tree.Source.IsBinary)
+            {
+                // The parser has said when a file is binary; a missing header follows from that.
+                Report(CompilerDiagnostics.PolicyStructureError, new TextSpan(0, 0),
+                    "the file has no 'policy' header; start it with 'policy Name' (optionally 'namespace A.B')");
+            }
         }
 
-        if (_tree.Source.IsBinary)
+        if (stages is null && !_trees.Any(t => t.Source.IsBinary))
         {
-            // The parser has said the file is binary; a missing header and lifecycle follow from that.
-            return header;
-        }
-
-        if (header is null)
-        {
-            Report(CompilerDiagnostics.PolicyStructureError, new TextSpan(0, 0),
-                "the file has no 'policy' header; start it with 'policy Name' (optionally 'namespace A.B')");
-        }
-
-        if (stages is null)
-        {
-            Report(CompilerDiagnostics.PolicyStructureError, header?.Name.Span ?? new TextSpan(0, 0),
+            _tree = header?.Tree ?? _trees[0];
+            Report(CompilerDiagnostics.PolicyStructureError, header?.Syntax.Name.Span ?? new TextSpan(0, 0),
                 "the policy declares no lifecycle; add a 'stages' line such as 'stages Prospect -> Active -> Retention'");
         }
 
-        return header;
+        return header?.Syntax;
+    }
+
+    /// <summary>OWN0007: at most one file of a policy gives its namespace, or all give the same one.</summary>
+    private void ReportNamespaceMismatch(PolicyHeaderSyntax header, PolicyHeaderSyntax first, SyntaxTree firstTree)
+    {
+        TextSpan span = header.Namespace.IsEmpty ? header.Span : TextSpan.FromBounds(header.Namespace[0].Span.Start, header.Namespace[^1].Span.End);
+        Report(CompilerDiagnostics.NamespaceMismatch, span,
+            [Related(firstTree, first, $"namespace {first.NamespaceText} is given here")],
+            $"policy '{header.Name.Text}' is given namespace '{header.NamespaceText}' here but '{first.NamespaceText}' in {Path.GetFileName(firstTree.FilePath)}; "
+            + "give the namespace in one file only, or the same one in every file");
     }
 
     private void DeclareAttribute(AttributeDeclarationSyntax attribute)
@@ -160,7 +211,7 @@ public sealed class Binder
         {
             if (members.TryGetValue(member.Text, out NameSyntax? first))
             {
-                Report(CompilerDiagnostics.DuplicateDeclaration, member.Span, "enum member", member.Text, LineOf(first.Span));
+                Report(CompilerDiagnostics.DuplicateDeclaration, member.Span, "enum member", member.Text, LineOf(first.Span).ToString(CultureInfo.InvariantCulture));
             }
             else
             {
@@ -181,11 +232,15 @@ public sealed class Binder
 
         if (table.TryGet(name.Text, out T? existing))
         {
-            Report(CompilerDiagnostics.DuplicateDeclaration, name.Span, table.Noun, name.Text, LineOf(existing.Span));
+            Report(CompilerDiagnostics.DuplicateDeclaration, name.Span,
+                [Related(existing, $"{table.Noun} {name.Text} is first declared here")],
+                table.Noun, name.Text, Where(existing));
             return;
         }
 
-        table.Add(create(name.Text));
+        T symbol = create(name.Text);
+        _symbolTrees[symbol] = _tree;
+        table.Add(symbol);
     }
 
     /// <summary>Limits name a channel or an offer by bare name, so the two kinds share one namespace.</summary>
@@ -197,8 +252,10 @@ public sealed class Binder
             return false;
         }
 
-        Report(CompilerDiagnostics.DuplicateDeclaration, name.Span, noun, name.Text,
-            $"{LineOf(existing.Span)} as {(noun == "offer" ? "a channel" : "an offer")}; channels and offers share names because a limit can name either");
+        Report(CompilerDiagnostics.DuplicateDeclaration, name.Span,
+            [Related(existing, $"{name.Text} is declared here as {(noun == "offer" ? "a channel" : "an offer")}")],
+            noun, name.Text,
+            $"{Where(existing)} as {(noun == "offer" ? "a channel" : "an offer")}; channels and offers share names because a limit can name either");
         return true;
     }
 
@@ -384,7 +441,23 @@ public sealed class Binder
     internal void Report(DiagnosticDescriptor descriptor, TextSpan span, params object?[] arguments) =>
         _diagnostics.Add(Diagnostic.Create(descriptor, _tree.Source, span, arguments));
 
+    private void Report(DiagnosticDescriptor descriptor, TextSpan span, IEnumerable<RelatedLocation> related, params object?[] arguments) =>
+        _diagnostics.Add(Diagnostic.Create(descriptor, new Location(_tree.Source, span), related, null, arguments));
+
+    private RelatedLocation Related(Symbol symbol, string message) => Related(_symbolTrees[symbol], symbol.Declaration, message);
+
+    private static RelatedLocation Related(SyntaxTree tree, SyntaxNode node, string message) => new(new Location(tree.Source, node.Span), message);
+
     private int LineOf(TextSpan span) => _tree.Source.GetLinePosition(span.Start).Line;
+
+    private string Where(Symbol symbol) => Where(_symbolTrees[symbol], symbol.Span);
+
+    /// <summary>"12" for a line of the file being bound, "12 of core.owner" for another file's.</summary>
+    private string Where(SyntaxTree tree, TextSpan span)
+    {
+        string line = tree.Source.GetLinePosition(span.Start).Line.ToString(CultureInfo.InvariantCulture);
+        return ReferenceEquals(tree, _tree) ? line : $"{line} of {Path.GetFileName(tree.FilePath)}";
+    }
 }
 
 /// <summary>Symbols of one kind by name, in declaration order.</summary>
@@ -408,7 +481,7 @@ internal sealed class SymbolTable<T>(string noun)
 
     /// <summary>The symbol this very declaration created (not an earlier duplicate).</summary>
     public T? Declared(NameSyntax name) =>
-        !name.IsMissing && _byName.TryGetValue(name.Text, out T? symbol) && symbol.Declaration == name ? symbol : null;
+        !name.IsMissing && _byName.TryGetValue(name.Text, out T? symbol) && ReferenceEquals(symbol.Declaration, name) ? symbol : null;
 
     public void Add(T symbol)
     {

@@ -6,13 +6,17 @@ using AccountabilityDsl.Text;
 namespace AccountabilityDsl.Binding;
 
 /// <summary>
-/// The semantic model of one policy: every declaration resolved to symbols, with the binding
-/// diagnostics. Analysis rules and the code generator work on this, never on syntax alone.
+/// The semantic model of one policy, made of one file or of several files that share the policy's
+/// name: every declaration resolved to symbols, with the binding diagnostics. Analysis rules and
+/// the code generator work on this, never on syntax alone. Locations are asked of it
+/// (<see cref="GetLocation(SyntaxNode)"/>), because only it knows which file a node is in.
 /// </summary>
 public sealed class BoundPolicy
 {
+    private readonly Lazy<Dictionary<SyntaxNode, SyntaxTree>> _treeOfNode;
+
     internal BoundPolicy(
-        SyntaxTree tree,
+        ImmutableArray<SyntaxTree> trees,
         PolicyHeaderSyntax? header,
         ImmutableArray<AttributeSymbol> attributes,
         ImmutableArray<SegmentSymbol> segments,
@@ -27,8 +31,9 @@ public sealed class BoundPolicy
         IReadOnlySet<Symbol> referenced,
         ImmutableArray<Diagnostic> diagnostics)
     {
-        Tree = tree;
+        Trees = trees;
         Header = header;
+        _treeOfNode = new Lazy<Dictionary<SyntaxNode, SyntaxTree>>(MapNodesToTrees);
         Attributes = attributes;
         Segments = segments;
         Stages = stages;
@@ -43,15 +48,21 @@ public sealed class BoundPolicy
         Diagnostics = diagnostics;
     }
 
-    public SyntaxTree Tree { get; }
+    /// <summary>The policy's files, in the order they were given (which fixes symbol order).</summary>
+    public ImmutableArray<SyntaxTree> Trees { get; }
 
+    /// <summary>The first file: the only one of a one-file policy.</summary>
+    public SyntaxTree Tree => Trees[0];
+
+    /// <summary>The first file's text; use <see cref="SourceOf"/> for a node's own file.</summary>
     public SourceText Source => Tree.Source;
 
     public PolicyHeaderSyntax? Header { get; }
 
     public string Name => Header?.Name.Text is { Length: > 0 } name ? name : "Unnamed";
 
-    public string? Namespace => Header?.NamespaceText;
+    /// <summary>The namespace one of the files gives (OWN0007 when they disagree).</summary>
+    public string? Namespace => Trees.SelectMany(t => t.Declarations.OfType<PolicyHeaderSyntax>()).Select(h => h.NamespaceText).FirstOrDefault(ns => ns is not null);
 
     public ImmutableArray<AttributeSymbol> Attributes { get; }
 
@@ -92,11 +103,49 @@ public sealed class BoundPolicy
 
     public bool HasAssignedSegments => Segments.Any(s => s.IsAssigned);
 
+    /// <summary>A span of the first file (<see cref="Tree"/>); nodes and symbols know their own file.</summary>
     public Location GetLocation(TextSpan span) => new(Source, span);
 
-    public Location GetLocation(Symbol symbol) => new(Source, symbol.Span);
+    public Location GetLocation(Symbol symbol) => GetLocation(symbol.Declaration);
 
-    public Location GetLocation(SyntaxNode node) => new(Source, node.Span);
+    public Location GetLocation(SyntaxNode node) => new(SourceOf(node), node.Span);
 
-    public int LineOf(SyntaxNode node) => Source.GetLinePosition(node.Span.Start).Line;
+    /// <summary>The file a node of this policy's syntax is in.</summary>
+    public SyntaxTree TreeOf(SyntaxNode node) =>
+        Trees.Length == 1 ? Trees[0]
+        : _treeOfNode.Value.TryGetValue(node, out SyntaxTree? tree) ? tree
+        : throw new ArgumentException("The node is not part of this policy's syntax.", nameof(node));
+
+    public SourceText SourceOf(SyntaxNode node) => TreeOf(node).Source;
+
+    /// <summary>The 1-based line a node starts on, in its own file.</summary>
+    public int LineOf(SyntaxNode node) => SourceOf(node).GetLinePosition(node.Span.Start).Line;
+
+    /// <summary>
+    /// Where a node is, for people: <c>line 12</c> in a one-file policy, <c>line 12 of boats.owner</c>
+    /// in a policy of several files (so matrix and explain say which file decided a cell).
+    /// </summary>
+    public string LineReference(SyntaxNode node) =>
+        Trees.Length == 1 ? $"line {LineOf(node)}" : $"line {LineOf(node)} of {Path.GetFileName(SourceOf(node).FilePath)}";
+
+    /// <summary>The text of the line a node starts on, trimmed, from its own file.</summary>
+    public string LineTextOf(SyntaxNode node) => SourceOf(node).GetLineText(LineOf(node)).Trim();
+
+    /// <summary>The text of a node, from its own file.</summary>
+    public string TextOf(SyntaxNode node) => SourceOf(node).ToString(node.Span);
+
+    private Dictionary<SyntaxNode, SyntaxTree> MapNodesToTrees()
+    {
+        // Nodes are records that compare by value: two files may hold equal nodes, so by reference.
+        var map = new Dictionary<SyntaxNode, SyntaxTree>(ReferenceEqualityComparer.Instance);
+        foreach (SyntaxTree tree in Trees)
+        {
+            foreach (SyntaxNode node in tree.DescendantNodes())
+            {
+                map[node] = tree;
+            }
+        }
+
+        return map;
+    }
 }

@@ -101,10 +101,25 @@ internal static class BclPolyfills
     extension(OperatingSystem)
     {
         public static bool IsWindows() => Path.DirectorySeparatorChar == '\\';
+
+        public static bool IsLinux() => System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Linux);
+
+        public static bool IsMacOS() => System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.OSX);
     }
 
     extension(Path)
     {
+        /// <summary>.NET Core 2.1's <c>GetFullPath(path, basePath)</c>: a relative path is taken from <paramref name="basePath"/>.</summary>
+        public static string GetFullPath(string path, string basePath) =>
+            Path.IsPathRooted(path) ? Path.GetFullPath(path) : Path.GetFullPath(Path.Combine(basePath, path));
+
+        /// <summary>.NET Core 3.0's <c>Join</c>: concatenates with one separator, never discarding a rooted second part.</summary>
+        public static string Join(string first, string second) =>
+            first.Length == 0 ? second
+            : second.Length == 0 ? first
+            : first[first.Length - 1] is '/' or '\\' || second[0] is '/' or '\\' ? first + second
+            : first + Path.DirectorySeparatorChar + second;
+
         /// <summary>The path of <paramref name="path"/> from the directory <paramref name="relativeTo"/>, as .NET Core 2.0's.</summary>
         public static string GetRelativePath(string relativeTo, string path)
         {

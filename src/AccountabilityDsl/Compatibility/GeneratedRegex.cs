@@ -35,29 +35,27 @@ namespace AccountabilityDsl.Compatibility
     }
 }
 
-namespace AccountabilityDsl.Diagnostics
+namespace AccountabilityDsl.Syntax
 {
-    public sealed partial class SuppressionMap
+    public sealed partial class SuppressionDirectives
     {
-        private static partial Regex Directive() => Compatibility.GeneratedRegexFallback.For(typeof(SuppressionMap), nameof(Directive));
+        private static partial Regex Directive() => Compatibility.GeneratedRegexFallback.For(typeof(SuppressionDirectives), nameof(Directive));
     }
 }
 
-namespace AccountabilityDsl.Formatting
-{
-    public static partial class PolicyFormatter
-    {
-        private static partial Regex NextLineDirective() => Compatibility.GeneratedRegexFallback.For(typeof(PolicyFormatter), nameof(NextLineDirective));
-    }
-}
-
-namespace AccountabilityDsl.Configuration
+namespace AccountabilityDsl.Workspace
 {
     public sealed partial class EditorConfigSeverities
     {
-        private sealed partial class EditorConfigFile
-        {
-            private static partial Regex SeverityKey() => Compatibility.GeneratedRegexFallback.For(typeof(EditorConfigFile), nameof(SeverityKey));
-        }
+        private static partial Regex SeverityKey() => Compatibility.GeneratedRegexFallback.For(typeof(EditorConfigSeverities), nameof(SeverityKey));
+
+        private static partial Regex SeverityLine() => Compatibility.GeneratedRegexFallback.For(typeof(EditorConfigSeverities), nameof(SeverityLine));
+
+        private static partial Regex RootLine() => Compatibility.GeneratedRegexFallback.For(typeof(EditorConfigSeverities), nameof(RootLine));
+    }
+
+    public static partial class WorkspaceMessages
+    {
+        private static partial Regex TrailingPath() => Compatibility.GeneratedRegexFallback.For(typeof(WorkspaceMessages), nameof(TrailingPath));
     }
 }

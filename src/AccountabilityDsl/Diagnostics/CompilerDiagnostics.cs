@@ -2,7 +2,7 @@ namespace AccountabilityDsl.Diagnostics;
 
 /// <summary>
 /// Descriptors the front end reports (syntax and binding). Analysis rules own their descriptors
-/// next to their code; <see cref="DiagnosticCatalog"/> lists all of them.
+/// next to their code; <c>Analysis.DiagnosticCatalog</c> lists all of them.
 /// </summary>
 public static class CompilerDiagnostics
 {
@@ -24,6 +24,13 @@ public static class CompilerDiagnostics
     public static readonly DiagnosticDescriptor BackwardsStageRange = new(
         "OWN0006", "Backwards stage range", "the stage range '{0}..{1}' runs backwards: '{1}' comes before '{0}' in the lifecycle; write '{1}..{0}'", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
 
+    public static readonly DiagnosticDescriptor NamespaceMismatch = new(
+        "OWN0007", "Files of one policy give different namespaces", "{0}", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
+
     public static readonly DiagnosticDescriptor EmptyWindow = new(
-        "OWN0007", "Empty time window", "{0}", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
+        "OWN0008", "Empty time window", "{0}", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
+
+    /// <summary>A problem in configuration (<c>.editorconfig</c>), reported at its line there.</summary>
+    public static readonly DiagnosticDescriptor InvalidConfigurationValue = new(
+        "OWN0009", "Invalid configuration value", "'{0}' is not a severity for {1}; use none, suggestion, warning or error", DiagnosticSeverity.Warning, DiagnosticCategory.Configuration);
 }

@@ -33,4 +33,5 @@ public enum DiagnosticCategory
     Accountability,
     ContactPolicy,
     Usage,
+    Configuration,
 }

@@ -46,7 +46,7 @@ public static class CSharpEmitter
             return new EmitResult(false, hintName, "", compilation.Diagnostics);
         }
 
-        string text = new Writer(policy, className, ns).Write();
+        string text = new Writer(compilation.Facts, className, ns).Write();
         // The writer lays the code out itself (readably: tables by row, one rule per line); Roslyn
         // parses the result so that a generator bug can never hand invalid C# to a build.
         Microsoft.CodeAnalysis.SyntaxTree tree = CSharpSyntaxTree.ParseText(text, new CSharpParseOptions(LanguageVersion.Latest));
@@ -86,14 +86,16 @@ public static class CSharpEmitter
         private readonly Dictionary<OwnerSymbol, int> _ownerIndex = [];
         private readonly StringBuilder _out = new();
 
-        public Writer(BoundPolicy policy, string className, string ns)
+        public Writer(PolicyFacts facts, string className, string ns)
         {
+            BoundPolicy policy = facts.Policy;
             _policy = policy;
             _className = className;
             _namespace = ns;
-            _file = Path.GetFileName(policy.Source.FilePath);
+            // A policy of several files is named after all of them, in the order they were given.
+            _file = string.Join(", ", policy.Trees.Select(t => Path.GetFileName(t.FilePath)));
             _names = new GeneratedNames(policy, className);
-            _map = new AccountabilityMap(policy);
+            _map = facts.Accountability;
             _segments = GeneratedNames.Members(policy.Segments.Select(s => s.Name), "Segment");
             _stages = GeneratedNames.Members(policy.Stages.Select(s => s.Name), "Stage");
             _owners = GeneratedNames.Members(policy.Owners.Select(s => s.Name), "Owner");
@@ -120,10 +122,13 @@ public static class CSharpEmitter
 
         private int Line(SyntaxNode node) => _policy.LineOf(node);
 
-        private string Where(SyntaxNode node) => $"{_file}:{Line(node)}";
+        private string FileOf(SyntaxNode node) => Path.GetFileName(_policy.SourceOf(node).FilePath);
 
+        private string Where(SyntaxNode node) => $"{FileOf(node)}:{Line(node)}";
+
+        /// <summary>A rule's source line: in <c>SourceFile</c> for a one-file policy, else in the node's own file.</summary>
         private string SourceLine(SyntaxNode node) =>
-            $"new {Runtime}SourceLine(SourceFile, {Int(Line(node))}, {String(OneLine(_policy.Source.ToString(node.Span)))})";
+            $"new {Runtime}SourceLine({(_policy.Trees.Length == 1 ? "SourceFile" : String(FileOf(node)))}, {Int(Line(node))}, {String(OneLine(_policy.TextOf(node)))})";
 
         public string Write()
         {
@@ -185,7 +190,7 @@ public static class CSharpEmitter
             {
                 string what = segment.IsAssigned
                     ? "Assigned by the host application (Customer.AssignedSegment)."
-                    : "Customers where " + OneLine(_policy.Source.ToString(segment.Syntax.Predicate!.Span)) + ".";
+                    : "Customers where " + OneLine(_policy.TextOf(segment.Syntax.Predicate!)) + ".";
                 DocMember(segment.Documentation ?? $"Segment {segment.Name}.", what, segment.Syntax);
                 L($"{Identifier(_segments[segment.Ordinal])} = {segment.Ordinal},");
                 Separate(segment.Ordinal, _segments.Count);
@@ -237,7 +242,7 @@ public static class CSharpEmitter
             L("{");
             foreach (OfferSymbol offer in _policy.Offers)
             {
-                DocMember($"Offer {offer.Name}, sponsored by {offer.Sponsor?.Name}.", OneLine(_policy.Source.ToString(offer.Syntax.Span)), offer.Syntax);
+                DocMember($"Offer {offer.Name}, sponsored by {offer.Sponsor?.Name}.", OneLine(_policy.TextOf(offer.Syntax)), offer.Syntax);
                 L($"{Identifier(_offers[offer.Ordinal])} = {offer.Ordinal},");
                 Separate(offer.Ordinal, _offers.Count);
             }

@@ -22,9 +22,22 @@ public sealed record StageAccountability(StageSymbol Stage, IReadOnlyList<(Owner
 /// Answers "who is accountable for this customer, and why?" (<c>ownerc explain</c>): the
 /// segments the customer is in and, per stage, the owner with the declaration that made them so.
 /// </summary>
-public sealed class AccountabilityExplainer(BoundPolicy policy)
+public sealed class AccountabilityExplainer
 {
-    private readonly AccountabilityMap _map = new(policy);
+    private readonly BoundPolicy _policy;
+    private readonly AccountabilityMap _map;
+
+    public AccountabilityExplainer(BoundPolicy policy)
+        : this(new PolicyFacts(policy))
+    {
+    }
+
+    /// <summary>Explains from a compilation's shared facts (its accountability map is not built again).</summary>
+    public AccountabilityExplainer(PolicyFacts facts)
+    {
+        _policy = facts.Policy;
+        _map = facts.Accountability;
+    }
 
     /// <summary>
     /// Parses <c>name=value,name=value</c>. Every attribute needs a value; <c>segment=Name</c>
@@ -33,7 +46,7 @@ public sealed class AccountabilityExplainer(BoundPolicy policy)
     /// </summary>
     public CustomerValues? ParseCustomer(string text, out string? error)
     {
-        var values = new decimal[policy.Attributes.Length];
+        var values = new decimal[_policy.Attributes.Length];
         var seen = new HashSet<string>(StringComparer.Ordinal);
         SegmentSymbol? assigned = null;
         foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -57,28 +70,28 @@ public sealed class AccountabilityExplainer(BoundPolicy policy)
 
             if (name == "segment")
             {
-                var assignedSegments = policy.Segments.Where(s => s.IsAssigned).Select(s => s.Name).ToList();
+                var assignedSegments = _policy.Segments.Where(s => s.IsAssigned).Select(s => s.Name).ToList();
                 if (assignedSegments.Count == 0)
                 {
-                    error = $"policy {policy.Name} has no assigned segments (all its segments have a 'where' predicate); remove segment={value}";
+                    error = $"policy {_policy.Name} has no assigned segments (all its segments have a 'where' predicate); remove segment={value}";
                     return null;
                 }
 
-                assigned = policy.Segments.FirstOrDefault(s => s.IsAssigned && s.Name == value);
+                assigned = _policy.Segments.FirstOrDefault(s => s.IsAssigned && s.Name == value);
                 if (assigned is null)
                 {
-                    error = $"'{value}' is not an assigned segment of policy {policy.Name}{DidYouMean(value, assignedSegments)} (assigned segments: {string.Join(", ", assignedSegments)})";
+                    error = $"'{value}' is not an assigned segment of policy {_policy.Name}{DidYouMean(value, assignedSegments)} (assigned segments: {string.Join(", ", assignedSegments)})";
                     return null;
                 }
 
                 continue;
             }
 
-            AttributeSymbol? attribute = policy.Attributes.FirstOrDefault(a => a.Name == name);
+            AttributeSymbol? attribute = _policy.Attributes.FirstOrDefault(a => a.Name == name);
             if (attribute is null)
             {
-                var attributes = policy.Attributes.Select(a => a.Name).ToList();
-                error = $"policy {policy.Name} has no attribute '{name}'{DidYouMean(name, attributes)} (attributes: {string.Join(", ", attributes)})";
+                var attributes = _policy.Attributes.Select(a => a.Name).ToList();
+                error = $"policy {_policy.Name} has no attribute '{name}'{DidYouMean(name, attributes)} (attributes: {string.Join(", ", attributes)})";
                 return null;
             }
 
@@ -90,16 +103,16 @@ public sealed class AccountabilityExplainer(BoundPolicy policy)
             values[attribute.Ordinal] = parsed;
         }
 
-        var missing = policy.Attributes.Where(a => !seen.Contains(a.Name)).Select(a => a.Name).ToList();
+        var missing = _policy.Attributes.Where(a => !seen.Contains(a.Name)).Select(a => a.Name).ToList();
         if (missing.Count > 0)
         {
             error = $"the customer needs a value for every attribute; missing: {string.Join(", ", missing)}";
             return null;
         }
 
-        if (policy.HasAssignedSegments && assigned is null)
+        if (_policy.HasAssignedSegments && assigned is null)
         {
-            error = $"policy {policy.Name} has assigned segments; say which one with segment=Name";
+            error = $"policy {_policy.Name} has assigned segments; say which one with segment=Name";
             return null;
         }
 
@@ -108,13 +121,13 @@ public sealed class AccountabilityExplainer(BoundPolicy policy)
     }
 
     public IReadOnlyList<SegmentSymbol> SegmentsOf(CustomerValues customer) =>
-        [.. policy.Segments.Where(s => s.IsAssigned ? s == customer.AssignedSegment : s.Predicate is { } p && PredicateEvaluator.Evaluate(p, customer.Values))];
+        [.. _policy.Segments.Where(s => s.IsAssigned ? s == customer.AssignedSegment : s.Predicate is { } p && PredicateEvaluator.Evaluate(p, customer.Values))];
 
     public IReadOnlyList<StageAccountability> Explain(CustomerValues customer, StageSymbol? onlyStage = null)
     {
         IReadOnlyList<SegmentSymbol> segments = SegmentsOf(customer);
         var result = new List<StageAccountability>();
-        foreach (StageSymbol stage in policy.Stages.Where(s => onlyStage is null || s == onlyStage))
+        foreach (StageSymbol stage in _policy.Stages.Where(s => onlyStage is null || s == onlyStage))
         {
             var owners = new List<(OwnerSymbol, SegmentSymbol, AssignmentSymbol)>();
             foreach (SegmentSymbol segment in segments)
@@ -145,8 +158,8 @@ public sealed class AccountabilityExplainer(BoundPolicy policy)
         {
             string why = segment.IsAssigned
                 ? "assigned by the host"
-                : "where " + policy.Source.ToString(segment.Syntax.Predicate!.Span);
-            text.Append($"  {segment.Name}  (line {policy.LineOf(segment.Syntax)}: {why})\n");
+                : "where " + _policy.TextOf(segment.Syntax.Predicate!);
+            text.Append($"  {segment.Name}  ({_policy.LineReference(segment.Syntax)}: {why})\n");
         }
 
         text.Append("Accountable owner by stage:\n");
@@ -168,7 +181,7 @@ public sealed class AccountabilityExplainer(BoundPolicy policy)
             }
 
             text.Append(string.Join("; ", distinct.Select(g =>
-                $"{g.Key.Name} via {string.Join(", ", g.Select(o => $"{o.Segment.Name} (line {policy.LineOf(o.Declaration.Syntax)})"))}")));
+                $"{g.Key.Name} via {string.Join(", ", g.Select(o => $"{o.Segment.Name} ({_policy.LineReference(o.Declaration.Syntax)})"))}")));
             text.Append('\n');
         }
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using System.Text.RegularExpressions;
 using AccountabilityDsl.Syntax;
@@ -81,10 +82,6 @@ public static partial class PolicyFormatter
 
     private static readonly char[] LineEndWhitespace = [' ', '\t', '\f', '\v'];
 
-    // Kept in step with SuppressionMap's directive: a declaration that such a comment points at
-    // must not have its text moved across lines (see IsLineSensitive).
-    [GeneratedRegex(@"^(?://|/\*)\s*owner-disable-next-line\s+OWN\d{4}", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex NextLineDirective();
 
     // ---- Layout ---------------------------------------------------------------------------
 
@@ -112,8 +109,10 @@ public static partial class PolicyFormatter
         {
             IReadOnlyList<DeclarationSyntax> declarations = tree.Declarations;
             IReadOnlyList<CommentSyntax> comments = tree.Comments;
-            CommentSyntax[] directives = [.. comments.Where(c => NextLineDirective().IsMatch(c.Text))];
-            int[] directiveTargets = [.. directives.Select(c => _source.GetLinePosition(c.Span.End).Line + 1).Distinct().Order()];
+            // A declaration that a next-line directive points at must not have its text moved
+            // across lines (see IsTargeted): the directives are read once, by the syntax tree.
+            ImmutableArray<CommentSyntax> directives = tree.Suppressions.NextLineComments;
+            int[] directiveTargets = [.. tree.Suppressions.NextLineTargets];
             // Where on each line the first directive ends (the line it silences is the next one).
             var directiveEnds = new Dictionary<int, int>();
             foreach (CommentSyntax directive in directives)

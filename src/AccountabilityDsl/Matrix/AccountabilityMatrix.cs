@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using AccountabilityDsl.Analysis;
-using AccountabilityDsl.Analysis.Rules;
+using AccountabilityDsl.Diagnostics;
 using AccountabilityDsl.Binding;
 using AccountabilityDsl.Syntax;
 
@@ -32,10 +32,24 @@ public enum CellState
 }
 
 /// <summary>A RACI declaration that applies to a cell, with its 1-based source line.</summary>
-public sealed record CellClaim(RaciRole Role, OwnerSymbol Owner, int Line, AssignmentSymbol Declaration);
+public sealed record CellClaim(RaciRole Role, OwnerSymbol Owner, int Line, AssignmentSymbol Declaration)
+{
+    /// <summary><c>line 12</c>, or <c>line 12 of boats.owner</c> in a policy of several files.</summary>
+    public string Where { get; init; } = $"line {Line}";
+
+    /// <summary>The declaration's first line, trimmed.</summary>
+    public string LineText { get; init; } = "";
+}
 
 /// <summary>A segment that shares customers with the cell's segment and has another owner at the cell's stage (OWN0104).</summary>
-public sealed record OverlapPartner(SegmentSymbol Segment, OwnerSymbol Owner, int Line);
+public sealed record OverlapPartner(SegmentSymbol Segment, OwnerSymbol Owner, int Line)
+{
+    /// <summary><c>line 12</c>, or <c>line 12 of boats.owner</c> in a policy of several files.</summary>
+    public string Where { get; init; } = $"line {Line}";
+
+    /// <summary>The deciding declaration's first line, trimmed.</summary>
+    public string LineText { get; init; } = "";
+}
 
 /// <summary>One segment x stage cell.</summary>
 public sealed record MatrixCell(
@@ -106,28 +120,35 @@ public sealed class AccountabilityMatrix
     public static AccountabilityMatrix Build(PolicyCompilation compilation)
     {
         ArgumentNullException.ThrowIfNull(compilation);
-        return Build(compilation.Policy);
+        return Build(compilation.Facts);
     }
 
     /// <summary>Builds the grid of a bound policy without syntax or name errors.</summary>
     public static AccountabilityMatrix Build(BoundPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        if (policy.Tree.HasErrors || policy.HasErrors)
+        return Build(new PolicyFacts(policy));
+    }
+
+    /// <summary>Builds the grid from a policy's shared facts (those of its compilation, computed once).</summary>
+    public static AccountabilityMatrix Build(PolicyFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        BoundPolicy policy = facts.Policy;
+        if (policy.Trees.Any(t => t.HasErrors) || policy.HasErrors)
         {
-            throw new ArgumentException("The policy has syntax or name errors; its accountability matrix would describe those errors.", nameof(policy));
+            throw new ArgumentException("The policy has syntax or name errors; its accountability matrix would describe those errors.", nameof(facts));
         }
 
-        var context = new AnalysisContext(policy);
-        AccountabilityMap map = context.Accountability;
-        List<(SegmentSymbol First, SegmentSymbol Second)>? overlapping = OverlapConflictRule.OverlappingOwnedPairs(context);
+        AccountabilityMap map = facts.Accountability;
+        IReadOnlyList<(SegmentSymbol First, SegmentSymbol Second)>? overlapping = facts.OverlappingOwnedPairs;
         bool analysed = overlapping is not null;
         var cells = new MatrixCell[policy.Segments.Length * policy.Stages.Length];
         var others = OtherRoles(policy);
         foreach (StageSymbol stage in policy.Stages)
         {
-            IReadOnlySet<SegmentSymbol>? withoutOwner = AccountabilityVacuumRule.SegmentsWithoutOwnerAt(context, stage);
-            Dictionary<SegmentSymbol, List<OverlapPartner>> overlaps = analysed ? OverlapsAt(policy, context, map, overlapping!, stage) : [];
+            ImmutableHashSet<SegmentSymbol>? withoutOwner = facts.SegmentsWithoutOwnerAt(stage);
+            Dictionary<SegmentSymbol, List<OverlapPartner>> overlaps = analysed ? OverlapsAt(facts, overlapping!, stage) : [];
             foreach (SegmentSymbol segment in policy.Segments)
             {
                 ImmutableArray<CellClaim> claims = [.. map.Claims(segment, stage).Select(c => Claim(policy, c))];
@@ -141,19 +162,19 @@ public sealed class AccountabilityMatrix
                         : CellState.CoveredElsewhere;
                     if (state == CellState.Vacuum)
                     {
-                        ids.Add(AccountabilityVacuumRule.Rule.Id);
+                        ids.Add(DiagnosticIds.AccountabilityVacuum);
                     }
                 }
                 else
                 {
                     if (claims.Length > 1)
                     {
-                        ids.Add(CellConflictRule.Rule.Id);
+                        ids.Add(DiagnosticIds.CellConflict);
                     }
 
                     if (!partners.IsEmpty)
                     {
-                        ids.Add(OverlapConflictRule.Rule.Id);
+                        ids.Add(DiagnosticIds.OverlapConflict);
                     }
 
                     state = claims.Length > 1 ? CellState.Conflict : partners.IsEmpty ? CellState.Owned : CellState.OverlapConflict;
@@ -170,7 +191,11 @@ public sealed class AccountabilityMatrix
     }
 
     private static CellClaim Claim(BoundPolicy policy, AssignmentSymbol assignment) =>
-        new(assignment.Role, assignment.Owner!, policy.LineOf(assignment.Syntax), assignment);
+        new(assignment.Role, assignment.Owner!, policy.LineOf(assignment.Syntax), assignment)
+        {
+            Where = policy.LineReference(assignment.Syntax),
+            LineText = policy.LineTextOf(assignment.Syntax),
+        };
 
     private static Dictionary<(int, int), List<CellClaim>> OtherRoles(BoundPolicy policy)
     {
@@ -200,12 +225,12 @@ public sealed class AccountabilityMatrix
     /// every non-empty predicate segment (its customers can have any attribute values).
     /// </summary>
     private static Dictionary<SegmentSymbol, List<OverlapPartner>> OverlapsAt(
-        BoundPolicy policy,
-        AnalysisContext context,
-        AccountabilityMap map,
-        List<(SegmentSymbol First, SegmentSymbol Second)> overlapping,
+        PolicyFacts facts,
+        IReadOnlyList<(SegmentSymbol First, SegmentSymbol Second)> overlapping,
         StageSymbol stage)
     {
+        BoundPolicy policy = facts.Policy;
+        AccountabilityMap map = facts.Accountability;
         var result = new Dictionary<SegmentSymbol, List<OverlapPartner>>();
         void Add(SegmentSymbol segment, SegmentSymbol other)
         {
@@ -217,7 +242,11 @@ public sealed class AccountabilityMatrix
 
             if (!list.Any(p => p.Segment == other))
             {
-                list.Add(new OverlapPartner(other, claim.Owner!, policy.LineOf(claim.Syntax)));
+                list.Add(new OverlapPartner(other, claim.Owner!, policy.LineOf(claim.Syntax))
+                {
+                    Where = policy.LineReference(claim.Syntax),
+                    LineText = policy.LineTextOf(claim.Syntax),
+                });
             }
         }
 
@@ -231,7 +260,7 @@ public sealed class AccountabilityMatrix
         }
 
         var ownedPredicates = policy.Segments
-            .Where(s => !s.IsAssigned && map.OwnerOf(s, stage) is not null && !context.Regions.IsEmpty(s))
+            .Where(s => !s.IsAssigned && map.OwnerOf(s, stage) is not null && !facts.IsEmpty(s))
             .ToList();
         foreach (SegmentSymbol assigned in policy.Segments.Where(s => s.IsAssigned))
         {

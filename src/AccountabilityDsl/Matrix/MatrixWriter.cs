@@ -146,14 +146,14 @@ public static class MatrixWriter
                     : $"vacuum (OWN0101): nobody is accountable for some customers of {cell.Segment.Name} at {cell.Stage.Name}, not even through another segment");
                 break;
             case CellState.Conflict:
-                parts.Add($"conflict (OWN0102): claimed by {string.Join(", ", cell.Claims.Select(c => $"{c.Owner.Name} (line {c.Line})"))}; the first claim decides until one is kept");
+                parts.Add($"conflict (OWN0102): claimed by {string.Join(", ", cell.Claims.Select(c => $"{c.Owner.Name} ({c.Where})"))}; the first claim decides until one is kept");
                 break;
         }
 
         if (!cell.Overlaps.IsEmpty)
         {
-            parts.Add($"overlap conflict (OWN0104): {cell.Owner!.Name} (line {cell.Claims[0].Line}) is accountable here, but the segment shares customers with "
-                + string.Join(", ", cell.Overlaps.Select(o => $"{o.Segment.Name} (accountable: {o.Owner.Name}, line {o.Line})")));
+            parts.Add($"overlap conflict (OWN0104): {cell.Owner!.Name} ({cell.Claims[0].Where}) is accountable here, but the segment shares customers with "
+                + string.Join(", ", cell.Overlaps.Select(o => $"{o.Segment.Name} (accountable: {o.Owner.Name}, {o.Where})")));
         }
 
         return string.Join("; ", parts);
@@ -225,7 +225,7 @@ public static class MatrixWriter
         string main = cell.State switch
         {
             CellState.Owned => $"{cell.Owner!.Name} (line {Lines()})",
-            CellState.Conflict => $"✖ **conflict**: {string.Join(" / ", cell.Claims.Select(c => $"{c.Owner.Name} (line {c.Line})"))}",
+            CellState.Conflict => $"✖ **conflict**: {string.Join(" / ", cell.Claims.Select(c => $"{c.Owner.Name} ({c.Where})"))}",
             CellState.OverlapConflict => $"⇄ **overlap**: {cell.Owner!.Name} (line {Lines()}) vs {string.Join(", ", cell.Overlaps.Select(o => o.Owner.Name).Distinct())}",
             CellState.Vacuum => "⚠ **vacuum**",
             CellState.CoveredElsewhere => "○ covered elsewhere",
@@ -330,13 +330,13 @@ public static class MatrixWriter
 
     private static string HtmlLabel(MatrixCell cell, Func<string, string> e)
     {
-        string Line(int line) => $" <span class=\"line\">line {line}</span>";
+        string Line(CellClaim claim) => $" <span class=\"line\">{e(claim.Where)}</span>";
         string marker = Symbol(cell.State) is { Length: > 0 } symbol ? $"<span class=\"marker\">{symbol}</span>" : "";
         string main = cell.State switch
         {
-            CellState.Owned => e(cell.Owner!.Name) + Line(cell.Claims[0].Line),
-            CellState.Conflict => marker + "conflict: " + string.Join(" / ", cell.Claims.Select(c => e(c.Owner.Name) + Line(c.Line))),
-            CellState.OverlapConflict => marker + e(cell.Owner!.Name) + Line(cell.Claims[0].Line) + " overlap vs " + e(string.Join(", ", cell.Overlaps.Select(o => o.Owner.Name).Distinct())),
+            CellState.Owned => e(cell.Owner!.Name) + Line(cell.Claims[0]),
+            CellState.Conflict => marker + "conflict: " + string.Join(" / ", cell.Claims.Select(c => e(c.Owner.Name) + Line(c))),
+            CellState.OverlapConflict => marker + e(cell.Owner!.Name) + Line(cell.Claims[0]) + " overlap vs " + e(string.Join(", ", cell.Overlaps.Select(o => o.Owner.Name).Distinct())),
             CellState.Vacuum => marker + "vacuum",
             CellState.CoveredElsewhere => marker + "covered elsewhere",
             _ => marker + "not analysed",
@@ -352,16 +352,16 @@ public static class MatrixWriter
 
     private static string SegmentTitle(BoundPolicy policy, SegmentSymbol segment)
     {
-        string where = segment.IsAssigned ? "assigned by the host" : "where " + policy.Source.ToString(segment.Syntax.Predicate!.Span);
+        string where = segment.IsAssigned ? "assigned by the host" : "where " + policy.TextOf(segment.Syntax.Predicate!);
         string doc = segment.Documentation is { Length: > 0 } d ? $"{d}\n" : "";
-        return $"{doc}line {policy.LineOf(segment.Syntax)}: {where}";
+        return $"{doc}{policy.LineReference(segment.Syntax)}: {where}";
     }
 
     private static string CellTitle(BoundPolicy policy, MatrixCell cell)
     {
         var lines = new List<string> { $"{cell.Segment.Name} at {cell.Stage.Name}: {Meaning(cell.State)}" };
-        lines.AddRange(cell.Claims.Concat(cell.Others).Select(c => $"line {c.Line}: {policy.Source.GetLineText(c.Line).Trim()}"));
-        lines.AddRange(cell.Overlaps.Select(o => $"overlaps {o.Segment.Name}, line {o.Line}: {policy.Source.GetLineText(o.Line).Trim()}"));
+        lines.AddRange(cell.Claims.Concat(cell.Others).Select(c => $"{c.Where}: {c.LineText}"));
+        lines.AddRange(cell.Overlaps.Select(o => $"overlaps {o.Segment.Name}, {o.Where}: {o.LineText}"));
         return string.Join("\n", lines);
     }
 }

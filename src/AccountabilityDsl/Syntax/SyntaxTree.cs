@@ -26,6 +26,14 @@ public sealed class SyntaxTree
 
     public ImmutableArray<Diagnostic> Diagnostics { get; }
 
+    /// <summary>The file's <c>owner-disable</c> directives, read once from its comments.</summary>
+    public SuppressionDirectives Suppressions => _suppressions ??= SuppressionDirectives.Read(Source, Comments);
+
+    private SuppressionDirectives? _suppressions;
+
+    /// <summary>The policy name the file's first <c>policy</c> header gives; null without one.</summary>
+    public string? PolicyName => Declarations.OfType<PolicyHeaderSyntax>().FirstOrDefault() is { Name.IsMissing: false } header ? header.Name.Text : null;
+
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
 
     public static SyntaxTree Parse(SourceText source) => PolicyParser.Parse(source);

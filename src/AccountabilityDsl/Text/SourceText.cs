@@ -11,8 +11,9 @@ public sealed class SourceText
 {
     private readonly int[] _lineStarts;
 
-    private SourceText(string path, string text, TextSpan? invalidUtf8At)
+    private SourceText(string path, string text, TextSpan? invalidUtf8At, bool hasByteOrderMark = false)
     {
+        HasByteOrderMark = hasByteOrderMark;
         FilePath = path;
         Text = text;
         InvalidEncodingSpan = invalidUtf8At;
@@ -24,6 +25,9 @@ public sealed class SourceText
     public string Text { get; }
 
     public int Length => Text.Length;
+
+    /// <summary>Whether the bytes began with a UTF-8 byte order mark (the formatter keeps it).</summary>
+    public bool HasByteOrderMark { get; }
 
     public int LineCount => _lineStarts.Length;
 
@@ -50,21 +54,22 @@ public sealed class SourceText
     /// </summary>
     public static SourceText FromBytes(ReadOnlySpan<byte> bytes, string path)
     {
-        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        bool bom = bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]);
+        if (bom)
         {
             bytes = bytes[3..];
         }
 
         try
         {
-            return new SourceText(path, StrictUtf8.GetString(bytes), null);
+            return new SourceText(path, StrictUtf8.GetString(bytes), null, bom);
         }
         catch (DecoderFallbackException)
         {
             string lenient = Encoding.UTF8.GetString(bytes);
             int firstBad = lenient.IndexOf('\uFFFD');
             TextSpan? at = firstBad >= 0 ? new TextSpan(firstBad, 1) : new TextSpan(0, 0);
-            return new SourceText(path, lenient, at);
+            return new SourceText(path, lenient, at, bom);
         }
     }
 

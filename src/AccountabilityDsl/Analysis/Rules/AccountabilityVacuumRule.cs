@@ -15,7 +15,7 @@ namespace AccountabilityDsl.Analysis.Rules;
 public sealed class AccountabilityVacuumRule : AnalysisRule
 {
     public static readonly DiagnosticDescriptor Rule = new(
-        "OWN0101",
+        DiagnosticIds.AccountabilityVacuum,
         "Accountability vacuum",
         "no accountable owner at {0} for customers in {1}; for example the customer {2}",
         DiagnosticSeverity.Error,
@@ -82,49 +82,8 @@ public sealed class AccountabilityVacuumRule : AnalysisRule
 
             var related = segments.Select(s => context.Related(s, $"{s.Name} has no accountable owner at {Naming.Stages(group.Select(g => g.Stage))}"))
                 .Concat(group.Skip(1).Select(g => context.Related(g.Stage, $"also without an owner at {g.Stage.Name}")));
-            context.Report(Rule, group[0].Stage.Span, related, witness, Naming.Stages(group.Select(g => g.Stage)), who, witness);
+            context.Report(Rule, group[0].Stage, related, witness, Naming.Stages(group.Select(g => g.Stage)), who, witness);
         }
-    }
-
-    /// <summary>
-    /// The segments some of whose customers have no accountable owner at the stage, every one of
-    /// them and not only those this rule names (it names each uncovered customer once), for the
-    /// accountability matrix. An unowned predicate segment whose customers all have an owner
-    /// through other segments is not among them. Null when the policy cannot be analysed exactly.
-    /// </summary>
-    internal static IReadOnlySet<SegmentSymbol>? SegmentsWithoutOwnerAt(AnalysisContext context, StageSymbol stage)
-    {
-        SegmentRegions regions = context.Regions;
-        if (!regions.IsAnalysable || !regions.TooComplex.IsEmpty)
-        {
-            return null;
-        }
-
-        BoundPolicy policy = context.Policy;
-        Region free = regions.Algebra.Subtract(
-            regions.Algebra.All,
-            new Region([.. policy.Segments
-                .Where(s => !s.IsAssigned && context.Accountability.OwnerOf(s, stage) is not null)
-                .SelectMany(s => regions.RegionOf(s)!.Boxes)]));
-        var result = new HashSet<SegmentSymbol>();
-        if (free.IsEmpty)
-        {
-            return result;
-        }
-
-        // With assigned segments a customer is also in exactly one of them, so a predicate
-        // segment's customers lack an owner only where some assigned segment has none either.
-        bool assignedGap = !policy.HasAssignedSegments
-            || policy.Segments.Any(s => s.IsAssigned && context.Accountability.OwnerOf(s, stage) is null);
-        foreach (SegmentSymbol segment in policy.Segments.Where(s => context.Accountability.OwnerOf(s, stage) is null))
-        {
-            if (segment.IsAssigned || (assignedGap && !regions.Algebra.Intersect(regions.RegionOf(segment)!, free).IsEmpty))
-            {
-                result.Add(segment);
-            }
-        }
-
-        return result;
     }
 
     private static string Key(List<(SegmentSymbol Segment, Region Gap)> orphans) => string.Join(',', orphans.Select(o => o.Segment.Ordinal));

@@ -11,7 +11,7 @@ namespace AccountabilityDsl.Analysis.Rules;
 public sealed class CellConflictRule : AnalysisRule
 {
     public static readonly DiagnosticDescriptor Rule = new(
-        "OWN0102",
+        DiagnosticIds.CellConflict,
         "Accountability conflict",
         "{0} all claim {1}; each segment and stage has exactly one accountable owner, so keep one claim",
         DiagnosticSeverity.Error,
@@ -53,7 +53,7 @@ public sealed class CellConflictRule : AnalysisRule
             string where = Naming.List([.. cells.Select(cell => $"{cell.Key.Name} at {Naming.Stages(cell.Value)}")]);
             context.Report(
                 Rule,
-                claims[^1].Syntax.Span,
+                claims[^1].Syntax,
                 claims.Select(c => context.Related(c.Syntax, $"{c.Owner!.Name} is declared accountable here")),
                 null,
                 who,

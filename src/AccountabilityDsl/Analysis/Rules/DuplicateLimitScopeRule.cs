@@ -58,7 +58,7 @@ public sealed class DuplicateLimitScopeRule : AnalysisRule
                 string kind = equivalent ? "equivalent" : "stricter";
                 context.Report(
                     Rule,
-                    weaker.Syntax.Span,
+                    weaker.Syntax,
                     [context.Related(stricter.Syntax, $"the {kind} limit that applies ({LimitCoverage.Describe(stricter)})")],
                     null,
                     weaker.ScopeDisplay,

@@ -23,7 +23,7 @@ public sealed class EmptySegmentRule : AnalysisRule
         {
             if (context.Regions.IsEmpty(segment))
             {
-                context.Report(Rule, segment.Syntax.Predicate!.Span, null, null, segment.Name, OutOfIntRange(segment.Predicate));
+                context.Report(Rule, segment.Syntax.Predicate!, null, null, segment.Name, OutOfIntRange(segment.Predicate));
             }
         }
     }

@@ -37,7 +37,7 @@ public sealed class MinCellExceedsCapacityRule : AnalysisRule
 
             context.Report(
                 Rule,
-                minCellSyntax.Span,
+                minCellSyntax,
                 channels.Select(c => context.Related(c.Syntax.Capacity!, $"{c.Name} carries at most {Describe(c.Capacity!)}")),
                 null,
                 offer.Name,

@@ -76,7 +76,7 @@ public sealed class OfferApprovalRule : AnalysisRule
             {
                 Finding finding = findings[owner];
                 Witness witness = regions.Witnesses.ToWitness(finding.Point, finding.Assigned);
-                context.Report(Rule, offer.Syntax.Name.Span,
+                context.Report(Rule, offer.Syntax.Name,
                     [context.Related(finding.Claim.Syntax, $"{owner.Name} is accountable here")],
                     witness, offer.Name, owner.Name, Naming.Stages(finding.Stages), witness);
             }

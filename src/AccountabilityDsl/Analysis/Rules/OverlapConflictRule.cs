@@ -14,7 +14,7 @@ namespace AccountabilityDsl.Analysis.Rules;
 public sealed class OverlapConflictRule : AnalysisRule
 {
     public static readonly DiagnosticDescriptor Rule = new(
-        "OWN0104",
+        DiagnosticIds.OverlapConflict,
         "Overlap conflict",
         "{0} (accountable: {1}) overlaps {2} (accountable: {3}) at {4}, so customers in both have two accountable owners; for example the customer {5}",
         DiagnosticSeverity.Error,
@@ -64,7 +64,7 @@ public sealed class OverlapConflictRule : AnalysisRule
         // Only segments that have an owner at some stage can conflict; find which of them share
         // customers once, for every stage.
         var participants = predicateSegments.Where(s => policy.Stages.Any(t => context.Accountability.OwnerOf(s, t) is not null)).ToList();
-        List<(SegmentSymbol First, SegmentSymbol Second)> overlapping = OverlapIndex.OverlappingPairs(regions, participants);
+        IReadOnlyList<(SegmentSymbol First, SegmentSymbol Second)> overlapping = context.Facts.OverlappingOwnedPairs!;
         foreach (StageSymbol stage in policy.Stages)
         {
             foreach ((SegmentSymbol first, SegmentSymbol second) in overlapping)
@@ -132,27 +132,9 @@ public sealed class OverlapConflictRule : AnalysisRule
                 context.Related(atSegment, $"segment {atSegment.Name}"),
                 context.Related(otherSegment, $"segment {otherSegment.Name}"),
             ];
-            context.Report(Rule, at.Syntax.Span, related, witness,
+            context.Report(Rule, at.Syntax, related, witness,
                 atSegment.Name, atOwner.Name, otherSegment.Name, otherOwner.Name, Naming.Stages(stages), witness);
         }
-    }
-
-    /// <summary>
-    /// The pairs of non-empty predicate segments that share customers and each have an owner at
-    /// some stage: where this rule looks for collisions, also used by the accountability matrix.
-    /// Null when the policy cannot be analysed exactly.
-    /// </summary>
-    internal static List<(SegmentSymbol First, SegmentSymbol Second)>? OverlappingOwnedPairs(AnalysisContext context)
-    {
-        SegmentRegions regions = context.Regions;
-        if (!regions.IsAnalysable || !regions.TooComplex.IsEmpty)
-        {
-            return null;
-        }
-
-        BoundPolicy policy = context.Policy;
-        return OverlapIndex.OverlappingPairs(regions, [.. policy.Segments.Where(s => !s.IsAssigned && !regions.IsEmpty(s)
-            && policy.Stages.Any(t => context.Accountability.OwnerOf(s, t) is not null))]);
     }
 
     /// <summary>A customer in both segments, or null when they are disjoint.</summary>

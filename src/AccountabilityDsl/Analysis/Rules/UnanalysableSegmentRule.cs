@@ -27,13 +27,13 @@ public sealed class UnanalysableSegmentRule : AnalysisRule
         SegmentRegions regions = context.Regions;
         foreach (AttributeSymbol attribute in policy.Attributes.Where(a => a.Members.Length > CustomerSpace.MaxMembers))
         {
-            context.Report(Rule, attribute.Span, null, null,
+            context.Report(Rule, attribute, null, null,
                 $"enum attribute '{attribute.Name}' has {attribute.Members.Length} members, more than the {CustomerSpace.MaxMembers} the exact analysis supports");
         }
 
         foreach (SegmentSymbol segment in regions.TooComplex)
         {
-            context.Report(Rule, segment.Syntax.Predicate!.Span, null, null,
+            context.Report(Rule, segment.Syntax.Predicate!, null, null,
                 $"the predicate of segment '{segment.Name}' expands to more than {RegionAlgebra.MaxBoxes} boxes; split it into simpler segments");
         }
     }

@@ -47,7 +47,7 @@ public sealed class UncappedChannelRule : AnalysisRule
 
                 context.Report(
                     Rule,
-                    name.Span,
+                    name,
                     [context.Related(channel, $"channel {channel.Name} is declared here, and no limit names it")],
                     null,
                     offer.Name,

@@ -54,7 +54,13 @@ public sealed class UncoveredCustomersRule : AnalysisRule
                 ? $"customers with {description} are"
                 : $"customers with {description} (and {gap.Boxes.Length - 1} other group{(gap.Boxes.Length == 2 ? "" : "s")}) are";
         Witness witness = regions.Witnesses.ToWitness(regions.Witnesses.PickPoint(gap));
-        TextSpan span = policy.Header?.Name is { IsMissing: false } name ? name.Span : new TextSpan(0, 0);
-        context.Report(Rule, span, null, witness, who, witness);
+        if (policy.Header?.Name is { IsMissing: false } name)
+        {
+            context.Report(Rule, name, null, witness, who, witness);
+        }
+        else
+        {
+            context.Report(Diagnostic.Create(Rule, policy.GetLocation(new TextSpan(0, 0)), null, witness, who, witness));
+        }
     }
 }

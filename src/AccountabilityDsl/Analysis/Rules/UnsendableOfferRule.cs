@@ -26,7 +26,7 @@ public sealed class UnsendableOfferRule : AnalysisRule
         {
             if (offer.Channels.IsEmpty)
             {
-                context.Report(Rule, offer.Span, null, null, offer.Name,
+                context.Report(Rule, offer, null, null, offer.Name,
                     "it names no channel to reach customers through; add a 'via' clause such as 'via Email'");
                 continue;
             }
@@ -55,7 +55,7 @@ public sealed class UnsendableOfferRule : AnalysisRule
             IEnumerable<LimitSymbol> related = blocking.Concat(everyChannelBlocked ? channelBlocks.SelectMany(b => b) : []);
             context.Report(
                 Rule,
-                offer.Span,
+                offer,
                 related.Select(l => context.Related(l.Syntax, $"this limit allows at most 0 on {LimitCoverage.DescribeScope(l)}")),
                 null,
                 offer.Name,

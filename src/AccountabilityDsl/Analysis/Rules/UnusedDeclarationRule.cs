@@ -32,7 +32,7 @@ public sealed class UnusedDeclarationRule : AnalysisRule
         {
             if (!policy.Referenced.Contains(symbol))
             {
-                context.Report(Rule, symbol.Span, null, null, noun, symbol.Name, why);
+                context.Report(Rule, symbol, null, null, noun, symbol.Name, why);
             }
         }
     }

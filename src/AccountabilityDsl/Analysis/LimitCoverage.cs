@@ -1,6 +1,6 @@
 using AccountabilityDsl.Binding;
 
-namespace AccountabilityDsl.Analysis.Rules;
+namespace AccountabilityDsl.Analysis;
 
 /// <summary>
 /// Which limits count an offer's contacts, shared by the contact-policy rules. Limits are

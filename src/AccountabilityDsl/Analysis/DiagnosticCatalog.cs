@@ -1,9 +1,13 @@
 using System.Collections.Immutable;
-using AccountabilityDsl.Analysis;
+using AccountabilityDsl.Diagnostics;
 
-namespace AccountabilityDsl.Diagnostics;
+namespace AccountabilityDsl.Analysis;
 
-/// <summary>Every diagnostic the compiler can report, by ID.</summary>
+/// <summary>
+/// Every diagnostic the compiler can report, by ID: the front end's (<see cref="CompilerDiagnostics"/>)
+/// and every rule's. It lives with the rules because it lists them; Diagnostics, below every
+/// other layer, knows none of them.
+/// </summary>
 public static class DiagnosticCatalog
 {
     public static ImmutableArray<DiagnosticDescriptor> All { get; } =
@@ -16,7 +20,9 @@ public static class DiagnosticCatalog
             CompilerDiagnostics.PredicateTypeError,
             CompilerDiagnostics.PolicyStructureError,
             CompilerDiagnostics.BackwardsStageRange,
+            CompilerDiagnostics.NamespaceMismatch,
             CompilerDiagnostics.EmptyWindow,
+            CompilerDiagnostics.InvalidConfigurationValue,
         }.Concat(PolicyAnalyzer.Rules.Select(r => r.Descriptor)).OrderBy(d => d.Id, StringComparer.Ordinal),
     ];
 

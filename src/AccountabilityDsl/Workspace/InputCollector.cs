@@ -1,4 +1,4 @@
-namespace AccountabilityDsl.Cli.Input;
+namespace AccountabilityDsl.Workspace;
 
 /// <summary>
 /// Expands the paths on the command line into policy files. A file is checked whatever its
@@ -9,7 +9,7 @@ namespace AccountabilityDsl.Cli.Input;
 /// read is reported and the search goes on. Files are returned sorted by display path
 /// (ordinal) with duplicates removed, so output order never depends on the file system.
 /// </summary>
-public static partial class InputCollector
+public static class InputCollector
 {
     public const string Extension = ".owner";
 
@@ -17,14 +17,7 @@ public static partial class InputCollector
         ? StringComparer.OrdinalIgnoreCase
         : StringComparer.Ordinal;
 
-    private static readonly EnumerationOptions OneLevel = new()
-    {
-        RecurseSubdirectories = false,
-        IgnoreInaccessible = false,
-        ReturnSpecialDirectories = false,
-        AttributesToSkip = 0,
-    };
-
+    /// <summary>Expands <paramref name="paths"/> (files or folders, relative to <paramref name="currentDirectory"/>).</summary>
     public static InputSet Collect(IEnumerable<string> paths, string currentDirectory)
     {
         var files = new List<PolicyInput>();
@@ -33,7 +26,7 @@ public static partial class InputCollector
         {
             if (string.IsNullOrWhiteSpace(path))
             {
-                errors.Add("an empty path is not a file or folder");
+                errors.Add(WorkspaceMessages.EmptyPath);
                 continue;
             }
 
@@ -44,7 +37,7 @@ public static partial class InputCollector
             }
             catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
             {
-                errors.Add($"'{path}' is not a valid path");
+                errors.Add(WorkspaceMessages.InvalidPath(path));
                 continue;
             }
 
@@ -59,12 +52,12 @@ public static partial class InputCollector
                 Search(fullPath, path, files, errors);
                 if (files.Count == before && errors.Count == errorsBefore)
                 {
-                    errors.Add($"no {Extension} files found in folder '{path}'");
+                    errors.Add(WorkspaceMessages.NoPolicyFilesIn(path));
                 }
             }
             else
             {
-                errors.Add($"no such file or folder: '{path}'{NotFoundHint(path)}");
+                errors.Add(WorkspaceMessages.NotFound(path));
             }
         }
 
@@ -84,11 +77,11 @@ public static partial class InputCollector
             List<FileSystemInfo> entries;
             try
             {
-                entries = [.. new DirectoryInfo(full).EnumerateFileSystemInfos("*", OneLevel)];
+                entries = [.. new DirectoryInfo(full).EnumerateFileSystemInfos()];
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
             {
-                errors.Add($"cannot read folder '{display}': {Describe(e)}");
+                errors.Add(WorkspaceMessages.CannotReadFolder(display, e));
                 continue;
             }
 
@@ -97,7 +90,7 @@ public static partial class InputCollector
                 string entryDisplay = Path.Join(display, entry.Name);
                 if (entry is DirectoryInfo)
                 {
-                    if ((entry.Attributes & FileAttributes.ReparsePoint) == 0 && !entry.Name.StartsWith('.'))
+                    if ((entry.Attributes & FileAttributes.ReparsePoint) == 0 && !entry.Name.StartsWith(".", StringComparison.Ordinal))
                     {
                         pending.Push((entry.FullName, entryDisplay));
                     }
@@ -109,23 +102,4 @@ public static partial class InputCollector
             }
         }
     }
-
-    /// <summary>What the user probably meant by an input that names nothing.</summary>
-    private static string NotFoundHint(string path) =>
-        path == "-" ? " (policies are read from files, not from standard input: name a file or a folder)"
-        : path.IndexOfAny(['*', '?', '[']) >= 0 ? " (ownerc expands no wildcards: leave the pattern unquoted for the shell, or name the folder)"
-        : "";
-
-    /// <summary>A short, path-free reason for a file-system failure, for one-line errors.</summary>
-    public static string Describe(Exception e) => e switch
-    {
-        FileNotFoundException or DirectoryNotFoundException => "it no longer exists (deleted or moved while ownerc ran)",
-        UnauthorizedAccessException or System.Security.SecurityException => "permission denied",
-        PathTooLongException => "the path is too long",
-        // .NET's I/O messages end with " : 'path'", and the caller names the path already.
-        _ => TrailingPath().Replace(CommandLine.OneLine(e.Message), ""),
-    };
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"\s*:\s*'[^']*'\s*$")]
-    private static partial System.Text.RegularExpressions.Regex TrailingPath();
 }

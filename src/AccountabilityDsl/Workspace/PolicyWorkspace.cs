@@ -1,0 +1,162 @@
+using System.Collections.Immutable;
+using AccountabilityDsl.Diagnostics;
+using AccountabilityDsl.Syntax;
+
+namespace AccountabilityDsl.Workspace;
+
+/// <summary>
+/// The one way every host turns paths into compilations: collect the inputs (files, folders
+/// searched for <c>*.owner</c>), read each safely (<see cref="PolicyFileReader"/>), read the
+/// <c>.editorconfig</c> severities that apply to each (<see cref="EditorConfigSeverities"/>), then
+/// group the files by the policy their header names and compile each group as one policy
+/// (<see cref="Compile"/>). Immutable once opened; compiling is thread-safe.
+/// <code>
+/// PolicyWorkspace workspace = PolicyWorkspace.Open(["policies/"], Environment.CurrentDirectory);
+/// foreach (string error in workspace.InputErrors) Console.Error.WriteLine(error);
+/// foreach (PolicyCompilation policy in workspace.Compile(CompilationOptions.Default with { WarningsAsErrors = true }))
+///     ... policy.Diagnostics, CSharpEmitter.Emit(policy), AccountabilityMatrix.Build(policy) ...
+/// </code>
+/// </summary>
+public sealed class PolicyWorkspace
+{
+    private readonly ImmutableDictionary<string, ImmutableDictionary<string, DiagnosticSeverity>> _severities;
+
+    private PolicyWorkspace(
+        ImmutableArray<PolicyDocument> documents,
+        ImmutableArray<string> pathErrors,
+        ImmutableDictionary<string, ImmutableDictionary<string, DiagnosticSeverity>> severities,
+        ImmutableArray<Diagnostic> configurationDiagnostics)
+    {
+        Documents = documents;
+        InputErrors = [.. pathErrors, .. documents.Where(d => !d.WasRead).Select(d => d.ReadError!)];
+        _severities = severities;
+        ConfigurationDiagnostics = configurationDiagnostics;
+    }
+
+    /// <summary>Every input file, sorted by display path: read (with its text) or not (with the reason).</summary>
+    public ImmutableArray<PolicyDocument> Documents { get; }
+
+    /// <summary>
+    /// Every input problem, one line each, in the shared wording (<see cref="WorkspaceMessages"/>):
+    /// paths that name nothing usable, then files that could not be read. A host reports them
+    /// and exits with its "unreadable input" code (2 for <c>ownerc</c>).
+    /// </summary>
+    public ImmutableArray<string> InputErrors { get; }
+
+    public bool HasInputErrors => !InputErrors.IsEmpty;
+
+    /// <summary>Problems in the <c>.editorconfig</c> files read (OWN0009), at their lines there.</summary>
+    public ImmutableArray<Diagnostic> ConfigurationDiagnostics { get; }
+
+    /// <summary>Collects <paramref name="paths"/> (files or folders, relative to <paramref name="currentDirectory"/>) and reads them.</summary>
+    public static PolicyWorkspace Open(IEnumerable<string> paths, string currentDirectory)
+    {
+        InputSet inputs = InputCollector.Collect(paths, currentDirectory);
+        return Read(inputs.Files, inputs.Errors, new EditorConfigSeverities(currentDirectory));
+    }
+
+    /// <summary>
+    /// Reads files a host has already listed (the MSBuild task's items), without searching
+    /// folders. Paths in <c>.editorconfig</c> diagnostics are full paths, as MSBuild shows them.
+    /// </summary>
+    public static PolicyWorkspace FromFiles(IEnumerable<PolicyInput> files) => Read([.. files], [], new EditorConfigSeverities());
+
+    private static PolicyWorkspace Read(IReadOnlyList<PolicyInput> files, IReadOnlyList<string> pathErrors, EditorConfigSeverities configuration)
+    {
+        var documents = new PolicyDocument[files.Count];
+        var severities = new ImmutableDictionary<string, DiagnosticSeverity>?[files.Count];
+        // Each file lands in its own slot, so order never depends on which thread finished first.
+        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, i =>
+        {
+            PolicyDocument document = PolicyFileReader.Read(files[i]);
+            if (document.WasRead)
+            {
+                try
+                {
+                    severities[i] = configuration.ForFile(files[i].FullPath);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+                {
+                    document = document with { Source = null, ReadError = $"cannot read the .editorconfig settings for '{files[i].DisplayPath}': {WorkspaceMessages.Describe(e)}" };
+                }
+            }
+
+            documents[i] = document;
+        });
+
+        var byFile = ImmutableDictionary.CreateBuilder<string, ImmutableDictionary<string, DiagnosticSeverity>>(StringComparer.Ordinal);
+        for (int i = 0; i < documents.Length; i++)
+        {
+            if (documents[i].Source is { } source && severities[i] is { Count: > 0 } fileSeverities)
+            {
+                byFile[source.FilePath] = fileSeverities;
+            }
+        }
+
+        return new PolicyWorkspace([.. documents], [.. pathErrors], byFile.ToImmutable(), configuration.Diagnostics);
+    }
+
+    /// <summary><paramref name="options"/> with the <c>.editorconfig</c> severities of every file read.</summary>
+    public CompilationOptions WithConfiguration(CompilationOptions? options = null)
+    {
+        options ??= CompilationOptions.Default;
+        return options with { FileSeverities = options.FileSeverities.SetItems(_severities) };
+    }
+
+    /// <summary>
+    /// Compiles the files that were read, one compilation per policy: files whose headers name the
+    /// same policy form one compilation (in path order), a file without a header is compiled on
+    /// its own. Compilations come in the order of their first file. The <c>.editorconfig</c>
+    /// severities are added to <paramref name="options"/>.
+    /// </summary>
+    public ImmutableArray<PolicyCompilation> Compile(CompilationOptions? options = null)
+    {
+        CompilationOptions effective = WithConfiguration(options);
+        ImmutableArray<PolicyDocument> read = [.. Documents.Where(d => d.WasRead)];
+        var trees = new SyntaxTree[read.Length];
+        Parallel.For(0, read.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) },
+            i => trees[i] = SyntaxTree.Parse(read[i].Source!));
+
+        List<List<SyntaxTree>> groups = GroupByPolicy(trees);
+        var compilations = new PolicyCompilation[groups.Count];
+        Parallel.For(0, groups.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, i =>
+        {
+            PolicyCompilation compilation = PolicyCompilation.Create(groups[i], effective);
+            _ = compilation.Diagnostics; // analyse now, on this thread
+            compilations[i] = compilation;
+        });
+
+        return [.. compilations];
+    }
+
+    /// <summary>Trees grouped by the policy their header names, in first-appearance order; a tree without a name stands alone.</summary>
+    public static List<List<SyntaxTree>> GroupByPolicy(IEnumerable<SyntaxTree> trees)
+    {
+        var groups = new List<List<SyntaxTree>>();
+        var byName = new Dictionary<string, List<SyntaxTree>>(StringComparer.Ordinal);
+        foreach (SyntaxTree tree in trees)
+        {
+            if (tree.PolicyName is { } name && byName.TryGetValue(name, out List<SyntaxTree>? group))
+            {
+                group.Add(tree);
+                continue;
+            }
+
+            group = [tree];
+            groups.Add(group);
+            if (tree.PolicyName is { } newName)
+            {
+                byName[newName] = group;
+            }
+        }
+
+        return groups;
+    }
+
+    /// <summary>
+    /// The effective severity of a configuration diagnostic under <paramref name="options"/>
+    /// (<c>NoWarn</c>, warnings as errors), or null when it is not reported.
+    /// </summary>
+    public ImmutableArray<Diagnostic> ConfigurationDiagnosticsUnder(CompilationOptions options) =>
+        [.. ConfigurationDiagnostics.Select(d => options.EffectiveSeverity(d) is { } severity ? d.WithSeverity(severity) : null).OfType<Diagnostic>()];
+}
