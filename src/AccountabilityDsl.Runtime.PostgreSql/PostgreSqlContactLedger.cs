@@ -380,7 +380,7 @@ public sealed class PostgreSqlContactLedger : IContactLedger
             PostgreSqlLedgerSchema.Migrate(conn, _options.Schema);
             return 0;
         }
-        throw new LedgerSchemaException(state.Problem);
+        throw new LedgerSchemaException(state.Problem, state.Version, PostgreSqlLedgerSchema.Version);
     });
 
     /// <summary>

@@ -133,11 +133,11 @@ public static class PostgreSqlLedgerSchema
         int? before = state.Version;
         if (state.Version is null && state.Problem is not null && !state.Problem.StartsWith("the database has no", StringComparison.Ordinal))
         {
-            throw new LedgerSchemaException(state.Problem);
+            throw new LedgerSchemaException(state.Problem, null, Version);
         }
         if (state.Version > Version)
         {
-            throw new LedgerSchemaException(state.Problem!);
+            throw new LedgerSchemaException(state.Problem!, state.Version, Version);
         }
         for (var v = (state.Version ?? 0) + 1; v <= Version; v++)
         {
