@@ -91,7 +91,12 @@ public static class Desk
             {
                 ContactRequest request = Policy.CreateRequest(customerId, proposal.Channel, proposal.Offer);
                 ReservationResult reservation = gate.TryReserve(request, $"{customerId}/proposal-{i + 1}");
-                if (reservation.Reservation is { } held && gate.Commit(held) == CommitOutcome.Committed)
+                if (reservation.IsRepeat)
+                {
+                    // Another desk sharing the ledger (or an earlier run) already holds or sent this very contact.
+                    explanation = "held back: this proposal was already made (same idempotency key in the shared ledger)";
+                }
+                else if (reservation.Reservation is { } held && gate.Commit(held) == CommitOutcome.Committed)
                 {
                     sent = true;
                     explanation = "sent";

@@ -2,8 +2,11 @@ using AccountabilityDsl.Runtime;
 using OfferDesk;
 using Policy = OfferDesk.Policies.OfferDeskBankPolicy;
 
-// offer desk: replays the 17 offers in three weeks against the generated policy and a SQLite
-// contact ledger. Usage: dotnet run --project samples/OfferDesk [-- --ledger <file.db>]
+// offer desk: replays the 17 offers in three weeks against the generated policy and a contact
+// ledger: a SQLite file, or a PostgreSQL database shared by every desk of a fleet.
+// Usage: dotnet run --project samples/OfferDesk [-- --ledger <file.db> | --ledger "postgres:Host=…;Database=…"]
+using AccountabilityDsl.Runtime.PostgreSql;
+
 string? ledgerPath = null;
 for (int i = 0; i < args.Length; i++)
 {
@@ -13,8 +16,27 @@ for (int i = 0; i < args.Length; i++)
     }
     else
     {
-        Console.Error.WriteLine("usage: OfferDesk [--ledger <file.db>]");
+        Console.Error.WriteLine("usage: OfferDesk [--ledger <file.db> | --ledger \"postgres:<connection string>\"]");
         return 2;
+    }
+}
+
+const string Postgres = "postgres:";
+if (ledgerPath is not null && ledgerPath.StartsWith(Postgres, StringComparison.Ordinal))
+{
+    // The schema is created explicitly beforehand: ownerc ledger migrate --postgres "<connection string>".
+    try
+    {
+        using var shared = new PostgreSqlContactLedger(ledgerPath[Postgres.Length..]);
+        Console.WriteLine($"Offer desk for policy {Policy.PolicyName} ({Policy.SourceFile}), PostgreSQL ledger");
+        Desk.Run(shared, "customer-1042", new Policy.Customer(Balance: 12_500m), Desk.SeventeenOffersInThreeWeeks,
+            new DateTimeOffset(2027, 3, 1, 0, 0, 0, TimeSpan.Zero), TimeZoneInfo.Utc, Console.Out);
+        return 0;
+    }
+    catch (Exception e) when (e is LedgerSchemaException or LedgerUnavailableException or ArgumentException)
+    {
+        Console.Error.WriteLine("OfferDesk: " + e.Message);
+        return 1;
     }
 }
 
