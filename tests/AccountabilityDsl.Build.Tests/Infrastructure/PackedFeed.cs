@@ -3,7 +3,7 @@ using System.Globalization;
 namespace AccountabilityDsl.Build.Tests.Infrastructure;
 
 /// <summary>
-/// Once per test run: packs AccountabilityDsl.Runtime and AccountabilityDsl.Build (already built
+/// Once per test run: packs AccountabilityDsl.Runtime, AccountabilityDsl.Runtime.Hosting and AccountabilityDsl.Build (already built
 /// with the tests) into a temporary feed, under a version no other build has used, so that no
 /// package cache can hand back an older package. Consuming projects restore into their own
 /// package folder, never the user's.
@@ -18,7 +18,7 @@ public sealed class PackedFeed : IDisposable
         Directory.CreateDirectory(Feed);
         Version = "0.1.0-e2e." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
 
-        foreach (string project in new[] { "src/AccountabilityDsl.Runtime/AccountabilityDsl.Runtime.csproj", "src/AccountabilityDsl.Build/AccountabilityDsl.Build.csproj" })
+        foreach (string project in new[] { "src/AccountabilityDsl.Runtime/AccountabilityDsl.Runtime.csproj", "src/AccountabilityDsl.Runtime.Hosting/AccountabilityDsl.Runtime.Hosting.csproj", "src/AccountabilityDsl.Build/AccountabilityDsl.Build.csproj" })
         {
             ProcessResult pack = DotNet.Run(DotNet.RepoRoot, null,
                 "pack", Path.Combine(DotNet.RepoRoot, project), "--no-build", "-c", DotNet.Configuration,
