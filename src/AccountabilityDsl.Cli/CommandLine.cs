@@ -14,7 +14,7 @@ public static class CommandLine
 {
     /// <summary>Commands in the order the root help lists them.</summary>
     public static IReadOnlyList<ICommand> Commands { get; } =
-        [new CheckCommand(), new GenerateCommand(), new ExplainCommand(), new MatrixCommand(), new FormatCommand()];
+        [new CheckCommand(), new GenerateCommand(), new ExplainCommand(), new MatrixCommand(), new FormatCommand(), new ServeCommand()];
 
     public static string Version { get; } = ReadVersion();
 
