@@ -39,6 +39,9 @@ public sealed class ContactGateMetrics : IDisposable
         _ledgerErrors = _meter.CreateCounter<long>(LedgerErrorsName, "{error}", "Failed contact ledger operations.");
     }
 
+    /// <summary>The meter the instruments are on (listeners tell this gate's measurements from other hosts' in the same process by it).</summary>
+    public Meter Meter => _meter;
+
     /// <summary>Records one decision.</summary>
     public void Decision(string policy, string operation, string outcome, TimeSpan elapsed)
     {

@@ -21,11 +21,12 @@ internal sealed class PrometheusMetrics : IDisposable
     private readonly ConcurrentDictionary<string, HistogramSeries> _durations = new();
     private readonly Dictionary<string, string> _help = new(StringComparer.Ordinal);
 
-    public PrometheusMetrics()
+    public PrometheusMetrics(ContactGateMetrics metrics)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == ContactGateMetrics.MeterName)
+            // This host's meter only: other hosts in the process (tests) have their own.
+            if (ReferenceEquals(instrument.Meter, metrics.Meter))
             {
                 lock (_help)
                 {
