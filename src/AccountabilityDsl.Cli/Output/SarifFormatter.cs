@@ -153,7 +153,9 @@ public sealed class SarifFormatter : IDiagnosticFormatter
         json.WriteNumber("ruleIndex", ruleIndex);
         json.WriteString("level", Level(d.Severity));
         json.WriteStartObject("message");
-        json.WriteString("text", d.Witness is { } w ? $"{d.Message} (witness: {w})" : d.Message);
+        // The message already names the witness in words ("for example the customer …"); the
+        // typed values are in properties.witness, so nothing is said twice.
+        json.WriteString("text", d.Message);
         json.WriteEndObject();
 
         json.WriteStartArray("locations");
@@ -213,6 +215,20 @@ public sealed class SarifFormatter : IDiagnosticFormatter
         json.WriteNumber("startColumn", span.Start.Column);
         json.WriteNumber("endLine", span.End.Line);
         json.WriteNumber("endColumn", span.End.Column);
+        json.WriteStartObject("snippet");
+        json.WriteString("text", location.Source.ToString(location.Span));
+        json.WriteEndObject();
+        json.WriteEndObject();
+
+        // The whole lines the finding is on, so a viewer without the file still shows it in context.
+        int contextStart = location.Source.GetLineStart(span.Start.Line);
+        int contextEnd = span.End.Line < location.Source.LineCount ? location.Source.GetLineStart(span.End.Line + 1) : location.Source.Length;
+        json.WriteStartObject("contextRegion");
+        json.WriteNumber("startLine", span.Start.Line);
+        json.WriteNumber("endLine", span.End.Line);
+        json.WriteStartObject("snippet");
+        json.WriteString("text", location.Source.ToString(new TextSpan(contextStart, contextEnd - contextStart)));
+        json.WriteEndObject();
         json.WriteEndObject();
         json.WriteEndObject();
     }
@@ -250,22 +266,24 @@ public sealed class SarifFormatter : IDiagnosticFormatter
         _ => "none",
     };
 
-    /// <summary>"Missing or repeated policy header, or no stages" becomes "MissingOrRepeatedPolicyHeaderOrNoStages".</summary>
+    /// <summary>
+    /// The rule's friendly name as SARIF wants it, one Pascal-case identifier: "Missing or repeated
+    /// policy header, or no stages" becomes "MissingOrRepeatedPolicyHeaderOrNoStages". An apostrophe
+    /// stays inside its word ("channel's" → "Channels", not "ChannelS"), and the articles "a", "an"
+    /// and "the" are left out, so no two capitals meet ("InAPredicate" reads as an acronym).
+    /// </summary>
     internal static string PascalCase(string title)
     {
         var name = new StringBuilder(title.Length);
-        bool upper = true;
-        foreach (char c in title)
+        foreach (string word in title.Split([' ', ',', '-', '(', ')', '.', ':', ';', '/'], StringSplitOptions.RemoveEmptyEntries))
         {
-            if (char.IsLetterOrDigit(c))
+            string letters = new([.. word.Where(char.IsLetterOrDigit)]);
+            if (letters.Length == 0 || (name.Length > 0 && letters.ToLowerInvariant() is "a" or "an" or "the"))
             {
-                name.Append(upper ? char.ToUpperInvariant(c) : c);
-                upper = false;
+                continue;
             }
-            else
-            {
-                upper = true;
-            }
+
+            name.Append(char.ToUpperInvariant(letters[0])).Append(letters, 1, letters.Length - 1);
         }
 
         return name.ToString();
