@@ -21,7 +21,16 @@ public sealed class ContactGate
     // Copies of the policy's lists as arrays: iterating IReadOnlyList<T> through the interface allocates an
     // enumerator per call, which showed up on the reserve path.
     private readonly string[] _exemptCategories;
+    private readonly Cooldown[] _cooldowns;
     private readonly bool _hasCooldowns;
+    private readonly HashSet<string>? _knownChannels;
+    private readonly HashSet<string>? _knownOffers;
+
+    /// <summary>The longest hold a reservation may ask for.</summary>
+    public static TimeSpan MaxHold { get; } = TimeSpan.FromDays(30);
+
+    /// <summary>How far in the future (clock skew between hosts) a reported event may lie.</summary>
+    public static TimeSpan MaxEventAhead { get; } = TimeSpan.FromHours(1);
 
     /// <summary>Creates a gate.</summary>
     /// <param name="policy">The compiled policy.</param>
@@ -40,10 +49,19 @@ public sealed class ContactGate
         Clock = clock;
         Zone = zone;
         DefaultHold = defaultHold ?? TimeSpan.FromMinutes(5);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DefaultHold, TimeSpan.Zero, nameof(defaultHold));
+        RequireHold(DefaultHold, nameof(defaultHold));
+        if (ledger is InMemoryContactLedger { Retention: { } retention } && retention < policy.LongestLookback)
+        {
+            throw new ArgumentException(
+                $"The ledger's retention ({retention}) is shorter than the longest look-back of policy '{policy.PolicyName}' ({policy.LongestLookback}): contacts that still count would be dropped.",
+                nameof(ledger));
+        }
         _calendar = new ZoneCalendar(zone);
         _exemptCategories = [.. policy.ExemptCategories];
-        _hasCooldowns = policy.Cooldowns.Count > 0;
+        _cooldowns = [.. policy.Cooldowns];
+        _hasCooldowns = _cooldowns.Length > 0;
+        _knownChannels = policy.Channels.Count > 0 ? new HashSet<string>(policy.Channels, StringComparer.Ordinal) : null;
+        _knownOffers = policy.Offers.Count > 0 ? new HashSet<string>(policy.Offers.Select(o => o.Name), StringComparer.Ordinal) : null;
         var rules = new List<Rule>();
         foreach (var limit in policy.Limits)
         {
@@ -89,42 +107,47 @@ public sealed class ContactGate
     /// <summary>
     /// Checks and, when allowed, atomically reserves a slot for the contact. The reservation counts against every
     /// limit until it is committed, released, or expires after <paramref name="holdFor"/> (default
-    /// <see cref="DefaultHold"/>). Reserving the same <paramref name="idempotencyKey"/> again (for the same customer)
-    /// returns the same reservation without counting twice, as long as it is pending or committed.
+    /// <see cref="DefaultHold"/>, at most <see cref="MaxHold"/>). Reserving the same <paramref name="idempotencyKey"/>
+    /// again (for the same customer) returns the same reservation without counting twice, as long as it is pending or
+    /// committed. The decision and the reservation are one atomic ledger step: limits, capacities and cool-downs are
+    /// all checked there.
     /// </summary>
     public ReservationResult TryReserve(ContactRequest request, string idempotencyKey, TimeSpan? holdFor = null)
     {
-        Validate(request);
-        ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
         var hold = holdFor ?? DefaultHold;
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(hold, TimeSpan.Zero, nameof(holdFor));
+        RequireHold(hold, nameof(holdFor));
+        return Reserve(request, idempotencyKey, hold, commit: false);
+    }
+
+    /// <summary>
+    /// The one-call path for hosts that send synchronously: checks and, when allowed, records the contact as made
+    /// (committed) in one atomic ledger step — no reservation to commit or release. A repeated
+    /// <paramref name="idempotencyKey"/> returns the existing contact (<see cref="ReservationResult.IsRepeat"/>).
+    /// </summary>
+    public ReservationResult TryRecord(ContactRequest request, string idempotencyKey) =>
+        Reserve(request, idempotencyKey, DefaultHold, commit: true);
+
+    private ReservationResult Reserve(ContactRequest request, string idempotencyKey, TimeSpan hold, bool commit)
+    {
+        Validate(request);
+        LedgerText.Require(idempotencyKey, "idempotency key");
         var now = Clock.GetUtcNow();
         var nowTicks = now.UtcTicks;
         var exempt = IsExempt(request.Category);
         var entry = new LedgerEntry(request.CustomerId, idempotencyKey, request.Channel, request.Offer, request.Category,
-            !exempt, nowTicks, nowTicks + hold.Ticks);
+            !exempt, nowTicks, SaturatingAdd(nowTicks, hold.Ticks));
         if (exempt)
         {
-            return ToResult(ContactDecision.AllowedExempt, Ledger.TryReserve(entry, [], nowTicks), request);
-        }
-
-        if (_hasCooldowns && CooldownDenials(request.CustomerId, now, null))
-        {
-            // A repeated key keeps its reservation even if a cool-down started since.
-            if (Ledger.Find(request.CustomerId, idempotencyKey) is { } found
-                && (found.IsCommitted || found.Entry.ExpiresUtcTicks > nowTicks))
-            {
-                return ToResult(ContactDecision.Allowed, Ledger.TryReserve(entry, [], nowTicks));
-            }
-            return new ReservationResult(Decide(request, now), null);
+            return ToResult(ContactDecision.AllowedExempt, Ledger.TryReserve(entry, [], [], nowTicks, commit), request);
         }
 
         var buffer = new ConstraintBuffer();
         Span<CountConstraint> constraints = _rules.Length <= InlineConstraints ? buffer : new CountConstraint[_rules.Length];
+        var events = _hasCooldowns ? EventConstraints(request.CustomerId, nowTicks) : [];
         for (var attempt = 0; ; attempt++)
         {
             var n = BuildConstraints(request, now, constraints, null);
-            var result = Ledger.TryReserve(entry, constraints[..n], nowTicks);
+            var result = Ledger.TryReserve(entry, constraints[..n], events, nowTicks, commit);
             if (result.Status != LedgerReserveStatus.Denied)
             {
                 return ToResult(ContactDecision.Allowed, result, request);
@@ -137,12 +160,8 @@ public sealed class ContactGate
             if (attempt == 2)
             {
                 // The ledger keeps denying while a re-evaluation sees room (slots being released concurrently):
-                // report the constraint the ledger saw at its cap, retry immediately.
-                var rule = FindRule(request, result.DeniedConstraint);
-                var c = constraints[result.DeniedConstraint];
-                return new ReservationResult(
-                    ContactDecision.Denied([new RuleDenial(rule.Kind, rule.Description, rule.Source, c.MaxCount, c.MaxCount, _calendar.InZone(now))]),
-                    null);
+                // report the constraint the ledger saw failing, retry immediately.
+                return new ReservationResult(ContactDecision.Denied([DenialFromLedger(request, now, constraints[..n], result.DeniedConstraint)]), null);
             }
         }
     }
@@ -151,22 +170,30 @@ public sealed class ContactGate
     public CommitOutcome Commit(Reservation reservation)
     {
         ArgumentNullException.ThrowIfNull(reservation);
-        return Ledger.Commit(reservation.Request.CustomerId, reservation.IdempotencyKey, reservation.Handle, Clock.GetUtcNow().UtcTicks);
+        return Ledger.Commit(reservation.Reference, Clock.GetUtcNow().UtcTicks);
     }
 
-    /// <summary>Drops a pending reservation (false when it was already committed, released or gone).</summary>
+    /// <summary>Drops a pending reservation (false when it was already committed, released, expired and replaced, or gone).</summary>
     public bool Release(Reservation reservation)
     {
         ArgumentNullException.ThrowIfNull(reservation);
-        return Ledger.Release(reservation.Request.CustomerId, reservation.IdempotencyKey, reservation.Handle);
+        return Ledger.Release(reservation.Reference, Clock.GetUtcNow().UtcTicks);
     }
 
     /// <summary>Reports an event (e.g. a complaint) for the customer, starting the matching cool-downs at <paramref name="at"/> (default now).</summary>
+    /// <remarks>The event time may lie at most <see cref="MaxEventAhead"/> after the gate's clock.</remarks>
     public void RecordEvent(string customerId, string eventName, DateTimeOffset? at = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(customerId);
-        ArgumentException.ThrowIfNullOrEmpty(eventName);
-        Ledger.RecordEvent(customerId, eventName, (at ?? Clock.GetUtcNow()).UtcTicks);
+        LedgerText.Require(customerId, "customer id");
+        LedgerText.Require(eventName, "event name");
+        var now = Clock.GetUtcNow();
+        var when = at ?? now;
+        if (when.UtcTicks > SaturatingAdd(now.UtcTicks, MaxEventAhead.Ticks))
+        {
+            throw new ArgumentOutOfRangeException(nameof(at), at,
+                $"The event time {when:O} lies more than {MaxEventAhead} after the clock's time {now:O}.");
+        }
+        Ledger.RecordEvent(customerId, eventName, when.UtcTicks);
     }
 
     /// <summary>
@@ -177,7 +204,7 @@ public sealed class ContactGate
     /// </summary>
     public IReadOnlyList<RankedOffer> RankOffers(string customerId, IEnumerable<OfferCandidate> candidates)
     {
-        ArgumentException.ThrowIfNullOrEmpty(customerId);
+        LedgerText.Require(customerId, "customer id");
         ArgumentNullException.ThrowIfNull(candidates);
         var entries = new List<(OfferCandidate Candidate, ContactDecision? Decision, string? Reason)>();
         foreach (var candidate in candidates)
@@ -207,9 +234,18 @@ public sealed class ContactGate
         return ranked.AsReadOnly();
     }
 
-    /// <summary>Retention: removes contacts and events older than <paramref name="retention"/> and expired reservations.</summary>
+    /// <summary>
+    /// Retention: removes contacts and events older than <paramref name="retention"/> and expired reservations.
+    /// The retention must be at least the policy's <see cref="ContactPolicy.LongestLookback"/> (its longest window,
+    /// capacity period or cool-down): a shorter one would delete contacts that still count, and is refused.
+    /// </summary>
     public int Prune(TimeSpan retention)
     {
+        if (retention < Policy.LongestLookback || retention <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(retention), retention,
+                $"The retention must be at least the longest look-back of policy '{Policy.PolicyName}' ({Policy.LongestLookback}), or contacts that still count would be deleted.");
+        }
         var now = Clock.GetUtcNow().UtcTicks;
         return Ledger.Prune(now - retention.Ticks, now);
     }
@@ -231,29 +267,101 @@ public sealed class ContactGate
         return false;
     }
 
-    private static void Validate(ContactRequest request)
+    /// <summary>
+    /// Refuses unusable texts (<see cref="LedgerText"/>) and, when the policy declares them, channel and offer names it
+    /// does not know: an unknown name would match no rule and pass unchecked.
+    /// </summary>
+    private void Validate(ContactRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentException.ThrowIfNullOrEmpty(request.CustomerId, nameof(request.CustomerId));
-        ArgumentException.ThrowIfNullOrEmpty(request.Channel, nameof(request.Channel));
+        LedgerText.Require(request.CustomerId, "customer id");
+        LedgerText.Require(request.Channel, "channel");
+        LedgerText.RequireOptional(request.Offer, "offer");
+        LedgerText.RequireOptional(request.Category, "category");
+        if (_knownChannels is not null && !_knownChannels.Contains(request.Channel))
+        {
+            throw new ArgumentException(
+                $"Unknown channel '{request.Channel}': policy '{Policy.PolicyName}' declares {string.Join(", ", Policy.Channels)} (names are case-sensitive).",
+                nameof(request));
+        }
+        if (_knownOffers is not null && request.Offer is { } offer && !_knownOffers.Contains(offer))
+        {
+            throw new ArgumentException(
+                $"Unknown offer '{offer}': policy '{Policy.PolicyName}' declares {string.Join(", ", Policy.Offers.Select(o => o.Name))} (names are case-sensitive).",
+                nameof(request));
+        }
     }
+
+    private static void RequireHold(TimeSpan hold, string name)
+    {
+        if (hold <= TimeSpan.Zero || hold > MaxHold)
+        {
+            throw new ArgumentOutOfRangeException(name, hold, $"A reservation hold must be positive and at most {MaxHold}.");
+        }
+    }
+
+    /// <summary><paramref name="a"/> + <paramref name="b"/>, clamped to the range of <see cref="DateTimeOffset"/> ticks.</summary>
+    private static long SaturatingAdd(long a, long b)
+    {
+        var sum = a + b;
+        if (b > 0 && sum < a)
+        {
+            sum = long.MaxValue;
+        }
+        else if (b < 0 && sum > a)
+        {
+            sum = long.MinValue;
+        }
+        return Math.Clamp(sum, DateTimeOffset.MinValue.UtcTicks, DateTimeOffset.MaxValue.UtcTicks);
+    }
+
+    /// <summary>One constraint per cool-down: an event later than now − days denies (now &lt; event + days).</summary>
+    private EventConstraint[] EventConstraints(string customerId, long now)
+    {
+        var events = new EventConstraint[_cooldowns.Length];
+        for (var i = 0; i < _cooldowns.Length; i++)
+        {
+            var c = _cooldowns[i];
+            events[i] = new EventConstraint(customerId, c.EventName, SaturatingAdd(now, -c.Days * TimeSpan.TicksPerDay) + 1);
+        }
+        return events;
+    }
+
+    /// <summary>The denial for the constraint the ledger reported failing (counts first, then cool-downs).</summary>
+    private RuleDenial DenialFromLedger(ContactRequest request, DateTimeOffset now, ReadOnlySpan<CountConstraint> counts, int denied)
+    {
+        if (denied >= counts.Length)
+        {
+            var cooldown = _cooldowns[denied - counts.Length];
+            var at = Ledger.LastEvent(request.CustomerId, cooldown.EventName) ?? now.UtcTicks;
+            return CooldownDenial(cooldown, at);
+        }
+        var rule = FindRule(request, denied);
+        var c = counts[denied];
+        return new RuleDenial(rule.Kind, rule.Description, rule.Source, c.MaxCount, c.MaxCount, _calendar.InZone(now));
+    }
+
+    private RuleDenial CooldownDenial(Cooldown cooldown, long at) =>
+        new(RuleKind.Cooldown, cooldown.Description, cooldown.Source, 0, 0,
+            _calendar.InZone(new DateTimeOffset(SaturatingAdd(at, cooldown.Days * TimeSpan.TicksPerDay), TimeSpan.Zero)),
+            _calendar.InZone(new DateTimeOffset(at, TimeSpan.Zero)));
 
     private ReservationResult ToResult(ContactDecision decision, in LedgerReserveResult result, ContactRequest? asRequested = null)
     {
         var e = result.Entry;
-        var request = result.Status == LedgerReserveStatus.Reserved && asRequested is not null
+        var request = result.Status is LedgerReserveStatus.Reserved or LedgerReserveStatus.Recorded && asRequested is not null
             ? asRequested
             : new ContactRequest(e.CustomerId, e.Channel, e.Offer, e.Category);
-        var committed = result.Status == LedgerReserveStatus.AlreadyCommitted;
+        var committed = result.Status is LedgerReserveStatus.AlreadyCommitted or LedgerReserveStatus.Recorded;
         var reservation = new Reservation(
             request,
             e.IdempotencyKey,
             new DateTimeOffset(e.AtUtcTicks, TimeSpan.Zero),
             committed || e.ExpiresUtcTicks >= DateTimeOffset.MaxValue.UtcTicks ? DateTimeOffset.MaxValue : new DateTimeOffset(e.ExpiresUtcTicks, TimeSpan.Zero),
             !e.Counted)
-        { Handle = result.Handle };
+        { ReservationId = result.ReservationId, Hint = result.Hint };
         return new ReservationResult(e.Counted ? decision : ContactDecision.AllowedExempt, reservation,
-            result.Status != LedgerReserveStatus.Reserved, committed);
+            result.Status is not (LedgerReserveStatus.Reserved or LedgerReserveStatus.Recorded), committed);
     }
 
     private int BuildConstraints(ContactRequest request, DateTimeOffset now, Span<CountConstraint> into, Span<int> ruleIndex)
@@ -339,19 +447,16 @@ public sealed class ContactGate
     private bool CooldownDenials(string customerId, DateTimeOffset now, List<RuleDenial>? into)
     {
         var any = false;
-        foreach (var cooldown in Policy.Cooldowns)
+        foreach (var cooldown in _cooldowns)
         {
             if (Ledger.LastEvent(customerId, cooldown.EventName) is not { } at)
             {
                 continue;
             }
-            var until = at + cooldown.Days * TimeSpan.TicksPerDay;
-            if (now.UtcTicks < until)
+            if (now.UtcTicks < SaturatingAdd(at, cooldown.Days * TimeSpan.TicksPerDay))
             {
                 any = true;
-                into?.Add(new RuleDenial(RuleKind.Cooldown, cooldown.Description, cooldown.Source, 0, 0,
-                    _calendar.InZone(new DateTimeOffset(until, TimeSpan.Zero)),
-                    _calendar.InZone(new DateTimeOffset(at, TimeSpan.Zero))));
+                into?.Add(CooldownDenial(cooldown, at));
             }
         }
         return any;

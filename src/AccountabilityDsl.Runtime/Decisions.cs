@@ -162,16 +162,25 @@ public sealed record Reservation(
     DateTimeOffset ExpiresAt,
     bool IsExempt)
 {
-    /// <summary>Opaque ledger handle (not part of equality).</summary>
-    internal object? Handle { get; init; }
+    /// <summary>
+    /// The ledger-assigned id of this reservation (never reused): commit and release act on this reservation only,
+    /// never on a later one of the same key.
+    /// </summary>
+    public long ReservationId { get; init; }
+
+    /// <summary>Optional ledger lookup hint (not part of equality).</summary>
+    internal object? Hint { get; init; }
+
+    /// <summary>The reference the ledger's Commit and Release take.</summary>
+    public ReservationRef Reference => new(Request.CustomerId, IdempotencyKey, ReservationId) { Hint = Hint };
 
     /// <inheritdoc />
     public bool Equals(Reservation? other) =>
         other is not null && Request == other.Request && IdempotencyKey == other.IdempotencyKey
-        && ReservedAt == other.ReservedAt && IsExempt == other.IsExempt;
+        && ReservedAt == other.ReservedAt && IsExempt == other.IsExempt && ReservationId == other.ReservationId;
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Request, IdempotencyKey, ReservedAt);
+    public override int GetHashCode() => HashCode.Combine(Request, IdempotencyKey, ReservedAt, ReservationId);
 }
 
 /// <summary>Result of <see cref="ContactGate.TryReserve"/>.</summary>

@@ -18,6 +18,8 @@ public sealed class InMemoryContactLedger : IContactLedger
     private readonly Dictionary<string, ChannelTotals> _channels = new(StringComparer.Ordinal);
     private readonly long _retentionTicks;
     private long _nextId;
+    // The ledger's high-water time (see IContactLedger): expiry is judged against max(now, _highWater).
+    private long _highWater = long.MinValue;
     private ChannelTotals? _lastTotals;
 
     /// <summary>Creates an empty ledger.</summary>
@@ -33,31 +35,35 @@ public sealed class InMemoryContactLedger : IContactLedger
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(r, TimeSpan.Zero);
         }
         _retentionTicks = retention?.Ticks ?? long.MaxValue;
+        Retention = retention;
     }
+
+    /// <summary>The automatic retention, if any (a gate refuses one shorter than its policy's look-back).</summary>
+    public TimeSpan? Retention { get; }
 
     /// <inheritdoc />
     public WindowUsage Measure(in CountConstraint constraint, long nowUtcTicks)
     {
         lock (_lock)
         {
-            var count = Count(constraint, nowUtcTicks, stopAt: int.MaxValue, known: null);
+            var now = Math.Max(nowUtcTicks, _highWater);
+            var count = Count(constraint, now, stopAt: int.MaxValue, known: null);
             long? pivot = null;
             if (constraint.MaxCount > 0 && count >= constraint.MaxCount)
             {
-                pivot = NthOldest(constraint, nowUtcTicks, count - constraint.MaxCount + 1);
+                pivot = NthOldest(constraint, now, count - constraint.MaxCount + 1);
             }
             return new WindowUsage(count, pivot);
         }
     }
 
     /// <inheritdoc />
-    public LedgerReserveResult TryReserve(in LedgerEntry entry, ReadOnlySpan<CountConstraint> constraints, long nowUtcTicks)
+    public LedgerReserveResult TryReserve(in LedgerEntry entry, ReadOnlySpan<CountConstraint> counts, ReadOnlySpan<EventConstraint> events, long nowUtcTicks, bool commit = false)
     {
-        ArgumentNullException.ThrowIfNull(entry.CustomerId);
-        ArgumentNullException.ThrowIfNull(entry.IdempotencyKey);
-        ArgumentNullException.ThrowIfNull(entry.Channel);
+        entry.Validate();
         lock (_lock)
         {
+            var now = Advance(nowUtcTicks);
             if (!_customers.TryGetValue(entry.CustomerId, out var customer))
             {
                 customer = new Customer(entry.CustomerId);
@@ -69,49 +75,57 @@ public sealed class InMemoryContactLedger : IContactLedger
                 ref var e = ref customer.Entries[existing];
                 if (e.Committed)
                 {
-                    return new LedgerReserveResult(LedgerReserveStatus.AlreadyCommitted, customer.ToEntry(existing), -1, customer);
+                    return new LedgerReserveResult(LedgerReserveStatus.AlreadyCommitted, customer.ToEntry(existing), -1, e.Id) { Hint = customer };
                 }
-                if (e.Expires > nowUtcTicks)
+                if (e.Expires > now)
                 {
-                    return new LedgerReserveResult(LedgerReserveStatus.AlreadyReserved, customer.ToEntry(existing), -1, customer);
+                    return new LedgerReserveResult(LedgerReserveStatus.AlreadyReserved, customer.ToEntry(existing), -1, e.Id) { Hint = customer };
                 }
+            }
+            var denied = FirstDenied(customer, counts, events, now);
+            if (denied >= 0)
+            {
+                if (customer.Count == 0 && customer.Events is null)
+                {
+                    _customers.Remove(customer.Id);
+                    customer.Removed = true;
+                }
+                return new LedgerReserveResult(LedgerReserveStatus.Denied, default, denied, 0);
+            }
+            if (existing >= 0)
+            {
+                // An expired reservation under the same key is replaced (its id dies with it).
                 RemoveAt(customer, existing);
             }
-            for (var i = 0; i < constraints.Length; i++)
-            {
-                ref readonly var c = ref constraints[i];
-                if (c.MaxCount <= 0 || Count(c, nowUtcTicks, c.MaxCount, customer) >= c.MaxCount)
-                {
-                    if (customer.Count == 0 && customer.Events is null)
-                    {
-                        _customers.Remove(customer.Id);
-                        customer.Removed = true;
-                    }
-                    return new LedgerReserveResult(LedgerReserveStatus.Denied, default, i, null);
-                }
-            }
-            Insert(customer, entry, nowUtcTicks);
-            return new LedgerReserveResult(LedgerReserveStatus.Reserved, entry, -1, customer);
+            var id = Insert(customer, entry, now, commit);
+            return new LedgerReserveResult(commit ? LedgerReserveStatus.Recorded : LedgerReserveStatus.Reserved,
+                commit ? entry with { ExpiresUtcTicks = long.MaxValue } : entry, -1, id) { Hint = customer };
         }
     }
 
     /// <inheritdoc />
-    public CommitOutcome Commit(string customerId, string idempotencyKey, object? handle, long nowUtcTicks)
+    public CommitOutcome Commit(in ReservationRef reservation, long nowUtcTicks)
     {
         lock (_lock)
         {
-            var customer = Resolve(customerId, handle);
-            var at = customer?.FindKey(idempotencyKey) ?? -1;
+            var now = Advance(nowUtcTicks);
+            var customer = Resolve(reservation.CustomerId, reservation.Hint);
+            var at = customer?.FindKey(reservation.IdempotencyKey) ?? -1;
             if (at < 0)
             {
                 return CommitOutcome.NotFound;
             }
             ref var e = ref customer!.Entries[at];
+            if (e.Id != reservation.ReservationId)
+            {
+                // The key was reserved again after this reservation expired: never commit the newer holder's.
+                return CommitOutcome.Expired;
+            }
             if (e.Committed)
             {
                 return CommitOutcome.AlreadyCommitted;
             }
-            if (e.Expires <= nowUtcTicks)
+            if (e.Expires <= now)
             {
                 return CommitOutcome.Expired;
             }
@@ -124,7 +138,7 @@ public sealed class InMemoryContactLedger : IContactLedger
                 totals.Committed.Insert(e.At);
                 if (_retentionTicks != long.MaxValue)
                 {
-                    totals.Committed.DropBefore(nowUtcTicks - _retentionTicks);
+                    totals.Committed.DropBefore(now - _retentionTicks);
                 }
             }
             return CommitOutcome.Committed;
@@ -132,13 +146,14 @@ public sealed class InMemoryContactLedger : IContactLedger
     }
 
     /// <inheritdoc />
-    public bool Release(string customerId, string idempotencyKey, object? handle)
+    public bool Release(in ReservationRef reservation, long nowUtcTicks)
     {
+        _ = nowUtcTicks; // A release never makes anything expire: it does not move the ledger's time.
         lock (_lock)
         {
-            var customer = Resolve(customerId, handle);
-            var at = customer?.FindKey(idempotencyKey) ?? -1;
-            if (at < 0 || customer!.Entries[at].Committed)
+            var customer = Resolve(reservation.CustomerId, reservation.Hint);
+            var at = customer?.FindKey(reservation.IdempotencyKey) ?? -1;
+            if (at < 0 || customer!.Entries[at].Committed || customer.Entries[at].Id != reservation.ReservationId)
             {
                 return false;
             }
@@ -150,8 +165,8 @@ public sealed class InMemoryContactLedger : IContactLedger
     /// <inheritdoc />
     public void RecordEvent(string customerId, string eventName, long atUtcTicks)
     {
-        ArgumentNullException.ThrowIfNull(customerId);
-        ArgumentNullException.ThrowIfNull(eventName);
+        LedgerText.Require(customerId, "customer id");
+        LedgerText.Require(eventName, "event name");
         lock (_lock)
         {
             if (!_customers.TryGetValue(customerId, out var customer))
@@ -192,7 +207,7 @@ public sealed class InMemoryContactLedger : IContactLedger
                 return null;
             }
             var at = customer.FindKey(idempotencyKey);
-            return at < 0 ? null : new LedgerRecord(customer.ToEntry(at), customer.Entries[at].Committed);
+            return at < 0 ? null : new LedgerRecord(customer.ToEntry(at), customer.Entries[at].Committed, customer.Entries[at].Id);
         }
     }
 
@@ -201,6 +216,7 @@ public sealed class InMemoryContactLedger : IContactLedger
     {
         lock (_lock)
         {
+            Advance(expiredBeforeUtcTicks);
             var removed = 0;
             List<string>? emptyCustomers = null;
             foreach (var customer in _customers.Values)
@@ -257,7 +273,41 @@ public sealed class InMemoryContactLedger : IContactLedger
         return _customers.TryGetValue(customerId, out var customer) ? customer : null;
     }
 
-    private void Insert(Customer customer, in LedgerEntry entry, long now)
+    /// <summary>Moves the high-water time forward to <paramref name="nowUtcTicks"/>; returns the ledger's time (call under the lock).</summary>
+    private long Advance(long nowUtcTicks)
+    {
+        if (nowUtcTicks > _highWater)
+        {
+            _highWater = nowUtcTicks;
+        }
+        return _highWater;
+    }
+
+    /// <summary>Index of the first failing constraint (counts first, then events), or −1 when all hold. Call under the lock.</summary>
+    private int FirstDenied(Customer customer, ReadOnlySpan<CountConstraint> counts, ReadOnlySpan<EventConstraint> events, long now)
+    {
+        for (var i = 0; i < counts.Length; i++)
+        {
+            ref readonly var c = ref counts[i];
+            if (c.MaxCount <= 0 || Count(c, now, c.MaxCount, customer) >= c.MaxCount)
+            {
+                return i;
+            }
+        }
+        for (var j = 0; j < events.Length; j++)
+        {
+            ref readonly var ev = ref events[j];
+            var owner = string.Equals(ev.CustomerId, customer.Id, StringComparison.Ordinal) ? customer
+                : _customers.GetValueOrDefault(ev.CustomerId);
+            if (owner?.Events is { } recorded && recorded.TryGetValue(ev.EventName, out var at) && at >= ev.FromUtcTicks)
+            {
+                return counts.Length + j;
+            }
+        }
+        return -1;
+    }
+
+    private long Insert(Customer customer, in LedgerEntry entry, long now, bool commit)
     {
         if (_retentionTicks != long.MaxValue)
         {
@@ -265,11 +315,20 @@ public sealed class InMemoryContactLedger : IContactLedger
             customer.DropOld(now - _retentionTicks, now);
         }
         var id = ++_nextId;
-        customer.Insert(entry, id);
+        customer.Insert(entry, id, commit);
         if (entry.Counted)
         {
-            Totals(entry.Channel).Pending.Add(new PendingRef(id, entry.AtUtcTicks, entry.ExpiresUtcTicks));
+            var totals = Totals(entry.Channel);
+            if (commit)
+            {
+                totals.Committed.Insert(entry.AtUtcTicks);
+            }
+            else
+            {
+                totals.Pending.Add(new PendingRef(id, entry.AtUtcTicks, entry.ExpiresUtcTicks));
+            }
         }
+        return id;
     }
 
     /// <summary>
@@ -330,9 +389,9 @@ public sealed class InMemoryContactLedger : IContactLedger
             }
             return count;
         }
-        if (f.Channel is not null && f.Offer is null && !f.OffersOnly)
+        if (IsChannelOnly(f))
         {
-            if (!_channels.TryGetValue(f.Channel, out var totals))
+            if (!_channels.TryGetValue(f.Channel!, out var totals))
             {
                 return 0;
             }
@@ -341,11 +400,13 @@ public sealed class InMemoryContactLedger : IContactLedger
             for (var i = pending.Count - 1; i >= 0; i--)
             {
                 var p = pending[i];
-                if (p.Expires <= now)
+                if (p.Expires <= _highWater)
                 {
+                    // Expired for good (the ledger's time never goes back). One that is only expired for a caller whose
+                    // clock runs ahead stays listed: it counts again for callers at the ledger's time.
                     pending.RemoveAt(i);
                 }
-                else if (p.At >= c.FromUtcTicks)
+                else if (p.Expires > now && p.At >= c.FromUtcTicks)
                 {
                     count++;
                 }
@@ -388,9 +449,9 @@ public sealed class InMemoryContactLedger : IContactLedger
             return null;
         }
         var times = new List<long>();
-        if (f.Channel is not null && f.Offer is null && !f.OffersOnly)
+        if (IsChannelOnly(f))
         {
-            if (_channels.TryGetValue(f.Channel, out var totals))
+            if (_channels.TryGetValue(f.Channel!, out var totals))
             {
                 var start = totals.Committed.LowerBound(c.FromUtcTicks);
                 var take = Math.Min(n, totals.Committed.Count - start);
@@ -429,6 +490,10 @@ public sealed class InMemoryContactLedger : IContactLedger
         return times[n - 1];
     }
 
+    /// <summary>True for the filter of a channel capacity (a channel and nothing else), answered from the channel's totals.</summary>
+    private static bool IsChannelOnly(in ContactFilter f) =>
+        f.Channel is not null && f.Offer is null && !f.OffersOnly && f.OfferIn is null && f.HouseholdId is null;
+
     /// <summary>One stored contact. A struct inside the customer's array: no per-contact object for the GC to trace or promote.</summary>
     private struct Entry
     {
@@ -436,6 +501,7 @@ public sealed class InMemoryContactLedger : IContactLedger
         public string Channel;
         public string? Offer;
         public string? Category;
+        public string? Household;
         public long At;
         /// <summary>Hold expiry; <see cref="long.MaxValue"/> once committed.</summary>
         public long Expires;
@@ -445,9 +511,8 @@ public sealed class InMemoryContactLedger : IContactLedger
         public bool Committed;
 
         public readonly bool Matches(in ContactFilter f) =>
-            (f.Channel is null || string.Equals(f.Channel, Channel, StringComparison.Ordinal))
-            && (f.Offer is null || string.Equals(f.Offer, Offer, StringComparison.Ordinal))
-            && (!f.OffersOnly || Offer is not null);
+            (f.HouseholdId is null || string.Equals(f.HouseholdId, Household, StringComparison.Ordinal))
+            && f.MatchesContact(Channel, Offer);
     }
 
     /// <summary>
@@ -472,7 +537,7 @@ public sealed class InMemoryContactLedger : IContactLedger
         public LedgerEntry ToEntry(int index)
         {
             ref readonly var e = ref Entries[index];
-            return new LedgerEntry(Id, e.Key, e.Channel, e.Offer, e.Category, e.Counted, e.At, e.Expires);
+            return new LedgerEntry(Id, e.Key, e.Channel, e.Offer, e.Category, e.Counted, e.At, e.Expires) { HouseholdId = e.Household };
         }
 
         /// <summary>The index of the entry with <paramref name="key"/>, or −1. The newest entry is checked first (the one a Commit usually targets).</summary>
@@ -522,7 +587,7 @@ public sealed class InMemoryContactLedger : IContactLedger
             return lo;
         }
 
-        public void Insert(in LedgerEntry entry, long id)
+        public void Insert(in LedgerEntry entry, long id, bool committed)
         {
             if (End == Entries.Length)
             {
@@ -558,10 +623,12 @@ public sealed class InMemoryContactLedger : IContactLedger
                 Channel = entry.Channel,
                 Offer = entry.Offer,
                 Category = entry.Category,
+                Household = entry.HouseholdId,
                 At = entry.AtUtcTicks,
-                Expires = entry.ExpiresUtcTicks,
+                Expires = committed ? long.MaxValue : entry.ExpiresUtcTicks,
                 Id = id,
                 Counted = entry.Counted,
+                Committed = committed,
             };
             End++;
             if (_byKey is not null)

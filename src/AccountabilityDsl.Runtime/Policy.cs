@@ -198,7 +198,8 @@ public sealed class ContactPolicy
         IReadOnlyList<ChannelCapacity>? capacities = null,
         IReadOnlyList<Cooldown>? cooldowns = null,
         IReadOnlyList<string>? exemptCategories = null,
-        IReadOnlyList<OfferDefinition>? offers = null)
+        IReadOnlyList<OfferDefinition>? offers = null,
+        IReadOnlyList<string>? channels = null)
     {
         ArgumentNullException.ThrowIfNull(policyName);
         ArgumentNullException.ThrowIfNull(sourceFile);
@@ -209,6 +210,11 @@ public sealed class ContactPolicy
         Cooldowns = cooldowns is null ? [] : [.. cooldowns];
         ExemptCategories = exemptCategories is null ? [] : [.. exemptCategories];
         Offers = offers is null ? [] : [.. offers];
+        Channels = channels is null ? [] : [.. channels];
+        foreach (var channel in Channels)
+        {
+            LedgerText.Require(channel, "channel");
+        }
         foreach (var limit in Limits)
         {
             limit.Validate();
@@ -223,6 +229,49 @@ public sealed class ContactPolicy
             ArgumentOutOfRangeException.ThrowIfNegative(cooldown.Days);
             ArgumentException.ThrowIfNullOrEmpty(cooldown.EventName);
         }
+        LongestLookback = ComputeLongestLookback();
+    }
+
+    /// <summary>
+    /// Every channel the policy declares. When not empty, a contact request through any other channel name is refused
+    /// as an error (an unknown name would match no rule). Empty for a hand-built policy that does not list them.
+    /// </summary>
+    public IReadOnlyList<string> Channels { get; }
+
+    /// <summary>
+    /// How far back any rule of the policy can look: its longest window, capacity period or cool-down (months taken as
+    /// 31 days and years as 366, plus a day for calendar alignment and DST). Retention shorter than this is refused.
+    /// </summary>
+    public TimeSpan LongestLookback { get; }
+
+    private TimeSpan ComputeLongestLookback()
+    {
+        static long Span(TimeWindow w)
+        {
+            long unitDays = w.Unit switch
+            {
+                TimeUnit.Day => 1,
+                TimeUnit.Week => 7,
+                TimeUnit.Month => 31,
+                _ => 366,
+            };
+            var exact = !w.Calendar && w.Unit is TimeUnit.Day or TimeUnit.Week;
+            return (w.Count * unitDays + (exact ? 0 : 1)) * TimeSpan.TicksPerDay;
+        }
+        long longest = TimeSpan.TicksPerDay;
+        foreach (var limit in Limits)
+        {
+            longest = Math.Max(longest, Span(limit.Window));
+        }
+        foreach (var capacity in Capacities)
+        {
+            longest = Math.Max(longest, Span(new TimeWindow(1, capacity.Period, true)));
+        }
+        foreach (var cooldown in Cooldowns)
+        {
+            longest = Math.Max(longest, cooldown.Days * TimeSpan.TicksPerDay);
+        }
+        return new TimeSpan(longest);
     }
 
     /// <summary>The policy name.</summary>

@@ -1,9 +1,11 @@
 namespace AccountabilityDsl.Runtime;
 
 /// <summary>
-/// Window arithmetic in the host time zone. Local times that fall in a DST gap are moved forward by the gap
-/// (02:30 on a spring-forward night becomes 03:30); ambiguous local times (the repeated hour in autumn) resolve to
-/// the first occurrence (the earlier instant).
+/// Window arithmetic in the host time zone. A local time is turned into the FIRST instant whose local time is at or
+/// after it: a time in a DST gap becomes the transition instant (02:30 on a spring-forward night becomes 03:00, the
+/// first wall time after the gap), an ambiguous time (the repeated hour in autumn) its first occurrence. This keeps
+/// every window start monotonic in "now" and makes <see cref="LeavesWindowAt"/> the exact first instant at which a
+/// contact stops counting.
 /// </summary>
 internal sealed class ZoneCalendar(TimeZoneInfo zone)
 {
@@ -14,31 +16,73 @@ internal sealed class ZoneCalendar(TimeZoneInfo zone)
     public DateTime ToLocal(DateTimeOffset instant) =>
         DateTime.SpecifyKind(TimeZoneInfo.ConvertTimeFromUtc(instant.UtcDateTime, Zone), DateTimeKind.Unspecified);
 
-    /// <summary>The instant of a local wall-clock time, expressed with the zone's offset at that instant.</summary>
-    public DateTimeOffset ToInstant(DateTime local)
+    /// <summary>
+    /// The first instant whose local time is at or after <paramref name="local"/>, expressed with the zone's offset
+    /// at that instant: the instant itself when the local time exists once, its first occurrence when it is repeated,
+    /// the transition instant when it falls in a gap.
+    /// </summary>
+    /// <remarks>
+    /// Decided by converting candidate instants back (UTC → local is exact to the tick), not by
+    /// <see cref="TimeZoneInfo.IsAmbiguousTime(DateTime)"/>/<see cref="TimeZoneInfo.IsInvalidTime"/>, whose rules can
+    /// be one tick off at the end of a transition.
+    /// </remarks>
+    public DateTimeOffset ToInstant(DateTime local) => ToInstant(local, out _);
+
+    private DateTimeOffset ToInstant(DateTime local, out bool exists)
     {
         local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
-        if (Zone.IsInvalidTime(local))
+        var before = Zone.GetUtcOffset(local.Ticks > DateTime.MinValue.Ticks + TicksPerDay ? local.AddDays(-1) : local);
+        var after = Zone.GetUtcOffset(local.Ticks < DateTime.MaxValue.Ticks - TicksPerDay ? local.AddDays(1) : local);
+        var best = long.MaxValue;
+        var bestOffset = TimeSpan.Zero;
+        foreach (var offset in before == after ? [before] : new[] { before, after })
         {
-            // In a gap: use the offset in force before the gap, which maps the wall time forward by the gap length.
-            var before = Zone.GetUtcOffset(local.AddDays(-1));
-            var utc = new DateTimeOffset(local, before).UtcDateTime;
-            return new DateTimeOffset(utc, TimeSpan.Zero).ToOffset(Zone.GetUtcOffset(utc));
-        }
-        if (Zone.IsAmbiguousTime(local))
-        {
-            var offsets = Zone.GetAmbiguousTimeOffsets(local);
-            var max = offsets[0];
-            foreach (var o in offsets)
+            var utc = local.Ticks - offset.Ticks;
+            if (utc >= DateTime.MinValue.Ticks && utc <= DateTime.MaxValue.Ticks && utc < best
+                && TimeZoneInfo.ConvertTimeFromUtc(new DateTime(utc, DateTimeKind.Utc), Zone).Ticks == local.Ticks)
             {
-                if (o > max)
-                {
-                    max = o;
-                }
+                best = utc;
+                bestOffset = offset;
             }
-            return new DateTimeOffset(local, max);
         }
-        return new DateTimeOffset(local, Zone.GetUtcOffset(local));
+        exists = best != long.MaxValue;
+        if (exists)
+        {
+            return new DateTimeOffset(local, bestOffset);
+        }
+        // In a gap [gap start, gap end) on the wall clock: the transition instant T has wall time gap end, and T lies
+        // in (local − offset after, local − offset before]; find it exactly.
+        var transition = FirstInstantWithOffset(local.Ticks - after.Ticks + 1, local.Ticks - before.Ticks, after);
+        return new DateTimeOffset(transition, TimeSpan.Zero).ToOffset(after);
+    }
+
+    /// <summary>The least UTC tick in [<paramref name="lo"/>, <paramref name="hi"/>] whose offset is <paramref name="offset"/> (the zone changes offset once in the range).</summary>
+    private long FirstInstantWithOffset(long lo, long hi, TimeSpan offset)
+    {
+        while (lo < hi)
+        {
+            var mid = lo + ((hi - lo) >> 1);
+            if (Zone.GetUtcOffset(new DateTime(mid, DateTimeKind.Utc)) == offset)
+            {
+                hi = mid;
+            }
+            else
+            {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    /// <summary>
+    /// The window start of a rolling month/year window whose exclusive bound is the local time
+    /// <paramref name="local"/>: contacts whose local time is later count. In a gap that is the transition instant
+    /// (inclusive); otherwise the instant after the (first occurrence of the) local time.
+    /// </summary>
+    private long RollingStart(DateTime local)
+    {
+        var instant = ToInstant(local, out var exists).UtcTicks;
+        return exists ? instant + 1 : instant;
     }
 
     /// <summary>Expresses an instant with the zone's offset at that instant (for display).</summary>
@@ -82,8 +126,7 @@ internal sealed class ZoneCalendar(TimeZoneInfo zone)
             case TimeUnit.Week:
                 return now.UtcTicks - window.Count * 7 * TicksPerDay + 1;
             default:
-                var local = AddUnits(ToLocal(now), window.Unit, -window.Count);
-                return ToInstant(local).UtcTicks + 1;
+                return RollingStart(AddUnits(ToLocal(now), window.Unit, -window.Count));
         }
     }
 
@@ -142,10 +185,21 @@ internal sealed class ZoneCalendar(TimeZoneInfo zone)
             case TimeUnit.Week:
                 return InZone(pivot + TimeSpan.FromDays(7 * window.Count));
             default:
-                // Earliest t with local(t) − window ≥ local(pivot). Usually local(pivot) + window; when the addition
-                // clamped at month end (31 Jan + 1 month = 28 Feb) the subtraction does not get back to the pivot,
-                // and the first instant that does is the start of the following month.
+                // The pivot stops counting once the window start (RollingStart of local(now) − window) is after it,
+                // i.e. once local(now) − window reaches the least wall time w1 whose start is after the pivot:
+                // local(pivot) itself, unless the pivot is the second occurrence of an autumn wall time (whose first
+                // occurrence is earlier), then the first wall time after the repeated hour.
                 var local = ToLocal(pivot);
+                if (ToInstant(local).UtcTicks < pivot.UtcTicks)
+                {
+                    var offset = Zone.GetUtcOffset(pivot.UtcDateTime);
+                    var first = ToInstant(local).UtcTicks;
+                    var transition = FirstInstantWithOffset(first + 1, pivot.UtcTicks, offset);
+                    local = ToLocal(new DateTimeOffset(transition + (pivot.UtcTicks - first), TimeSpan.Zero));
+                }
+                // The least wall time L with L − window ≥ w1: usually w1 + window; when the addition clamped at month
+                // end (31 Jan + 1 month = 28 Feb) the subtraction does not get back to w1, and the least one is the
+                // start of the following month. The retry is the first instant whose local time reaches L.
                 var candidate = AddUnits(local, window.Unit, window.Count);
                 if (AddUnits(candidate, window.Unit, -window.Count) < local)
                 {

@@ -69,7 +69,7 @@ public sealed class RuntimeFastPathTests : IDisposable
         var now = T.Utc(2026, 3, 1).UtcTicks;
         var keys = new List<(string Customer, string Key)>();
         // The in-memory ledger's handles (kept from the reservation, possibly stale by the time they are used).
-        var handles = new Dictionary<(string, string), object?>();
+        var handles = new Dictionary<(string, string), ReservationRef>();
         for (var step = 0; step < 3000; step++)
         {
             // Mostly forward, sometimes backwards (callers' clocks disagree), so entries arrive out of order.
@@ -88,15 +88,16 @@ public sealed class RuntimeFastPathTests : IDisposable
                     new(new ContactFilter(customer, null, null, true), now - TimeSpan.TicksPerDay + 1, 5),
                     new(new ContactFilter(null, entry.Channel, null, false), now - TimeSpan.TicksPerDay + 1, 25),
                 ];
-                var a = memory.TryReserve(entry, constraints, now);
-                var b = sqlite.TryReserve(entry, constraints, now);
+                var a = memory.TryReserve(entry, constraints, [], now);
+                var b = sqlite.TryReserve(entry, constraints, [], now);
                 a.Status.ShouldBe(b.Status, $"step {step}: reserve {customer}/{key}");
                 a.DeniedConstraint.ShouldBe(b.DeniedConstraint, $"step {step}");
                 if (a.Status != LedgerReserveStatus.Denied)
                 {
                     a.Entry.ShouldBe(b.Entry, $"step {step}");
                     keys.Add((customer, key));
-                    handles[(customer, key)] = a.Handle;
+                    a.ReservationId.ShouldBe(b.ReservationId, $"step {step}");
+                    handles[(customer, key)] = a.Reference;
                 }
             }
             else
@@ -104,11 +105,11 @@ public sealed class RuntimeFastPathTests : IDisposable
                 var (c, k) = keys[random.Next(keys.Count)];
                 if (op < 8)
                 {
-                    memory.Commit(c, k, handles[(c, k)], now).ShouldBe(sqlite.Commit(c, k, null, now), $"step {step}: commit {c}/{k}");
+                    memory.Commit(handles[(c, k)], now).ShouldBe(sqlite.Commit(handles[(c, k)] with { Hint = null }, now), $"step {step}: commit {c}/{k}");
                 }
                 else
                 {
-                    memory.Release(c, k, handles[(c, k)]).ShouldBe(sqlite.Release(c, k, null), $"step {step}: release {c}/{k}");
+                    memory.Release(handles[(c, k)], now).ShouldBe(sqlite.Release(handles[(c, k)] with { Hint = null }, now), $"step {step}: release {c}/{k}");
                 }
             }
             if (step % 400 == 399)

@@ -587,7 +587,9 @@ public static class CSharpEmitter
             L("cooldowns: " + Array($"{Runtime}Cooldown", _policy.Cooldowns.Select(c => $"new {Runtime}Cooldown({Int(RuntimeRuleFacts.CooldownDays(c))}, {String(c.Event.Name)}, {SourceLine(c.Syntax)})")) + ",");
             L("exemptCategories: " + Array("string", RuntimeRuleFacts.ExemptCategories(_policy).Select(String)) + ",");
             L("offers: " + Array($"{Runtime}OfferDefinition", _policy.Offers.Select(o =>
-                $"new {Runtime}OfferDefinition({String(o.Name)}, {String(o.Sponsor?.Name ?? "")}, {Int(o.Priority)}, {Int(o.Ordinal)}, {OneLineArray("string", o.Channels.Select(c => String(c.Name)))})")));
+                $"new {Runtime}OfferDefinition({String(o.Name)}, {String(o.Sponsor?.Name ?? "")}, {Int(o.Priority)}, {Int(o.Ordinal)}, {OneLineArray("string", o.Channels.Select(c => String(c.Name)))})")) + ",");
+            // Every declared channel: the gate refuses any other channel name rather than letting it pass unchecked.
+            L("channels: " + Array("string", _policy.Channels.Select(c => String(c.Name))));
             L(");");
 
             L("");

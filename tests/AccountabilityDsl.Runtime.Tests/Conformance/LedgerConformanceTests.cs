@@ -3,15 +3,35 @@ using AccountabilityDsl.Runtime;
 namespace AccountabilityDsl.Runtime.Tests;
 
 /// <summary>
-/// The behaviour every <see cref="IContactLedger"/> must show, exercised through <see cref="ContactGate"/>.
+/// The ledger conformance suite: the behaviour every <see cref="IContactLedger"/> must show, exercised through
+/// <see cref="ContactGate"/> and the ledger interface. Every semantic test the ledgers share lives here once; a ledger
+/// plugs in with one concrete subclass that says how to create an empty ledger (and, for shared storage, a second
+/// instance on the same store). Other test projects link this folder (<c>Conformance/*.cs</c>).
 /// Expected verdicts and retry instants are computed by hand in the comments.
 /// </summary>
-public abstract class LedgerContractTests : IDisposable
+public abstract partial class LedgerConformanceTests : IDisposable
 {
     private readonly List<IContactLedger> _ledgers = [];
     private int _keys;
 
+    /// <summary>A new, empty ledger.</summary>
     protected abstract IContactLedger CreateLedgerCore();
+
+    /// <summary>
+    /// A second ledger instance on the same storage as <paramref name="ledger"/> (as another process would open it),
+    /// or null when the ledger cannot be shared (in-memory).
+    /// </summary>
+    protected virtual IContactLedger? OpenPeerCore(IContactLedger ledger) => null;
+
+    protected IContactLedger? OpenPeer(IContactLedger ledger)
+    {
+        var peer = OpenPeerCore(ledger);
+        if (peer is not null)
+        {
+            _ledgers.Add(peer);
+        }
+        return peer;
+    }
 
     protected IContactLedger CreateLedger()
     {
@@ -482,7 +502,10 @@ public abstract class LedgerContractTests : IDisposable
     /// <paramref name="threads"/> threads each make <paramref name="attemptsPerThread"/> reserve attempts (committing
     /// every success) against one customer's cap of 50 per 365 days; exactly 50 may succeed.
     /// </summary>
-    protected void ConcurrentReservationsNeverExceedCap(int threads, int attemptsPerThread)
+    [Fact]
+    public Task Eight_threads_x_20000_attempts_never_exceed_cap() => ConcurrentReservationsNeverExceedCap(8, 20_000);
+
+    protected async Task ConcurrentReservationsNeverExceedCap(int threads, int attemptsPerThread)
     {
         const int cap = 50;
         var clock = new ManualClock(T.Utc(2026, 5, 1));
@@ -492,7 +515,7 @@ public abstract class LedgerContractTests : IDisposable
         var granted = 0;
         var denied = 0;
         using var start = new Barrier(threads);
-        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        var workers = Enumerable.Range(0, threads).Select(t => Task.Factory.StartNew(() =>
         {
             start.SignalAndWait();
             for (var i = 0; i < attemptsPerThread; i++)
@@ -508,16 +531,15 @@ public abstract class LedgerContractTests : IDisposable
                     Interlocked.Increment(ref denied);
                 }
             }
-        })).ToList();
-        workers.ForEach(w => w.Start());
-        workers.ForEach(w => w.Join());
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        await Task.WhenAll(workers);
         granted.ShouldBe(cap);
         (granted + denied).ShouldBe(threads * attemptsPerThread);
         ledger.Measure(new CountConstraint(new ContactFilter("c1", null, null, true), 0, cap), clock.Now.UtcTicks).Count.ShouldBe(cap);
     }
 
     [Fact]
-    public void Concurrent_reserve_and_release_never_exceed_cap_at_any_moment()
+    public async Task Concurrent_reserve_and_release_never_exceed_cap_at_any_moment()
     {
         // 4 threads reserve, hold, then release or commit; the live count observed inside the hold never exceeds 3.
         const int cap = 3;
@@ -527,7 +549,7 @@ public abstract class LedgerContractTests : IDisposable
         var live = 0;
         var maxLive = 0;
         var committed = 0;
-        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        var threads = Enumerable.Range(0, 4).Select(t => Task.Factory.StartNew(() =>
         {
             for (var i = 0; i < 500; i++)
             {
@@ -552,106 +574,9 @@ public abstract class LedgerContractTests : IDisposable
                     gate.Release(r.Reservation!).ShouldBeTrue();
                 }
             }
-        })).ToList();
-        threads.ForEach(w => w.Start());
-        threads.ForEach(w => w.Join());
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        await Task.WhenAll(threads);
         maxLive.ShouldBeLessThanOrEqualTo(cap);
         maxLive.ShouldBeGreaterThan(0);
-    }
-}
-
-public sealed class InMemoryLedgerTests : LedgerContractTests
-{
-    protected override IContactLedger CreateLedgerCore() => new InMemoryContactLedger();
-
-    [Fact]
-    public void Eight_threads_x_100000_attempts_never_exceed_cap() => ConcurrentReservationsNeverExceedCap(8, 100_000);
-
-    [Fact]
-    public void Retention_drops_old_contacts_automatically()
-    {
-        var clock = new ManualClock(T.Utc(2026, 1, 1));
-        var ledger = CreateLedger();
-        var auto = new InMemoryContactLedger(TimeSpan.FromDays(40));
-        var gate = new ContactGate(T.Policy(limits: [T.Limit(LimitScope.Contacts, 1, 30, TimeUnit.Day)]), auto, clock, TimeZoneInfo.Utc);
-        var r = gate.TryReserve(new ContactRequest("c1", "sms"), "old");
-        gate.Commit(r.Reservation!);
-        clock.Advance(TimeSpan.FromDays(41));
-        gate.Commit(gate.TryReserve(new ContactRequest("c1", "sms"), "new").Reservation!).ShouldBe(CommitOutcome.Committed);
-        auto.Find("c1", "old").ShouldBeNull();
-        auto.Find("c1", "new").ShouldNotBeNull();
-        ledger.ShouldNotBeNull();
-    }
-}
-
-public sealed class SqliteLedgerTests : LedgerContractTests
-{
-    private readonly string _dir = Directory.CreateTempSubdirectory("ledger-tests-").FullName;
-    private int _files;
-
-    protected override IContactLedger CreateLedgerCore() =>
-        new SqliteContactLedger(Path.Combine(_dir, $"ledger{Interlocked.Increment(ref _files)}.db"));
-
-    public override void Dispose()
-    {
-        base.Dispose();
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    [Fact]
-    public void Eight_threads_x_100000_attempts_never_exceed_cap() => ConcurrentReservationsNeverExceedCap(8, 100_000);
-
-    [Fact]
-    public void Schema_uses_WAL_and_survives_reopen()
-    {
-        var path = Path.Combine(_dir, "reopen.db");
-        var clock = new ManualClock(T.Utc(2026, 1, 1));
-        var policy = T.Policy(limits: [T.Limit(LimitScope.Contacts, 1, 30, TimeUnit.Day)]);
-        using (var ledger = new SqliteContactLedger(path))
-        {
-            var gate = new ContactGate(policy, ledger, clock, TimeZoneInfo.Utc);
-            gate.Commit(gate.TryReserve(new ContactRequest("c1", "sms"), "k").Reservation!).ShouldBe(CommitOutcome.Committed);
-        }
-        using (var ledger = new SqliteContactLedger(path))
-        {
-            ledger.Find("c1", "k").ShouldNotBeNull().IsCommitted.ShouldBeTrue();
-            new ContactGate(policy, ledger, clock, TimeZoneInfo.Utc).Check(new ContactRequest("c1", "sms")).IsAllowed.ShouldBeFalse();
-        }
-        using var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
-        conn.Open();
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = "PRAGMA journal_mode;";
-        cmd.ExecuteScalar().ShouldBe("wal");
-        cmd.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('ix_contacts_customer_at', 'ix_contacts_channel_at');";
-        cmd.ExecuteScalar().ShouldBe(2L);
-    }
-
-    [Fact]
-    public void Two_ledger_instances_on_one_file_share_the_cap()
-    {
-        // Two connections pools (as two processes would have) contend through SQLite's write lock.
-        var path = Path.Combine(_dir, "shared.db");
-        var clock = new ManualClock(T.Utc(2026, 1, 1));
-        var policy = T.Policy(limits: [T.Limit(LimitScope.Contacts, 20, 30, TimeUnit.Day)]);
-        using var l1 = new SqliteContactLedger(path);
-        using var l2 = new SqliteContactLedger(path);
-        var gates = new[] { new ContactGate(policy, l1, clock, TimeZoneInfo.Utc), new ContactGate(policy, l2, clock, TimeZoneInfo.Utc) };
-        var granted = 0;
-        Parallel.For(0, 400, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
-        {
-            var r = gates[i % 2].TryReserve(new ContactRequest("c1", "sms"), "k" + i);
-            if (r.IsAllowed)
-            {
-                Interlocked.Increment(ref granted);
-                gates[i % 2].Commit(r.Reservation!);
-            }
-        });
-        granted.ShouldBe(20);
     }
 }

@@ -46,7 +46,8 @@ internal static class T
         IReadOnlyList<ChannelCapacity>? capacities = null,
         IReadOnlyList<Cooldown>? cooldowns = null,
         IReadOnlyList<string>? exempt = null,
-        IReadOnlyList<OfferDefinition>? offers = null) =>
+        IReadOnlyList<OfferDefinition>? offers = null,
+        IReadOnlyList<string>? channels = null) =>
         new("retail-bank", File, limits: limits ?? [], capacities: capacities ?? [], cooldowns: cooldowns ?? [],
-            exemptCategories: exempt ?? [], offers: offers ?? []);
+            exemptCategories: exempt ?? [], offers: offers ?? [], channels: channels ?? []);
 }
