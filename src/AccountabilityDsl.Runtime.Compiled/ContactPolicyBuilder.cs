@@ -35,7 +35,8 @@ public static class ContactPolicyBuilder
         var cooldowns = policy.Cooldowns.Select(c => new Cooldown(RuntimeRuleFacts.CooldownDays(c), c.Event.Name, Source(c.Syntax)));
         var offers = policy.Offers.Select(o => new OfferDefinition(o.Name, o.Sponsor?.Name ?? "", o.Priority, o.Ordinal, [.. o.Channels.Select(c => c.Name)]));
 
-        return new ContactPolicy(policy.Name, file, [.. limits], [.. capacities], [.. cooldowns], RuntimeRuleFacts.ExemptCategories(policy), [.. offers]);
+        return new ContactPolicy(policy.Name, file, [.. limits], [.. capacities], [.. cooldowns], RuntimeRuleFacts.ExemptCategories(policy), [.. offers],
+            [.. policy.Channels.Select(c => c.Name)]);
     }
 
     private static TimeUnit Unit(PeriodUnit unit) => unit switch

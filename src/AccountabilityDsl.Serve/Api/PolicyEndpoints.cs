@@ -114,7 +114,7 @@ internal static class PolicyEndpoints
         }
 
         ReservationResult result = loaded.Gate.TryReserve(request!, key!, hold is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
-        string? token = result.Reservation is { } held ? ReservationToken.Encode(held.Request.CustomerId, held.IdempotencyKey) : null;
+        string? token = result.Reservation is { } held ? ReservationToken.Encode(held.Request.CustomerId, held.IdempotencyKey, held.ReservationId) : null;
         return TypedResults.Ok(new DecisionResponse(result.IsAllowed, token, Body(result.Decision), result.IsRepeat, result.IsCommitted));
     }
 
@@ -162,13 +162,13 @@ internal static class PolicyEndpoints
             return (null, null, Problems.BadRequest(fields.Errors));
         }
 
-        if (!ReservationToken.TryDecode(token!, out string customerId, out string key))
+        if (!ReservationToken.TryDecode(token!, out string customerId, out string key, out long id))
         {
             return (null, null, Problems.BadRequest("reservation", "'reservation' is not a reservation this service returned"));
         }
 
-        // The ledger finds a reservation by customer and key; the rest of the record is not needed.
-        var reservation = new Reservation(new ContactRequest(customerId, ""), key, default, default, false);
+        // The ledger settles a reservation by customer, key and id; the rest of the record is not needed.
+        var reservation = new Reservation(new ContactRequest(customerId, ""), key, default, default, false) { ReservationId = id };
         return (loaded, reservation, null);
     }
 
