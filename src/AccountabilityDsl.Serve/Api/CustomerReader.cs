@@ -79,10 +79,20 @@ internal static class CustomerReader
             case AttributeKind.Bool:
                 error = $"'{field}' is a bool: true or false, not {RequestFields.Describe(value)}";
                 return null;
-            case AttributeKind.Enum when value.ValueKind == JsonValueKind.String && attribute.Members.IndexOf(value.GetString()!) is var index and >= 0:
-                return index;
+            case AttributeKind.Enum when value.ValueKind == JsonValueKind.String:
+                // ValueEquals compares without decoding: an unpaired surrogate is just no member.
+                for (int i = 0; i < attribute.Members.Length; i++)
+                {
+                    if (value.ValueEquals(attribute.Members[i]))
+                    {
+                        return i;
+                    }
+                }
+
+                error = $"'{field}' is one of {string.Join(", ", attribute.Members)}, not {value.GetRawText()}";
+                return null;
             case AttributeKind.Enum:
-                error = $"'{field}' is one of {string.Join(", ", attribute.Members)} (a string), not {(value.ValueKind == JsonValueKind.String ? $"'{value.GetString()}'" : RequestFields.Describe(value))}";
+                error = $"'{field}' is one of {string.Join(", ", attribute.Members)} (a string), not {RequestFields.Describe(value)}";
                 return null;
         }
 

@@ -143,10 +143,21 @@ internal sealed class RequestFields
             return null;
         }
 
-        string text = value.GetString()!;
-        if (required && text.Length == 0)
+        string text;
+        try
         {
-            Error(name, $"'{name}' must not be empty");
+            text = value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json refuses to decode an escaped unpaired surrogate.
+            Error(name, $"'{name}' must not contain control characters or unpaired surrogates");
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            Error(name, $"'{name}' must not be empty or blank");
             return null;
         }
 
@@ -156,9 +167,9 @@ internal sealed class RequestFields
             return null;
         }
 
-        if (text.Any(char.IsControl))
+        if (text.Any(char.IsControl) || !IsWellFormed(text))
         {
-            Error(name, $"'{name}' must not contain control characters");
+            Error(name, $"'{name}' must not contain control characters or unpaired surrogates");
             return null;
         }
 
@@ -223,6 +234,23 @@ internal sealed class RequestFields
         }
 
         return value;
+    }
+
+    private static bool IsWellFormed(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public static string Describe(JsonElement value) => value.ValueKind switch

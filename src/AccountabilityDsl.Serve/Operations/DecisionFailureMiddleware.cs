@@ -16,6 +16,12 @@ internal sealed partial class DecisionFailureMiddleware(RequestDelegate next, IL
         {
             await next(context);
         }
+        catch (ArgumentException e) when (!context.Response.HasStarted)
+        {
+            // A value the request reader let through but the runtime refuses: still the caller's mistake.
+            context.Response.Clear();
+            await Results.Problem(detail: e.Message, statusCode: StatusCodes.Status400BadRequest, title: "The request is not valid").ExecuteAsync(context);
+        }
         catch (Exception e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
             Failed(logger, e, context.Request.Method, context.Request.Path);
