@@ -60,6 +60,9 @@ public static class DecisionService
     public static IHostBuilder CreateHostBuilder(ServeOptions options, string? token) =>
         Host.CreateDefaultBuilder([])
             .UseContentRoot(options.WorkingDirectory)
+            // One log line per request would cost more than the decision; configuration
+            // (Logging:LogLevel:Microsoft.AspNetCore) can turn it back on.
+            .ConfigureLogging(logging => logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning))
             .ConfigureServices(services => ConfigureServices(services, options))
             .ConfigureWebHostDefaults(web => web
                 .UseUrls(options.Urls)
