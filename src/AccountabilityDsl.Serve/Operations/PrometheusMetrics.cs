@@ -20,6 +20,8 @@ internal sealed class PrometheusMetrics : IDisposable
     private readonly ConcurrentDictionary<(string Name, string Labels), StrongBox> _counters = new();
     private readonly ConcurrentDictionary<string, HistogramSeries> _durations = new();
     private readonly Dictionary<string, string> _help = new(StringComparer.Ordinal);
+    // Label text by tag values: formatting it on every measurement cost more than the decision.
+    private readonly ConcurrentDictionary<(string?, string?, string?), string> _labels = new();
 
     public PrometheusMetrics(ContactGateMetrics metrics)
     {
@@ -95,7 +97,25 @@ internal sealed class PrometheusMetrics : IDisposable
 
     private static string Counter(string name) => name.Replace('.', '_') + "_total";
 
-    private static string Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    private string Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        if (tags.Length is 2 or 3)
+        {
+            var key = (tags[0].Value as string, tags[1].Value as string, tags.Length == 3 ? tags[2].Value as string : null);
+            if (_labels.TryGetValue(key, out string? cached))
+            {
+                return cached;
+            }
+
+            string formatted = Format(tags);
+            _labels.TryAdd(key, formatted);
+            return formatted;
+        }
+
+        return Format(tags);
+    }
+
+    private static string Format(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var text = new StringBuilder();
         foreach (KeyValuePair<string, object?> tag in tags)
