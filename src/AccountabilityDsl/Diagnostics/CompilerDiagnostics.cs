@@ -22,7 +22,7 @@ public static class CompilerDiagnostics
         "OWN0005", "Missing or repeated policy header, or no stages", "{0}", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
 
     public static readonly DiagnosticDescriptor BackwardsStageRange = new(
-        "OWN0006", "Backwards stage range", "the stage range '{0}..{1}' runs backwards: '{1}' comes before '{0}' in the lifecycle; write '{1}..{0}'", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
+        "OWN0008", "Backwards stage range", "the stage range '{0}..{1}' runs backwards: '{1}' comes before '{0}' in the lifecycle; write '{1}..{0}'", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
 
     public static readonly DiagnosticDescriptor EmptyWindow = new(
         "OWN0007", "Empty time window", "{0}", DiagnosticSeverity.Error, DiagnosticCategory.Binding);

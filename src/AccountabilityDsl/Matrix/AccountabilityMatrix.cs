@@ -27,7 +27,7 @@ public enum CellState
     /// </summary>
     CoveredElsewhere,
 
-    /// <summary>Nobody claims the cell and the policy is too complex to analyse exactly (OWN0106): vacuum or not is unknown.</summary>
+    /// <summary>Nobody claims the cell and the policy is too complex to analyse exactly (OWN0108): vacuum or not is unknown.</summary>
     Unanalysed,
 }
 

@@ -56,7 +56,7 @@ public static class MatrixWriter
         CellState.OverlapConflict => "overlap conflict: a segment sharing these customers has another owner at this stage (OWN0104)",
         CellState.Vacuum => "vacuum: some customers of the segment have no accountable owner at this stage (OWN0101)",
         CellState.CoveredElsewhere => "no owner for the segment, but every one of its customers has one through another segment (not a vacuum)",
-        CellState.Unanalysed => "no owner for the segment; the policy is too complex to tell whether that is a vacuum (OWN0106)",
+        CellState.Unanalysed => "no owner for the segment; the policy is too complex to tell whether that is a vacuum (OWN0108)",
         _ => state.ToString(),
     };
 

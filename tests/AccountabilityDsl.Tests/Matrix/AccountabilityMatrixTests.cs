@@ -189,7 +189,7 @@ public class AccountabilityMatrixTests
             owner A
             accountable A for First at *
             """);
-        compilation.Diagnostics.Select(d => d.Id).ShouldContain("OWN0106");
+        compilation.Diagnostics.Select(d => d.Id).ShouldContain("OWN0108");
         AccountabilityMatrix matrix = AccountabilityMatrix.Build(compilation);
         matrix.IsAnalysed.ShouldBeFalse();
         Cell(matrix, "Second", "Active").State.ShouldBe(CellState.Unanalysed);
