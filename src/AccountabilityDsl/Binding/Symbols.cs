@@ -62,6 +62,9 @@ public sealed class SegmentSymbol(string name, NameSyntax declaration, SegmentDe
     public BoundPredicate? Predicate { get; internal set; }
 
     public bool PredicateHasErrors { get; internal set; }
+
+    /// <summary>The segments this segment's predicate names as conditions, each once, in source order.</summary>
+    public ImmutableArray<SegmentSymbol> ReferencedSegments { get; internal set; } = [];
 }
 
 public sealed class StageSymbol(string name, NameSyntax declaration, int ordinal) : Symbol(name, declaration)

@@ -21,6 +21,9 @@ public static class CompilerDiagnostics
     public static readonly DiagnosticDescriptor PolicyStructureError = new(
         "OWN0005", "Missing or repeated policy header, or no stages", "{0}", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
 
+    public static readonly DiagnosticDescriptor SegmentCycle = new(
+        "OWN0006", "Segment definitions form a cycle", "{0}", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
+
     public static readonly DiagnosticDescriptor BackwardsStageRange = new(
         "OWN0008", "Backwards stage range", "the stage range '{0}..{1}' runs backwards: '{1}' comes before '{0}' in the lifecycle; write '{1}..{0}'", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
 

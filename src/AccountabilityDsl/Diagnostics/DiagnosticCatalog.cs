@@ -15,6 +15,7 @@ public static class DiagnosticCatalog
             CompilerDiagnostics.DuplicateDeclaration,
             CompilerDiagnostics.PredicateTypeError,
             CompilerDiagnostics.PolicyStructureError,
+            CompilerDiagnostics.SegmentCycle,
             CompilerDiagnostics.BackwardsStageRange,
             CompilerDiagnostics.EmptyWindow,
         }.Concat(PolicyAnalyzer.Rules.Select(r => r.Descriptor)).OrderBy(d => d.Id, StringComparer.Ordinal),

@@ -376,6 +376,7 @@ public static class CSharpEmitter
             {
                 BoundComparison c => $"{Property(c.Attribute)} {Operator(c.Operator)} {Number(c.Attribute, c.Value)}",
                 BoundMembership m => Membership(m),
+                BoundSegmentReference r => $"IsIn({Segment(r.Segment)}, customer)",
                 // Logicals come back parenthesised, memberships are parenthesised or atoms.
                 BoundNot { Operand: BoundComparison } n => "!(" + Predicate(n.Operand) + ")",
                 BoundNot n => "!" + Predicate(n.Operand),

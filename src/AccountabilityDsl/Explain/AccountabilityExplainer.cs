@@ -108,7 +108,7 @@ public sealed class AccountabilityExplainer(BoundPolicy policy)
     }
 
     public IReadOnlyList<SegmentSymbol> SegmentsOf(CustomerValues customer) =>
-        [.. policy.Segments.Where(s => s.IsAssigned ? s == customer.AssignedSegment : s.Predicate is { } p && PredicateEvaluator.Evaluate(p, customer.Values))];
+        [.. policy.Segments.Where(s => s.IsAssigned ? s == customer.AssignedSegment : s.Predicate is { } p && PredicateEvaluator.Evaluate(p, customer.Values, customer.AssignedSegment))];
 
     public IReadOnlyList<StageAccountability> Explain(CustomerValues customer, StageSymbol? onlyStage = null)
     {

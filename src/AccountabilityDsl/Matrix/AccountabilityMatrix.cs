@@ -240,7 +240,7 @@ public sealed class AccountabilityMatrix
                 continue;
             }
 
-            foreach (SegmentSymbol segment in ownedPredicates.Where(s => map.OwnerOf(s, stage) != owner))
+            foreach (SegmentSymbol segment in ownedPredicates.Where(s => map.OwnerOf(s, stage) != owner && context.Regions.SharedCustomer(assigned, s) is not null))
             {
                 Add(assigned, segment);
                 Add(segment, assigned);

@@ -56,7 +56,10 @@ public sealed record ComparisonPredicateSyntax(NameSyntax Attribute, ComparisonO
 
 public sealed record MembershipPredicateSyntax(NameSyntax Attribute, ImmutableArray<LiteralSyntax> Members, TextSpan Span) : PredicateSyntax(Span);
 
-/// <summary>A bare bool attribute used as a condition: <c>where owns_boat</c>.</summary>
+/// <summary>
+/// A bare name used as a condition: a bool attribute (<c>where owns_boat</c>) or a segment
+/// (<c>where not KeyAccounts</c>). Both read the same, so the binder decides which it is.
+/// </summary>
 public sealed record AttributePredicateSyntax(NameSyntax Attribute) : PredicateSyntax(Attribute.Span);
 
 public sealed record NotPredicateSyntax(PredicateSyntax Operand, TextSpan Span) : PredicateSyntax(Span);

@@ -22,6 +22,7 @@ public sealed class GeneratedBehaviourTests
         "tests/AccountabilityDsl.Tests/Emit/Policies/streaming-service.owner",
         "tests/AccountabilityDsl.Tests/Emit/Policies/hr-outsourcer.owner",
         "tests/AccountabilityDsl.Tests/Emit/Policies/car-maker.owner",
+        "tests/AccountabilityDsl.Tests/Emit/Policies/segment-atoms.owner",
         "samples/OfferDesk/offer-desk-bank.owner",
     };
 
@@ -68,7 +69,7 @@ public sealed class GeneratedBehaviourTests
             object customer = generated.Customer(policy, values, assignedSegment?.Ordinal);
 
             var expected = policy.Segments
-                .Where(s => s.IsAssigned ? s == assignedSegment : PredicateEvaluator.Evaluate(s.Predicate!, values))
+                .Where(s => s.IsAssigned ? s == assignedSegment : PredicateEvaluator.Evaluate(s.Predicate!, values, assignedSegment))
                 .ToList();
             var actual = ((System.Collections.IEnumerable)generated.Call("SegmentsOf", customer)!).Cast<object>().Select(s => (int)s).ToList();
             actual.ShouldBe(expected.Select(s => s.Ordinal).ToList(), customer.ToString());

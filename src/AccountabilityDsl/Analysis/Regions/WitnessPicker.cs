@@ -34,14 +34,17 @@ internal sealed class WitnessPicker(CustomerSpace space, SegmentSymbol? anyAssig
     /// </summary>
     public Witness ToWitness(decimal[] point, SegmentSymbol? assignedSegment = null)
     {
-        assignedSegment ??= anyAssignedSegment;
+        // With a dimension for the assigned segment, the point itself says which one it is in.
+        assignedSegment = space.AssignedDimension >= 0
+            ? space.AssignedSegments[(int)point[space.AssignedDimension]]
+            : assignedSegment ?? anyAssignedSegment;
         var values = ImmutableArray.CreateBuilder<KeyValuePair<string, WitnessValue>>(space.Rank + 1);
         if (assignedSegment is not null)
         {
             values.Add(new("segment", WitnessValue.Of(assignedSegment.Name)));
         }
 
-        for (int d = 0; d < space.Rank; d++)
+        for (int d = 0; d < space.AttributeCount; d++)
         {
             AttributeSymbol attribute = space.Dimensions[d].Attribute;
             values.Add(new(attribute.Name, attribute.Type switch

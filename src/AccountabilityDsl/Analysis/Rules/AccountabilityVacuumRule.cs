@@ -113,12 +113,17 @@ public sealed class AccountabilityVacuumRule : AnalysisRule
         }
 
         // With assigned segments a customer is also in exactly one of them, so a predicate
-        // segment's customers lack an owner only where some assigned segment has none either.
-        bool assignedGap = !policy.HasAssignedSegments
-            || policy.Segments.Any(s => s.IsAssigned && context.Accountability.OwnerOf(s, stage) is null);
+        // segment's customers lack an owner only where their assigned segment has none either.
+        if (policy.HasAssignedSegments)
+        {
+            free = regions.Algebra.Intersect(free, regions.Algebra.UnionAll(policy.Segments
+                .Where(s => s.IsAssigned && context.Accountability.OwnerOf(s, stage) is null)
+                .Select(regions.CustomersOf)));
+        }
+
         foreach (SegmentSymbol segment in policy.Segments.Where(s => context.Accountability.OwnerOf(s, stage) is null))
         {
-            if (segment.IsAssigned || (assignedGap && !regions.Algebra.Intersect(regions.RegionOf(segment)!, free).IsEmpty))
+            if (!regions.Algebra.Intersect(regions.CustomersOf(segment), free).IsEmpty)
             {
                 result.Add(segment);
             }
@@ -207,7 +212,11 @@ public sealed class AccountabilityVacuumRule : AnalysisRule
                 break;
             }
 
-            orphans.Add((segment, free));
+            Region gap = regions.Algebra.Intersect(free, regions.CustomersOf(segment));
+            if (!gap.IsEmpty)
+            {
+                orphans.Add((segment, gap));
+            }
         }
 
         return orphans;

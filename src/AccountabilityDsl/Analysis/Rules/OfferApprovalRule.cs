@@ -92,7 +92,7 @@ public sealed class OfferApprovalRule : AnalysisRule
         OfferSymbol offer, StageOwners owners, List<SegmentSymbol> predicateSegments)
     {
         IEnumerable<SegmentSymbol> assignedTargets = offer.Segments.IsAll
-            ? owners.AssignedByOwner.Values
+            ? owners.AssignedByOwner.Select(a => a.Segment)
             : offer.Segments.Listed.Where(s => s.IsAssigned);
         IEnumerable<SegmentSymbol> predicateTargets = offer.Segments.IsAll
             ? predicateSegments
@@ -137,11 +137,15 @@ public sealed class OfferApprovalRule : AnalysisRule
                 .Select(s => (s, Map.OwnerOf(s, stage)))
                 .Where(x => x.Item2 is not null)
                 .Select(x => (x.s, x.Item2!))];
+            // One assigned segment per owner stands for the others, unless predicates name
+            // assigned segments: then which one a customer is in matters, and each is kept.
+            bool assignedAxis = context.Regions.Space.AssignedDimension >= 0;
+            var represented = new HashSet<OwnerSymbol>();
             foreach (SegmentSymbol segment in context.Policy.Segments.Where(s => s.IsAssigned))
             {
-                if (Map.OwnerOf(segment, stage) is { } owner)
+                if (Map.OwnerOf(segment, stage) is { } owner && (represented.Add(owner) || assignedAxis))
                 {
-                    AssignedByOwner.TryAdd(owner, segment);
+                    AssignedByOwner.Add((owner, segment));
                 }
             }
         }
@@ -152,30 +156,10 @@ public sealed class OfferApprovalRule : AnalysisRule
 
         public List<(SegmentSymbol Segment, OwnerSymbol Owner)> Predicate { get; }
 
-        public Dictionary<OwnerSymbol, SegmentSymbol> AssignedByOwner { get; } = [];
+        public List<(OwnerSymbol Owner, SegmentSymbol Segment)> AssignedByOwner { get; } = [];
     }
 
     /// <summary>A customer the offer targets (via <paramref name="target"/>) who is in <paramref name="owned"/>.</summary>
-    private static (decimal[] Point, SegmentSymbol? Assigned)? Reach(SegmentRegions regions, SegmentSymbol target, SegmentSymbol owned)
-    {
-        if (target.IsAssigned && owned.IsAssigned)
-        {
-            return target == owned ? (regions.Witnesses.PickPoint(regions.Algebra.All), target) : null;
-        }
-
-        Region targetRegion = target.IsAssigned ? regions.Algebra.All : regions.RegionOf(target)!;
-        Region ownedRegion = owned.IsAssigned ? regions.Algebra.All : regions.RegionOf(owned)!;
-        foreach (Box x in targetRegion.Boxes)
-        {
-            foreach (Box y in ownedRegion.Boxes)
-            {
-                if (regions.Space.Intersect(x, y) is { } both)
-                {
-                    return (regions.Witnesses.PickPoint(both), target.IsAssigned ? target : owned.IsAssigned ? owned : null);
-                }
-            }
-        }
-
-        return null;
-    }
+    private static (decimal[] Point, SegmentSymbol? Assigned)? Reach(SegmentRegions regions, SegmentSymbol target, SegmentSymbol owned) =>
+        regions.SharedCustomer(target, owned) is { } point ? (point, target.IsAssigned ? target : owned.IsAssigned ? owned : null) : null;
 }

@@ -31,6 +31,13 @@ public sealed class UnanalysableSegmentRule : AnalysisRule
                 $"enum attribute '{attribute.Name}' has {attribute.Members.Length} members, more than the {CustomerSpace.MaxMembers} the exact analysis supports");
         }
 
+        if (regions.TooManyAssignedSegments)
+        {
+            SegmentSymbol first = policy.Segments.First(s => s.ReferencedSegments.Any(r => r.IsAssigned));
+            context.Report(Rule, first.Syntax.Predicate!.Span, null, null,
+                $"predicates name assigned segments, and the policy has {policy.Segments.Count(s => s.IsAssigned)} of them, more than the {CustomerSpace.MaxMembers} the exact analysis supports");
+        }
+
         foreach (SegmentSymbol segment in regions.TooComplex)
         {
             context.Report(Rule, segment.Syntax.Predicate!.Span, null, null,
