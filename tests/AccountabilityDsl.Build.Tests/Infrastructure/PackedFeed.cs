@@ -3,8 +3,9 @@ using System.Globalization;
 namespace AccountabilityDsl.Build.Tests.Infrastructure;
 
 /// <summary>
-/// Once per test run: packs AccountabilityDsl.Runtime and AccountabilityDsl.Build (already built
-/// with the tests) into a temporary feed, under a version no other build has used, so that no
+/// Once per test run: packs AccountabilityDsl.Runtime, AccountabilityDsl.Build and the ownerc tool
+/// (already built with the tests) into a temporary feed, under a version no other build has used
+/// (<c>0.1.0-local.&lt;time&gt;</c>, made the way README's "Use it in an app" makes it), so that no
 /// package cache can hand back an older package. Consuming projects restore into their own
 /// package folder, never the user's.
 /// </summary>
@@ -16,13 +17,14 @@ public sealed class PackedFeed : IDisposable
         Feed = Path.Combine(Root, "feed");
         Packages = Path.Combine(Root, "nuget-packages");
         Directory.CreateDirectory(Feed);
-        Version = "0.1.0-e2e." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        string suffix = "local." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
+        Version = "0.1.0-" + suffix;
 
-        foreach (string project in new[] { "src/AccountabilityDsl.Runtime/AccountabilityDsl.Runtime.csproj", "src/AccountabilityDsl.Build/AccountabilityDsl.Build.csproj" })
+        foreach (string project in new[] { "src/AccountabilityDsl.Runtime/AccountabilityDsl.Runtime.csproj", "src/AccountabilityDsl.Build/AccountabilityDsl.Build.csproj", "src/AccountabilityDsl.Cli/AccountabilityDsl.Cli.csproj" })
         {
             ProcessResult pack = DotNet.Run(DotNet.RepoRoot, null,
                 "pack", Path.Combine(DotNet.RepoRoot, project), "--no-build", "-c", DotNet.Configuration,
-                "-o", Feed, "-p:Version=" + Version, "-nr:false");
+                "-o", Feed, "-p:VersionSuffix=" + suffix, "-nr:false");
             if (pack.ExitCode != 0)
             {
                 throw new InvalidOperationException($"dotnet pack {project} failed:\n{pack}");

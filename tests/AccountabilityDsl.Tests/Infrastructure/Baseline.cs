@@ -13,12 +13,15 @@ public static class Baseline
 {
     public static string RepoRoot { get; } = FindRepoRoot();
 
+    /// <summary>True when the run accepts new output (<c>OWNER_ACCEPT_BASELINES=1</c>) instead of failing on it.</summary>
+    public static bool Accepting => Environment.GetEnvironmentVariable("OWNER_ACCEPT_BASELINES") == "1";
+
     public static void Verify(string actual, string baselinePath, [CallerFilePath] string callerFile = "")
     {
         string projectDirectory = FindProjectDirectory(callerFile);
         string path = Path.Combine(projectDirectory, "Baselines", baselinePath);
         actual = Normalize(actual);
-        bool accept = Environment.GetEnvironmentVariable("OWNER_ACCEPT_BASELINES") == "1";
+        bool accept = Accepting;
         if (!File.Exists(path))
         {
             if (accept)
