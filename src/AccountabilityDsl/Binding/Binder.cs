@@ -23,6 +23,7 @@ public sealed class Binder
     private readonly SymbolTable<ChannelSymbol> _channels = new("channel");
     private readonly SymbolTable<OfferSymbol> _offers = new("offer");
     private readonly Dictionary<string, EventSymbol> _events = new(StringComparer.Ordinal);
+    private FallbackDeclarationSyntax? _fallback;
 
     private Binder(SyntaxTree tree) => _tree = tree;
 
@@ -35,6 +36,7 @@ public sealed class Binder
         var limits = ImmutableArray.CreateBuilder<LimitSymbol>();
         var cooldowns = ImmutableArray.CreateBuilder<CooldownSymbol>();
         var exemptions = ImmutableArray.CreateBuilder<ExemptDeclarationSyntax>();
+        OwnerSymbol? fallbackOwner = null;
 
         foreach (DeclarationSyntax declaration in _tree.Declarations)
         {
@@ -58,6 +60,12 @@ public sealed class Binder
                 case ExemptDeclarationSyntax exempt:
                     exemptions.Add(exempt);
                     break;
+                case OwnerDeclarationSyntax { ReportsTo: { } superior } owner when _owners.Declared(owner.Name) is { } symbol:
+                    symbol.ReportsTo = Resolve(_owners, superior);
+                    break;
+                case FallbackDeclarationSyntax fallback when fallback == _fallback:
+                    fallbackOwner = Resolve(_owners, fallback.Owner);
+                    break;
             }
         }
 
@@ -65,7 +73,11 @@ public sealed class Binder
         return new BoundPolicy(
             _tree, header, _attributes.Symbols, _segments.Symbols, _stages.Symbols, _owners.Symbols, _channels.Symbols,
             _offers.Symbols, assignments.ToImmutable(), limits.ToImmutable(), cooldowns.ToImmutable(), exemptions.ToImmutable(),
-            _referenced, [.. _diagnostics]);
+            _referenced, [.. _diagnostics])
+        {
+            Fallback = fallbackOwner,
+            FallbackSyntax = fallbackOwner is null ? null : _fallback,
+        };
     }
 
     // ---- Pass 1: declarations ---------------------------------------------------------
@@ -124,6 +136,12 @@ public sealed class Binder
                         Declare(_offers, o.Name, name => new OfferSymbol(name, o.Name, o, _offers.Count));
                     }
 
+                    break;
+                case FallbackDeclarationSyntax f when _fallback is null:
+                    _fallback = f;
+                    break;
+                case FallbackDeclarationSyntax f:
+                    Report(CompilerDiagnostics.DuplicateDeclaration, f.Span, "the fallback owner", "fallback", $"{LineOf(_fallback.Span)}; a policy has one 'fallback' line");
                     break;
                 case CooldownDeclarationSyntax c when !c.Event.IsMissing && !_events.ContainsKey(c.Event.Text):
                     _events.Add(c.Event.Text, new EventSymbol(c.Event.Text, c.Event));
@@ -443,7 +461,7 @@ public sealed class Binder
     private void ReportCycle(List<SegmentSymbol> cycle)
     {
         // Start the story at the segment declared first, so the report does not depend on search order.
-        int first = cycle.IndexOf(cycle.MinBy(s => s.Ordinal)!);
+        int first = cycle.IndexOf(cycle.OrderBy(s => s.Ordinal).First());
         List<SegmentSymbol> ordered = [.. cycle.Skip(first), .. cycle.Take(first)];
         BoundSegmentReference ReferenceTo(SegmentSymbol from, SegmentSymbol to) =>
             SegmentReferences(from.Predicate!).First(r => r.Segment == to);

@@ -94,7 +94,11 @@ public sealed record SegmentDeclarationSyntax(NameSyntax Name, StringLiteralSynt
 
 public sealed record StagesDeclarationSyntax(ImmutableArray<NameSyntax> Stages, TextSpan Span) : DeclarationSyntax(Span);
 
-public sealed record OwnerDeclarationSyntax(NameSyntax Name, StringLiteralSyntax? Documentation, TextSpan Span) : DeclarationSyntax(Span);
+/// <summary><c>owner Name ["doc"] [reports to Superior]</c>.</summary>
+public sealed record OwnerDeclarationSyntax(NameSyntax Name, StringLiteralSyntax? Documentation, NameSyntax? ReportsTo, TextSpan Span) : DeclarationSyntax(Span);
+
+/// <summary><c>fallback O</c>: O is accountable for every cell no <c>accountable</c> line claims.</summary>
+public sealed record FallbackDeclarationSyntax(NameSyntax Owner, TextSpan Span) : DeclarationSyntax(Span);
 
 public enum PeriodUnit { Day, Week, Month, Year }
 

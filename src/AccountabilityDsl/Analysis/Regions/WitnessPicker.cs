@@ -64,7 +64,8 @@ internal sealed class WitnessPicker(CustomerSpace space, SegmentSymbol? anyAssig
         var parts = new List<string>();
         for (int d = 0; d < space.Rank; d++)
         {
-            if (space.IsFull(d, box[d]))
+            // Which assigned segment goes without saying: findings name the segment.
+            if (space.IsFull(d, box[d]) || d == space.AssignedDimension)
             {
                 continue;
             }
@@ -144,7 +145,9 @@ internal sealed class WitnessPicker(CustomerSpace space, SegmentSymbol? anyAssig
             step *= 10;
         }
 
-        while (step > bound && step > 0.000001m)
+        // An open bound at 0 (x < 0, x > 0): start from whole numbers, so the witness reads -1 or
+        // 1 (or -0.5 when that is what fits), not the millionth next to zero.
+        while (bound > 0 && step > bound && step > 0.000001m)
         {
             step /= 10;
         }
