@@ -25,7 +25,7 @@ public static class CompilerDiagnostics
         "OWN0006", "Segment definitions form a cycle", "{0}", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
 
     public static readonly DiagnosticDescriptor BackwardsStageRange = new(
-        "OWN0008", "Backwards stage range", "the stage range '{0}..{1}' runs backwards: '{1}' comes before '{0}' in the lifecycle; write '{1}..{0}'", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
+        "OWN0010", "Backwards stage range", "the stage range '{0}..{1}' runs backwards: '{1}' comes before '{0}' in the lifecycle; write '{1}..{0}'", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
 
     public static readonly DiagnosticDescriptor EmptyWindow = new(
         "OWN0007", "Empty time window", "{0}", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
