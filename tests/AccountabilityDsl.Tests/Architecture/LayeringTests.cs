@@ -29,6 +29,8 @@ public class LayeringTests
         ["Explain"] = "Consumers",
         ["Emit"] = "Consumers",
         ["Formatting"] = "Consumers",
+        ["Diff"] = "Consumers",
+        ["Testing"] = "Consumers",
         ["Workspace"] = "Workspace",
     };
 
