@@ -46,6 +46,18 @@ if (args is ["diff", var segments])
     return;
 }
 
+if (args is ["partitions"])
+{
+    PartitionSimulation.Print(Console.Out);
+    return;
+}
+
+if (args is ["probe-runtime", var slices, var ops])
+{
+    RuntimeProbe.Run(int.Parse(slices), int.Parse(ops));
+    return;
+}
+
 if (args is ["probe"])
 {
     ScaleProbe.Run();

@@ -74,7 +74,7 @@ public sealed class SqliteContactLedger : IContactLedger
         if (_options.VerifyOnOpen && VerifyIntegrity() is { IsIntact: false } report)
         {
             Dispose();
-            throw new LedgerSchemaException($"The contact ledger '{path}' is damaged: {string.Join("; ", report.Problems)}");
+            throw new LedgerSchemaException($"The contact ledger '{path}' is damaged: {string.Join("; ", report.Problems)}", SchemaVersion, SchemaVersion);
         }
     }
 
@@ -490,17 +490,17 @@ public sealed class SqliteContactLedger : IContactLedger
         if (!isLedger)
         {
             throw new LedgerSchemaException(
-                $"'{path}' is not a contact ledger (application id {applicationId}, schema version {version}); refusing to use it.");
+                $"'{path}' is not a contact ledger (application id {applicationId}, schema version {version}); refusing to use it.", null, SchemaVersion);
         }
         if (version > SchemaVersion)
         {
             throw new LedgerSchemaException(
-                $"The contact ledger '{path}' has schema version {version}, newer than version {SchemaVersion} that this AccountabilityDsl.Runtime.Sqlite reads; upgrade the package.");
+                $"The contact ledger '{path}' has schema version {version}, newer than version {SchemaVersion} that this AccountabilityDsl.Runtime.Sqlite reads; upgrade the package.", version, SchemaVersion);
         }
         if (version < SchemaVersion && !allowOlder)
         {
             throw new LedgerSchemaException(
-                $"The contact ledger '{path}' has schema version {version}, older than version {SchemaVersion}; migrate it first (SqliteContactLedger.Migrate or `ownerc ledger migrate --sqlite {path}`).");
+                $"The contact ledger '{path}' has schema version {version}, older than version {SchemaVersion}; migrate it first (SqliteContactLedger.Migrate or `ownerc ledger migrate --sqlite {path}`).", version, SchemaVersion);
         }
         return version;
     }

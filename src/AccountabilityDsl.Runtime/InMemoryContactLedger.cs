@@ -322,6 +322,10 @@ public sealed class InMemoryContactLedger : IContactLedger
             if (commit)
             {
                 totals.Committed.Insert(entry.AtUtcTicks);
+                if (_retentionTicks != long.MaxValue)
+                {
+                    totals.Committed.DropBefore(now - _retentionTicks);
+                }
             }
             else
             {

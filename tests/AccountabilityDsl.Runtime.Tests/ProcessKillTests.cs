@@ -19,7 +19,7 @@ public sealed class ProcessKillTests : IDisposable
         }
     }
 
-    private static string WriterPath()
+    internal static string WriterPath()
     {
         // .../tests/AccountabilityDsl.Runtime.Tests/bin/<Configuration>/net10.0/ → the Writer's output, same configuration.
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
@@ -31,7 +31,7 @@ public sealed class ProcessKillTests : IDisposable
         return path;
     }
 
-    private static Process StartWriter(params string[] args)
+    internal static Process StartWriter(params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(WriterPath());
