@@ -1,5 +1,7 @@
 using System.Globalization;
 using AccountabilityDsl.Runtime;
+using AccountabilityDsl.Runtime.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
 using OfferDesk.Policies;
 using Policy = OfferDesk.Policies.OfferDeskBankPolicy;
 
@@ -64,7 +66,24 @@ public static class Desk
         TextWriter? log = null)
     {
         var clock = new SimulatedClock(start);
-        ContactGate gate = Policy.CreateGate(ledger, clock, zone);
+        using var metrics = new ContactGateMetrics();
+        var gate = new ObservedContactGate(Policy.CreateGate(ledger, clock, zone), metrics, NullLogger.Instance);
+        return Run(gate, clock, customerId, customer, proposals, start, log);
+    }
+
+    /// <summary>
+    /// Decides every proposal with a gate from the host's services (<c>AddContactGate</c>), whose
+    /// clock is <paramref name="clock"/>: the desk moves it to each proposal's time.
+    /// </summary>
+    public static DeskReport Run(
+        ObservedContactGate gate,
+        SimulatedClock clock,
+        string customerId,
+        Policy.Customer customer,
+        IReadOnlyList<Proposal> proposals,
+        DateTimeOffset start,
+        TextWriter? log = null)
+    {
         Policy.Stage stage = Policy.Stage.Active;
         var decisions = new List<Decision>(proposals.Count);
 
@@ -131,11 +150,12 @@ public static class Desk
 
     private static TimeSpan Day(int day, int hour) => TimeSpan.FromDays(day) + TimeSpan.FromHours(hour);
 
-    /// <summary>A clock the desk moves forward itself, to replay three weeks in a moment.</summary>
-    private sealed class SimulatedClock(DateTimeOffset start) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = start;
+}
 
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
+/// <summary>A clock the desk moves forward itself, to replay three weeks in a moment.</summary>
+public sealed class SimulatedClock(DateTimeOffset start) : TimeProvider
+    {
+    public DateTimeOffset Now { get; set; } = start;
+
+    public override DateTimeOffset GetUtcNow() => Now;
 }

@@ -14,7 +14,7 @@ public static class CommandLine
 {
     /// <summary>Commands in the order the root help lists them.</summary>
     public static IReadOnlyList<ICommand> Commands { get; } =
-        [new CheckCommand(), new GenerateCommand(), new ExplainCommand(), new MatrixCommand(), new FormatCommand(), new TestCommand(), new DiffCommand(), new LedgerCommand(), new LanguageServerCommand()];
+        [new CheckCommand(), new GenerateCommand(), new ExplainCommand(), new MatrixCommand(), new FormatCommand(), new TestCommand(), new DiffCommand(), new ServeCommand(), new LedgerCommand(), new LanguageServerCommand()];
 
     public static string Version { get; } = ReadVersion();
 

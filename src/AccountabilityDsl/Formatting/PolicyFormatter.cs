@@ -373,7 +373,8 @@ public static partial class PolicyFormatter
         AttributeDeclarationSyntax a => [$"attribute {a.Name.Text}: {AttributeType(a.Type)}"],
         SegmentDeclarationSyntax s => [Segment(s)],
         StagesDeclarationSyntax s => ["stages " + string.Join(" -> ", s.Stages.Select(n => n.Text))],
-        OwnerDeclarationSyntax o => [o.Documentation is null ? $"owner {o.Name.Text}" : $"owner {o.Name.Text} {StringLiteral(o.Documentation)}"],
+        OwnerDeclarationSyntax o => [$"owner {o.Name.Text}{(o.Documentation is null ? "" : " " + StringLiteral(o.Documentation))}{(o.ReportsTo is null ? "" : $" reports to {o.ReportsTo.Text}")}"],
+        FallbackDeclarationSyntax f => [$"fallback {f.Owner.Text}"],
         ChannelDeclarationSyntax c => [(c.Capacity is null ? $"channel {c.Name.Text}" : $"channel {c.Name.Text} capacity {Number(c.Capacity.Amount)} per {Period(c.Capacity.Period)}")
             + (c.RequiresConsent ? " requires consent" : "")],
         AssignmentDeclarationSyntax a => [Assignment(a, 0, 0, 0)],

@@ -64,7 +64,7 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics, Sour
         OwnerLexer.POLICY, OwnerLexer.ATTRIBUTE, OwnerLexer.SEGMENT, OwnerLexer.STAGES, OwnerLexer.OWNER,
         OwnerLexer.CHANNEL, OwnerLexer.ACCOUNTABLE, OwnerLexer.RESPONSIBLE, OwnerLexer.CONSULTED,
         OwnerLexer.INFORMED, OwnerLexer.OFFER, OwnerLexer.LIMIT, OwnerLexer.COOLDOWN, OwnerLexer.EXEMPT,
-        OwnerLexer.GROUP, OwnerLexer.NEVER, OwnerLexer.QUIET,
+        OwnerLexer.FALLBACK, OwnerLexer.GROUP, OwnerLexer.NEVER, OwnerLexer.QUIET,
     ];
 
     private static readonly int[] PeriodTokens =

@@ -4,9 +4,10 @@ namespace AccountabilityDsl.Build.Tests.Infrastructure;
 
 /// <summary>
 /// Once per test run: packs AccountabilityDsl.Runtime, AccountabilityDsl.Runtime.Sqlite,
-/// AccountabilityDsl.Runtime.PostgreSql, AccountabilityDsl.Build and the ownerc tool (already built with the tests) into a temporary
-/// feed, under a version no other build has used (<c>0.1.0-local.&lt;time&gt;</c>, made the way
-/// README's "Use it in an app" makes it), so that no
+/// AccountabilityDsl.Runtime.PostgreSql, AccountabilityDsl.Runtime.Hosting, AccountabilityDsl.Build
+/// and the ownerc tool (already built with the tests) into a temporary feed, under a version no
+/// other build has used (<c>0.1.0-local.&lt;time&gt;</c>, made the way README's "Use it in an app"
+/// makes it), so that no
 /// package cache can hand back an older package. Consuming projects restore into their own
 /// package folder, never the user's.
 /// </summary>
@@ -26,6 +27,7 @@ public sealed class PackedFeed : IDisposable
             "src/AccountabilityDsl.Runtime/AccountabilityDsl.Runtime.csproj",
             "src/AccountabilityDsl.Runtime.Sqlite/AccountabilityDsl.Runtime.Sqlite.csproj",
             "src/AccountabilityDsl.Runtime.PostgreSql/AccountabilityDsl.Runtime.PostgreSql.csproj",
+            "src/AccountabilityDsl.Runtime.Hosting/AccountabilityDsl.Runtime.Hosting.csproj",
             "src/AccountabilityDsl.Build/AccountabilityDsl.Build.csproj",
             "src/AccountabilityDsl.Cli/AccountabilityDsl.Cli.csproj",
         })

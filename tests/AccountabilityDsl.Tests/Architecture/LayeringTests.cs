@@ -29,6 +29,7 @@ public class LayeringTests
         ["Explain"] = "Consumers",
         ["Emit"] = "Consumers",
         ["Formatting"] = "Consumers",
+        // ownerc diff compares two compilations; .owner-test files are read against a compiled policy.
         ["Diff"] = "Consumers",
         ["Testing"] = "Consumers",
         ["Workspace"] = "Workspace",

@@ -66,6 +66,7 @@ public sealed class CompiledPolicyEquivalenceTests
         actual.Cooldowns.ShouldBe(expected.Cooldowns);
         actual.ExemptCategories.ShouldBe(expected.ExemptCategories);
         actual.Offers.Select(Describe).ShouldBe(expected.Offers.Select(Describe));
+        actual.Channels.ShouldBe(expected.Channels);
     }
 
     [Theory]

@@ -1,0 +1,32 @@
+namespace AccountabilityDsl.Runtime.Hosting;
+
+/// <summary>
+/// Settings of the contact gate, bound from the configuration section <c>ContactGate</c>
+/// (appsettings.json, environment variables <c>ContactGate__DefaultHoldSeconds</c>, …).
+/// </summary>
+public sealed class ContactGateOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "ContactGate";
+
+    /// <summary>How long an uncommitted reservation counts, in seconds (default 300).</summary>
+    public double DefaultHoldSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// The time zone of calendar windows and channel capacities (an IANA or Windows id such as
+    /// <c>Europe/Berlin</c>); empty for the host's local zone.
+    /// </summary>
+    public string? TimeZone { get; set; }
+
+    /// <summary>The SQLite ledger file for <c>UseSqliteLedger()</c> without a path (default <c>contact-ledger.db</c>).</summary>
+    public string SqlitePath { get; set; } = "contact-ledger.db";
+
+    /// <summary>The time zone named by <see cref="TimeZone"/>, or the local one.</summary>
+    public TimeZoneInfo ResolveTimeZone() =>
+        string.IsNullOrWhiteSpace(TimeZone) ? TimeZoneInfo.Local : TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
+    /// <summary>The default hold as a duration.</summary>
+    public TimeSpan DefaultHold => DefaultHoldSeconds > 0
+        ? TimeSpan.FromSeconds(DefaultHoldSeconds)
+        : throw new InvalidOperationException($"{SectionName}:DefaultHoldSeconds must be positive, not {DefaultHoldSeconds}.");
+}

@@ -1,0 +1,177 @@
+using System.Text.Json;
+using AccountabilityDsl.Runtime;
+using AccountabilityDsl.Runtime.Compiled;
+using AccountabilityDsl.Runtime.Hosting;
+using AccountabilityDsl.Serve.Api;
+using AccountabilityDsl.Serve.Operations;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AccountabilityDsl.Serve;
+
+/// <summary>
+/// `ownerc serve`: the policy decision service. Builds the host (Kestrel, the /v1 API, health,
+/// readiness, Prometheus metrics, the OpenAPI document) on the hosting package's gate
+/// infrastructure, and runs it until SIGTERM or Ctrl+C, finishing the requests in flight.
+/// </summary>
+public static class DecisionService
+{
+    /// <summary>Runs the service; returns the process exit code (2 for options it cannot run with).</summary>
+    public static int Run(ServeOptions options, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(error);
+        if (options.Validate() is { } problem)
+        {
+            error.WriteLine("ownerc: error: " + problem);
+            return 2;
+        }
+
+        string? token = options.ReadToken(out string? tokenError);
+        if (tokenError is not null)
+        {
+            error.WriteLine("ownerc: error: " + tokenError);
+            return 2;
+        }
+
+        using IHost host = CreateHostBuilder(options, token).Build();
+        try
+        {
+            host.Run();
+        }
+        catch (IOException e) when (e.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
+        {
+            error.WriteLine($"ownerc: error: cannot listen on {options.Urls}: {e.Message}");
+            return 2;
+        }
+
+        return 0;
+    }
+
+    /// <summary>The service's host, not yet built (tests build it on a test server).</summary>
+    public static IHostBuilder CreateHostBuilder(ServeOptions options, string? token) =>
+        Host.CreateDefaultBuilder([])
+            .UseContentRoot(options.WorkingDirectory)
+            // One log line per request would cost more than the decision; configuration
+            // (Logging:LogLevel:Microsoft.AspNetCore) can turn it back on.
+            .ConfigureLogging(logging => logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning))
+            .ConfigureServices(services => ConfigureServices(services, options))
+            .ConfigureWebHostDefaults(web => web
+                .UseUrls(options.Urls)
+                .ConfigureKestrel(kestrel =>
+                {
+                    kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+                    kestrel.AddServerHeader = false;
+                })
+                .Configure(app => Configure(app, token)));
+
+    private static void ConfigureServices(IServiceCollection services, ServeOptions options)
+    {
+        services.AddSingleton(options);
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        services.AddContactGateInfrastructure().UseLedger(sp => CreateLedger(options));
+        services.AddSingleton(sp =>
+        {
+            ContactGateOptions gateOptions = sp.GetRequiredService<IOptions<ContactGateOptions>>().Value;
+            IContactLedger ledger = sp.GetRequiredService<IContactLedger>();
+            TimeProvider clock = sp.GetRequiredService<TimeProvider>();
+            TimeZoneInfo zone = gateOptions.ResolveTimeZone();
+            TimeSpan hold = gateOptions.DefaultHold;
+            ContactGateMetrics metrics = sp.GetRequiredService<ContactGateMetrics>();
+            ILogger gateLogger = sp.GetGateLogger();
+            return new PolicyCatalog(options,
+                compiled => new ObservedContactGate(compiled.CreateGate(ledger, clock, zone, hold), metrics, gateLogger),
+                clock, sp.GetRequiredService<ILogger<PolicyCatalog>>());
+        });
+        services.AddSingleton<PrometheusMetrics>();
+        services.AddHostedService<CatalogStarter>();
+        services.AddHealthChecks().AddCheck<PoliciesHealthCheck>("policies", tags: ["ready"]);
+        services.AddRouting();
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServeJsonContext.Default));
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "ownerc serve";
+            document.Info.Description = "The AccountabilityDsl policy decision service: accountable owners, contact checks, reservations and offer ranking for every loaded policy.";
+            document.Info.Version = "v1";
+            // The document is checked in: it must not depend on the address it was fetched from.
+            document.Servers = [];
+            return Task.CompletedTask;
+        }));
+    }
+
+    private static IContactLedger CreateLedger(ServeOptions options)
+    {
+        LedgerSpec.TryParse(options.Ledger, out LedgerSpec? spec, out _);
+        return spec!.Kind switch
+        {
+            "sqlite" => new SqliteContactLedger(Path.GetFullPath(spec.Value, options.WorkingDirectory)),
+            "memory" => new InMemoryContactLedger(),
+            _ => throw new InvalidOperationException("--ledger postgres: needs the PostgreSQL ledger package, which this build of ownerc does not include yet"),
+        };
+    }
+
+    private static void Configure(IApplicationBuilder app, string? token)
+    {
+        app.UseMiddleware<DecisionFailureMiddleware>();
+        if (token is not null)
+        {
+            app.UseMiddleware<BearerTokenMiddleware>(BearerTokenMiddleware.Hash(token));
+        }
+
+        app.UseRouting();
+        app.UseEndpoints(endpoints =>
+        {
+            endpoints.MapGet("/healthz", () => TypedResults.Text("ok\n")).ExcludeFromDescription();
+            endpoints.MapHealthChecks("/readyz", new HealthCheckOptions
+            {
+                Predicate = check => check.Tags.Contains("ready"),
+                ResponseWriter = WriteReadiness,
+            });
+            endpoints.MapGet("/metrics", (PrometheusMetrics metrics) => TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"))
+                .ExcludeFromDescription();
+            endpoints.MapOpenApi();
+            PolicyEndpoints.Map(endpoints);
+        });
+    }
+
+    private static Task WriteReadiness(HttpContext context, HealthReport report)
+    {
+        PolicyCatalog catalog = context.RequestServices.GetRequiredService<PolicyCatalog>();
+        string ledger = report.Entries.TryGetValue(LedgerHealthCheck.Name, out HealthReportEntry entry) ? entry.Description ?? entry.Status.ToString() : "unknown";
+        context.Response.ContentType = "application/json";
+        return JsonSerializer.SerializeAsync(context.Response.Body,
+            new ReadinessResponse(report.Status == HealthStatus.Healthy ? "ready" : "not ready", catalog.Snapshot.ByName.Count, ledger),
+            ServeJsonContext.Default.ReadinessResponse);
+    }
+
+    /// <summary>Loads the policies when the host starts (and creates the metrics listener before any decision).</summary>
+    private sealed class CatalogStarter(PolicyCatalog catalog, PrometheusMetrics metrics) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            GC.KeepAlive(metrics);
+            catalog.Start();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>Ready when at least one policy is served.</summary>
+    private sealed class PoliciesHealthCheck(PolicyCatalog catalog) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(catalog.Snapshot.ByName.Count > 0
+                ? HealthCheckResult.Healthy($"{catalog.Snapshot.ByName.Count} policies served")
+                : HealthCheckResult.Unhealthy("no policy compiled without errors"));
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using AccountabilityDsl.Serve.Tests.Infrastructure;
+using AccountabilityDsl.Tests.Infrastructure;
+
+namespace AccountabilityDsl.Serve.Tests;
+
+/// <summary>The real `ownerc serve` process, driven over HTTP.</summary>
+[Trait("Category", "Slow")]
+public sealed class ProcessTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("ownerc-serve-process-").FullName;
+
+    [Fact]
+    public async Task Serves_the_sample_decides_and_stops_cleanly_on_SIGTERM()
+    {
+        Directory.CreateDirectory(Path.Combine(_directory, "samples"));
+        File.Copy(Path.Combine(Baseline.RepoRoot, "samples", "retail-bank.owner"), Path.Combine(_directory, "samples", "retail-bank.owner"));
+        using ServeProcess server = ServeProcess.Start(_directory, "samples/retail-bank.owner", "--urls", "http://127.0.0.1:0").WaitUntilListening();
+        using HttpClient client = server.Client();
+
+        (await client.Get("/v1/policies")).Body.GetProperty("policies")[0].Str("name").ShouldBe("RetailBank");
+        JsonElement reserved = (await client.Post("/v1/RetailBank/reserve", new { customerId = "p-1", channel = "Email", idempotencyKey = "k" })).Body;
+        reserved.GetProperty("allowed").GetBoolean().ShouldBeTrue();
+        (await client.Post("/v1/RetailBank/commit", new { reservation = reserved.Str("reservation") })).Body.Str("outcome").ShouldBe("committed");
+        (await client.Post("/v1/RetailBank/check", new { customerId = "p-1", channel = "Email" })).Body.GetProperty("allowed").GetBoolean().ShouldBeFalse();
+
+        server.Terminate().ShouldBe(0, server.Output);
+        server.Output.ShouldContain("Application is shutting down");
+        server.Output.ShouldNotContain("   at ");
+        File.Exists(Path.Combine(_directory, "ownerc-ledger.db")).ShouldBeTrue("the default ledger is SQLite in the working folder");
+    }
+
+    [Fact]
+    public async Task Two_server_processes_sharing_one_ledger_allow_exactly_the_cap_across_200_concurrent_calls()
+    {
+        File.Copy(ServeFactory.Source("capped.owner"), Path.Combine(_directory, "capped.owner"));
+        string ledger = "sqlite:" + Path.Combine(_directory, "shared.db");
+        using ServeProcess first = ServeProcess.Start(_directory, "capped.owner", "--urls", "http://127.0.0.1:0", "--ledger", ledger).WaitUntilListening();
+        using ServeProcess second = ServeProcess.Start(_directory, "capped.owner", "--urls", "http://127.0.0.1:0", "--ledger", ledger).WaitUntilListening();
+        using HttpClient a = first.Client();
+        using HttpClient b = second.Client();
+
+        bool[] sent = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() => ConcurrencyTests.ReserveAndCommit(i % 2 == 0 ? a : b, "shared-customer", i))));
+
+        sent.Count(s => s).ShouldBe(2);
+        first.Terminate().ShouldBe(0, first.Output);
+        second.Terminate().ShouldBe(0, second.Output);
+    }
+
+    [Fact]
+    public void A_public_address_without_a_token_is_refused()
+    {
+        File.Copy(ServeFactory.Source("capped.owner"), Path.Combine(_directory, "capped.owner"));
+        using ServeProcess server = ServeProcess.Start(_directory, "capped.owner", "--urls", "http://0.0.0.0:0");
+
+        server.WaitForExit().ShouldBe(2);
+        server.Output.ShouldContain("ownerc: error: 'http://0.0.0.0:0' is not a loopback address; serving beyond this machine needs --token-file <file>");
+        server.Output.ShouldNotContain("Exception");
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
