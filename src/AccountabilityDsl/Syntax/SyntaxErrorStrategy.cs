@@ -387,7 +387,14 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics, Sour
         }
 
         _lastErrorDeclaration = declaration;
-        diagnostics.Report(span, message);
+        if (declaration is null)
+        {
+            diagnostics.Report(span, message);
+        }
+        else
+        {
+            diagnostics.Report(span, message, declaration);
+        }
     }
 
     private static ParserRuleContext? EnclosingDeclaration(RuleContext? context)

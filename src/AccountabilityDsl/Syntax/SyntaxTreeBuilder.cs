@@ -19,6 +19,9 @@ internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink 
     // errors about a declaration can sit just past its last token.
     private int _extentEnd;
 
+    // The declaration being built: whether the parser found an error in it.
+    private DeclarationContext? _declaration;
+
     public ImmutableArray<DeclarationSyntax> Build(PolicyFileContext file)
     {
         var result = ImmutableArray.CreateBuilder<DeclarationSyntax>();
@@ -42,6 +45,7 @@ internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink 
     public DeclarationSyntax? BuildOne(DeclarationContext declaration, int extentEnd)
     {
         _extentEnd = extentEnd;
+        _declaration = declaration;
         return declaration.ChildCount > 0 ? BuildDeclaration(declaration.GetChild(0)) : null;
     }
 
@@ -108,7 +112,7 @@ internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink 
         var seen = new HashSet<string>();
         // A clause that only looks repeated because recovery from a syntax error split the
         // declaration differently is not a second mistake: the syntax error says it all.
-        bool broken = diagnostics.HasErrorWithin(TextSpan.FromBounds(SpanOf(c).Start, Math.Max(SpanOf(c).End, _extentEnd)));
+        bool broken = HasErrorFrom(SpanOf(c).Start, c);
         foreach (OfferClauseContext clause in c.offerClause())
         {
             string keyword = clause.Start.Text;
@@ -177,7 +181,7 @@ internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink 
         {
             // A token that only looks malformed because a '..' or ',' is missing after it (the
             // lexer ran two times together) is the parser's error, already reported: one mistake, one error.
-            if (diagnostics.HasErrorWithin(TextSpan.FromBounds(span.Start, Math.Max(SpanOf(parent).End, _extentEnd))))
+            if (HasErrorFrom(span.Start, parent))
             {
                 return new TimeOfDaySyntax(0, "", span);
             }
@@ -188,6 +192,16 @@ internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink 
 
         return new TimeOfDaySyntax((int.Parse(parts[0], CultureInfo.InvariantCulture) * 60) + int.Parse(parts[1], CultureInfo.InvariantCulture), text, span);
     }
+
+    /// <summary>
+    /// Whether the declaration being built is broken from <paramref name="start"/> on: the parser
+    /// found an error in it (wherever recovery placed the report, even on the next declaration's
+    /// first token), or a lexical error lies between <paramref name="start"/> and the next
+    /// declaration. A part that only looks wrong because of that error is not a second mistake.
+    /// </summary>
+    private bool HasErrorFrom(int start, ParserRuleContext part) =>
+        (_declaration is not null && diagnostics.HasErrorIn(_declaration))
+        || diagnostics.HasErrorWithin(TextSpan.FromBounds(start, Math.Max(SpanOf(part).End, _extentEnd)));
 
     private AttributeTypeSyntax AttributeType(AttributeTypeContext? type, ParserRuleContext parent) => type switch
     {
