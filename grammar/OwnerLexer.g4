@@ -20,6 +20,8 @@ TRUE        : 'true';
 FALSE       : 'false';
 STAGES      : 'stages';
 OWNER       : 'owner';
+REPORTS     : 'reports';
+FALLBACK    : 'fallback';
 CHANNEL     : 'channel';
 CAPACITY    : 'capacity';
 PER         : 'per';

@@ -16,6 +16,7 @@ declaration
     | segmentDeclaration
     | stagesDeclaration
     | ownerDeclaration
+    | fallbackDeclaration
     | channelDeclaration
     | accountableDeclaration
     | raciDeclaration
@@ -57,7 +58,9 @@ literal
 
 stagesDeclaration : STAGES stageName (ARROW stageName)*;
 
-ownerDeclaration : OWNER ownerName documentation?;
+// `reports to` builds the escalation tree; `fallback` names who owns the cells nobody claims.
+ownerDeclaration : OWNER ownerName documentation? (REPORTS TO ownerRef)?;
+fallbackDeclaration : FALLBACK ownerRef;
 
 channelDeclaration : CHANNEL channelName (CAPACITY count PER period)?;
 

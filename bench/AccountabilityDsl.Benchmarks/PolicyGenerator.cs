@@ -48,9 +48,11 @@ public static class PolicyGenerator
     /// <paramref name="stages"/> stages: four in five segments partition the customers by
     /// revenue band and region (each owned at every stage), the rest are behavioural overlays
     /// on the other attributes with no owner of their own, covered by the partition. Checks
-    /// clean apart from unused-declaration warnings, and exercises every region rule.
+    /// clean apart from unused-declaration warnings, and exercises every region rule. With
+    /// <paramref name="throughSegments"/> the overlays (one segment in five) are defined through
+    /// other segments: a band segment, and every other one also not the previous overlay.
     /// </summary>
-    public static string Predicates(int segments, int attributes = 10, int stages = 20)
+    public static string Predicates(int segments, int attributes = 10, int stages = 20, bool throughSegments = false)
     {
         if (attributes < 4)
         {
@@ -94,7 +96,18 @@ public static class PolicyGenerator
             string condition = a % 3 == 0 ? $"flag{a}" : $"metric{a} >= {v * 7 % 50}";
             int b = 2 + ((v + 3) % (attributes - 2));
             string second = b == a ? "" : b % 3 == 0 ? $" and not flag{b}" : $" and metric{b} < {100 + v}";
-            text.Append(CultureInfo.InvariantCulture, $"segment Overlay{v} where {condition}{second}\n");
+            if (throughSegments)
+            {
+                // A band segment (a different one each time) and, every other overlay, not the one before.
+                string band = $"Band{v * 7 % bands}R{v % regions}";
+                string previous = v % 2 == 1 ? $" and not Overlay{v - 1}" : "";
+                text.Append(CultureInfo.InvariantCulture, $"segment Overlay{v} where {band} and {condition}{previous}\n");
+            }
+            else
+            {
+                text.Append(CultureInfo.InvariantCulture, $"segment Overlay{v} where {condition}{second}\n");
+            }
+
             text.Append(CultureInfo.InvariantCulture, $"informed Analytics for Overlay{v} at S0\n");
         }
 

@@ -7,6 +7,7 @@ if (args is ["emit", var kind, var size])
     {
         "large" => PolicyGenerator.Large(int.Parse(size)),
         "assigned" => PolicyGenerator.Assigned(int.Parse(size)),
+        "through" => PolicyGenerator.Predicates(int.Parse(size), throughSegments: true),
         _ => PolicyGenerator.Predicates(int.Parse(size)),
     });
     return;

@@ -72,8 +72,14 @@ public sealed class CompiledPolicy
     public ContactGate CreateGate(IContactLedger ledger, TimeProvider clock, TimeZoneInfo zone, TimeSpan? defaultHold = null) =>
         new(ContactPolicy, ledger, clock, zone, defaultHold);
 
-    /// <summary>The owner accountable for the segment at the stage, or null when nobody is.</summary>
-    public OwnerSymbol? AccountableFor(SegmentSymbol segment, StageSymbol stage)
+    /// <summary>
+    /// The owner accountable for the segment at the stage: the one its accountable line names,
+    /// else the <c>fallback</c> owner, else null.
+    /// </summary>
+    public OwnerSymbol? AccountableFor(SegmentSymbol segment, StageSymbol stage) => ClaimedOwner(segment, stage) ?? Policy.Fallback;
+
+    /// <summary>The owner an accountable line names for the cell, without the fallback.</summary>
+    private OwnerSymbol? ClaimedOwner(SegmentSymbol segment, StageSymbol stage)
     {
         ArgumentNullException.ThrowIfNull(segment);
         ArgumentNullException.ThrowIfNull(stage);
@@ -87,22 +93,37 @@ public sealed class CompiledPolicy
         ArgumentNullException.ThrowIfNull(customer);
         return segment.IsAssigned
             ? customer.AssignedSegment == segment
-            : segment.Predicate is { } predicate && PredicateEvaluator.Evaluate(predicate, customer.Values);
+            : segment.Predicate is { } predicate && PredicateEvaluator.Evaluate(predicate, customer.Values, customer.AssignedSegment);
     }
 
     /// <summary>The segments the customer is in, in declaration order.</summary>
     public IReadOnlyList<SegmentSymbol> SegmentsOf(CustomerValues customer) => [.. Policy.Segments.Where(s => IsIn(s, customer))];
 
-    /// <summary>The distinct owners accountable at the stage for the customer's segments, in segment order.</summary>
+    /// <summary>
+    /// The distinct owners accountable at the stage for the customer's segments, in segment
+    /// order; the <c>fallback</c> owner when none of those segments has one.
+    /// </summary>
     public IReadOnlyList<OwnerSymbol> AccountableFor(CustomerValues customer, StageSymbol stage)
     {
         var owners = new List<OwnerSymbol>();
+        bool inAnySegment = false;
         foreach (SegmentSymbol segment in Policy.Segments)
         {
-            if (IsIn(segment, customer) && AccountableFor(segment, stage) is { } owner && !owners.Contains(owner))
+            if (!IsIn(segment, customer))
+            {
+                continue;
+            }
+
+            inAnySegment = true;
+            if (ClaimedOwner(segment, stage) is { } owner && !owners.Contains(owner))
             {
                 owners.Add(owner);
             }
+        }
+
+        if (owners.Count == 0 && inAnySegment && Policy.Fallback is { } fallback)
+        {
+            owners.Add(fallback);
         }
 
         return owners;
@@ -112,13 +133,16 @@ public sealed class CompiledPolicy
     public OwnerSymbol? AccountableOwner(CustomerValues customer, StageSymbol stage) =>
         AccountableFor(customer, stage) is [var single] ? single : null;
 
-    /// <summary>True when every owner accountable for the customer at the stage sponsors or approves the offer, and there is one.</summary>
+    /// <summary>
+    /// True when every owner accountable for the customer at the stage, or someone that owner
+    /// reports to, sponsors or approves the offer, and there is one.
+    /// </summary>
     public bool IsApproved(OfferSymbol offer, CustomerValues customer, StageSymbol stage)
     {
         ArgumentNullException.ThrowIfNull(offer);
         IReadOnlyList<OwnerSymbol> owners = AccountableFor(customer, stage);
         IReadOnlyList<OwnerSymbol> approvers = _approvers[offer];
-        return owners.Count > 0 && owners.All(approvers.Contains);
+        return owners.Count > 0 && owners.All(o => approvers.Contains(o) || o.Superiors.Any(approvers.Contains));
     }
 
     /// <summary>True when the offer runs at the stage and the customer is in one of its segments.</summary>

@@ -101,7 +101,7 @@ public sealed class PolicyCompilation
         var reported = new List<Diagnostic>();
         foreach (Diagnostic diagnostic in all)
         {
-            if (TreeOf(diagnostic) is { } tree && tree.Suppressions.IsSuppressed(diagnostic.Id, diagnostic.Location.LineSpan.Start.Line))
+            if (TreeOf(diagnostic) is { } tree && tree.Suppressions.IsSuppressed(diagnostic.Id, diagnostic.Location.LineSpan.Start.Line, diagnostic.Location.Span.Start))
             {
                 continue;
             }

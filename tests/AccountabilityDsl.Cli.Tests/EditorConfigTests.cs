@@ -17,7 +17,7 @@ public class EditorConfigTests
         temp.Write(".editorconfig", Header + "owner_diagnostic.OWN0102.severity = warning\n");
         CliResult result = Ownerc.RunIn(temp.Path, "check", "policies", "--format", "msbuild");
         result.ExitCode.ShouldBe(0);
-        result.Stdout.ShouldBe("policies/bank.owner(8,1,8,41): warning OWN0102: Sales and Service (lines 7, 8) all claim Retail at Active; each segment and stage has exactly one accountable owner, so keep one claim\n");
+        result.Stdout.ShouldBe("policies/bank.owner(8,1,8,41): warning OWN0102: Sales and Service (lines 7, 8) both claim Retail at Active; each segment and stage has exactly one accountable owner, so keep one claim\n");
         result.Stderr.ShouldBeEmpty();
 
         Ownerc.RunIn(temp.Path, "check", "policies", "--warnaserror").ExitCode.ShouldBe(1);
@@ -99,8 +99,8 @@ public class EditorConfigTests
         CliResult result = Ownerc.RunIn(temp.Path, "check", "bank.owner", "notes.txt", "--format", "msbuild");
         result.ExitCode.ShouldBe(0);
         result.Stdout.ShouldBe(
-            "bank.owner(8,1,8,41): warning OWN0102: Sales and Service (lines 7, 8) all claim Retail at Active; each segment and stage has exactly one accountable owner, so keep one claim\n"
-            + "notes.txt(8,1,8,41): warning OWN0102: Sales and Service (lines 7, 8) all claim Retail at Active; each segment and stage has exactly one accountable owner, so keep one claim\n");
+            "bank.owner(8,1,8,41): warning OWN0102: Sales and Service (lines 7, 8) both claim Retail at Active; each segment and stage has exactly one accountable owner, so keep one claim\n"
+            + "notes.txt(8,1,8,41): warning OWN0102: Sales and Service (lines 7, 8) both claim Retail at Active; each segment and stage has exactly one accountable owner, so keep one claim\n");
     }
 
     [Fact]

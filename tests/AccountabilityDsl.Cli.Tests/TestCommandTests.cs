@@ -67,7 +67,7 @@ public partial class TestCommandTests
         using var temp = new TempFolder();
         CliResult result = Ownerc.Run("test", "samples/", "--format=junit", "-o", Path.Combine(temp.Path, "results.xml"));
         result.ExitCode.ShouldBe(0);
-        result.Stdout.ShouldBe("24 passed, 0 failed\n");
+        result.Stdout.ShouldBe("27 passed, 0 failed\n");
         XDocument.Load(Path.Combine(temp.Path, "results.xml")).Root!.Attribute("failures")!.Value.ShouldBe("0");
     }
 

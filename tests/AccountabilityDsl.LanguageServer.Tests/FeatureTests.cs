@@ -210,7 +210,8 @@ public class FeatureTests
     {
         var (client, uri, text) = await OpenAsync("company-c.owner");
         await using var _ = client;
-        CodeAction[] actions = await ActionsAsync(client, uri, text, "-> Lapsed");
+        // Each vacuum is anchored on its segment; the fix covers every segment without an owner at Lapsed.
+        CodeAction[] actions = await ActionsAsync(client, uri, text, "segment Starters");
         CodeAction add = actions.Single(a => a.Title == "Add 'accountable RetentionDesk for Starters, Regulars, Champions at Lapsed'");
         string fixedText = Apply(text, add.Edit.Changes[uri]);
         fixedText.ShouldContain("accountable RetentionDesk   for * at AtRisk\naccountable RetentionDesk for Starters, Regulars, Champions at Lapsed\n");

@@ -119,6 +119,12 @@ public sealed class ExplainCommand : ICommand
         var text = new StringBuilder();
         text.Append($"Segment {segment.Name} at {stage.Name}: ");
         IReadOnlyList<AssignmentSymbol> claims = explainer.ClaimsOn(segment, stage);
+        if (claims.Count == 0 && policy.Fallback is { } fallback)
+        {
+            text.Append($"no accountable line claims this cell; {fallback.Name}, the fallback owner (line {policy.LineOf(policy.FallbackSyntax!)}), is accountable for its customers who have no owner through another segment (OWN0106).\n");
+            return text.ToString();
+        }
+
         if (claims.Count == 0)
         {
             text.Append("nobody is accountable for this cell.\n");

@@ -34,7 +34,7 @@ public sealed class MatrixCommand : ICommand
                        owner at this stage (OWN0104)
           -     ○      no owner for the segment, but its customers all have one through
                        another segment (not a vacuum)
-          ?     ?      no owner, and the policy is too complex to analyse (OWN0106)
+          ?     ?      no owner, and the policy is too complex to analyse (OWN0108)
 
         Responsible, consulted and informed owners are listed as R:, C: and I:.
 

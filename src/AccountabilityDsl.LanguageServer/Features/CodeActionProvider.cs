@@ -10,7 +10,7 @@ namespace AccountabilityDsl.LanguageServer.Features;
 
 /// <summary>
 /// Quick fixes for the diagnostics on the requested lines: the did-you-mean name for OWN0002,
-/// an <c>accountable</c> line for the cells of an OWN0101 vacuum (one action per owner),
+/// an <c>accountable</c> line for the segments of the OWN0101 vacuums at the same stages (one action per owner),
 /// adding the owner to an offer's <c>approved by</c> for OWN0302, removing an unused
 /// declaration for OWN0301, and for every diagnostic but syntax errors a suppression comment.
 /// </summary>
@@ -23,6 +23,7 @@ internal static partial class CodeActionProvider
     {
         int firstLine = range.Start.Line, lastLine = range.End.Line;
         var actions = new List<Lsp.CodeAction>();
+        var vacuumStagesOffered = new HashSet<string>(StringComparer.Ordinal);
         foreach (Diagnostic diagnostic in analysis.Diagnostics)
         {
             Lsp.Range at = analysis.RangeOf(diagnostic.Location.Span);
@@ -37,8 +38,9 @@ internal static partial class CodeActionProvider
                 case "OWN0002" when DidYouMean().Match(diagnostic.Message) is { Success: true } match:
                     actions.Add(Fix(analysis, $"Change to '{match.Groups[1].Value}'", fixes, true, (diagnostic.Location.Span, match.Groups[1].Value)));
                     break;
-                case "OWN0101":
-                    actions.AddRange(AddAccountableLine(analysis, diagnostic, fixes));
+                case "OWN0101" when VacuumStages().Match(diagnostic.Message) is { Success: true } vacuum
+                    && vacuumStagesOffered.Add(vacuum.Groups["stages"].Value):
+                    actions.AddRange(AddAccountableLine(analysis, vacuum.Groups["stages"].Value, fixes));
                     break;
                 case "OWN0302":
                     if (AddApprover(analysis, diagnostic, fixes) is { } approve)
@@ -65,17 +67,14 @@ internal static partial class CodeActionProvider
         return [.. actions];
     }
 
-    private static IEnumerable<Lsp.CodeAction> AddAccountableLine(DocumentAnalysis analysis, Diagnostic diagnostic, Lsp.Diagnostic[] fixes)
+    private static IEnumerable<Lsp.CodeAction> AddAccountableLine(DocumentAnalysis analysis, string stages, Lsp.Diagnostic[] fixes)
     {
-        // Related locations name each orphaned segment and the stages, written as the language writes them.
-        var cells = diagnostic.Related.Select(r => VacuumCell().Match(r.Message)).Where(m => m.Success).ToList();
-        if (cells.Count == 0)
-        {
-            yield break;
-        }
-
-        string segments = string.Join(", ", cells.Select(c => c.Groups["segment"].Value).Distinct());
-        string stages = cells[0].Groups["stages"].Value;
+        // Each OWN0101 is anchored on one segment's name and names the stages as the language
+        // writes them; one line fixes every segment of the file without an owner at those stages.
+        string segments = string.Join(", ", analysis.Diagnostics
+            .Where(d => d.Id == "OWN0101" && VacuumStages().Match(d.Message) is { Success: true } m && m.Groups["stages"].Value == stages)
+            .Select(d => analysis.Source.ToString(d.Location.Span))
+            .Distinct());
         DeclarationSyntax? lastAccountable = analysis.Tree.Declarations.LastOrDefault(d => d is AssignmentDeclarationSyntax { Role: RaciRole.Accountable });
         DeclarationSyntax? anchor = lastAccountable ?? analysis.Tree.Declarations.LastOrDefault();
         int insertAt = anchor is null ? analysis.Source.Length : WholeLines(analysis.Source, anchor.Span).End;
@@ -137,8 +136,8 @@ internal static partial class CodeActionProvider
     [GeneratedRegex(@"did you mean '([^']+)'\?")]
     private static partial Regex DidYouMean();
 
-    [GeneratedRegex(@"^(?<segment>\S+) has no accountable owner at (?<stages>.+)$")]
-    private static partial Regex VacuumCell();
+    [GeneratedRegex(@"^no accountable owner at (?<stages>.+?) for customers in ")]
+    private static partial Regex VacuumStages();
 
     [GeneratedRegex(@"^offer '(?<offer>[^']+)' reaches customers for whom (?<owner>\S+) is accountable")]
     private static partial Regex Unapproved();

@@ -16,7 +16,7 @@ internal static class CompletionProvider
 {
     /// <summary>The keywords a declaration starts with.</summary>
     public static readonly string[] DeclarationKeywords =
-        ["policy", "attribute", "segment", "stages", "owner", "channel", "accountable", "responsible", "consulted", "informed", "offer", "limit", "cooldown", "exempt"];
+        ["policy", "attribute", "segment", "stages", "owner", "channel", "accountable", "responsible", "consulted", "informed", "offer", "limit", "cooldown", "exempt", "fallback"];
 
     private static readonly Dictionary<string, string[]> ClauseKeywords = new(StringComparer.Ordinal)
     {
@@ -27,6 +27,7 @@ internal static class CompletionProvider
         ["offer"] = ["by", "to", "at", "via", "min", "priority", "approved"],
         ["segment"] = ["where", "and", "or", "not", "in"],
         ["channel"] = ["capacity"],
+        ["owner"] = ["reports"],
         ["policy"] = ["namespace"],
     };
 

@@ -19,6 +19,7 @@ public static class DiagnosticCatalog
             CompilerDiagnostics.DuplicateDeclaration,
             CompilerDiagnostics.PredicateTypeError,
             CompilerDiagnostics.PolicyStructureError,
+            CompilerDiagnostics.SegmentCycle,
             CompilerDiagnostics.BackwardsStageRange,
             CompilerDiagnostics.NamespaceMismatch,
             CompilerDiagnostics.EmptyWindow,

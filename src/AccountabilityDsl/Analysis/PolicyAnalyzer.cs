@@ -19,6 +19,8 @@ public static class PolicyAnalyzer
             new OverlapConflictRule(),
             new EmptySegmentRule(),
             new UnanalysableSegmentRule(),
+            new FallbackOwnedCellsRule(),
+            new EscalationCycleRule(),
             new OfferApprovalRule(),
             new DuplicateLimitScopeRule(),
             new MinCellExceedsCapacityRule(),

@@ -63,6 +63,9 @@ public sealed class PolicyFacts
     /// </summary>
     public IReadOnlyList<(SegmentSymbol First, SegmentSymbol Second)>? OverlappingOwnedPairs => _overlappingPairs.Value;
 
+    /// <summary>Whether some customer is in both segments (an assigned segment may hold anyone).</summary>
+    public bool ShareCustomers(SegmentSymbol a, SegmentSymbol b) => Regions.SharedCustomer(a, b) is not null;
+
     private ImmutableHashSet<SegmentSymbol>? ComputeSegmentsWithoutOwnerAt(StageSymbol stage)
     {
         if (!IsExactlyAnalysable)
@@ -83,12 +86,17 @@ public sealed class PolicyFacts
         }
 
         // With assigned segments a customer is also in exactly one of them, so a predicate
-        // segment's customers lack an owner only where some assigned segment has none either.
-        bool assignedGap = !Policy.HasAssignedSegments
-            || Policy.Segments.Any(s => s.IsAssigned && Accountability.OwnerOf(s, stage) is null);
+        // segment's customers lack an owner only where their assigned segment has none either.
+        if (Policy.HasAssignedSegments)
+        {
+            free = regions.Algebra.Intersect(free, regions.Algebra.UnionAll(Policy.Segments
+                .Where(s => s.IsAssigned && Accountability.OwnerOf(s, stage) is null)
+                .Select(regions.CustomersOf)));
+        }
+
         foreach (SegmentSymbol segment in Policy.Segments.Where(s => Accountability.OwnerOf(s, stage) is null))
         {
-            if (segment.IsAssigned || (assignedGap && !regions.Algebra.Intersect(regions.RegionOf(segment)!, free).IsEmpty))
+            if (!regions.Algebra.Intersect(regions.CustomersOf(segment), free).IsEmpty)
             {
                 result.Add(segment);
             }

@@ -26,6 +26,7 @@ public sealed class Binder
     private readonly SymbolTable<ChannelSymbol> _channels = new("channel");
     private readonly SymbolTable<OfferSymbol> _offers = new("offer");
     private readonly Dictionary<string, EventSymbol> _events = new(StringComparer.Ordinal);
+    private (FallbackDeclarationSyntax Syntax, SyntaxTree Tree)? _fallback;
 
     /// <summary>The file being bound: where diagnostics are anchored.</summary>
     private SyntaxTree _tree;
@@ -57,6 +58,7 @@ public sealed class Binder
         var limits = ImmutableArray.CreateBuilder<LimitSymbol>();
         var cooldowns = ImmutableArray.CreateBuilder<CooldownSymbol>();
         var exemptions = ImmutableArray.CreateBuilder<ExemptDeclarationSyntax>();
+        OwnerSymbol? fallbackOwner = null;
 
         foreach (SyntaxTree tree in _trees)
         {
@@ -83,14 +85,25 @@ public sealed class Binder
                     case ExemptDeclarationSyntax exempt:
                         exemptions.Add(exempt);
                         break;
+                    case OwnerDeclarationSyntax { ReportsTo: { } superior } owner when _owners.Declared(owner.Name) is { } symbol:
+                        symbol.ReportsTo = Resolve(_owners, superior);
+                        break;
+                    case FallbackDeclarationSyntax fallback when _fallback is { } first && fallback == first.Syntax:
+                        fallbackOwner = Resolve(_owners, fallback.Owner);
+                        break;
                 }
             }
         }
 
+        ReportSegmentCycles();
         return new BoundPolicy(
             _trees, header, _attributes.Symbols, _segments.Symbols, _stages.Symbols, _owners.Symbols, _channels.Symbols,
             _offers.Symbols, assignments.ToImmutable(), limits.ToImmutable(), cooldowns.ToImmutable(), exemptions.ToImmutable(),
-            _referenced, [.. _diagnostics]);
+            _referenced, [.. _diagnostics])
+        {
+            Fallback = fallbackOwner,
+            FallbackSyntax = fallbackOwner is null ? null : _fallback?.Syntax,
+        };
     }
 
     // ---- Pass 1: declarations ---------------------------------------------------------
@@ -167,6 +180,14 @@ public sealed class Binder
                             Declare(_offers, o.Name, name => new OfferSymbol(name, o.Name, o, _offers.Count));
                         }
 
+                        break;
+                    case FallbackDeclarationSyntax f when _fallback is null:
+                        _fallback = (f, tree);
+                        break;
+                    case FallbackDeclarationSyntax f:
+                        Report(CompilerDiagnostics.DuplicateDeclaration, f.Span,
+                            [Related(_fallback.Value.Tree, _fallback.Value.Syntax, "the fallback owner is declared here")],
+                            "the fallback owner", "fallback", $"{Where(_fallback.Value.Tree, _fallback.Value.Syntax.Span)}; a policy has one 'fallback' line");
                         break;
                     case CooldownDeclarationSyntax c when !c.Event.IsMissing && !_events.ContainsKey(c.Event.Text):
                         _events.Add(c.Event.Text, new EventSymbol(c.Event.Text, c.Event));
@@ -407,6 +428,115 @@ public sealed class Binder
         BoundPredicate? bound = new PredicateBinder(this).Bind(predicate);
         segment.PredicateHasErrors = bound is null || _diagnostics.Count(d => d.IsError) > errorsBefore;
         segment.Predicate = segment.PredicateHasErrors ? null : bound;
+        if (bound is not null)
+        {
+            segment.ReferencedSegments = [.. SegmentReferences(bound).Select(r => r.Segment).Distinct()];
+        }
+    }
+
+    /// <summary>The segment references in a predicate, in source order.</summary>
+    internal static IEnumerable<BoundSegmentReference> SegmentReferences(BoundPredicate predicate)
+    {
+        var pending = new Stack<BoundPredicate>();
+        pending.Push(predicate);
+        while (pending.Count > 0)
+        {
+            switch (pending.Pop())
+            {
+                case BoundSegmentReference reference:
+                    yield return reference;
+                    break;
+                case BoundNot not:
+                    pending.Push(not.Operand);
+                    break;
+                case BoundLogical logical:
+                    for (int i = logical.Operands.Length - 1; i >= 0; i--)
+                    {
+                        pending.Push(logical.Operands[i]);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// OWN0006: segments defined through each other in a circle have no meaning. Each circle is
+    /// reported once, on the first segment of it in declaration order, and its segments lose their
+    /// predicates (so nothing downstream evaluates a definition that never ends).
+    /// </summary>
+    private void ReportSegmentCycles()
+    {
+        var state = new Dictionary<SegmentSymbol, int>(); // absent: unvisited, 1: on the path, 2: done
+        var inCycle = new HashSet<SegmentSymbol>();
+        foreach (SegmentSymbol root in _segments.Symbols)
+        {
+            if (state.ContainsKey(root))
+            {
+                continue;
+            }
+
+            // Iterative depth-first search: a chain of thousands of segments costs no stack.
+            var path = new List<(SegmentSymbol Segment, int Next)> { (root, 0) };
+            state[root] = 1;
+            while (path.Count > 0)
+            {
+                (SegmentSymbol current, int next) = path[^1];
+                if (next >= current.ReferencedSegments.Length)
+                {
+                    state[current] = 2;
+                    path.RemoveAt(path.Count - 1);
+                    continue;
+                }
+
+                path[^1] = (current, next + 1);
+                SegmentSymbol target = current.ReferencedSegments[next];
+                if (!state.TryGetValue(target, out int seen))
+                {
+                    state[target] = 1;
+                    path.Add((target, 0));
+                }
+                else if (seen == 1)
+                {
+                    int start = path.FindIndex(p => p.Segment == target);
+                    List<SegmentSymbol> cycle = [.. path.Skip(start).Select(p => p.Segment)];
+                    if (!cycle.Any(inCycle.Contains))
+                    {
+                        ReportCycle(cycle);
+                    }
+
+                    inCycle.UnionWith(cycle);
+                }
+            }
+        }
+
+        foreach (SegmentSymbol segment in inCycle)
+        {
+            segment.Predicate = null;
+            segment.PredicateHasErrors = true;
+        }
+    }
+
+    private void ReportCycle(List<SegmentSymbol> cycle)
+    {
+        // Start the story at the segment declared first, so the report does not depend on search order.
+        int first = cycle.IndexOf(cycle.OrderBy(s => s.Ordinal).First());
+        List<SegmentSymbol> ordered = [.. cycle.Skip(first), .. cycle.Take(first)];
+
+        // A segment's predicate is in the file that declares the segment.
+        Location ReferenceTo(SegmentSymbol from, SegmentSymbol to) =>
+            new(_symbolTrees[from].Source, SegmentReferences(from.Predicate!).First(r => r.Segment == to).Syntax.Span);
+
+        string circle = string.Join(" -> ", ordered.Append(ordered[0]).Select(s => s.Name));
+        var related = ordered.Skip(1)
+            .Select((s, i) => new RelatedLocation(
+                ReferenceTo(s, ordered[(i + 2) % ordered.Count]),
+                $"{s.Name} is defined through {ordered[(i + 2) % ordered.Count].Name} here"))
+            .ToList();
+        string message = ordered.Count == 1
+            ? $"segment '{ordered[0].Name}' is defined through itself; a segment cannot be a condition of its own predicate"
+            : $"segments {circle} are defined through each other in a circle, so none of them has a meaning; define one of them by attributes alone";
+        _diagnostics.Add(Diagnostic.Create(CompilerDiagnostics.SegmentCycle, ReferenceTo(ordered[0], ordered[1 % ordered.Count]), related, null, message));
     }
 
     // ---- Helpers ----------------------------------------------------------------------
@@ -429,7 +559,55 @@ public sealed class Binder
         return null;
     }
 
-    internal AttributeSymbol? ResolveAttribute(NameSyntax name) => Resolve(_attributes, name);
+    /// <summary>An attribute in a comparison or membership; a segment there gets a hint to write it alone.</summary>
+    internal AttributeSymbol? ResolveAttribute(NameSyntax name)
+    {
+        if (!name.IsMissing && !_attributes.TryGet(name.Text, out _) && _segments.TryGet(name.Text, out SegmentSymbol? segment))
+        {
+            _referenced.Add(segment);
+            Report(CompilerDiagnostics.PredicateTypeError, name.Span,
+                $"'{segment.Name}' is a segment, which is a condition by itself: write '{segment.Name}' or 'not {segment.Name}' without comparing it");
+            return null;
+        }
+
+        return Resolve(_attributes, name);
+    }
+
+    /// <summary>
+    /// A bare name used as a condition: an attribute (the predicate binder checks it is a bool)
+    /// or a segment. A name that is both is ambiguous and reported.
+    /// </summary>
+    internal Symbol? ResolveCondition(NameSyntax name)
+    {
+        if (name.IsMissing)
+        {
+            return null;
+        }
+
+        bool isAttribute = _attributes.TryGet(name.Text, out AttributeSymbol? attribute);
+        bool isSegment = _segments.TryGet(name.Text, out SegmentSymbol? segment);
+        if (isAttribute && isSegment)
+        {
+            Report(CompilerDiagnostics.PredicateTypeError, name.Span,
+                $"'{name.Text}' names both an attribute (line {Where(attribute!)}) and a segment (line {Where(segment!)}); rename one of them");
+            return null;
+        }
+
+        if (isSegment)
+        {
+            _referenced.Add(segment!);
+            return segment;
+        }
+
+        if (isAttribute)
+        {
+            _referenced.Add(attribute!);
+            return attribute;
+        }
+
+        ReportUnknown("bool attribute or segment", name, _attributes.Names.Concat(_segments.Names));
+        return null;
+    }
 
     private void ReportUnknown(string noun, NameSyntax name, IEnumerable<string> candidates)
     {

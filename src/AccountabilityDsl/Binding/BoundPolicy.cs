@@ -81,6 +81,12 @@ public sealed class BoundPolicy
 
     public IEnumerable<AssignmentSymbol> Accountabilities => Assignments.Where(a => a.Role == RaciRole.Accountable);
 
+    /// <summary>The <c>fallback</c> owner: accountable wherever no <c>accountable</c> line gives a customer an owner.</summary>
+    public OwnerSymbol? Fallback { get; internal set; }
+
+    /// <summary>The <c>fallback</c> declaration that named <see cref="Fallback"/>.</summary>
+    public FallbackDeclarationSyntax? FallbackSyntax { get; internal set; }
+
     public ImmutableArray<LimitSymbol> Limits { get; }
 
     public ImmutableArray<CooldownSymbol> Cooldowns { get; }

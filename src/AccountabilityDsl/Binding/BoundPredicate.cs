@@ -21,3 +21,9 @@ public sealed record BoundMembership(AttributeSymbol Attribute, ImmutableArray<d
 public sealed record BoundNot(BoundPredicate Operand, PredicateSyntax Syntax) : BoundPredicate(Syntax);
 
 public sealed record BoundLogical(LogicalOperator Operator, ImmutableArray<BoundPredicate> Operands, PredicateSyntax Syntax) : BoundPredicate(Syntax);
+
+/// <summary>
+/// A segment name used as a condition: the customer is in <see cref="Segment"/>. For an assigned
+/// segment that is "the host assigned the customer to it"; for a predicate segment, its predicate.
+/// </summary>
+public sealed record BoundSegmentReference(SegmentSymbol Segment, PredicateSyntax Syntax) : BoundPredicate(Syntax);

@@ -18,7 +18,7 @@ internal sealed class PredicateBinder(Binder binder)
         LogicalPredicateSyntax l => BindLogical(l),
         ComparisonPredicateSyntax c => BindComparison(c),
         MembershipPredicateSyntax m => BindMembership(m),
-        AttributePredicateSyntax a => BindBareAttribute(a),
+        AttributePredicateSyntax a => BindBareName(a),
         _ => null,
     };
 
@@ -42,12 +42,18 @@ internal sealed class PredicateBinder(Binder binder)
         return ok ? new BoundLogical(logical.Operator, operands.MoveToImmutable(), logical) : null;
     }
 
-    private BoundPredicate? BindBareAttribute(AttributePredicateSyntax syntax)
+    /// <summary>A bare name: membership of a segment, or a bool attribute being true.</summary>
+    private BoundPredicate? BindBareName(AttributePredicateSyntax syntax)
     {
-        if (binder.ResolveAttribute(syntax.Attribute) is not { } attribute)
+        switch (binder.ResolveCondition(syntax.Attribute))
         {
-            return null;
+            case SegmentSymbol segment:
+                return new BoundSegmentReference(segment, syntax);
+            case not AttributeSymbol:
+                return null;
         }
+
+        var attribute = (AttributeSymbol)binder.ResolveAttribute(syntax.Attribute)!;
 
         if (attribute.Type != AttributeKind.Bool)
         {

@@ -62,6 +62,9 @@ public sealed class SegmentSymbol(string name, NameSyntax declaration, SegmentDe
     public BoundPredicate? Predicate { get; internal set; }
 
     public bool PredicateHasErrors { get; internal set; }
+
+    /// <summary>The segments this segment's predicate names as conditions, each once, in source order.</summary>
+    public ImmutableArray<SegmentSymbol> ReferencedSegments { get; internal set; } = [];
 }
 
 public sealed class StageSymbol(string name, NameSyntax declaration, int ordinal) : Symbol(name, declaration)
@@ -79,6 +82,25 @@ public sealed class OwnerSymbol(string name, NameSyntax declaration, OwnerDeclar
     public OwnerDeclarationSyntax Syntax { get; } = syntax;
 
     public string? Documentation => Syntax.Documentation?.Value;
+
+    /// <summary>The owner named by <c>reports to</c>, if any.</summary>
+    public OwnerSymbol? ReportsTo { get; internal set; }
+
+    /// <summary>
+    /// Everyone this owner reports to, directly or not, nearest first. Stops before repeating an
+    /// owner, so a <c>reports to</c> cycle (OWN0107) still gives a finite chain.
+    /// </summary>
+    public IEnumerable<OwnerSymbol> Superiors
+    {
+        get
+        {
+            var seen = new HashSet<OwnerSymbol> { this };
+            for (OwnerSymbol? superior = ReportsTo; superior is not null && seen.Add(superior); superior = superior.ReportsTo)
+            {
+                yield return superior;
+            }
+        }
+    }
 }
 
 public sealed record ChannelCapacity(int Amount, PeriodUnit Period);

@@ -21,8 +21,11 @@ public static class CompilerDiagnostics
     public static readonly DiagnosticDescriptor PolicyStructureError = new(
         "OWN0005", "Missing or repeated policy header, or no stages", "{0}", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
 
+    public static readonly DiagnosticDescriptor SegmentCycle = new(
+        "OWN0006", "Segment definitions form a cycle", "{0}", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
+
     public static readonly DiagnosticDescriptor BackwardsStageRange = new(
-        "OWN0006", "Backwards stage range", "the stage range '{0}..{1}' runs backwards: '{1}' comes before '{0}' in the lifecycle; write '{1}..{0}'", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
+        "OWN0010", "Backwards stage range", "the stage range '{0}..{1}' runs backwards: '{1}' comes before '{0}' in the lifecycle; write '{1}..{0}'", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
 
     public static readonly DiagnosticDescriptor NamespaceMismatch = new(
         "OWN0007", "Files of one policy give different namespaces", "{0}", DiagnosticSeverity.Error, DiagnosticCategory.Binding);

@@ -9,4 +9,5 @@ public static class DiagnosticIds
     public const string AccountabilityVacuum = "OWN0101";
     public const string CellConflict = "OWN0102";
     public const string OverlapConflict = "OWN0104";
+    public const string FallbackOwnedCells = "OWN0106";
 }

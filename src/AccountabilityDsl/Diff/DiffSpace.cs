@@ -85,12 +85,22 @@ internal sealed class DiffSpace
             return;
         }
 
-        // Most segments are the same in both versions: build each definition's region once.
-        var builder = new RegionBuilder(Algebra);
+        // Most segments are the same in both versions: build each definition's region once. A
+        // segment named in a predicate stands for its own version's customers, so segments are
+        // built after those they are defined through, and a definition that names segments is
+        // not shared between the versions (the same text may mean different customers).
+        var builder = new RegionBuilder(Algebra, s => _regions.TryGetValue(s, out Region? r) ? r : Region.Empty);
         var byDefinition = new Dictionary<string, Region>(StringComparer.Ordinal);
-        foreach ((BoundPolicy policy, SegmentSymbol segment) in oldPolicy.Segments.Select(s => (oldPolicy, s)).Concat(newPolicy.Segments.Select(s => (newPolicy, s))))
+        foreach ((BoundPolicy policy, SegmentSymbol segment) in SegmentRegions.DefinitionOrder(oldPolicy.Segments).Select(s => (oldPolicy, s))
+            .Concat(SegmentRegions.DefinitionOrder(newPolicy.Segments).Select(s => (newPolicy, s))))
         {
             string key = DefinitionOf(policy, segment);
+            if (!segment.ReferencedSegments.IsEmpty)
+            {
+                _regions[segment] = builder.Build(Translate(segment.Predicate!));
+                continue;
+            }
+
             if (!byDefinition.TryGetValue(key, out Region? region))
             {
                 byDefinition[key] = region = segment.IsAssigned
@@ -123,7 +133,7 @@ internal sealed class DiffSpace
     /// </summary>
     public static string DefinitionOf(BoundPolicy policy, SegmentSymbol segment) => segment.IsAssigned
         ? "assigned " + segment.Name
-        : "where " + string.Join(" ", policy.Source.ToString(segment.Syntax.Predicate!.Span).Split([' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
+        : "where " + string.Join(" ", policy.TextOf(segment.Syntax.Predicate!).Split([' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>A segment's customers, for a segment of either version.</summary>
     public Region RegionOf(SegmentSymbol segment) => _regions[segment];
@@ -179,6 +189,7 @@ internal sealed class DiffSpace
         BoundMembership m => m with { Attribute = _translation[m.Attribute].Union },
         BoundNot n => n with { Operand = Translate(n.Operand) },
         BoundLogical l => l with { Operands = [.. l.Operands.Select(Translate)] },
+        BoundSegmentReference r => r,
         _ => throw new InvalidOperationException($"Unexpected predicate {predicate.GetType().Name}"),
     };
 }

@@ -379,6 +379,7 @@ public static class CSharpEmitter
             {
                 BoundComparison c => $"{Property(c.Attribute)} {Operator(c.Operator)} {Number(c.Attribute, c.Value)}",
                 BoundMembership m => Membership(m),
+                BoundSegmentReference r => $"IsIn({Segment(r.Segment)}, customer)",
                 // Logicals come back parenthesised, memberships are parenthesised or atoms.
                 BoundNot { Operand: BoundComparison } n => "!(" + Predicate(n.Operand) + ")",
                 BoundNot n => "!" + Predicate(n.Operand),
@@ -436,13 +437,50 @@ public static class CSharpEmitter
 
             L("};");
 
+            string fallback = _policy.Fallback is { } f ? Owner(f) : "null";
             L("");
-            Doc("The owner accountable for the segment at the stage, or null when nobody is (a vacuum the checker reports as OWN0101). A table lookup: no allocation.");
-            L("public static Owner? AccountableFor(Segment segment, Stage stage)");
+            Doc("The fallback owner: accountable for the customers no accountable line gives an owner; null when the policy names none.");
+            L($"public static Owner? Fallback => {fallback};");
+
+            L("");
+            L("// The owner an accountable line gives the cell, or null: the fallback is not applied here.");
+            L("private static Owner? ClaimedOwner(int segment, Stage stage)");
             L("{");
-            L($"int cell = AccountableTable[CheckRange((int)segment, SegmentCount, \"segment\") * StageCount + CheckRange((int)stage, StageCount, \"stage\")];");
+            L("int cell = AccountableTable[segment * StageCount + (int)stage];");
             L("return cell == 0 ? null : (Owner)(cell - 1);");
             L("}");
+
+            L("");
+            Doc("The owner accountable for the segment at the stage: the owner its accountable line names, or else the fallback owner (see IsFromFallback), or null when there is neither (a vacuum the checker reports as OWN0101). A table lookup: no allocation.");
+            L("public static Owner? AccountableFor(Segment segment, Stage stage) =>");
+            L("ClaimedOwner(CheckRange((int)segment, SegmentCount, \"segment\"), (Stage)CheckRange((int)stage, StageCount, \"stage\")) ?? Fallback;");
+
+            L("");
+            Doc("True when no accountable line claims the cell and its owner is the fallback owner (the checker lists such cells as OWN0106).");
+            L("public static bool IsFromFallback(Segment segment, Stage stage) =>");
+            L("Fallback is not null && ClaimedOwner(CheckRange((int)segment, SegmentCount, \"segment\"), (Stage)CheckRange((int)stage, StageCount, \"stage\")) is null;");
+
+            L("");
+            Doc("True when the customer is in some segment but no accountable line gives them an owner at the stage, so their owner is the fallback owner.");
+            L("public static bool IsOwnedThroughFallback(Customer customer, Stage stage)");
+            L("{");
+            L($"{Sys}ArgumentNullException.ThrowIfNull(customer);");
+            L("CheckRange((int)stage, StageCount, \"stage\");");
+            L("if (Fallback is null || !IsInAnySegment(customer))");
+            L("{");
+            L("return false;");
+            L("}");
+            L("for (int i = 0; i < SegmentCount; i++)");
+            L("{");
+            L("if (IsIn((Segment)i, customer) && ClaimedOwner(i, stage) is not null)");
+            L("{");
+            L("return false;");
+            L("}");
+            L("}");
+            L("return true;");
+            L("}");
+
+            WriteEscalation();
 
             L("");
             L($"private static readonly {Generic}IReadOnlyList<Owner> NoOwners = {Sys}Array.Empty<Owner>();");
@@ -458,7 +496,7 @@ public static class CSharpEmitter
             L("}");
 
             L("");
-            Doc("The distinct owners accountable at the stage for the segments the customer is in, in segment order. One owner is the rule; none is a vacuum (OWN0101); more than one is an overlap conflict the checker reports as OWN0104. Allocates only for more than one owner.");
+            Doc("The distinct owners accountable at the stage for the segments the customer is in, in segment order, or the fallback owner when none of those segments has one. One owner is the rule; none is a vacuum (OWN0101); more than one is an overlap conflict the checker reports as OWN0104. Allocates only for more than one owner.");
             L($"public static {Generic}IReadOnlyList<Owner> AccountableFor(Customer customer, Stage stage)");
             L("{");
             L($"{Sys}ArgumentNullException.ThrowIfNull(customer);");
@@ -467,7 +505,7 @@ public static class CSharpEmitter
             L($"{Generic}List<Owner>? more = null;");
             L("for (int i = 0; i < SegmentCount; i++)");
             L("{");
-            L("if (!IsIn((Segment)i, customer) || AccountableFor((Segment)i, stage) is not { } owner)");
+            L("if (!IsIn((Segment)i, customer) || ClaimedOwner(i, stage) is not { } owner)");
             L("{");
             L("continue;");
             L("}");
@@ -480,6 +518,7 @@ public static class CSharpEmitter
             L($"(more ??= new {Generic}List<Owner> {{ first.Value }}).Add(owner);");
             L("}");
             L("}");
+            L("first ??= IsInAnySegment(customer) ? Fallback : null;");
             L("return more is not null ? more.AsReadOnly() : first is { } single ? SingleOwner[(int)single] : NoOwners;");
             L("}");
 
@@ -492,7 +531,7 @@ public static class CSharpEmitter
             L("Owner? result = null;");
             L("for (int i = 0; i < SegmentCount; i++)");
             L("{");
-            L("if (!IsIn((Segment)i, customer) || AccountableFor((Segment)i, stage) is not { } owner)");
+            L("if (!IsIn((Segment)i, customer) || ClaimedOwner(i, stage) is not { } owner)");
             L("{");
             L("continue;");
             L("}");
@@ -502,14 +541,55 @@ public static class CSharpEmitter
             L("}");
             L("result = owner;");
             L("}");
-            L("return result;");
+            L("return result ?? (IsInAnySegment(customer) ? Fallback : null);");
+            L("}");
+        }
+
+        private void WriteEscalation()
+        {
+            L("");
+            L("// The owner each owner reports to, + 1; 0 = nobody.");
+            L($"private static {Sys}ReadOnlySpan<int> ReportsToTable => new int[] {{ {string.Join(", ", _policy.Owners.Select(o => o.ReportsTo is { } superior ? _ownerIndex[superior] + 1 : 0))} }};");
+
+            L("");
+            Doc("The owner this owner reports to (its 'reports to' line), or null for an owner at the top.");
+            L("public static Owner? ReportsTo(Owner owner)");
+            L("{");
+            L("int superior = ReportsToTable[CheckRange((int)owner, OwnerCount, \"owner\")];");
+            L("return superior == 0 ? null : (Owner)(superior - 1);");
+            L("}");
+
+            L("");
+            Doc("The owner followed by everyone it reports to, directly or not, up to the top: the line an escalation follows.");
+            L($"public static {Generic}IReadOnlyList<Owner> EscalationChain(Owner owner)");
+            L("{");
+            L($"{Generic}List<Owner> chain = new {Generic}List<Owner>();");
+            L("// The checker rejects reporting cycles (OWN0107); the bound only guards the loop.");
+            L("for (Owner? current = owner; current is { } known && chain.Count < OwnerCount; current = ReportsTo(known))");
+            L("{");
+            L("chain.Add(known);");
+            L("}");
+            L("return chain.AsReadOnly();");
             L("}");
         }
 
         private void WriteOffers()
         {
             L("");
-            L("private static bool Approves(Offer offer, Owner owner) => offer switch");
+            L("private static bool Approves(Offer offer, Owner owner)");
+            L("{");
+            L("// Approval follows the reporting line: the owner or anyone above it.");
+            L($"foreach (Owner superior in EscalationChain(owner))");
+            L("{");
+            L("if (ApprovesDirectly(offer, superior))");
+            L("{");
+            L("return true;");
+            L("}");
+            L("}");
+            L("return false;");
+            L("}");
+            L("");
+            L("private static bool ApprovesDirectly(Offer offer, Owner owner) => offer switch");
             L("{");
             foreach (OfferSymbol offer in _policy.Offers)
             {
@@ -522,7 +602,7 @@ public static class CSharpEmitter
             L("};");
 
             L("");
-            Doc("True when every owner accountable for the customer at the stage sponsors or approves the offer, and at least one owner is accountable (nobody accountable means nobody approved).");
+            Doc("True when every owner accountable for the customer at the stage (the fallback owner when no accountable line gives one), or someone that owner reports to, sponsors or approves the offer, and at least one owner is accountable (nobody accountable means nobody approved).");
             L("public static bool IsApproved(Offer offer, Customer customer, Stage stage)");
             L("{");
             L($"{Sys}ArgumentNullException.ThrowIfNull(customer);");
@@ -531,7 +611,7 @@ public static class CSharpEmitter
             L("bool any = false;");
             L("for (int i = 0; i < SegmentCount; i++)");
             L("{");
-            L("if (!IsIn((Segment)i, customer) || AccountableFor((Segment)i, stage) is not { } owner)");
+            L("if (!IsIn((Segment)i, customer) || ClaimedOwner(i, stage) is not { } owner)");
             L("{");
             L("continue;");
             L("}");
@@ -540,6 +620,10 @@ public static class CSharpEmitter
             L("return false;");
             L("}");
             L("any = true;");
+            L("}");
+            L("if (!any && Fallback is { } fallback && IsInAnySegment(customer))");
+            L("{");
+            L("return Approves(offer, fallback);");
             L("}");
             L("return any;");
             L("}");

@@ -20,6 +20,7 @@ internal sealed class GeneratedNames
         "CreateGate", "CreateRequest", "RankOffers", "NameOf", "DefinitionOf",
         "AccountableTable", "SegmentNames", "StageNames", "OwnerNames", "ChannelNames", "OfferNames",
         "SingleOwner", "NoOwners", "Approves", "IsInAnySegment", "CheckRange",
+        "Fallback", "ClaimedOwner", "IsFromFallback", "IsOwnedThroughFallback", "ReportsTo", "ReportsToTable", "EscalationChain", "ApprovesDirectly",
         // Inherited from object.
         "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize", "ReferenceEquals",
     };

@@ -11,9 +11,19 @@ namespace AccountabilityDsl.Explain;
 public sealed record CustomerValues(decimal[] Values, SegmentSymbol? AssignedSegment, string Display);
 
 /// <summary>The owners accountable for a customer at one stage, and the declarations that decided it.</summary>
+/// <remarks>
+/// <see cref="Owners"/> lists every claim on the customer's cells, so a cell claimed twice
+/// (OWN0102) shows both claims. <see cref="Fallback"/> is the fallback owner when no claim gives
+/// the customer an owner.
+/// </remarks>
 public sealed record StageAccountability(StageSymbol Stage, IReadOnlyList<(OwnerSymbol Owner, SegmentSymbol Segment, AssignmentSymbol Declaration)> Owners)
 {
-    public bool IsVacuum => Owners.Count == 0;
+    public OwnerSymbol? Fallback { get; init; }
+
+    public bool IsVacuum => Owners.Count == 0 && Fallback is null;
+
+    /// <summary>Two declarations claim one of the customer's cells (OWN0102).</summary>
+    public bool IsCellConflict => Owners.GroupBy(o => o.Segment).Any(g => g.Count() > 1);
 
     public bool IsConflict => Owners.Select(o => o.Owner).Distinct().Count() > 1;
 }
@@ -121,7 +131,7 @@ public sealed class AccountabilityExplainer
     }
 
     public IReadOnlyList<SegmentSymbol> SegmentsOf(CustomerValues customer) =>
-        [.. _policy.Segments.Where(s => s.IsAssigned ? s == customer.AssignedSegment : s.Predicate is { } p && PredicateEvaluator.Evaluate(p, customer.Values))];
+        [.. _policy.Segments.Where(s => s.IsAssigned ? s == customer.AssignedSegment : s.Predicate is { } p && PredicateEvaluator.Evaluate(p, customer.Values, customer.AssignedSegment))];
 
     public IReadOnlyList<StageAccountability> Explain(CustomerValues customer, StageSymbol? onlyStage = null)
     {
@@ -132,13 +142,16 @@ public sealed class AccountabilityExplainer
             var owners = new List<(OwnerSymbol, SegmentSymbol, AssignmentSymbol)>();
             foreach (SegmentSymbol segment in segments)
             {
-                if (_map.Claims(segment, stage) is [var claim, ..] && claim.Owner is { } owner)
+                foreach (AssignmentSymbol claim in _map.Claims(segment, stage))
                 {
-                    owners.Add((owner, segment, claim));
+                    owners.Add((claim.Owner!, segment, claim));
                 }
             }
 
-            result.Add(new StageAccountability(stage, owners));
+            result.Add(new StageAccountability(stage, owners)
+            {
+                Fallback = owners.Count == 0 && segments.Count > 0 ? _policy.Fallback : null,
+            });
         }
 
         return result;
@@ -153,7 +166,7 @@ public sealed class AccountabilityExplainer
         var text = new StringBuilder();
         text.Append("Customer: ").Append(customer.Display).Append('\n');
         IReadOnlyList<SegmentSymbol> segments = SegmentsOf(customer);
-        text.Append(segments.Count == 0 ? "In no segment: nobody can be accountable for this customer.\n" : "In segments:\n");
+        text.Append(segments.Count == 0 ? "In no segment: nobody can be accountable for this customer (uncovered customer, OWN0103).\n" : "In segments:\n");
         foreach (SegmentSymbol segment in segments)
         {
             string why = segment.IsAssigned
@@ -168,6 +181,18 @@ public sealed class AccountabilityExplainer
         foreach (StageAccountability stage in stages)
         {
             text.Append("  ").Append(stage.Stage.Name.PadRight(width)).Append("  ");
+            if (segments.Count == 0)
+            {
+                text.Append("nobody (in no segment, OWN0103)\n");
+                continue;
+            }
+
+            if (stage.Fallback is { } fallback)
+            {
+                text.Append($"{fallback.Name}, the fallback owner ({_policy.LineReference(_policy.FallbackSyntax!)}): no accountable line claims this customer (OWN0106)\n");
+                continue;
+            }
+
             if (stage.IsVacuum)
             {
                 text.Append("nobody (accountability vacuum, OWN0101)\n");
@@ -175,7 +200,11 @@ public sealed class AccountabilityExplainer
             }
 
             var distinct = stage.Owners.GroupBy(o => o.Owner).ToList();
-            if (distinct.Count > 1)
+            if (stage.IsCellConflict)
+            {
+                text.Append("CONFLICT (OWN0102, one cell claimed twice): ");
+            }
+            else if (distinct.Count > 1)
             {
                 text.Append("CONFLICT (OWN0104): ");
             }

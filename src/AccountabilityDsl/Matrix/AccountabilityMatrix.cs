@@ -27,8 +27,15 @@ public enum CellState
     /// </summary>
     CoveredElsewhere,
 
-    /// <summary>Nobody claims the cell and the policy is too complex to analyse exactly (OWN0106): vacuum or not is unknown.</summary>
+    /// <summary>Nobody claims the cell and the policy is too complex to analyse exactly (OWN0108): vacuum or not is unknown.</summary>
     Unanalysed,
+
+    /// <summary>
+    /// Nobody claims the cell and some of the segment's customers have no owner through another
+    /// segment, so the <c>fallback</c> owner is accountable for them (OWN0106): the vacuum a
+    /// policy without a fallback would have.
+    /// </summary>
+    Fallback,
 }
 
 /// <summary>A RACI declaration that applies to a cell, with its 1-based source line.</summary>
@@ -64,13 +71,18 @@ public sealed record MatrixCell(
     /// <summary>The owner the cell resolves to (the first claim), or null when nobody claims it.</summary>
     public OwnerSymbol? Owner => Claims.IsEmpty ? null : Claims[0].Owner;
 
+    /// <summary>The fallback owner, for a <see cref="CellState.Fallback"/> cell.</summary>
+    public OwnerSymbol? FallbackOwner => State == CellState.Fallback ? FallbackOf : null;
+
+    internal OwnerSymbol? FallbackOf { get; init; }
+
     /// <summary>The distinct owners claiming the cell, in source order.</summary>
     public IEnumerable<OwnerSymbol> ClaimingOwners => Claims.Select(c => c.Owner).Distinct();
 
     /// <summary>The 1-based lines of the accountable declarations claiming the cell.</summary>
     public IEnumerable<int> DecidingLines => Claims.Select(c => c.Line);
 
-    public bool IsProblem => State is CellState.Conflict or CellState.OverlapConflict or CellState.Vacuum;
+    public bool IsProblem => State is CellState.Conflict or CellState.OverlapConflict or CellState.Vacuum or CellState.Fallback;
 
     /// <summary>Responsible, consulted and informed owners of the cell, in that order.</summary>
     public IEnumerable<CellClaim> OthersIn(RaciRole role) => Others.Where(o => o.Role == role);
@@ -160,7 +172,12 @@ public sealed class AccountabilityMatrix
                     state = withoutOwner is null ? CellState.Unanalysed
                         : withoutOwner.Contains(segment) ? CellState.Vacuum
                         : CellState.CoveredElsewhere;
-                    if (state == CellState.Vacuum)
+                    if (state == CellState.Vacuum && policy.Fallback is not null)
+                    {
+                        state = CellState.Fallback;
+                        ids.Add(DiagnosticIds.FallbackOwnedCells);
+                    }
+                    else if (state == CellState.Vacuum)
                     {
                         ids.Add(DiagnosticIds.AccountabilityVacuum);
                     }
@@ -183,7 +200,10 @@ public sealed class AccountabilityMatrix
                 ImmutableArray<CellClaim> raci = others.TryGetValue((segment.Ordinal, stage.Ordinal), out List<CellClaim>? r)
                     ? [.. r.OrderBy(c => c.Role).ThenBy(c => c.Declaration.Ordinal)]
                     : [];
-                cells[segment.Ordinal * policy.Stages.Length + stage.Ordinal] = new MatrixCell(segment, stage, state, claims, raci, partners, [.. ids]);
+                cells[segment.Ordinal * policy.Stages.Length + stage.Ordinal] = new MatrixCell(segment, stage, state, claims, raci, partners, [.. ids])
+                {
+                    FallbackOf = state == CellState.Fallback ? policy.Fallback : null,
+                };
             }
         }
 
@@ -269,7 +289,7 @@ public sealed class AccountabilityMatrix
                 continue;
             }
 
-            foreach (SegmentSymbol segment in ownedPredicates.Where(s => map.OwnerOf(s, stage) != owner))
+            foreach (SegmentSymbol segment in ownedPredicates.Where(s => map.OwnerOf(s, stage) != owner && facts.ShareCustomers(assigned, s)))
             {
                 Add(assigned, segment);
                 Add(segment, assigned);

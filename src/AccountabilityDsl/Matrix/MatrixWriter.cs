@@ -31,6 +31,7 @@ public static class MatrixWriter
         CellState.Vacuum => "!",
         CellState.CoveredElsewhere => "-",
         CellState.Unanalysed => "?",
+        CellState.Fallback => "^",
         _ => "",
     };
 
@@ -42,11 +43,16 @@ public static class MatrixWriter
         CellState.Vacuum => "⚠",
         CellState.CoveredElsewhere => "○",
         CellState.Unanalysed => "?",
+        CellState.Fallback => "⤴",
         _ => "",
     };
 
     private static readonly CellState[] LegendOrder =
-        [CellState.Vacuum, CellState.Conflict, CellState.OverlapConflict, CellState.CoveredElsewhere, CellState.Unanalysed];
+        [CellState.Vacuum, CellState.Fallback, CellState.Conflict, CellState.OverlapConflict, CellState.CoveredElsewhere, CellState.Unanalysed];
+
+    /// <summary>The states a legend explains: "not analysed" and "fallback" only where they can occur.</summary>
+    private static IEnumerable<CellState> Legend(AccountabilityMatrix matrix) => LegendOrder.Where(s =>
+        (s != CellState.Unanalysed || !matrix.IsAnalysed) && (s != CellState.Fallback || matrix.Policy.Fallback is not null));
 
     /// <summary>What a state means, for the legend.</summary>
     public static string Meaning(CellState state) => state switch
@@ -56,7 +62,8 @@ public static class MatrixWriter
         CellState.OverlapConflict => "overlap conflict: a segment sharing these customers has another owner at this stage (OWN0104)",
         CellState.Vacuum => "vacuum: some customers of the segment have no accountable owner at this stage (OWN0101)",
         CellState.CoveredElsewhere => "no owner for the segment, but every one of its customers has one through another segment (not a vacuum)",
-        CellState.Unanalysed => "no owner for the segment; the policy is too complex to tell whether that is a vacuum (OWN0106)",
+        CellState.Unanalysed => "no owner for the segment; the policy is too complex to tell whether that is a vacuum (OWN0108)",
+        CellState.Fallback => "fallback: no accountable line claims some customers of the segment at this stage, so only the fallback owner is accountable for them (OWN0106)",
         _ => state.ToString(),
     };
 
@@ -86,7 +93,7 @@ public static class MatrixWriter
         }
 
         text.Append("\nLegend:\n");
-        foreach (CellState state in LegendOrder.Where(s => s != CellState.Unanalysed || !matrix.IsAnalysed))
+        foreach (CellState state in Legend(matrix))
         {
             text.Append($"  {AsciiMarker(state)}  {Meaning(state)}\n");
         }
@@ -105,6 +112,7 @@ public static class MatrixWriter
             CellState.Conflict => "X " + Claimants(cell),
             CellState.OverlapConflict => "~ " + cell.Owner!.Name,
             CellState.Vacuum => "! nobody",
+            CellState.Fallback => "^ " + cell.FallbackOwner!.Name + " (fallback)",
             CellState.CoveredElsewhere => "- covered",
             _ => "? nobody",
         };
@@ -144,6 +152,9 @@ public static class MatrixWriter
                 parts.Add(cell.Segment.IsAssigned
                     ? $"vacuum (OWN0101): nobody is accountable for {cell.Segment.Name} at {cell.Stage.Name}"
                     : $"vacuum (OWN0101): nobody is accountable for some customers of {cell.Segment.Name} at {cell.Stage.Name}, not even through another segment");
+                break;
+            case CellState.Fallback:
+                parts.Add($"fallback (OWN0106): no accountable line claims {(cell.Segment.IsAssigned ? cell.Segment.Name : $"some customers of {cell.Segment.Name}")} at {cell.Stage.Name}, so only the fallback owner {cell.FallbackOwner!.Name} is accountable for them");
                 break;
             case CellState.Conflict:
                 parts.Add($"conflict (OWN0102): claimed by {string.Join(", ", cell.Claims.Select(c => $"{c.Owner.Name} ({c.Where})"))}; the first claim decides until one is kept");
@@ -186,6 +197,11 @@ public static class MatrixWriter
             Count(matrix.Count(CellState.OverlapConflict), "overlap conflict", "overlap conflicts"),
             Count(matrix.Count(CellState.CoveredElsewhere), "covered elsewhere", "covered elsewhere"),
         };
+        if (matrix.Policy.Fallback is not null)
+        {
+            parts.Insert(2, Count(matrix.Count(CellState.Fallback), "owned through the fallback", "owned through the fallback"));
+        }
+
         if (!matrix.IsAnalysed)
         {
             parts.Add(Count(matrix.Count(CellState.Unanalysed), "not analysed", "not analysed"));
@@ -210,8 +226,7 @@ public static class MatrixWriter
         }
 
         text.Append("\n**Legend:** ");
-        text.Append(string.Join("; ", LegendOrder
-            .Where(s => s != CellState.Unanalysed || !matrix.IsAnalysed)
+        text.Append(string.Join("; ", Legend(matrix)
             .Select(s => $"{Symbol(s)} {Meaning(s)}")));
         text.Append("; R: responsible, C: consulted, I: informed (never conflicts). A cell names its owner and the line of the deciding `accountable` declaration.\n");
         AppendFindings(matrix, text, "\n## Findings\n\n", "- ", c => $"**{c.Segment.Name} at {c.Stage.Name}**: {Symbol(c.State)} {Finding(c)}");
@@ -228,6 +243,7 @@ public static class MatrixWriter
             CellState.Conflict => $"✖ **conflict**: {string.Join(" / ", cell.Claims.Select(c => $"{c.Owner.Name} ({c.Where})"))}",
             CellState.OverlapConflict => $"⇄ **overlap**: {cell.Owner!.Name} (line {Lines()}) vs {string.Join(", ", cell.Overlaps.Select(o => o.Owner.Name).Distinct())}",
             CellState.Vacuum => "⚠ **vacuum**",
+            CellState.Fallback => $"⤴ **fallback**: {cell.FallbackOwner!.Name}",
             CellState.CoveredElsewhere => "○ covered elsewhere",
             _ => "? not analysed",
         };
@@ -260,6 +276,7 @@ public static class MatrixWriter
         .overlap { background: #ffe0b2; border: 2px dashed #e65100 !important; }
         .vacuum { background: #fff59d; border: 2px solid #f57f17 !important; }
         .covered { background: #f5f5f5; color: #555; }
+        .fallback { background: #e1f5fe; border: 2px dashed #0277bd !important; }
         .unanalysed { background: #e0e0e0; }
         ul.legend { list-style: none; padding: 0; }
         ul.legend li { margin: 0.3rem 0; }
@@ -296,7 +313,7 @@ public static class MatrixWriter
 
         html.Append("</tbody>\n</table>\n<h2>Legend</h2>\n<ul class=\"legend\">\n");
         html.Append($"<li><span class=\"swatch owned\">&#160;</span>owner name: {E(Meaning(CellState.Owned))}, with the line of the deciding declaration (hover a cell for the declarations)</li>\n");
-        foreach (CellState state in LegendOrder.Where(s => s != CellState.Unanalysed || !matrix.IsAnalysed))
+        foreach (CellState state in Legend(matrix))
         {
             html.Append($"<li><span class=\"swatch {CssClass(state)}\"><span class=\"marker\">{Symbol(state)}</span></span>{E(Meaning(state))}</li>\n");
         }
@@ -323,6 +340,7 @@ public static class MatrixWriter
         CellState.Conflict => "conflict",
         CellState.OverlapConflict => "overlap",
         CellState.Vacuum => "vacuum",
+        CellState.Fallback => "fallback",
         CellState.CoveredElsewhere => "covered",
         CellState.Unanalysed => "unanalysed",
         _ => "owned",
@@ -338,6 +356,7 @@ public static class MatrixWriter
             CellState.Conflict => marker + "conflict: " + string.Join(" / ", cell.Claims.Select(c => e(c.Owner.Name) + Line(c))),
             CellState.OverlapConflict => marker + e(cell.Owner!.Name) + Line(cell.Claims[0]) + " overlap vs " + e(string.Join(", ", cell.Overlaps.Select(o => o.Owner.Name).Distinct())),
             CellState.Vacuum => marker + "vacuum",
+            CellState.Fallback => marker + "fallback: " + e(cell.FallbackOwner!.Name),
             CellState.CoveredElsewhere => marker + "covered elsewhere",
             _ => marker + "not analysed",
         };

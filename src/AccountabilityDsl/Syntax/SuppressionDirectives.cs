@@ -5,7 +5,8 @@ namespace AccountabilityDsl.Syntax;
 
 /// <summary>
 /// The inline suppressions of one file, read once from its comments when the tree is parsed:
-/// <c>// owner-disable-next-line OWN0301, OWN0204</c> silences those IDs on the next line, and
+/// <c>// owner-disable-next-line OWN0301, OWN0204</c> silences those IDs on the next line and
+/// anywhere in a declaration that starts there, and
 /// <c>// owner-disable OWN0204</c> silences them in the whole file. Syntax errors (OWN0001)
 /// cannot be suppressed: the file would mean nothing. The compilation asks
 /// <see cref="IsSuppressed"/>; the formatter asks <see cref="NextLineTargets"/> so that it never
@@ -17,10 +18,12 @@ public sealed partial class SuppressionDirectives
 
     private readonly ImmutableHashSet<string> _fileWide;
     private readonly ImmutableDictionary<int, ImmutableHashSet<string>> _byLine;
+    private readonly ImmutableArray<(Text.TextSpan Span, ImmutableHashSet<string> Ids)> _declarations;
 
-    private SuppressionDirectives(ImmutableHashSet<string> fileWide, ImmutableDictionary<int, ImmutableHashSet<string>> byLine, ImmutableArray<CommentSyntax> nextLineComments)
+    private SuppressionDirectives(ImmutableHashSet<string> fileWide, ImmutableDictionary<int, ImmutableHashSet<string>> byLine, ImmutableArray<(Text.TextSpan Span, ImmutableHashSet<string> Ids)> declarations, ImmutableArray<CommentSyntax> nextLineComments)
     {
         _fileWide = fileWide;
+        _declarations = declarations;
         NextLineComments = nextLineComments;
         _byLine = byLine;
         NextLineTargets = [.. byLine.Keys.OrderBy(line => line)];
@@ -32,13 +35,32 @@ public sealed partial class SuppressionDirectives
     /// <summary>The <c>owner-disable-next-line</c> comments, in source order.</summary>
     public ImmutableArray<CommentSyntax> NextLineComments { get; }
 
-    /// <summary>Whether a diagnostic with this ID starting on this 1-based line is silenced.</summary>
-    public bool IsSuppressed(string id, int line) =>
+    /// <summary>
+    /// Whether a diagnostic with this ID starting on this 1-based line, at this position, is
+    /// silenced.
+    /// </summary>
+    public bool IsSuppressed(string id, int line, int position) =>
         id != SyntaxErrorId
-        && (_fileWide.Contains(id) || (_byLine.TryGetValue(line, out ImmutableHashSet<string>? ids) && ids.Contains(id)));
+        && (_fileWide.Contains(id)
+            || (_byLine.TryGetValue(line, out ImmutableHashSet<string>? ids) && ids.Contains(id))
+            || _declarations.Any(d => position >= d.Span.Start && position < d.Span.End && d.Ids.Contains(id)));
 
-    internal static SuppressionDirectives Read(Text.SourceText source, ImmutableArray<CommentSyntax> comments)
+    internal static SuppressionDirectives Read(Text.SourceText source, ImmutableArray<CommentSyntax> comments, ImmutableArray<DeclarationSyntax> declarations)
     {
+        // The declarations by the line they start on.
+        var declarationsByLine = new Dictionary<int, List<Text.TextSpan>>();
+        foreach (DeclarationSyntax declaration in declarations)
+        {
+            int start = source.GetLinePosition(declaration.Span.Start).Line;
+            if (!declarationsByLine.TryGetValue(start, out List<Text.TextSpan>? spans))
+            {
+                declarationsByLine[start] = spans = [];
+            }
+
+            spans.Add(declaration.Span);
+        }
+
+        var covered = ImmutableArray.CreateBuilder<(Text.TextSpan Span, ImmutableHashSet<string> Ids)>();
         var fileWide = ImmutableHashSet.CreateBuilder<string>(StringComparer.OrdinalIgnoreCase);
         var byLine = new Dictionary<int, ImmutableHashSet<string>.Builder>();
         var nextLineComments = ImmutableArray.CreateBuilder<CommentSyntax>();
@@ -58,6 +80,18 @@ public sealed partial class SuppressionDirectives
                 // The comment's own line may be the end of a block comment: count from where it ends.
                 nextLineComments.Add(comment);
                 int line = source.GetLinePosition(comment.Span.End).Line + 1;
+                // Diagnostics anywhere in a declaration that starts on that line are covered too
+                // (an offer's clauses continue on the following lines); not those of another
+                // declaration that merely shares one of its lines.
+                if (declarationsByLine.TryGetValue(line, out List<Text.TextSpan>? spans))
+                {
+                    ImmutableHashSet<string> idSet = ids.ToImmutableHashSet(StringComparer.OrdinalIgnoreCase);
+                    foreach (Text.TextSpan span in spans)
+                    {
+                        covered.Add((span, idSet));
+                    }
+                }
+
                 if (!byLine.TryGetValue(line, out ImmutableHashSet<string>.Builder? set))
                 {
                     byLine[line] = set = ImmutableHashSet.CreateBuilder<string>(StringComparer.OrdinalIgnoreCase);
@@ -71,7 +105,7 @@ public sealed partial class SuppressionDirectives
             }
         }
 
-        return new SuppressionDirectives(fileWide.ToImmutable(), byLine.ToImmutableDictionary(l => l.Key, l => l.Value.ToImmutable()), nextLineComments.ToImmutable());
+        return new SuppressionDirectives(fileWide.ToImmutable(), byLine.ToImmutableDictionary(l => l.Key, l => l.Value.ToImmutable()), covered.ToImmutable(), nextLineComments.ToImmutable());
     }
 
     [GeneratedRegex(@"^(?://|/\*)\s*owner-disable(?<next>-next-line)?\s+(?<ids>OWN\d{4}(?:[\s,]+OWN\d{4})*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

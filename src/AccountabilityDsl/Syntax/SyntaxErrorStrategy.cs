@@ -58,6 +58,7 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics, Sour
         OwnerLexer.POLICY, OwnerLexer.ATTRIBUTE, OwnerLexer.SEGMENT, OwnerLexer.STAGES, OwnerLexer.OWNER,
         OwnerLexer.CHANNEL, OwnerLexer.ACCOUNTABLE, OwnerLexer.RESPONSIBLE, OwnerLexer.CONSULTED,
         OwnerLexer.INFORMED, OwnerLexer.OFFER, OwnerLexer.LIMIT, OwnerLexer.COOLDOWN, OwnerLexer.EXEMPT,
+        OwnerLexer.FALLBACK,
     ];
 
     private static readonly int[] PeriodTokens =

@@ -56,7 +56,10 @@ public sealed record ComparisonPredicateSyntax(NameSyntax Attribute, ComparisonO
 
 public sealed record MembershipPredicateSyntax(NameSyntax Attribute, ImmutableArray<LiteralSyntax> Members, TextSpan Span) : PredicateSyntax(Span);
 
-/// <summary>A bare bool attribute used as a condition: <c>where owns_boat</c>.</summary>
+/// <summary>
+/// A bare name used as a condition: a bool attribute (<c>where owns_boat</c>) or a segment
+/// (<c>where not KeyAccounts</c>). Both read the same, so the binder decides which it is.
+/// </summary>
 public sealed record AttributePredicateSyntax(NameSyntax Attribute) : PredicateSyntax(Attribute.Span);
 
 public sealed record NotPredicateSyntax(PredicateSyntax Operand, TextSpan Span) : PredicateSyntax(Span);
@@ -91,7 +94,11 @@ public sealed record SegmentDeclarationSyntax(NameSyntax Name, StringLiteralSynt
 
 public sealed record StagesDeclarationSyntax(ImmutableArray<NameSyntax> Stages, TextSpan Span) : DeclarationSyntax(Span);
 
-public sealed record OwnerDeclarationSyntax(NameSyntax Name, StringLiteralSyntax? Documentation, TextSpan Span) : DeclarationSyntax(Span);
+/// <summary><c>owner Name ["doc"] [reports to Superior]</c>.</summary>
+public sealed record OwnerDeclarationSyntax(NameSyntax Name, StringLiteralSyntax? Documentation, NameSyntax? ReportsTo, TextSpan Span) : DeclarationSyntax(Span);
+
+/// <summary><c>fallback O</c>: O is accountable for every cell no <c>accountable</c> line claims.</summary>
+public sealed record FallbackDeclarationSyntax(NameSyntax Owner, TextSpan Span) : DeclarationSyntax(Span);
 
 public enum PeriodUnit { Day, Week, Month, Year }
 

@@ -27,7 +27,7 @@ public sealed class SyntaxTree
     public ImmutableArray<Diagnostic> Diagnostics { get; }
 
     /// <summary>The file's <c>owner-disable</c> directives, read once from its comments.</summary>
-    public SuppressionDirectives Suppressions => _suppressions ??= SuppressionDirectives.Read(Source, Comments);
+    public SuppressionDirectives Suppressions => _suppressions ??= SuppressionDirectives.Read(Source, Comments, Declarations);
 
     private SuppressionDirectives? _suppressions;
 

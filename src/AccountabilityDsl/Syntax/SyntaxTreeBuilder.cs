@@ -58,7 +58,12 @@ internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink 
             c.WHERE() is null ? null : Predicate(c.predicate(), c),
             SpanOf(c)),
         StagesDeclarationContext c => new StagesDeclarationSyntax([.. c.stageName().Select(s => Name(s, c))], SpanOf(c)),
-        OwnerDeclarationContext c => new OwnerDeclarationSyntax(Name(c.ownerName(), c), c.documentation() is { } doc ? StringLiteral(doc) : null, SpanOf(c)),
+        OwnerDeclarationContext c => new OwnerDeclarationSyntax(
+            Name(c.ownerName(), c),
+            c.documentation() is { } doc ? StringLiteral(doc) : null,
+            c.REPORTS() is null ? null : Name(c.ownerRef(), c),
+            SpanOf(c)),
+        FallbackDeclarationContext c => new FallbackDeclarationSyntax(Name(c.ownerRef(), c), SpanOf(c)),
         ChannelDeclarationContext c => new ChannelDeclarationSyntax(
             Name(c.channelName(), c),
             c.CAPACITY() is null ? null : new CapacitySyntax(Count(c.count(), c), Period(c.period(), c), TextSpan.FromBounds(c.CAPACITY().Symbol.StartIndex, SpanOf(c).End)),

@@ -161,7 +161,7 @@ public class RegionRuleTests
             """).ShouldNotContain("OWN0302");
 
     [Fact]
-    public void OWN0106_fires_for_a_huge_enum_and_a_predicate_too_large_to_analyse()
+    public void OWN0108_fires_for_a_huge_enum_and_a_predicate_too_large_to_analyse()
     {
         string members = string.Join(", ", Enumerable.Range(0, 70).Select(i => $"M{i}"));
         string digits = "{ 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 }";
@@ -172,7 +172,7 @@ public class RegionRuleTests
             segment Flagship where store == M0
             owner Retail
             accountable Retail for * at *
-            """, "OWN0106") + RuleTest.Diagnostics($"""
+            """, "OWN0108") + RuleTest.Diagnostics($"""
             policy Big
             stages Active
             attribute a: int
@@ -183,14 +183,14 @@ public class RegionRuleTests
             segment Combinatorial where a in {digits} and b in {digits} and c in {digits} and d in {digits} and e in {digits}
             owner Retail
             accountable Retail for * at *
-            """, "OWN0106"), "Rules/OWN0106.fires.txt");
+            """, "OWN0108"), "Rules/OWN0108.fires.txt");
     }
 
     [Fact]
-    public void OWN0106_is_silent_for_ordinary_policies() =>
+    public void OWN0108_is_silent_for_ordinary_policies() =>
         TestPolicy.Ids(Tiers + """
             segment Small where revenue < 1000 and employees in { 1, 2, 3 }
             segment Large where revenue >= 1000 or employees > 3 or employees < 1
             accountable Farmers for * at *
-            """).ShouldNotContain("OWN0106");
+            """).ShouldNotContain("OWN0108");
 }

@@ -40,6 +40,49 @@ public class SuppressionAndSeverityTests
     public void A_suppression_for_another_id_changes_nothing() =>
         TestPolicy.Ids(Unused.Replace("owner Idle", "// owner-disable-next-line OWN0204\nowner Idle")).Count(id => id == "OWN0301").ShouldBe(2);
 
+    [Fact]
+    public void A_next_line_directive_covers_every_line_of_a_multi_line_declaration()
+    {
+        const string policy = TestPolicy.Prelude + """
+            segment S
+            owner Sales
+            owner Cards
+            channel Email
+            accountable Sales for * at *
+            limit offers per customer: at most 1 per 30 days
+            // owner-disable-next-line OWN0302
+            offer Card by Cards to S via Email
+                  approved by Cards
+
+            """;
+        // Unsuppressed, OWN0302 sits on the 'approved by' clause, on the offer's second line.
+        string unsuppressed = policy.Replace("// owner-disable-next-line OWN0302\n", "");
+        Diagnostic finding = TestPolicy.Compile(unsuppressed).Diagnostics.Single(d => d.Id == "OWN0302");
+        finding.Location.LineSpan.Start.Line.ShouldBe(Array.FindIndex(unsuppressed.Split('\n'), l => l.Contains("approved by", StringComparison.Ordinal)) + 1);
+        TestPolicy.Ids(policy).ShouldNotContain("OWN0302");
+        // The declaration after the offer is not covered.
+        TestPolicy.Ids(policy + "owner Idle\n").ShouldContain("OWN0301");
+    }
+
+    [Fact]
+    public void Accepting_one_vacuum_leaves_the_other_segments_gaps_reported()
+    {
+        const string policy = TestPolicy.Prelude + """
+            segment Retail
+            segment Business
+            segment Public
+            owner Sales
+            accountable Sales for Retail at *
+
+            """;
+        var vacuums = TestPolicy.Compile(policy).Diagnostics.Where(d => d.Id == "OWN0101").ToList();
+        vacuums.Select(d => d.Message).ShouldAllBe(m => !m.Contains("Business") || !m.Contains("Public"));
+        vacuums.Count.ShouldBe(2);
+        var accepted = TestPolicy.Compile(policy.Replace("segment Business", "// owner-disable-next-line OWN0101\nsegment Business")).Diagnostics
+            .Where(d => d.Id == "OWN0101").ToList();
+        accepted.Single().Message.ShouldContain("Public");
+    }
+
     [Theory]
     [InlineData(DiagnosticSeverity.Error, "error")]
     [InlineData(DiagnosticSeverity.Suggestion, "suggestion")]

@@ -22,6 +22,8 @@ public sealed class GeneratedBehaviourTests
         "tests/AccountabilityDsl.Tests/Emit/Policies/streaming-service.owner",
         "tests/AccountabilityDsl.Tests/Emit/Policies/hr-outsourcer.owner",
         "tests/AccountabilityDsl.Tests/Emit/Policies/car-maker.owner",
+        "tests/AccountabilityDsl.Tests/Emit/Policies/segment-atoms.owner",
+        "samples/key-accounts.owner",
         "samples/OfferDesk/offer-desk-bank.owner",
     };
 
@@ -45,7 +47,9 @@ public sealed class GeneratedBehaviourTests
             {
                 object? owner = generated.Call("AccountableFor", generated.Enum("Segment", segment.Ordinal), generated.Enum("Stage", stage.Ordinal));
                 string? actual = owner is null ? null : (string)generated.Call("NameOf", owner)!;
-                actual.ShouldBe(map.OwnerOf(segment, stage)?.Name, $"{segment.Name} at {stage.Name}");
+                actual.ShouldBe((map.OwnerOf(segment, stage) ?? policy.Fallback)?.Name, $"{segment.Name} at {stage.Name}");
+                ((bool)generated.Call("IsFromFallback", generated.Enum("Segment", segment.Ordinal), generated.Enum("Stage", stage.Ordinal))!)
+                    .ShouldBe(policy.Fallback is not null && map.OwnerOf(segment, stage) is null);
             }
         }
     }
@@ -68,7 +72,7 @@ public sealed class GeneratedBehaviourTests
             object customer = generated.Customer(policy, values, assignedSegment?.Ordinal);
 
             var expected = policy.Segments
-                .Where(s => s.IsAssigned ? s == assignedSegment : PredicateEvaluator.Evaluate(s.Predicate!, values))
+                .Where(s => s.IsAssigned ? s == assignedSegment : PredicateEvaluator.Evaluate(s.Predicate!, values, assignedSegment))
                 .ToList();
             var actual = ((System.Collections.IEnumerable)generated.Call("SegmentsOf", customer)!).Cast<object>().Select(s => (int)s).ToList();
             actual.ShouldBe(expected.Select(s => s.Ordinal).ToList(), customer.ToString());
@@ -77,6 +81,13 @@ public sealed class GeneratedBehaviourTests
             {
                 object stageValue = generated.Enum("Stage", stage.Ordinal);
                 var owners = expected.Select(s => map.OwnerOf(s, stage)).OfType<OwnerSymbol>().Distinct().ToList();
+                bool throughFallback = owners.Count == 0 && expected.Count > 0 && policy.Fallback is not null;
+                if (throughFallback)
+                {
+                    owners = [policy.Fallback!];
+                }
+
+                ((bool)generated.Call("IsOwnedThroughFallback", customer, stageValue)!).ShouldBe(throughFallback);
                 var actualOwners = ((System.Collections.IEnumerable)generated.Call("AccountableFor", customer, stageValue)!).Cast<object>().Select(o => (int)o).ToList();
                 actualOwners.ShouldBe(owners.Select(o => policy.Owners.IndexOf(o)).ToList());
                 object? single = generated.Call("AccountableOwner", customer, stageValue);
@@ -85,13 +96,33 @@ public sealed class GeneratedBehaviourTests
                 foreach (OfferSymbol offer in policy.Offers)
                 {
                     object offerValue = generated.Enum("Offer", offer.Ordinal);
-                    bool approved = owners.Count > 0 && owners.All(o => o == offer.Sponsor || offer.ApprovedBy.Contains(o));
+                    // Approval follows the reporting line: the owner or anyone above it.
+                    bool approved = owners.Count > 0 && owners.All(o => ((OwnerSymbol[])[o, .. o.Superiors]).Any(a => a == offer.Sponsor || offer.ApprovedBy.Contains(a)));
                     ((bool)generated.Call("IsApproved", offerValue, customer, stageValue)!).ShouldBe(approved);
                     bool targets = offer.Stages.Contains(stage) && offer.Segments.Resolve(policy.Segments).Any(expected.Contains);
                     ((bool)generated.Call("Targets", offerValue, customer, stageValue)!).ShouldBe(targets);
                 }
             }
         }, iter: 1500);
+    }
+
+    [Fact]
+    public void Reporting_lines_and_escalation_chains_are_the_policys()
+    {
+        (BoundPolicy policy, GeneratedAssembly generated) = Load("samples/key-accounts.owner");
+        using GeneratedAssembly unload = generated;
+        foreach (OwnerSymbol owner in policy.Owners)
+        {
+            object ownerValue = generated.Enum("Owner", policy.Owners.IndexOf(owner));
+            object? superior = generated.Call("ReportsTo", ownerValue);
+            (superior is null ? null : (string)generated.Call("NameOf", superior)!).ShouldBe(owner.ReportsTo?.Name);
+            var chain = ((System.Collections.IEnumerable)generated.Call("EscalationChain", ownerValue)!).Cast<object>()
+                .Select(o => (string)generated.Call("NameOf", o)!).ToList();
+            chain.ShouldBe([owner.Name, .. owner.Superiors.Select(o => o.Name)]);
+        }
+
+        // The sample's reporting line, spelt out: the start-up desk escalates to the president.
+        policy.Owners.Single(o => o.Name == "StartupDesk").Superiors.Select(o => o.Name).ShouldBe(["BusinessBankingManager", "President"]);
     }
 
     [Theory]

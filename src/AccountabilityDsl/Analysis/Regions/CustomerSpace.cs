@@ -37,9 +37,24 @@ internal sealed class CustomerSpace
     /// <summary>Enum attributes with more members than fit a 64-bit set are not analysed.</summary>
     public const int MaxMembers = 64;
 
-    public CustomerSpace(ImmutableArray<AttributeSymbol> attributes)
+    /// <param name="attributes">The policy's attributes, one dimension each.</param>
+    /// <param name="assignedSegments">
+    /// When a predicate names an assigned segment, the assigned segments: one more dimension
+    /// says which of them the customer is in (an enum whose members are the segments, last).
+    /// Empty otherwise, so that policies without such predicates reason exactly as before.
+    /// </param>
+    public CustomerSpace(ImmutableArray<AttributeSymbol> attributes, ImmutableArray<SegmentSymbol> assignedSegments = default)
     {
-        Dimensions = [.. attributes.Select(a => new Dimension(
+        AssignedSegments = assignedSegments.IsDefault ? [] : assignedSegments;
+        IEnumerable<AttributeSymbol> axes = attributes;
+        if (!AssignedSegments.IsEmpty)
+        {
+            // 'segment' is a keyword, so no declared attribute can have this name.
+            axes = axes.Append(new AttributeSymbol(
+                "segment", AssignedSegments[0].Declaration, AttributeKind.Enum, [.. AssignedSegments.Select(s => s.Name)], attributes.Length));
+        }
+
+        Dimensions = [.. axes.Select(a => new Dimension(
             a,
             a.Type switch
             {
@@ -53,8 +68,22 @@ internal sealed class CustomerSpace
                 AttributeKind.Enum => a.Members.Length >= 64 ? ulong.MaxValue : (1UL << a.Members.Length) - 1,
                 _ => 0,
             }))];
+        AttributeCount = attributes.Length;
         FullBox = new Box([.. Dimensions.Select(Full)]);
     }
+
+    /// <summary>The assigned segments along the last dimension; empty when there is no such dimension.</summary>
+    public ImmutableArray<SegmentSymbol> AssignedSegments { get; }
+
+    /// <summary>The dimension of the assigned segment, or -1.</summary>
+    public int AssignedDimension => AssignedSegments.IsEmpty ? -1 : AttributeCount;
+
+    /// <summary>How many dimensions are declared attributes (the assigned segment's comes after them).</summary>
+    public int AttributeCount { get; }
+
+    /// <summary>The customers the host assigned to <paramref name="segment"/>, when the space has that dimension.</summary>
+    public Box AssignedSlice(SegmentSymbol segment) =>
+        With(FullBox, AssignedDimension, new Constraint(default, 1UL << AssignedSegments.IndexOf(segment)));
 
     public ImmutableArray<Dimension> Dimensions { get; }
 

@@ -3,8 +3,11 @@ using AccountabilityDsl.Syntax;
 
 namespace AccountabilityDsl.Analysis.Regions;
 
-/// <summary>Turns a bound predicate into the exact region of customers that satisfy it.</summary>
-internal sealed class RegionBuilder(RegionAlgebra algebra)
+/// <summary>
+/// Turns a bound predicate into the exact region of customers that satisfy it. A segment named
+/// in the predicate stands for its customers, which <paramref name="customersOf"/> supplies.
+/// </summary>
+internal sealed class RegionBuilder(RegionAlgebra algebra, Func<SegmentSymbol, Region> customersOf)
 {
     private CustomerSpace Space => algebra.Space;
 
@@ -12,6 +15,7 @@ internal sealed class RegionBuilder(RegionAlgebra algebra)
     {
         BoundComparison c => Comparison(c),
         BoundMembership m => Membership(m),
+        BoundSegmentReference r => customersOf(r.Segment),
         BoundNot n => algebra.Complement(Build(n.Operand)),
         BoundLogical { Operator: LogicalOperator.And } l => l.Operands.Skip(1).Aggregate(Build(l.Operands[0]), (acc, next) => acc.IsEmpty ? acc : algebra.Intersect(acc, Build(next))),
         // One union of every operand's boxes: folding pairwise would copy the growing union once per operand.

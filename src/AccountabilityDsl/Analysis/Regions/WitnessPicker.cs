@@ -34,14 +34,17 @@ internal sealed class WitnessPicker(CustomerSpace space, SegmentSymbol? anyAssig
     /// </summary>
     public Witness ToWitness(decimal[] point, SegmentSymbol? assignedSegment = null)
     {
-        assignedSegment ??= anyAssignedSegment;
+        // With a dimension for the assigned segment, the point itself says which one it is in.
+        assignedSegment = space.AssignedDimension >= 0
+            ? space.AssignedSegments[(int)point[space.AssignedDimension]]
+            : assignedSegment ?? anyAssignedSegment;
         var values = ImmutableArray.CreateBuilder<KeyValuePair<string, WitnessValue>>(space.Rank + 1);
         if (assignedSegment is not null)
         {
             values.Add(new("segment", WitnessValue.Of(assignedSegment.Name)));
         }
 
-        for (int d = 0; d < space.Rank; d++)
+        for (int d = 0; d < space.AttributeCount; d++)
         {
             AttributeSymbol attribute = space.Dimensions[d].Attribute;
             values.Add(new(attribute.Name, attribute.Type switch
@@ -61,7 +64,8 @@ internal sealed class WitnessPicker(CustomerSpace space, SegmentSymbol? anyAssig
         var parts = new List<string>();
         for (int d = 0; d < space.Rank; d++)
         {
-            if (space.IsFull(d, box[d]))
+            // Which assigned segment goes without saying: findings name the segment.
+            if (space.IsFull(d, box[d]) || d == space.AssignedDimension)
             {
                 continue;
             }
@@ -141,7 +145,9 @@ internal sealed class WitnessPicker(CustomerSpace space, SegmentSymbol? anyAssig
             step *= 10;
         }
 
-        while (step > bound && step > 0.000001m)
+        // An open bound at 0 (x < 0, x > 0): start from whole numbers, so the witness reads -1 or
+        // 1 (or -0.5 when that is what fits), not the millionth next to zero.
+        while (bound > 0 && step > bound && step > 0.000001m)
         {
             step /= 10;
         }

@@ -10,7 +10,8 @@ namespace AccountabilityDsl.Analysis.Rules;
 /// without an owner is a vacuum only where its customers are not covered by another owned
 /// segment. With assigned segments every customer is in exactly one of them, so an unowned
 /// assigned cell is a vacuum wherever the owned predicate segments do not cover everyone.
-/// Stages with the same orphaned segments are reported together, once.
+/// Each finding is anchored on the segment that lacks an owner (the stages are related
+/// locations), so accepting one gap with a suppression does not hide the others.
 /// </summary>
 public sealed class AccountabilityVacuumRule : AnalysisRule
 {
@@ -25,16 +26,38 @@ public sealed class AccountabilityVacuumRule : AnalysisRule
 
     public override void Analyze(AnalysisContext context)
     {
-        BoundPolicy policy = context.Policy;
-        SegmentRegions regions = context.Regions;
-        if (!regions.IsAnalysable || !regions.TooComplex.IsEmpty)
+        // With a fallback owner these customers have one; OWN0106 lists them instead.
+        if (context.Policy.Fallback is not null)
         {
             return;
         }
 
-        // Per stage, the orphaned segments whose customers really lack an owner, with the gap.
+        foreach (VacuumGap gap in Gaps(context))
+        {
+            context.Report(Rule, gap.Segment, gap.StageLocations(context, "without an owner at"), gap.Witness,
+                Naming.Stages(gap.Stages), gap.Who, gap.Witness);
+        }
+    }
+
+    /// <summary>
+    /// The customers without an accountable owner, per segment that lacks one: each finding is
+    /// one segment, the stages where one witness customer of it has no owner, and that witness.
+    /// Each uncovered customer is attributed to one segment only (the first that contains it).
+    /// Empty when the policy cannot be analysed exactly.
+    /// </summary>
+    internal static List<VacuumGap> Gaps(AnalysisContext context)
+    {
+        BoundPolicy policy = context.Policy;
+        SegmentRegions regions = context.Regions;
+        var result = new List<VacuumGap>();
+        if (!regions.IsAnalysable || !regions.TooComplex.IsEmpty)
+        {
+            return result;
+        }
+
+        // Per segment, the stages where some of its customers lack an owner, with those customers.
         // Stages where the same segments have owners have the same gaps: compute those once.
-        var gapsByStage = new List<(StageSymbol Stage, List<(SegmentSymbol Segment, Region Gap)> Orphans)>();
+        var bySegment = new SortedDictionary<int, List<(StageSymbol Stage, Region Gap)>>();
         var gapsByOwnedSet = new Dictionary<string, List<(SegmentSymbol, Region)>>(StringComparer.Ordinal);
         foreach (StageSymbol stage in policy.Stages)
         {
@@ -52,41 +75,67 @@ public sealed class AccountabilityVacuumRule : AnalysisRule
                 }
             }
 
-            if (orphans.Count > 0)
+            foreach ((SegmentSymbol segment, Region gap) in orphans)
             {
-                gapsByStage.Add((stage, orphans));
+                if (!bySegment.TryGetValue(segment.Ordinal, out var stages))
+                {
+                    bySegment[segment.Ordinal] = stages = [];
+                }
+
+                stages.Add((stage, gap));
             }
         }
 
-        // Group stages that orphan the same segments; keep a group together only while one
-        // witness customer really is without an owner at every stage of it.
-        while (gapsByStage.Count > 0)
+        // Keep stages together only while one witness customer really is without an owner at
+        // every one of them.
+        foreach ((int ordinal, List<(StageSymbol Stage, Region Gap)> stages) in bySegment)
         {
-            var (firstStage, firstOrphans) = gapsByStage[0];
-            (SegmentSymbol segment, Region gap) = firstOrphans[0];
-            decimal[] point = regions.Witnesses.PickPoint(gap);
-            string key = Key(firstOrphans);
-            var group = gapsByStage
-                .Where(g => Key(g.Orphans) == key && regions.Space.Contains(g.Orphans[0].Gap, point))
-                .ToList();
-            gapsByStage.RemoveAll(g => group.Contains(g));
-
-            var segments = firstOrphans.Select(o => o.Segment).ToList();
-            Witness witness = regions.Witnesses.ToWitness(point, segment.IsAssigned ? segment : null);
-            string who = Naming.List([.. segments.Select(s => s.Name)]);
-            if (gap.Boxes.Length == 1 && !segment.IsAssigned && segments.Count == 1
-                && regions.Witnesses.Describe(gap.Boxes[0]) is { Length: > 0 } description)
+            SegmentSymbol segment = policy.Segments[ordinal];
+            while (stages.Count > 0)
             {
-                who += $" ({description})";
-            }
+                Region gap = stages[0].Gap;
+                decimal[] point = regions.Witnesses.PickPoint(gap);
+                var group = stages.Where(g => regions.Space.Contains(g.Gap, point)).ToList();
+                stages.RemoveAll(group.Contains);
+                Witness witness = regions.Witnesses.ToWitness(point, segment.IsAssigned ? segment : null);
+                string who = segment.Name;
+                if (gap.Boxes.Length == 1 && regions.Witnesses.Describe(gap.Boxes[0]) is { Length: > 0 } description
+                    && !regions.Algebra.Subtract(regions.CustomersOf(segment), gap).IsEmpty)
+                {
+                    // The customers of the segment that lack an owner, when not all of them do.
+                    who += $" ({description})";
+                }
 
-            var related = segments.Select(s => context.Related(s, $"{s.Name} has no accountable owner at {Naming.Stages(group.Select(g => g.Stage))}"))
-                .Concat(group.Skip(1).Select(g => context.Related(g.Stage, $"also without an owner at {g.Stage.Name}")));
-            context.Report(Rule, group[0].Stage, related, witness, Naming.Stages(group.Select(g => g.Stage)), who, witness);
+                result.Add(new VacuumGap(segment, [.. group.Select(g => g.Stage)], witness, who));
+            }
         }
+
+        return result;
     }
 
-    private static string Key(List<(SegmentSymbol Segment, Region Gap)> orphans) => string.Join(',', orphans.Select(o => o.Segment.Ordinal));
+    /// <summary>
+    /// The customers who are in some segment but have no accountable owner at the stage (the
+    /// fallback owner's, when there is one). Empty when the policy cannot be analysed exactly.
+    /// </summary>
+    internal static Region UnownedCustomers(AnalysisContext context, StageSymbol stage)
+    {
+        SegmentRegions regions = context.Regions;
+        if (!regions.IsAnalysable || !regions.TooComplex.IsEmpty)
+        {
+            return Region.Empty;
+        }
+
+        BoundPolicy policy = context.Policy;
+        RegionAlgebra algebra = regions.Algebra;
+        Region free = algebra.Subtract(algebra.All, new Region([.. policy.Segments
+            .Where(s => !s.IsAssigned && context.Accountability.OwnerOf(s, stage) is not null)
+            .SelectMany(s => regions.RegionOf(s)!.Boxes)]));
+        return policy.HasAssignedSegments
+            ? algebra.Intersect(free, algebra.UnionAll(policy.Segments
+                .Where(s => s.IsAssigned && context.Accountability.OwnerOf(s, stage) is null)
+                .Select(regions.CustomersOf)))
+            : algebra.Intersect(free, algebra.UnionAll(policy.Segments.Select(regions.CustomersOf)));
+    }
 
     /// <summary>
     /// Predicate segments only: the customers no owned segment covers are computed once for the
@@ -166,9 +215,21 @@ public sealed class AccountabilityVacuumRule : AnalysisRule
                 break;
             }
 
-            orphans.Add((segment, free));
+            Region gap = regions.Algebra.Intersect(free, regions.CustomersOf(segment));
+            if (!gap.IsEmpty)
+            {
+                orphans.Add((segment, gap));
+            }
         }
 
         return orphans;
     }
+}
+
+/// <summary>One segment's customers without an accountable owner at some stages, with a witness (OWN0101, OWN0106).</summary>
+internal sealed record VacuumGap(SegmentSymbol Segment, List<StageSymbol> Stages, Witness Witness, string Who)
+{
+    /// <summary>The stages as related locations: where the lifecycle names them.</summary>
+    public IEnumerable<RelatedLocation> StageLocations(AnalysisContext context, string prefix) =>
+        Stages.Select(stage => context.Related(stage, $"{prefix} {stage.Name}"));
 }

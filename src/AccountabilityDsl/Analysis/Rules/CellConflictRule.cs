@@ -13,7 +13,7 @@ public sealed class CellConflictRule : AnalysisRule
     public static readonly DiagnosticDescriptor Rule = new(
         DiagnosticIds.CellConflict,
         "Accountability conflict",
-        "{0} all claim {1}; each segment and stage has exactly one accountable owner, so keep one claim",
+        "{0} {1}; each segment and stage has exactly one accountable owner, so keep one claim",
         DiagnosticSeverity.Error,
         DiagnosticCategory.Accountability);
 
@@ -50,7 +50,13 @@ public sealed class CellConflictRule : AnalysisRule
             string who = owners.Count == 1
                 ? $"the accountable declarations for {owners[0]} on lines {lines}"
                 : $"{Naming.List(owners)} (lines {lines})";
-            string where = Naming.List([.. cells.Select(cell => $"{cell.Key.Name} at {Naming.Stages(cell.Value)}")]);
+            string claim = claims.Count == 2 ? "both claim" : "all claim";
+            // The same stages of every segment (a '*' line against another): say so, not every name.
+            var stageSets = cells.Values.Select(stages => string.Join(',', stages.Select(s => s.Ordinal))).Distinct().ToList();
+            string where = cells.Count == policy.Segments.Length && cells.Count > 1 && stageSets.Count == 1
+                ? $"{Naming.Stages(cells.Values.First())} for every segment"
+                : Naming.List([.. cells.Select(cell => $"{cell.Key.Name} at {Naming.Stages(cell.Value)}")]);
+            where = $"{claim} {where}";
             context.Report(
                 Rule,
                 claims[^1].Syntax,

@@ -23,10 +23,45 @@ public sealed class EmptySegmentRule : AnalysisRule
         {
             if (context.Regions.IsEmpty(segment))
             {
-                context.Report(Rule, segment.Syntax.Predicate!, null, null, segment.Name, OutOfIntRange(segment.Predicate));
+                string reason = OutOfIntRange(segment.Predicate);
+                context.Report(Rule, segment.Syntax.Predicate!, null, null, segment.Name, reason.Length > 0 ? reason : NoWholeNumber(segment.Predicate));
             }
         }
     }
+
+    /// <summary>
+    /// The reason when an int attribute's bounds leave room only for fractions: <c>x &gt; 49 and
+    /// x &lt; 50</c> holds for 49.5, but an int is never 49.5.
+    /// </summary>
+    private static string NoWholeNumber(BoundPredicate? predicate)
+    {
+        var byAttribute = new Dictionary<AttributeSymbol, Interval>();
+        foreach (BoundComparison comparison in Conjuncts(predicate).OfType<BoundComparison>().Where(c => c.Attribute.Type == AttributeKind.Int))
+        {
+            if (RegionBuilder.IntervalsOf(comparison) is [var interval])
+            {
+                byAttribute[comparison.Attribute] = byAttribute.TryGetValue(comparison.Attribute, out Interval known) ? known.Intersect(interval) : interval;
+            }
+        }
+
+        foreach ((AttributeSymbol attribute, Interval interval) in byAttribute)
+        {
+            if (!interval.IsEmpty && interval.ToIntegers().IsEmpty && !interval.Lower.Infinite && !interval.Upper.Infinite)
+            {
+                return $" ('{attribute.Name}' is an int, and no whole number lies between {Interval.Format(interval.Lower.Value)} and {Interval.Format(interval.Upper.Value)})";
+            }
+        }
+
+        return "";
+    }
+
+    /// <summary>The operands of a chain of <c>and</c>s, nested ones included.</summary>
+    private static IEnumerable<BoundPredicate> Conjuncts(BoundPredicate? predicate) => predicate switch
+    {
+        BoundLogical { Operator: LogicalOperator.And } l => l.Operands.SelectMany(Conjuncts),
+        null => [],
+        _ => [predicate],
+    };
 
     /// <summary>
     /// The reason when it is not plain to see: a comparison of an int attribute (a C# <c>int</c>

@@ -1,6 +1,9 @@
 using AccountabilityDsl.Analysis.Regions;
 using AccountabilityDsl.Binding;
+using System.Collections.Immutable;
 using AccountabilityDsl.Diagnostics;
+using AccountabilityDsl.Syntax;
+using AccountabilityDsl.Text;
 
 namespace AccountabilityDsl.Analysis.Rules;
 
@@ -9,14 +12,19 @@ namespace AccountabilityDsl.Analysis.Rules;
 /// nor approves it. The accountable owner decides what their customers receive; a product
 /// manager cannot promote over their head. Uses the same exact overlap reasoning as OWN0104:
 /// the offer reaches every customer of its target segments, and each such customer's owners are
-/// the owners of every segment they are in.
+/// the owners of every segment they are in. Approval follows the reporting line: an owner's
+/// customers may receive an offer that the owner, or anyone the owner reports to (directly or
+/// not), sponsors or approves. Customers owned only through <c>fallback</c> need the fallback
+/// owner's approval the same way. The finding points at the <c>approved by</c> clause (the
+/// offer's name when it has none) and relates the claim and the segment through which the owner
+/// is reached.
 /// </summary>
 public sealed class OfferApprovalRule : AnalysisRule
 {
     public static readonly DiagnosticDescriptor Rule = new(
         "OWN0302",
         "Offer not approved by the accountable owner",
-        "offer '{0}' reaches customers for whom {1} is accountable at {2}, but {1} neither sponsors nor approves it; add '{1}' to its 'approved by' list (for example the customer {3})",
+        "offer '{0}' reaches customers for whom {1} is accountable at {2}{3}, but {4}; add '{1}' to its 'approved by' list (for example the customer {5})",
         DiagnosticSeverity.Error,
         DiagnosticCategory.Accountability);
 
@@ -52,7 +60,7 @@ public sealed class OfferApprovalRule : AnalysisRule
 
                 foreach ((OwnerSymbol owner, SegmentSymbol owned, SegmentSymbol target) in Reached(offer, owners, predicateSegments))
                 {
-                    if (approvers.Contains(owner) || (findings.TryGetValue(owner, out Finding? known) && known.Stages.Contains(stage)))
+                    if (IsApproved(approvers, owner) || (findings.TryGetValue(owner, out Finding? known) && known.Stages.Contains(stage)))
                     {
                         continue;
                     }
@@ -64,8 +72,23 @@ public sealed class OfferApprovalRule : AnalysisRule
 
                     if (!findings.TryGetValue(owner, out Finding? finding))
                     {
-                        findings[owner] = finding = new Finding([], reach.Point, reach.Assigned, context.Accountability.DecidingClaim(owned, stage)!);
+                        AssignmentSymbol claim = context.Accountability.DecidingClaim(owned, stage)!;
+                        findings[owner] = finding = new Finding([], reach.Point, reach.Assigned, claim.Syntax, $"{owner.Name} is accountable here", owned);
                         order.Add(owner);
+                    }
+
+                    finding.Stages.Add(stage);
+                }
+
+                if (policy.Fallback is { } fallback && !IsApproved(approvers, fallback)
+                    && !(findings.TryGetValue(fallback, out Finding? fallbackKnown) && fallbackKnown.Stages.Contains(stage))
+                    && FallbackReach(context, offer, stage) is { } fallbackReach)
+                {
+                    if (!findings.TryGetValue(fallback, out Finding? finding))
+                    {
+                        findings[fallback] = finding = new Finding([], fallbackReach.Point, fallbackReach.Assigned, policy.FallbackSyntax!,
+                            $"{fallback.Name} is the fallback owner here, accountable for customers no accountable line claims", null);
+                        order.Add(fallback);
                     }
 
                     finding.Stages.Add(stage);
@@ -76,9 +99,21 @@ public sealed class OfferApprovalRule : AnalysisRule
             {
                 Finding finding = findings[owner];
                 Witness witness = regions.Witnesses.ToWitness(finding.Point, finding.Assigned);
-                context.Report(Rule, offer.Syntax.Name,
-                    [context.Related(finding.Claim.Syntax, $"{owner.Name} is accountable here")],
-                    witness, offer.Name, owner.Name, Naming.Stages(finding.Stages), witness);
+                var related = new List<RelatedLocation> { context.Related(finding.Claim, finding.ClaimMessage) };
+                if (finding.Through is { } through)
+                {
+                    related.Add(context.Related(through, $"the offer reaches customers of {owner.Name} through segment {through.Name}"));
+                }
+
+                // Anchored on the whole 'approved by' list (or the offer's name without one).
+                ImmutableArray<NameSyntax> approvedBy = offer.Syntax.ApprovedBy;
+                TextSpan anchor = approvedBy.IsDefaultOrEmpty ? offer.Syntax.Name.Span : TextSpan.FromBounds(approvedBy[0].Span.Start, approvedBy[^1].Span.End);
+                string via = finding.Through is { } segment ? $" (through segment {segment.Name})" : " (customers no accountable line claims)";
+                var superiors = owner.Superiors.Select(o => o.Name).ToList();
+                string nobody = superiors.Count == 0
+                    ? $"{owner.Name} neither sponsors nor approves it"
+                    : $"neither {owner.Name} nor anyone {owner.Name} reports to ({string.Join(", ", superiors)}) sponsors or approves it";
+                context.Report(Diagnostic.Create(Rule, new Location(context.Policy.SourceOf(offer.Syntax), anchor), related, witness, offer.Name, owner.Name, Naming.Stages(finding.Stages), via, nobody, witness));
             }
         }
     }
@@ -92,7 +127,7 @@ public sealed class OfferApprovalRule : AnalysisRule
         OfferSymbol offer, StageOwners owners, List<SegmentSymbol> predicateSegments)
     {
         IEnumerable<SegmentSymbol> assignedTargets = offer.Segments.IsAll
-            ? owners.AssignedByOwner.Values
+            ? owners.AssignedByOwner.Select(a => a.Segment)
             : offer.Segments.Listed.Where(s => s.IsAssigned);
         IEnumerable<SegmentSymbol> predicateTargets = offer.Segments.IsAll
             ? predicateSegments
@@ -124,7 +159,41 @@ public sealed class OfferApprovalRule : AnalysisRule
         }
     }
 
-    private sealed record Finding(List<StageSymbol> Stages, decimal[] Point, SegmentSymbol? Assigned, AssignmentSymbol Claim);
+    private sealed record Finding(List<StageSymbol> Stages, decimal[] Point, SegmentSymbol? Assigned, SyntaxNode Claim, string ClaimMessage, SegmentSymbol? Through);
+
+    /// <summary>Whether the owner, or anyone the owner reports to, sponsors or approves the offer.</summary>
+    internal static bool IsApproved(IReadOnlySet<OwnerSymbol> approvers, OwnerSymbol owner) =>
+        approvers.Contains(owner) || owner.Superiors.Any(approvers.Contains);
+
+    /// <summary>A customer the offer targets at the stage who has no owner but the fallback.</summary>
+    private static (decimal[] Point, SegmentSymbol? Assigned)? FallbackReach(AnalysisContext context, OfferSymbol offer, StageSymbol stage)
+    {
+        SegmentRegions regions = context.Regions;
+        Region unowned = AccountabilityVacuumRule.UnownedCustomers(context, stage);
+        if (unowned.IsEmpty)
+        {
+            return null;
+        }
+
+        // With assigned segments, such a customer is in an assigned segment nobody claims.
+        var unclaimedAssigned = context.Policy.Segments.Where(s => s.IsAssigned && context.Accountability.OwnerOf(s, stage) is null).ToList();
+        foreach (SegmentSymbol target in offer.Segments.Resolve(context.Policy.Segments))
+        {
+            if (target.IsAssigned && !unclaimedAssigned.Contains(target))
+            {
+                continue;
+            }
+
+            Region reached = regions.Algebra.Intersect(unowned, regions.CustomersOf(target));
+            if (!reached.IsEmpty)
+            {
+                SegmentSymbol? assigned = target.IsAssigned ? target : unclaimedAssigned.FirstOrDefault();
+                return (regions.Witnesses.PickPoint(reached), assigned);
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Who owns what at one stage, computed once and shared by every offer.</summary>
     private sealed class StageOwners
@@ -137,11 +206,15 @@ public sealed class OfferApprovalRule : AnalysisRule
                 .Select(s => (s, Map.OwnerOf(s, stage)))
                 .Where(x => x.Item2 is not null)
                 .Select(x => (x.s, x.Item2!))];
+            // One assigned segment per owner stands for the others, unless predicates name
+            // assigned segments: then which one a customer is in matters, and each is kept.
+            bool assignedAxis = context.Regions.Space.AssignedDimension >= 0;
+            var represented = new HashSet<OwnerSymbol>();
             foreach (SegmentSymbol segment in context.Policy.Segments.Where(s => s.IsAssigned))
             {
-                if (Map.OwnerOf(segment, stage) is { } owner)
+                if (Map.OwnerOf(segment, stage) is { } owner && (represented.Add(owner) || assignedAxis))
                 {
-                    AssignedByOwner.TryAdd(owner, segment);
+                    AssignedByOwner.Add((owner, segment));
                 }
             }
         }
@@ -152,30 +225,10 @@ public sealed class OfferApprovalRule : AnalysisRule
 
         public List<(SegmentSymbol Segment, OwnerSymbol Owner)> Predicate { get; }
 
-        public Dictionary<OwnerSymbol, SegmentSymbol> AssignedByOwner { get; } = [];
+        public List<(OwnerSymbol Owner, SegmentSymbol Segment)> AssignedByOwner { get; } = [];
     }
 
     /// <summary>A customer the offer targets (via <paramref name="target"/>) who is in <paramref name="owned"/>.</summary>
-    private static (decimal[] Point, SegmentSymbol? Assigned)? Reach(SegmentRegions regions, SegmentSymbol target, SegmentSymbol owned)
-    {
-        if (target.IsAssigned && owned.IsAssigned)
-        {
-            return target == owned ? (regions.Witnesses.PickPoint(regions.Algebra.All), target) : null;
-        }
-
-        Region targetRegion = target.IsAssigned ? regions.Algebra.All : regions.RegionOf(target)!;
-        Region ownedRegion = owned.IsAssigned ? regions.Algebra.All : regions.RegionOf(owned)!;
-        foreach (Box x in targetRegion.Boxes)
-        {
-            foreach (Box y in ownedRegion.Boxes)
-            {
-                if (regions.Space.Intersect(x, y) is { } both)
-                {
-                    return (regions.Witnesses.PickPoint(both), target.IsAssigned ? target : owned.IsAssigned ? owned : null);
-                }
-            }
-        }
-
-        return null;
-    }
+    private static (decimal[] Point, SegmentSymbol? Assigned)? Reach(SegmentRegions regions, SegmentSymbol target, SegmentSymbol owned) =>
+        regions.SharedCustomer(target, owned) is { } point ? (point, target.IsAssigned ? target : owned.IsAssigned ? owned : null) : null;
 }

@@ -43,7 +43,7 @@ public sealed class OverlapConflictRule : AnalysisRule
             var pair = (first.Ordinal, second.Ordinal);
             if (!overlaps.TryGetValue(pair, out decimal[]? point))
             {
-                overlaps[pair] = point = SharedCustomer(regions, first, second);
+                overlaps[pair] = point = regions.SharedCustomer(first, second);
             }
 
             if (point is null)
@@ -88,13 +88,17 @@ public sealed class OverlapConflictRule : AnalysisRule
 
             // An assigned segment overlaps every non-empty predicate segment. Assigned segments
             // with the same owner collide the same way: one representative per owner keeps this
-            // linear in the number of assigned segments.
-            var representativeByOwner = new Dictionary<OwnerSymbol, SegmentSymbol>();
+            // linear in the number of assigned segments. When predicates name assigned segments
+            // that no longer holds (`where not Gold` misses Gold), so every assigned segment is
+            // checked on its own.
+            bool assignedAxis = regions.Space.AssignedDimension >= 0;
+            var representativeByOwner = new List<(OwnerSymbol Owner, SegmentSymbol Segment)>();
             foreach (SegmentSymbol assigned in assignedSegments)
             {
-                if (context.Accountability.OwnerOf(assigned, stage) is { } owner)
+                if (context.Accountability.OwnerOf(assigned, stage) is { } owner
+                    && (assignedAxis || !representativeByOwner.Any(r => r.Owner == owner)))
                 {
-                    representativeByOwner.TryAdd(owner, assigned);
+                    representativeByOwner.Add((owner, assigned));
                 }
             }
 
@@ -135,24 +139,5 @@ public sealed class OverlapConflictRule : AnalysisRule
             context.Report(Rule, at.Syntax, related, witness,
                 atSegment.Name, atOwner.Name, otherSegment.Name, otherOwner.Name, Naming.Stages(stages), witness);
         }
-    }
-
-    /// <summary>A customer in both segments, or null when they are disjoint.</summary>
-    private static decimal[]? SharedCustomer(SegmentRegions regions, SegmentSymbol a, SegmentSymbol b)
-    {
-        Region? first = a.IsAssigned ? regions.Algebra.All : regions.RegionOf(a);
-        Region? second = b.IsAssigned ? regions.Algebra.All : regions.RegionOf(b);
-        foreach (Box x in first!.Boxes)
-        {
-            foreach (Box y in second!.Boxes)
-            {
-                if (regions.Space.Intersect(x, y) is { } both)
-                {
-                    return regions.Witnesses.PickPoint(both);
-                }
-            }
-        }
-
-        return null;
     }
 }

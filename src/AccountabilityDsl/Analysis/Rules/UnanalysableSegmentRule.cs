@@ -5,7 +5,7 @@ using AccountabilityDsl.Diagnostics;
 namespace AccountabilityDsl.Analysis.Rules;
 
 /// <summary>
-/// OWN0106: the exact analysis cannot reason about part of the policy (a predicate whose normal
+/// OWN0108: the exact analysis cannot reason about part of the policy (a predicate whose normal
 /// form is enormous, or an enum too large for exact value sets), so the region rules (OWN0101,
 /// OWN0103, OWN0104, OWN0105, OWN0302) stay silent for the policy. Saying so is better than a
 /// clean report that only looks clean.
@@ -13,7 +13,7 @@ namespace AccountabilityDsl.Analysis.Rules;
 public sealed class UnanalysableSegmentRule : AnalysisRule
 {
     public static readonly DiagnosticDescriptor Rule = new(
-        "OWN0106",
+        "OWN0108",
         "Policy too complex to analyse exactly",
         "{0}; accountability vacuums, overlaps and offer approvals were not checked for this policy",
         DiagnosticSeverity.Warning,
@@ -29,6 +29,13 @@ public sealed class UnanalysableSegmentRule : AnalysisRule
         {
             context.Report(Rule, attribute, null, null,
                 $"enum attribute '{attribute.Name}' has {attribute.Members.Length} members, more than the {CustomerSpace.MaxMembers} the exact analysis supports");
+        }
+
+        if (regions.TooManyAssignedSegments)
+        {
+            SegmentSymbol first = policy.Segments.First(s => s.ReferencedSegments.Any(r => r.IsAssigned));
+            context.Report(Rule, first.Syntax.Predicate!, null, null,
+                $"predicates name assigned segments, and the policy has {policy.Segments.Count(s => s.IsAssigned)} of them, more than the {CustomerSpace.MaxMembers} the exact analysis supports");
         }
 
         foreach (SegmentSymbol segment in regions.TooComplex)

@@ -14,7 +14,7 @@ public sealed class UncoveredCustomersRule : AnalysisRule
     public static readonly DiagnosticDescriptor Rule = new(
         "OWN0103",
         "Uncovered customers",
-        "{0} in no segment, so no owner can be accountable for them; for example the customer {1}",
+        "{0} in no segment, so no owner can be accountable for them ('*' in a declaration means every segment, not every customer); for example the customer {1}",
         DiagnosticSeverity.Warning,
         DiagnosticCategory.Accountability);
 
@@ -54,13 +54,42 @@ public sealed class UncoveredCustomersRule : AnalysisRule
                 ? $"customers with {description} are"
                 : $"customers with {description} (and {gap.Boxes.Length - 1} other group{(gap.Boxes.Length == 2 ? "" : "s")}) are";
         Witness witness = regions.Witnesses.ToWitness(regions.Witnesses.PickPoint(gap));
+        var related = BoundingSegments(policy, regions, gap.Boxes[0]).Select(s =>
+            context.Related(s, $"{s.Name} is bounded here ({policy.TextOf(s.Syntax.Predicate!)})")).ToList();
         if (policy.Header?.Name is { IsMissing: false } name)
         {
-            context.Report(Rule, name, null, witness, who, witness);
+            context.Report(Rule, name, related, witness, who, witness);
         }
         else
         {
-            context.Report(Diagnostic.Create(Rule, policy.GetLocation(new TextSpan(0, 0)), null, witness, who, witness));
+            context.Report(Diagnostic.Create(Rule, policy.GetLocation(new TextSpan(0, 0)), related, witness, who, witness));
         }
     }
+
+    /// <summary>
+    /// The segments whose predicates constrain the attributes that describe the gap: the bounds
+    /// that, between them, leave those customers out.
+    /// </summary>
+    private static IEnumerable<SegmentSymbol> BoundingSegments(BoundPolicy policy, SegmentRegions regions, Box gap)
+    {
+        var constrained = new HashSet<AttributeSymbol>();
+        for (int d = 0; d < regions.Space.AttributeCount; d++)
+        {
+            if (!regions.Space.IsFull(d, gap[d]))
+            {
+                constrained.Add(regions.Space.Dimensions[d].Attribute);
+            }
+        }
+
+        return policy.Segments.Where(s => s.Predicate is { } predicate && Attributes(predicate).Any(constrained.Contains));
+    }
+
+    private static IEnumerable<AttributeSymbol> Attributes(BoundPredicate predicate) => predicate switch
+    {
+        BoundComparison c => [c.Attribute],
+        BoundMembership m => [m.Attribute],
+        BoundNot n => Attributes(n.Operand),
+        BoundLogical l => l.Operands.SelectMany(Attributes),
+        _ => [],
+    };
 }
