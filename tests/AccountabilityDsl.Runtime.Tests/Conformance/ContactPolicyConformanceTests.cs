@@ -195,6 +195,35 @@ public abstract partial class LedgerConformanceTests
         }
     }
 
+    [SkippableFact]
+    public async Task Two_ledger_instances_on_one_store_racing_household_members_and_never_offers_never_both_win()
+    {
+        var ledger = CreateLedger();
+        var peer = OpenPeer(ledger);
+        Skip.If(peer is null, "this ledger cannot be opened twice on one store");
+        var clock = new ManualClock(T.Utc(2026, 1, 1));
+        var policy = V2Policy(
+            [T.Limit(LimitScope.Group("CD", ["C", "D"]), 1, 30, TimeUnit.Day, line: 24) with { PerHousehold = true }],
+            exclusions: [Never("A", false, "B", 30, 25)]);
+        var one = new ContactGate(policy, ledger, clock, TimeZoneInfo.Utc);
+        var two = new ContactGate(policy, peer!, clock, TimeZoneInfo.Utc);
+        for (var round = 0; round < 40; round++)
+        {
+            // Two members of one household, one offer each, through two ledger instances (as two processes would).
+            var home = "h" + round;
+            var household = await Task.WhenAll(
+                Task.Run(() => one.TryReserve(Req("alice" + round, "C") with { HouseholdId = home }, "a").IsAllowed),
+                Task.Run(() => two.TryReserve(Req("bob" + round, "D") with { HouseholdId = home }, "b").IsAllowed));
+            household.Count(w => w).ShouldBe(1, $"household round {round}");
+            // One customer (no household: a household of one), A and B under the never rule.
+            var customer = "solo" + round;
+            var never = await Task.WhenAll(
+                Task.Run(() => one.TryReserve(Req(customer, "A"), "a").IsAllowed),
+                Task.Run(() => two.TryReserve(Req(customer, "B"), "b").IsAllowed));
+            never.Count(w => w).ShouldBe(1, $"never round {round}");
+        }
+    }
+
     // ---- never ----------------------------------------------------------------------------------------------
 
     [Fact]
