@@ -332,7 +332,7 @@ internal static class PolicyEndpoints
             reason?.Source.Text,
             reason?.CurrentCount,
             reason?.Cap,
-            reason?.RetryAt,
+            decision.RetryAt,
             reason?.EventAt,
             decision.ToString(),
             [.. decision.Denials.Select(d => new DenialBody(Kind(d.Kind), d.RuleDescription, d.Source.File, d.Source.Line, d.Source.Text, d.CurrentCount, d.Cap, d.RetryAt, d.EventAt))]);
@@ -342,6 +342,9 @@ internal static class PolicyEndpoints
     {
         RuleKind.Limit => "limit",
         RuleKind.Capacity => "capacity",
+        RuleKind.Exclusion => "exclusion",
+        RuleKind.Consent => "consent",
+        RuleKind.Quiet => "quiet",
         _ => "cooldown",
     };
 }
