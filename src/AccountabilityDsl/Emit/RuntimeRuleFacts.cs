@@ -38,35 +38,45 @@ public static class RuntimeRuleFacts
     }
 
     /// <summary>
-    /// The limits the runtime library enforces. Group limits, <c>per household</c> limits and
-    /// limits scoped <c>in</c> segments or <c>at</c> stages are checked by the compiler but not
-    /// enforced by the runtime yet (docs/runtime.md, "Not enforced yet"): they are left out
-    /// rather than enforced as a different rule (a household cap counted per customer, a scoped
-    /// cap applied to everyone, a group cap on an offer of the group's name).
+    /// The <c>never</c> rules the runtime enforces: those whose two sides name offers or groups
+    /// the policy declares (a policy that bound without errors has no other).
     /// </summary>
-    public static IReadOnlyList<LimitSymbol> EnforcedLimits(BoundPolicy policy)
+    public static IReadOnlyList<NeverSymbol> Exclusions(BoundPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        return [.. policy.Limits.Where(IsEnforced)];
+        return [.. policy.Nevers.Where(n => n.IsResolved)];
     }
 
     /// <summary>
-    /// The declarations the compiler accepts but the runtime does not enforce yet, in source
-    /// order: the limits <see cref="EnforcedLimits"/> leaves out, <c>never</c> rules,
-    /// <c>requires consent</c> channels and <c>quiet</c> hours.
+    /// A <c>never</c> rule's window as the runtime counts it: rolling days or weeks. A window in
+    /// months or years becomes days, rounded up to their longest (31 and 366 days) as cool-downs
+    /// are, so an exclusion never ends early.
     /// </summary>
-    public static IReadOnlyList<SyntaxNode> UnenforcedRules(BoundPolicy policy)
+    public static (int Count, PeriodUnit Unit) ExclusionWindow(NeverSymbol never)
     {
-        ArgumentNullException.ThrowIfNull(policy);
-        return [.. policy.Limits.Where(l => !IsEnforced(l)).Select(l => (SyntaxNode)l.Syntax)
-            .Concat(policy.Nevers.Select(n => (SyntaxNode)n.Syntax))
-            .Concat(policy.Channels.Where(c => c.RequiresConsent).Select(c => (SyntaxNode)c.Syntax))
-            .Concat(policy.Quiets.Select(q => (SyntaxNode)q.Syntax))
-            .OrderBy(n => policy.Trees.IndexOf(policy.TreeOf(n)))
-            .ThenBy(n => n.Span.Start)];
+        ArgumentNullException.ThrowIfNull(never);
+        TimeWindow window = never.Window;
+        return window.Unit switch
+        {
+            PeriodUnit.Day or PeriodUnit.Week => (window.Count, window.Unit),
+            PeriodUnit.Month => ((int)Math.Min((long)window.Count * 31, int.MaxValue), PeriodUnit.Day),
+            _ => ((int)Math.Min((long)window.Count * 366, int.MaxValue), PeriodUnit.Day),
+        };
     }
 
-    private static bool IsEnforced(LimitSymbol limit) => limit.Scope != LimitScope.Group && !limit.PerHousehold && !limit.IsScoped;
+    /// <summary>The channels that need the customer's consent (<c>requires consent</c>), in declaration order.</summary>
+    public static IReadOnlyList<ChannelSymbol> ConsentChannels(BoundPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return [.. policy.Channels.Where(c => c.RequiresConsent)];
+    }
+
+    /// <summary>The <c>quiet</c> declarations the runtime enforces: those naming a declared channel.</summary>
+    public static IReadOnlyList<QuietSymbol> QuietPeriods(BoundPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return [.. policy.Quiets.Where(q => q.Channel is not null)];
+    }
 
     /// <summary>
     /// The runtime counts cool-downs in whole days; weeks are 7 days, and months and years
