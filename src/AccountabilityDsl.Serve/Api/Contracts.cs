@@ -72,7 +72,10 @@ public sealed record DecisionBody(
 /// <summary>One denying rule.</summary>
 public sealed record DenialBody(string Kind, string Rule, string File, int Line, string Text, int Count, int Cap, DateTimeOffset? RetryAt, DateTimeOffset? EventAt);
 
-/// <summary>Result of commit: <c>committed</c> or <c>alreadyCommitted</c> (expired and unknown reservations are problems).</summary>
+/// <summary>
+/// Result of commit: <c>committed</c>, <c>alreadyCommitted</c>, or <c>notRecorded</c> for a reservation handed out
+/// while the ledger was unavailable (exempt, or allowed unchecked); expired and unknown reservations are problems.
+/// </summary>
 public sealed record CommitResponse(string Outcome);
 
 /// <summary>Result of release.</summary>

@@ -130,6 +130,7 @@ internal static class PolicyEndpoints
         {
             CommitOutcome.Committed => TypedResults.Ok(new CommitResponse("committed")),
             CommitOutcome.AlreadyCommitted => TypedResults.Ok(new CommitResponse("alreadyCommitted")),
+            CommitOutcome.NotRecorded => TypedResults.Ok(new CommitResponse("notRecorded")),
             CommitOutcome.Expired => Problems.Status(StatusCodes.Status409Conflict, "Reservation expired",
                 "the reservation expired before it was committed (its slot may have been taken); reserve again", "reservation"),
             _ => Problems.Status(StatusCodes.Status404NotFound, "Unknown reservation",
@@ -323,6 +324,12 @@ internal static class PolicyEndpoints
     private static DecisionBody Describe(ContactDecision decision)
     {
         RuleDenial? reason = decision.Reason;
+        if (reason?.Kind == RuleKind.LedgerUnavailable)
+        {
+            // No rule denied: the ledger did not answer (ContactGate:WhenLedgerUnavailable = Deny). No line to cite.
+            return new DecisionBody(false, "ledgerUnavailable", reason.RuleDescription, null, null, null, null, null, reason.RetryAt, null, decision.ToString(), []);
+        }
+
         return new DecisionBody(
             decision.IsExempt,
             reason is null ? null : Kind(reason.Kind),
@@ -342,6 +349,7 @@ internal static class PolicyEndpoints
     {
         RuleKind.Limit => "limit",
         RuleKind.Capacity => "capacity",
+        RuleKind.LedgerUnavailable => "ledgerUnavailable",
         _ => "cooldown",
     };
 }
