@@ -55,9 +55,9 @@ internal static class PolicyEndpoints
     private static IResult Policies(PolicyCatalog catalog)
     {
         CatalogSnapshot snapshot = catalog.Snapshot;
-        var policies = snapshot.Files.Select(f => new PolicyInfo(
-            f.Serving?.Name,
-            [f.File],
+        var policies = snapshot.Policies.Select(f => new PolicyInfo(
+            f.Serving?.Name ?? f.Name,
+            f.Files,
             f.Serving is null ? "rejected" : f.Failed ? "serving-previous" : "serving",
             f.Serving?.ContentHash,
             f.Serving?.LoadedAt,
@@ -65,7 +65,7 @@ internal static class PolicyEndpoints
             f.Error,
             [.. f.Diagnostics.Select(d => new DiagnosticInfo(d.Id, d.Severity.ToString().ToLowerInvariant(), d.Message, d.Location.FilePath,
                 d.Location.LineSpan.Start.Line, d.Location.LineSpan.Start.Column))])).ToList();
-        return TypedResults.Ok(new PoliciesResponse(policies, snapshot.CollectErrors));
+        return TypedResults.Ok(new PoliciesResponse(policies, snapshot.InputErrors));
     }
 
     private static async Task<IResult> Check(string policy, HttpContext context, PolicyCatalog catalog)
