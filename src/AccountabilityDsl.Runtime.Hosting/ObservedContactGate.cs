@@ -63,7 +63,7 @@ public sealed class ObservedContactGate
             return true;
         });
 
-    /// <summary><see cref="ContactGate.RankOffers"/>, timed, with ledger failures logged and counted.</summary>
+    /// <summary><see cref="ContactGate.RankOffers(ContactRequest, IEnumerable{OfferCandidate})"/>, timed, with ledger failures logged and counted.</summary>
     public IReadOnlyList<RankedOffer> RankOffers(Func<ContactGate, IReadOnlyList<RankedOffer>> rank)
     {
         ArgumentNullException.ThrowIfNull(rank);

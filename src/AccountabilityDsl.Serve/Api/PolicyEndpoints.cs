@@ -327,7 +327,7 @@ internal static class PolicyEndpoints
         if (reason?.Kind == RuleKind.LedgerUnavailable)
         {
             // No rule denied: the ledger did not answer (ContactGate:WhenLedgerUnavailable = Deny). No line to cite.
-            return new DecisionBody(false, "ledgerUnavailable", reason.RuleDescription, null, null, null, null, null, reason.RetryAt, null, decision.ToString(), []);
+            return new DecisionBody(false, "ledgerUnavailable", reason.RuleDescription, null, null, null, null, null, decision.RetryAt, null, decision.ToString(), []);
         }
 
         return new DecisionBody(
@@ -339,7 +339,7 @@ internal static class PolicyEndpoints
             reason?.Source.Text,
             reason?.CurrentCount,
             reason?.Cap,
-            reason?.RetryAt,
+            decision.RetryAt,
             reason?.EventAt,
             decision.ToString(),
             [.. decision.Denials.Select(d => new DenialBody(Kind(d.Kind), d.RuleDescription, d.Source.File, d.Source.Line, d.Source.Text, d.CurrentCount, d.Cap, d.RetryAt, d.EventAt))]);
@@ -349,6 +349,9 @@ internal static class PolicyEndpoints
     {
         RuleKind.Limit => "limit",
         RuleKind.Capacity => "capacity",
+        RuleKind.Exclusion => "exclusion",
+        RuleKind.Consent => "consent",
+        RuleKind.Quiet => "quiet",
         RuleKind.LedgerUnavailable => "ledgerUnavailable",
         _ => "cooldown",
     };
