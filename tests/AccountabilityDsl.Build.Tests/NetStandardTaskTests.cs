@@ -60,7 +60,7 @@ public sealed class NetStandardTaskTests(PackedFeed feed)
         failed.Output.ShouldContain($"Using \"GenerateOwnerPolicies\" task from assembly \"{netStandardTask}\"", Case.Sensitive, failed.ToString());
         // In the build process: no task host.
         failed.Output.ShouldNotContain("external task host");
-        failed.Output.ShouldContain($"{Path.Combine(app.Directory, "conflict.owner")}(9,1,9,43): error OWN0102: Sales and Marketing (lines 8, 9) all claim Retail at Active", Case.Sensitive, failed.ToString());
+        failed.Output.ShouldContain($"{Path.Combine(app.Directory, "conflict.owner")}(9,1,9,43): error OWN0102: Sales and Marketing (lines 8, 9) both claim Retail at Active", Case.Sensitive, failed.ToString());
         File.Exists(app.Generated("conflict.g.cs")).ShouldBeFalse();
 
         app.Write("conflict.owner", PackageEndToEndTests.ConflictingPolicy.Replace("accountable Marketing", "responsible Marketing"));
@@ -114,7 +114,7 @@ public sealed class NetStandardTaskTests(PackedFeed feed)
         JsonElement error = run.Single(e => e.GetProperty("kind").GetString() == "error");
         (error.GetProperty("file").GetString(), error.GetProperty("line").GetInt32(), error.GetProperty("column").GetInt32(), error.GetProperty("endLine").GetInt32(), error.GetProperty("endColumn").GetInt32())
             .ShouldBe((conflict, 9, 1, 9, 43));
-        error.GetProperty("message").GetString().ShouldStartWith("Sales and Marketing (lines 8, 9) all claim Retail at Active");
+        error.GetProperty("message").GetString().ShouldStartWith("Sales and Marketing (lines 8, 9) both claim Retail at Active");
         Output(run, "conflict.owner").ShouldBeFalse();
         run.Single(e => e.GetProperty("kind").GetString() == "result").GetProperty("success").GetBoolean().ShouldBeFalse();
         foreach (string policy in new[] { "retail-bank", "naming" })

@@ -66,7 +66,7 @@ public sealed class PackageEndToEndTests(PackedFeed feed)
         // NoWarn never silences an error.
         ProcessResult failed = app.Build("-p:NoWarn=OWN0102");
         failed.ExitCode.ShouldNotBe(0, failed.ToString());
-        failed.Output.ShouldContain($"{Path.Combine(app.Directory, "conflict.owner")}(9,1,9,43): error OWN0102: Sales and Marketing (lines 8, 9) all claim Retail at Active", Case.Sensitive, failed.ToString());
+        failed.Output.ShouldContain($"{Path.Combine(app.Directory, "conflict.owner")}(9,1,9,43): error OWN0102: Sales and Marketing (lines 8, 9) both claim Retail at Active", Case.Sensitive, failed.ToString());
         File.Exists(app.Generated("conflict.g.cs")).ShouldBeFalse();
 
         app.Write("conflict.owner", ConflictingPolicy.Replace("accountable Marketing", "responsible Marketing"));
