@@ -21,6 +21,9 @@ public sealed class ContactGateOptions
     /// <summary>The SQLite ledger file for <c>UseSqliteLedger()</c> without a path (default <c>contact-ledger.db</c>).</summary>
     public string SqlitePath { get; set; } = "contact-ledger.db";
 
+    /// <summary>The PostgreSQL connection string for <c>UsePostgreSqlLedger()</c> without one (no default).</summary>
+    public string? PostgreSqlConnectionString { get; set; }
+
     /// <summary>The time zone named by <see cref="TimeZone"/>, or the local one.</summary>
     public TimeZoneInfo ResolveTimeZone() =>
         string.IsNullOrWhiteSpace(TimeZone) ? TimeZoneInfo.Local : TimeZoneInfo.FindSystemTimeZoneById(TimeZone);

@@ -60,7 +60,7 @@ public static class ContactGateServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ContactGateMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<IContactLedger>(_ => throw new InvalidOperationException(
-            "No contact ledger is configured: call UseSqliteLedger(), UseInMemoryLedger() or UseLedger(…) after AddContactGate()."));
+            "No contact ledger is configured: call UseInMemoryLedger() or UseLedger(…) after AddContactGate(), or UseSqliteLedger() / UsePostgreSqlLedger(…) from the AccountabilityDsl.Runtime.Sqlite / AccountabilityDsl.Runtime.PostgreSql package."));
         if (!services.Any(d => d.ServiceType == typeof(LedgerHealthCheck)))
         {
             services.AddSingleton<LedgerHealthCheck>();
@@ -75,7 +75,12 @@ public static class ContactGateServiceCollectionExtensions
         (services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger(LogCategory);
 }
 
-/// <summary>Chooses the contact ledger of the gate registered by <c>AddContactGate</c>.</summary>
+/// <summary>
+/// Chooses the contact ledger of the gate registered by <c>AddContactGate</c>. The durable ledgers
+/// add their own <c>Use…Ledger</c> extensions from their packages (<c>UseSqliteLedger</c> in
+/// AccountabilityDsl.Runtime.Sqlite, <c>UsePostgreSqlLedger</c> in AccountabilityDsl.Runtime.PostgreSql),
+/// so that this package carries neither database.
+/// </summary>
 public sealed class ContactGateBuilder(IServiceCollection services)
 {
     /// <summary>The service collection.</summary>
@@ -89,14 +94,6 @@ public sealed class ContactGateBuilder(IServiceCollection services)
         Services.AddSingleton(factory);
         return this;
     }
-
-    /// <summary>
-    /// A SQLite ledger in <paramref name="path"/>, or in <see cref="ContactGateOptions.SqlitePath"/>
-    /// (configuration <c>ContactGate:SqlitePath</c>) when no path is given. Processes on one machine
-    /// may share the file.
-    /// </summary>
-    public ContactGateBuilder UseSqliteLedger(string? path = null, SqliteLedgerOptions? options = null) =>
-        UseLedger(sp => new SqliteContactLedger(path ?? sp.GetRequiredService<IOptions<ContactGateOptions>>().Value.SqlitePath, options));
 
     /// <summary>An in-memory ledger: for tests and single-process demos (contacts are lost on exit).</summary>
     public ContactGateBuilder UseInMemoryLedger() => UseLedger(_ => new InMemoryContactLedger());

@@ -2,6 +2,7 @@ using System.Text.Json;
 using AccountabilityDsl.Runtime;
 using AccountabilityDsl.Runtime.Compiled;
 using AccountabilityDsl.Runtime.Hosting;
+using AccountabilityDsl.Runtime.PostgreSql;
 using AccountabilityDsl.Serve.Api;
 using AccountabilityDsl.Serve.Operations;
 using Microsoft.AspNetCore.Builder;
@@ -42,7 +43,22 @@ public static class DecisionService
             return 2;
         }
 
-        using IHost host = CreateHostBuilder(options, token).Build();
+        // Opened before the host starts, so that a ledger it cannot use (an unmigrated or foreign
+        // PostgreSQL schema, an unreachable server, a bad connection string) is one clear line and
+        // exit code 2, not a stack trace from the first request.
+        IContactLedger ledger;
+        try
+        {
+            ledger = CreateLedger(options);
+        }
+        catch (Exception e) when (e is LedgerSchemaException or LedgerUnavailableException or ArgumentException
+                                       or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            error.WriteLine($"ownerc: error: cannot open the ledger '{LedgerSpec.Describe(options.Ledger)}': {e.Message}");
+            return 2;
+        }
+
+        using IHost host = CreateHostBuilder(options, token, ledger).Build();
         try
         {
             host.Run();
@@ -57,13 +73,16 @@ public static class DecisionService
     }
 
     /// <summary>The service's host, not yet built (tests build it on a test server).</summary>
-    public static IHostBuilder CreateHostBuilder(ServeOptions options, string? token) =>
+    /// <param name="options">What to serve.</param>
+    /// <param name="token">The bearer token every /v1 request must carry, or null.</param>
+    /// <param name="ledger">The ledger, already open (the host disposes it); null: open the one <see cref="ServeOptions.Ledger"/> names when first needed.</param>
+    public static IHostBuilder CreateHostBuilder(ServeOptions options, string? token, IContactLedger? ledger = null) =>
         Host.CreateDefaultBuilder([])
             .UseContentRoot(options.WorkingDirectory)
             // One log line per request would cost more than the decision; configuration
             // (Logging:LogLevel:Microsoft.AspNetCore) can turn it back on.
             .ConfigureLogging(logging => logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning))
-            .ConfigureServices(services => ConfigureServices(services, options))
+            .ConfigureServices(services => ConfigureServices(services, options, ledger))
             .ConfigureWebHostDefaults(web => web
                 .UseUrls(options.Urls)
                 .ConfigureKestrel(kestrel =>
@@ -73,11 +92,11 @@ public static class DecisionService
                 })
                 .Configure(app => Configure(app, token)));
 
-    private static void ConfigureServices(IServiceCollection services, ServeOptions options)
+    private static void ConfigureServices(IServiceCollection services, ServeOptions options, IContactLedger? ledger)
     {
         services.AddSingleton(options);
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        services.AddContactGateInfrastructure().UseLedger(sp => CreateLedger(options));
+        services.AddContactGateInfrastructure().UseLedger(_ => ledger ?? CreateLedger(options));
         services.AddSingleton(sp =>
         {
             ContactGateOptions gateOptions = sp.GetRequiredService<IOptions<ContactGateOptions>>().Value;
@@ -108,14 +127,23 @@ public static class DecisionService
         }));
     }
 
-    private static IContactLedger CreateLedger(ServeOptions options)
+    /// <summary>
+    /// Opens the ledger <c>--ledger</c> names. A PostgreSQL ledger is shared by every replica and must
+    /// already have its schema (<c>ownerc ledger migrate --postgres</c>): serve never migrates, so
+    /// that no replica upgrades a schema the others still read.
+    /// </summary>
+    internal static IContactLedger CreateLedger(ServeOptions options)
     {
-        LedgerSpec.TryParse(options.Ledger, out LedgerSpec? spec, out _);
-        return spec!.Kind switch
+        if (!LedgerSpec.TryParse(options.Ledger, out LedgerSpec? spec, out string? error))
+        {
+            throw new ArgumentException(error);
+        }
+
+        return spec.Kind switch
         {
             "sqlite" => new SqliteContactLedger(Path.GetFullPath(spec.Value, options.WorkingDirectory)),
-            "memory" => new InMemoryContactLedger(),
-            _ => throw new InvalidOperationException("--ledger postgres: needs the PostgreSQL ledger package, which this build of ownerc does not include yet"),
+            "postgres" => new PostgreSqlContactLedger(spec.Value),
+            _ => new InMemoryContactLedger(),
         };
     }
 

@@ -125,6 +125,33 @@ public sealed class ServeOptions
 /// <param name="Value">The SQLite path or the PostgreSQL connection string (empty for memory).</param>
 public sealed record LedgerSpec(string Kind, string Value)
 {
+    /// <summary>
+    /// The <c>--ledger</c> value for messages: a PostgreSQL connection string's password is
+    /// replaced by <c>***</c> (it must not reach a terminal or a log).
+    /// </summary>
+    public static string Describe(string text)
+    {
+        if (!TryParse(text, out LedgerSpec? spec, out _) || spec.Kind != "postgres")
+        {
+            return text;
+        }
+
+        try
+        {
+            var builder = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = spec.Value };
+            foreach (string key in builder.Keys.Cast<string>().Where(k => k.Equals("password", StringComparison.OrdinalIgnoreCase) || k.Equals("pwd", StringComparison.OrdinalIgnoreCase)).ToList())
+            {
+                builder[key] = "***";
+            }
+
+            return "postgres:" + builder.ConnectionString;
+        }
+        catch (ArgumentException)
+        {
+            return "postgres:(a connection string that cannot be parsed)";
+        }
+    }
+
     /// <summary>Parses <c>sqlite:&lt;path&gt;</c>, <c>postgres:&lt;connection string&gt;</c> or <c>memory:</c>.</summary>
     public static bool TryParse(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out LedgerSpec? spec, out string? error)
     {
