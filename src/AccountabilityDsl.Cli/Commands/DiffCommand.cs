@@ -57,43 +57,17 @@ public sealed class DiffCommand : ICommand
 
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
-        if (ArgumentReader.WantsHelp(args))
+        CommandArguments arguments = ArgumentReader.ReadPathsAndValues(args, Name,
+            new ValueOption("--format", "text, markdown or json"),
+            new ValueOption("--git", "a git revision such as main or HEAD~1"));
+        DiffFormat chosen = ArgumentReader.Choice(arguments["--format"] is "md" ? "markdown" : arguments["--format"] ?? "text", "format", Name, ["text", "markdown", "json"]) switch
         {
-            context.Out.Write(Help);
-            return ExitCodes.Success;
-        }
-
-        var paths = new List<string>();
-        string? format = null;
-        string? revision = null;
-        var reader = new ArgumentReader(args, "diff", ["--format", "--git", "--help"]);
-        while (reader.TryRead(out Argument arg))
-        {
-            switch (arg)
-            {
-                case { IsOption: false }:
-                    paths.Add(arg.Name);
-                    break;
-                case { Name: "--format" }:
-                    format = reader.ValueOfOnce(arg, format, "text, markdown or json");
-                    break;
-                case { Name: "--git" }:
-                    revision = reader.ValueOfOnce(arg, revision, "a git revision such as main or HEAD~1");
-                    break;
-                default:
-                    throw reader.Unknown(arg);
-            }
-        }
-
-        DiffFormat chosen = format switch
-        {
-            null or "text" => DiffFormat.Text,
-            "markdown" or "md" => DiffFormat.Markdown,
+            "markdown" => DiffFormat.Markdown,
             "json" => DiffFormat.Json,
-            _ => throw new UsageException(
-                $"unknown format '{format}' for 'ownerc diff'; use text, markdown or json"
-                + (SpellingSuggestion.Closest(format, ["text", "markdown", "json"]) is { } closest ? $" (did you mean '{closest}'?)" : "")),
+            _ => DiffFormat.Text,
         };
+        string? revision = arguments["--git"];
+        List<string> paths = [.. arguments.Paths];
 
         Versions? versions = revision is null ? OpenPaths(paths, context) : OpenGit(revision, paths, context);
         if (versions is null)

@@ -1,7 +1,6 @@
 using AccountabilityDsl.Cli.Output;
 using AccountabilityDsl.Workspace;
 using AccountabilityDsl.Runtime.Compiled.Testing;
-using AccountabilityDsl.Text;
 
 namespace AccountabilityDsl.Cli.Commands;
 
@@ -45,42 +44,12 @@ public sealed class TestCommand : ICommand
 
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
-        if (ArgumentReader.WantsHelp(args))
-        {
-            context.Out.Write(Help);
-            return ExitCodes.Success;
-        }
-
-        var paths = new List<string>();
-        string? format = null;
-        string? output = null;
-        var reader = new ArgumentReader(args, "test", ["--format", "--output", "--help"]);
-        while (reader.TryRead(out Argument arg))
-        {
-            switch (arg)
-            {
-                case { IsOption: false }:
-                    paths.Add(arg.Name);
-                    break;
-                case { Name: "--format" }:
-                    format = reader.ValueOfOnce(arg, format, "text or junit");
-                    break;
-                case { Name: "-o" or "--output" }:
-                    output = reader.ValueOfOnce(arg, output, "a file such as results.xml", "--output");
-                    break;
-                default:
-                    throw reader.Unknown(arg);
-            }
-        }
-
-        bool junit = format switch
-        {
-            null or "text" => false,
-            "junit" => true,
-            _ => throw new UsageException($"unknown format '{format}' for 'ownerc test'; use text or junit"
-                + (SpellingSuggestion.Closest(format, ["text", "junit"]) is { } closest ? $" (did you mean '{closest}'?)" : "")),
-        };
-
+        CommandArguments arguments = ArgumentReader.ReadPathsAndValues(args, Name,
+            new ValueOption("--format", "text or junit"),
+            new ValueOption("--output", "a file such as results.xml", "-o"));
+        bool junit = ArgumentReader.Choice(arguments["--format"] ?? "text", "format", Name, ["text", "junit"]) == "junit";
+        string? output = arguments["--output"];
+        IReadOnlyList<string> paths = arguments.Paths;
         if (paths.Count == 0)
         {
             throw new UsageException("no test files; usage: " + Usage, "ownerc test samples/");
