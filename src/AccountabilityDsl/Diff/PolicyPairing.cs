@@ -33,11 +33,11 @@ public static class PolicyPairing
         Dictionary<string, PolicyCompilation> olds = ByKey(oldPolicies, fileKey);
         Dictionary<string, PolicyCompilation> news = ByKey(newPolicies, fileKey);
         return [.. olds.Keys.Union(news.Keys)
-            .Order(StringComparer.Ordinal)
+            .OrderBy(key => key, StringComparer.Ordinal)
             .Select(key =>
             {
-                PolicyCompilation? before = olds.GetValueOrDefault(key);
-                PolicyCompilation? after = news.GetValueOrDefault(key);
+                olds.TryGetValue(key, out PolicyCompilation? before);
+                news.TryGetValue(key, out PolicyCompilation? after);
                 return new PolicyVersions((after ?? before)!.PolicyName, before, after);
             })];
     }
