@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 
 namespace AccountabilityDsl.Runtime;
@@ -25,6 +26,11 @@ public sealed class ContactGate
     private readonly bool _hasCooldowns;
     private readonly HashSet<string>? _knownChannels;
     private readonly HashSet<string>? _knownOffers;
+    // Quiet periods by channel, for the end of a quiet time; null when the policy has none.
+    private readonly Dictionary<string, QuietPeriod[]>? _quietByChannel;
+
+    /// <summary>How far ahead a quiet time's end is looked for: past it, a channel counts as quiet at every hour.</summary>
+    private static readonly TimeSpan QuietHorizon = TimeSpan.FromDays(8);
 
     /// <summary>The longest hold a reservation may ask for.</summary>
     public static TimeSpan MaxHold { get; } = TimeSpan.FromDays(30);
@@ -62,10 +68,40 @@ public sealed class ContactGate
         _hasCooldowns = _cooldowns.Length > 0;
         _knownChannels = policy.Channels.Count > 0 ? new HashSet<string>(policy.Channels, StringComparer.Ordinal) : null;
         _knownOffers = policy.Offers.Count > 0 ? new HashSet<string>(policy.Offers.Select(o => o.Name), StringComparer.Ordinal) : null;
+        // Rules in policy order: consent, quiet hours, limits, exclusions, capacities (cool-downs are event constraints).
         var rules = new List<Rule>();
+        foreach (var consent in policy.Consents)
+        {
+            rules.Add(new Rule(RuleKind.Consent, null, consent.Channel, 0, default, consent.Description, consent.Source));
+        }
+        foreach (var quiet in policy.QuietPeriods)
+        {
+            rules.Add(new Rule(RuleKind.Quiet, null, quiet.Channel, 0, default, quiet.Text, quiet.Source) { Quiet = quiet });
+        }
         foreach (var limit in policy.Limits)
         {
-            rules.Add(new Rule(RuleKind.Limit, limit.Scope, null, limit.MaxCount, limit.Window, limit.Description, limit.Source));
+            rules.Add(new Rule(RuleKind.Limit, limit.Scope, null, limit.MaxCount, limit.Window, limit.Description, limit.Source)
+            {
+                PerHousehold = limit.PerHousehold,
+                Segments = limit.Segments is null ? null : [.. limit.Segments],
+                Stages = limit.Stages is null ? null : [.. limit.Stages],
+            });
+        }
+        // A never rule becomes one rule per (requested offer, blocking offer): "fewer than 1 contact with the blocking
+        // offer in the window", decided in the same atomic ledger step as the limits.
+        foreach (var exclusion in policy.Exclusions)
+        {
+            var requested = exclusion.IsAfter ? exclusion.First : exclusion.First.Concat(exclusion.Second);
+            foreach (var offer in requested.Distinct(StringComparer.Ordinal))
+            {
+                foreach (var blocker in exclusion.Blockers(offer))
+                {
+                    rules.Add(new Rule(RuleKind.Exclusion, LimitScope.Offer(offer), null, 1, exclusion.Window, exclusion.Text, exclusion.Source)
+                    {
+                        BlockingOffer = blocker,
+                    });
+                }
+            }
         }
         foreach (var capacity in policy.Capacities)
         {
@@ -73,6 +109,8 @@ public sealed class ContactGate
                 new TimeWindow(1, capacity.Period, true), capacity.Description, capacity.Source));
         }
         _rules = [.. rules];
+        _quietByChannel = policy.QuietPeriods.Count == 0 ? null
+            : policy.QuietPeriods.GroupBy(q => q.Channel, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
     }
 
     /// <summary>The policy.</summary>
@@ -91,9 +129,21 @@ public sealed class ContactGate
     public TimeSpan DefaultHold { get; }
 
     /// <summary>
-    /// Evaluates every applicable limit, capacity and cool-down for <paramref name="request"/> now, without side
-    /// effects. Pending unexpired reservations count. Exempt categories are always allowed.
+    /// What decisions answer when the ledger cannot be reached: deny with reason <c>ledger unavailable</c> (the
+    /// default), throw the <see cref="LedgerUnavailableException"/>, or allow without counting. See
+    /// <see cref="LedgerUnavailableBehavior"/>.
     /// </summary>
+    public LedgerUnavailableBehavior WhenLedgerUnavailable { get; init; } = LedgerUnavailableBehavior.Deny;
+
+    /// <summary>
+    /// Evaluates every applicable rule (consent, quiet hours, cool-downs, limits, exclusions, capacities) for
+    /// <paramref name="request"/> now, without side effects. Pending unexpired reservations count. Exempt categories
+    /// are always allowed.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The request is malformed, names an unknown channel or offer, or lacks what an applicable rule needs (segments or
+    /// stage for a scoped limit, consents for a channel that requires consent); the message names the rule.
+    /// </exception>
     public ContactDecision Check(ContactRequest request)
     {
         Validate(request);
@@ -101,7 +151,15 @@ public sealed class ContactGate
         {
             return ContactDecision.AllowedExempt;
         }
-        return Decide(request, Clock.GetUtcNow());
+        var now = Clock.GetUtcNow();
+        try
+        {
+            return Decide(request, now);
+        }
+        catch (LedgerUnavailableException e) when (WhenLedgerUnavailable != LedgerUnavailableBehavior.Throw)
+        {
+            return WithoutLedger(e, now, exempt: false);
+        }
     }
 
     /// <summary>
@@ -109,8 +167,10 @@ public sealed class ContactGate
     /// limit until it is committed, released, or expires after <paramref name="holdFor"/> (default
     /// <see cref="DefaultHold"/>, at most <see cref="MaxHold"/>). Reserving the same <paramref name="idempotencyKey"/>
     /// again (for the same customer) returns the same reservation without counting twice, as long as it is pending or
-    /// committed. The decision and the reservation are one atomic ledger step: limits, capacities and cool-downs are
-    /// all checked there.
+    /// committed. The decision and the reservation are one atomic ledger step: limits (group, scoped and household ones
+    /// too), exclusions, capacities and cool-downs are all checked there; consent and quiet hours, which depend on the
+    /// request and the clock only, enter that step as constraints that cannot hold, so a repeated key still gets its
+    /// reservation back.
     /// </summary>
     public ReservationResult TryReserve(ContactRequest request, string idempotencyKey, TimeSpan? holdFor = null)
     {
@@ -132,10 +192,33 @@ public sealed class ContactGate
         Validate(request);
         LedgerText.Require(idempotencyKey, "idempotency key");
         var now = Clock.GetUtcNow();
-        var nowTicks = now.UtcTicks;
         var exempt = IsExempt(request.Category);
+        try
+        {
+            return ReserveInLedger(request, idempotencyKey, hold, commit, now, exempt);
+        }
+        catch (LedgerUnavailableException e) when (WhenLedgerUnavailable != LedgerUnavailableBehavior.Throw)
+        {
+            var decision = WithoutLedger(e, now, exempt);
+            // An allowed contact gets a reservation that was never stored (id 0): commit answers NotRecorded.
+            return decision.IsAllowed
+                ? new ReservationResult(decision, new Reservation(request, idempotencyKey, now,
+                    commit ? DateTimeOffset.MaxValue : new DateTimeOffset(SaturatingAdd(now.UtcTicks, hold.Ticks), TimeSpan.Zero), exempt))
+                : new ReservationResult(decision, null);
+        }
+    }
+
+    /// <summary>The decision without the ledger: exempt contacts pass, others follow <see cref="WhenLedgerUnavailable"/>.</summary>
+    private ContactDecision WithoutLedger(LedgerUnavailableException failure, DateTimeOffset now, bool exempt) =>
+        exempt || WhenLedgerUnavailable == LedgerUnavailableBehavior.Allow
+            ? ContactDecision.AllowedWithoutLedger(failure, exempt)
+            : ContactDecision.DeniedLedgerUnavailable(failure, _calendar.InZone(now));
+
+    private ReservationResult ReserveInLedger(ContactRequest request, string idempotencyKey, TimeSpan hold, bool commit, DateTimeOffset now, bool exempt)
+    {
+        var nowTicks = now.UtcTicks;
         var entry = new LedgerEntry(request.CustomerId, idempotencyKey, request.Channel, request.Offer, request.Category,
-            !exempt, nowTicks, SaturatingAdd(nowTicks, hold.Ticks));
+            !exempt, nowTicks, SaturatingAdd(nowTicks, hold.Ticks)) { HouseholdId = request.HouseholdId };
         if (exempt)
         {
             return ToResult(ContactDecision.AllowedExempt, Ledger.TryReserve(entry, [], [], nowTicks, commit), request);
@@ -143,10 +226,11 @@ public sealed class ContactGate
 
         var buffer = new ConstraintBuffer();
         Span<CountConstraint> constraints = _rules.Length <= InlineConstraints ? buffer : new CountConstraint[_rules.Length];
+        Span<int> ruleIndex = _rules.Length <= 64 ? stackalloc int[_rules.Length] : new int[_rules.Length];
         var events = _hasCooldowns ? EventConstraints(request.CustomerId, nowTicks) : [];
         for (var attempt = 0; ; attempt++)
         {
-            var n = BuildConstraints(request, now, constraints, null);
+            var n = BuildConstraints(request, now, constraints, ruleIndex);
             var result = Ledger.TryReserve(entry, constraints[..n], events, nowTicks, commit);
             if (result.Status != LedgerReserveStatus.Denied)
             {
@@ -161,15 +245,24 @@ public sealed class ContactGate
             {
                 // The ledger keeps denying while a re-evaluation sees room (slots being released concurrently):
                 // report the constraint the ledger saw failing, retry immediately.
-                return new ReservationResult(ContactDecision.Denied([DenialFromLedger(request, now, constraints[..n], result.DeniedConstraint)]), null);
+                return new ReservationResult(ContactDecision.Denied([DenialFromLedger(request, now, constraints[..n], ruleIndex[..n], result.DeniedConstraint)]), null);
             }
         }
     }
 
-    /// <summary>Turns a reservation into a recorded contact. Committing twice is a no-op (<see cref="CommitOutcome.AlreadyCommitted"/>).</summary>
+    /// <summary>
+    /// Turns a reservation into a recorded contact. Committing twice is a no-op (<see cref="CommitOutcome.AlreadyCommitted"/>);
+    /// a reservation handed out without the ledger is <see cref="CommitOutcome.NotRecorded"/>. A ledger that cannot be
+    /// reached throws <see cref="LedgerUnavailableException"/> whatever <see cref="WhenLedgerUnavailable"/> says: repeat
+    /// the commit once it is back.
+    /// </summary>
     public CommitOutcome Commit(Reservation reservation)
     {
         ArgumentNullException.ThrowIfNull(reservation);
+        if (!reservation.IsRecorded)
+        {
+            return CommitOutcome.NotRecorded;
+        }
         return Ledger.Commit(reservation.Reference, Clock.GetUtcNow().UtcTicks);
     }
 
@@ -177,6 +270,10 @@ public sealed class ContactGate
     public bool Release(Reservation reservation)
     {
         ArgumentNullException.ThrowIfNull(reservation);
+        if (!reservation.IsRecorded)
+        {
+            return false;
+        }
         return Ledger.Release(reservation.Reference, Clock.GetUtcNow().UtcTicks);
     }
 
@@ -205,6 +302,19 @@ public sealed class ContactGate
     public IReadOnlyList<RankedOffer> RankOffers(string customerId, IEnumerable<OfferCandidate> candidates)
     {
         LedgerText.Require(customerId, "customer id");
+        return RankOffers(new ContactRequest(customerId, "-"), candidates);
+    }
+
+    /// <summary>
+    /// Ranks offers as <see cref="RankOffers(string, IEnumerable{OfferCandidate})"/> does, for the customer described by
+    /// <paramref name="customer"/> (its id, segments, stage, household and consents; its channel, offer and category
+    /// are replaced by each candidate's). A candidate that a <c>never</c> rule refuses because of an earlier contact is
+    /// excluded too, and its reason names the rule, its line, the earlier contact and when the exclusion ends.
+    /// </summary>
+    public IReadOnlyList<RankedOffer> RankOffers(ContactRequest customer, IEnumerable<OfferCandidate> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        LedgerText.Require(customer.CustomerId, "customer id");
         ArgumentNullException.ThrowIfNull(candidates);
         var entries = new List<(OfferCandidate Candidate, ContactDecision? Decision, string? Reason)>();
         foreach (var candidate in candidates)
@@ -220,7 +330,8 @@ public sealed class ContactGate
             }
             else
             {
-                entries.Add((candidate, Check(new ContactRequest(customerId, candidate.Channel, offer.Name, candidate.Category)), null));
+                var decision = Check(customer with { Channel = candidate.Channel, Offer = offer.Name, Category = candidate.Category });
+                entries.Add((candidate, decision, ExclusionReason(offer.Name, decision)));
             }
         }
         static int Group((OfferCandidate, ContactDecision? Decision, string? Reason) e) =>
@@ -232,6 +343,23 @@ public sealed class ContactGate
             .Select((e, i) => new RankedOffer(i + 1, e.Candidate, e.Decision, e.Reason))
             .ToList();
         return ranked.AsReadOnly();
+    }
+
+    /// <summary>Why a <c>never</c> rule excludes the offer, or null when none of the decision's denials is an exclusion.</summary>
+    private static string? ExclusionReason(string offer, ContactDecision decision)
+    {
+        // The exclusion that lasts longest explains when the offer can be made again.
+        RuleDenial? longest = null;
+        foreach (var denial in decision.Denials)
+        {
+            if (denial.Kind == RuleKind.Exclusion && (longest is null || denial.RetryAt > longest.RetryAt))
+            {
+                longest = denial;
+            }
+        }
+        return longest is null ? null
+            : string.Create(CultureInfo.InvariantCulture,
+                $"offer '{offer}' is excluded by '{longest.RuleDescription}' ({longest.Source}): earlier contact {longest.EarlierOffer} at {longest.EarlierAt:yyyy-MM-dd'T'HH:mm:sszzz}; excluded until {longest.RetryAt:yyyy-MM-dd'T'HH:mm:sszzz}");
     }
 
     /// <summary>
@@ -278,6 +406,7 @@ public sealed class ContactGate
         LedgerText.Require(request.Channel, "channel");
         LedgerText.RequireOptional(request.Offer, "offer");
         LedgerText.RequireOptional(request.Category, "category");
+        LedgerText.RequireOptional(request.HouseholdId, "household id");
         if (_knownChannels is not null && !_knownChannels.Contains(request.Channel))
         {
             throw new ArgumentException(
@@ -328,7 +457,7 @@ public sealed class ContactGate
     }
 
     /// <summary>The denial for the constraint the ledger reported failing (counts first, then cool-downs).</summary>
-    private RuleDenial DenialFromLedger(ContactRequest request, DateTimeOffset now, ReadOnlySpan<CountConstraint> counts, int denied)
+    private RuleDenial DenialFromLedger(ContactRequest request, DateTimeOffset now, ReadOnlySpan<CountConstraint> counts, ReadOnlySpan<int> ruleIndex, int denied)
     {
         if (denied >= counts.Length)
         {
@@ -336,7 +465,7 @@ public sealed class ContactGate
             var at = Ledger.LastEvent(request.CustomerId, cooldown.EventName) ?? now.UtcTicks;
             return CooldownDenial(cooldown, at);
         }
-        var rule = FindRule(request, denied);
+        var rule = _rules[ruleIndex[denied]];
         var c = counts[denied];
         return new RuleDenial(rule.Kind, rule.Description, rule.Source, c.MaxCount, c.MaxCount, _calendar.InZone(now));
     }
@@ -351,7 +480,7 @@ public sealed class ContactGate
         var e = result.Entry;
         var request = result.Status is LedgerReserveStatus.Reserved or LedgerReserveStatus.Recorded && asRequested is not null
             ? asRequested
-            : new ContactRequest(e.CustomerId, e.Channel, e.Offer, e.Category);
+            : new ContactRequest(e.CustomerId, e.Channel, e.Offer, e.Category) { HouseholdId = e.HouseholdId };
         var committed = result.Status is LedgerReserveStatus.AlreadyCommitted or LedgerReserveStatus.Recorded;
         var reservation = new Reservation(
             request,
@@ -364,38 +493,59 @@ public sealed class ContactGate
             result.Status is not (LedgerReserveStatus.Reserved or LedgerReserveStatus.Recorded), committed);
     }
 
+    /// <summary>
+    /// The constraints of the rules in force for the request at <paramref name="now"/>, in policy order, with the index
+    /// of each one's rule. A consent or quiet-hours rule in force becomes a constraint that cannot hold (at most 0).
+    /// </summary>
+    /// <exception cref="ArgumentException">The request lacks what an applicable rule needs.</exception>
     private int BuildConstraints(ContactRequest request, DateTimeOffset now, Span<CountConstraint> into, Span<int> ruleIndex)
     {
-        if (_rules.Length > LinearRuleScan && ApplicableRules(request) is { } applicable)
-        {
-            for (var k = 0; k < applicable.Length; k++)
-            {
-                var rule = _rules[applicable[k]];
-                into[k] = new CountConstraint(rule.Filter(request), rule.WindowFrom(now, _calendar), rule.Max);
-                if (!ruleIndex.IsEmpty)
-                {
-                    ruleIndex[k] = applicable[k];
-                }
-            }
-            return applicable.Length;
-        }
+        var applicable = _rules.Length > LinearRuleScan ? ApplicableRules(request) : null;
+        var count = applicable?.Length ?? _rules.Length;
+        DateTime? local = null;
         var n = 0;
-        for (var i = 0; i < _rules.Length; i++)
+        for (var k = 0; k < count; k++)
         {
+            var i = applicable is null ? k : applicable[k];
             var rule = _rules[i];
-            if (!rule.Applies(request))
+            if (applicable is null && !rule.Applies(request))
             {
                 continue;
             }
-            into[n] = new CountConstraint(rule.Filter(request), rule.WindowFrom(now, _calendar), rule.Max);
-            if (!ruleIndex.IsEmpty)
+            switch (rule.Kind)
             {
-                ruleIndex[n] = i;
+                case RuleKind.Consent:
+                    if (rule.HasConsent(request))
+                    {
+                        continue;
+                    }
+                    into[n] = Blocked(request, now);
+                    break;
+                case RuleKind.Quiet:
+                    local ??= _calendar.ToLocal(now);
+                    if (!rule.Quiet!.IsQuietAt(local.Value))
+                    {
+                        continue;
+                    }
+                    into[n] = Blocked(request, now);
+                    break;
+                default:
+                    if (!rule.InScope(request))
+                    {
+                        continue;
+                    }
+                    into[n] = new CountConstraint(rule.Filter(request), rule.WindowFrom(now, _calendar), rule.Max);
+                    break;
             }
+            ruleIndex[n] = i;
             n++;
         }
         return n;
     }
+
+    /// <summary>A constraint that never holds: the rule denies whatever the ledger holds.</summary>
+    private static CountConstraint Blocked(ContactRequest request, DateTimeOffset now) =>
+        new(new ContactFilter(request.CustomerId, null, null, false), now.UtcTicks, 0);
 
     /// <summary>
     /// Indices (in policy order) of the rules that apply to the request's channel and offer — which rules apply
@@ -431,19 +581,6 @@ public sealed class ContactGate
         return _applicable[key];
     }
 
-    private Rule FindRule(ContactRequest request, int constraintIndex)
-    {
-        var n = 0;
-        foreach (var rule in _rules)
-        {
-            if (rule.Applies(request) && n++ == constraintIndex)
-            {
-                return rule;
-            }
-        }
-        throw new InvalidOperationException("constraint index out of range");
-    }
-
     private bool CooldownDenials(string customerId, DateTimeOffset now, List<RuleDenial>? into)
     {
         var any = false;
@@ -464,20 +601,29 @@ public sealed class ContactGate
 
     private ContactDecision Decide(ContactRequest request, DateTimeOffset now)
     {
+        var buffer = new ConstraintBuffer();
+        Span<CountConstraint> constraints = _rules.Length <= InlineConstraints ? buffer : new CountConstraint[_rules.Length];
+        Span<int> ruleIndex = _rules.Length <= 64 ? stackalloc int[_rules.Length] : new int[_rules.Length];
+        var n = BuildConstraints(request, now, constraints, ruleIndex);
         List<RuleDenial>? denials = null;
+        // Consent and quiet-hours rules come first in policy order; cool-downs follow them.
+        var k = 0;
+        for (; k < n && _rules[ruleIndex[k]].Kind is RuleKind.Consent or RuleKind.Quiet; k++)
+        {
+            var rule = _rules[ruleIndex[k]];
+            (denials ??= []).Add(rule.Kind == RuleKind.Consent
+                ? new RuleDenial(RuleKind.Consent, rule.Description, rule.Source, 0, 0, null)
+                : new RuleDenial(RuleKind.Quiet, rule.Description, rule.Source, 0, 0, FirstFreeAt(request.Channel, now)));
+        }
         if (_hasCooldowns)
         {
-            var list = new List<RuleDenial>();
+            var list = denials ?? [];
             if (CooldownDenials(request.CustomerId, now, list))
             {
                 denials = list;
             }
         }
-        var buffer = new ConstraintBuffer();
-        Span<CountConstraint> constraints = _rules.Length <= InlineConstraints ? buffer : new CountConstraint[_rules.Length];
-        Span<int> ruleIndex = _rules.Length <= 64 ? stackalloc int[_rules.Length] : new int[_rules.Length];
-        var n = BuildConstraints(request, now, constraints, ruleIndex);
-        for (var k = 0; k < n; k++)
+        for (; k < n; k++)
         {
             ref readonly var c = ref constraints[k];
             var usage = Ledger.Measure(c, now.UtcTicks);
@@ -486,16 +632,117 @@ public sealed class ContactGate
                 continue;
             }
             var rule = _rules[ruleIndex[k]];
-            DateTimeOffset? retry = usage.PivotUtcTicks is { } pivot && c.MaxCount > 0
-                ? _calendar.LeavesWindowAt(new DateTimeOffset(pivot, TimeSpan.Zero), rule.Window)
-                : null;
-            (denials ??= []).Add(new RuleDenial(rule.Kind, rule.Description, rule.Source, usage.Count, c.MaxCount, retry));
+            var pivot = usage.PivotUtcTicks is { } p && c.MaxCount > 0 ? new DateTimeOffset(p, TimeSpan.Zero) : (DateTimeOffset?)null;
+            DateTimeOffset? retry = pivot is { } at ? _calendar.LeavesWindowAt(at, rule.Window) : null;
+            (denials ??= []).Add(rule.Kind == RuleKind.Exclusion
+                // The pivot of "fewer than 1" is the latest blocking contact: the one that blocks longest.
+                ? new RuleDenial(RuleKind.Exclusion, rule.Description, rule.Source, usage.Count, 0, retry)
+                {
+                    EarlierOffer = rule.BlockingOffer,
+                    EarlierAt = pivot is { } earlier ? _calendar.InZone(earlier) : null,
+                }
+                : new RuleDenial(rule.Kind, rule.Description, rule.Source, usage.Count, c.MaxCount, retry));
         }
-        return denials is null ? ContactDecision.Allowed : ContactDecision.Denied(denials);
+        if (denials is null)
+        {
+            return ContactDecision.Allowed;
+        }
+        return _quietByChannel is not null && _quietByChannel.ContainsKey(request.Channel)
+            ? ContactDecision.Denied(denials, t => FirstFreeAt(request.Channel, t))
+            : ContactDecision.Denied(denials);
+    }
+
+    /// <summary>
+    /// The first instant at or after <paramref name="from"/> at which <paramref name="channel"/> is not quiet (back-to-back
+    /// quiet stretches are followed: 20:00..09:00 after a quiet Sunday ends on Monday at 09:00); null when it is quiet at
+    /// every hour.
+    /// </summary>
+    private DateTimeOffset? FirstFreeAt(string channel, DateTimeOffset from)
+    {
+        if (_quietByChannel is null || !_quietByChannel.TryGetValue(channel, out var periods))
+        {
+            return from;
+        }
+        return _calendar.FirstFreeInstant(from, local =>
+        {
+            DateTime? end = null;
+            foreach (var period in periods)
+            {
+                if (period.QuietUntil(local) is { } until && (end is null || until > end))
+                {
+                    end = until;
+                }
+            }
+            return end;
+        }, QuietHorizon);
     }
 
     private sealed record Rule(RuleKind Kind, LimitScope? Scope, string? Channel, int Max, TimeWindow Window, string Description, SourceLine Source)
     {
+        /// <summary>Counts the household's contacts (the customer's own when the request names no household).</summary>
+        public bool PerHousehold { get; init; }
+
+        /// <summary>The rule applies only to requests whose customer is in one of these segments; null = any.</summary>
+        public string[]? Segments { get; init; }
+
+        /// <summary>The rule applies only to requests whose customer is at one of these stages; null = any.</summary>
+        public string[]? Stages { get; init; }
+
+        /// <summary>For an exclusion: the offer whose earlier contacts block the request.</summary>
+        public string? BlockingOffer { get; init; }
+
+        /// <summary>For quiet hours: the declaration.</summary>
+        public QuietPeriod? Quiet { get; init; }
+
+        /// <summary>
+        /// True when the request's customer is in the rule's segments and at its stages. A rule scoped by segment or
+        /// stage cannot decide without them, so a request that lacks them is a host error, not an allowed contact.
+        /// </summary>
+        public bool InScope(ContactRequest r)
+        {
+            if (Segments is { } segments)
+            {
+                if (r.Segments is not { } given)
+                {
+                    throw new ArgumentException(
+                        $"The limit '{Description}' ({Source}) applies only to customers in {string.Join(", ", segments)}: the request must carry the customer's segments (ContactRequest.Segments; the generated CreateRequest fills them from the customer record).",
+                        "request");
+                }
+                var inAny = false;
+                foreach (var segment in segments)
+                {
+                    inAny |= given.Contains(segment, StringComparer.Ordinal);
+                }
+                if (!inAny)
+                {
+                    return false;
+                }
+            }
+            if (Stages is { } stages)
+            {
+                if (r.Stage is not { } stage)
+                {
+                    throw new ArgumentException(
+                        $"The limit '{Description}' ({Source}) applies only at {string.Join(", ", stages)}: the request must carry the customer's stage (ContactRequest.Stage; the generated CreateRequest fills it).",
+                        "request");
+                }
+                return System.Array.IndexOf(stages, stage) >= 0;
+            }
+            return true;
+        }
+
+        /// <summary>For a consent rule: true when the request carries the customer's consent for the channel.</summary>
+        public bool HasConsent(ContactRequest r)
+        {
+            if (r.Consents is not { } consents)
+            {
+                throw new ArgumentException(
+                    $"The {Description} ({Source}): the request must carry the customer's consents (ContactRequest.Consents; an empty list when the customer consented to nothing).",
+                    "request");
+            }
+            return consents.Contains(Channel!, StringComparer.Ordinal);
+        }
+
         /// <summary>
         /// Length of a rolling Day/Week window in ticks (pure tick arithmetic, no time-zone conversion); 0 for
         /// windows that need the calendar (rolling months/years, calendar windows).
@@ -507,6 +754,7 @@ public sealed class ContactGate
         /// <summary>The last calendar window computed for this rule, reused while "now" stays in the same unit.</summary>
         private ZoneCalendar.CachedWindow? _calendarWindow;
 
+        /// <summary>True when the rule concerns the request's channel and offer (all that the applicable-rule cache keys on).</summary>
         public bool Applies(ContactRequest r) =>
             Scope is null
                 ? string.Equals(Channel, r.Channel, StringComparison.Ordinal)
@@ -532,14 +780,25 @@ public sealed class ContactGate
             return calendar.WindowFromTicks(now, Window);
         }
 
-        public ContactFilter Filter(ContactRequest r) => Scope switch
+        public ContactFilter Filter(ContactRequest r)
         {
-            null => new ContactFilter(null, Channel, null, false),
-            { Kind: LimitScopeKind.Offers } => new ContactFilter(r.CustomerId, null, null, true),
-            { Kind: LimitScopeKind.Contacts } => new ContactFilter(r.CustomerId, null, null, false),
-            { Kind: LimitScopeKind.Channel } => new ContactFilter(r.CustomerId, Scope.Name, null, false),
-            _ => new ContactFilter(r.CustomerId, null, Scope.Name, false),
-        };
+            if (Kind == RuleKind.Exclusion)
+            {
+                return new ContactFilter(r.CustomerId, null, BlockingOffer, false);
+            }
+            // A household limit counts the household's contacts; a request without one is a household of one.
+            var counted = PerHousehold && r.HouseholdId is not null ? null : r.CustomerId;
+            var filter = Scope switch
+            {
+                null => new ContactFilter(null, Channel, null, false),
+                { Kind: LimitScopeKind.Offers } => new ContactFilter(counted, null, null, true),
+                { Kind: LimitScopeKind.Contacts } => new ContactFilter(counted, null, null, false),
+                { Kind: LimitScopeKind.Channel } => new ContactFilter(counted, Scope.Name, null, false),
+                { Kind: LimitScopeKind.Group } => new ContactFilter(counted, null, null, true) { OfferIn = Scope.GroupOffers },
+                _ => new ContactFilter(counted, null, Scope.Name, false),
+            };
+            return counted is null && Scope is not null ? filter with { HouseholdId = r.HouseholdId } : filter;
+        }
     }
 
     [InlineArray(InlineConstraints)]

@@ -16,6 +16,9 @@ public sealed class InMemoryContactLedger : IContactLedger
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Customer> _customers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ChannelTotals> _channels = new(StringComparer.Ordinal);
+    // Household id → the customers that made a contact under it, so a household limit reads only its members' entries
+    // (customers dropped from _customers are removed from these lists lazily).
+    private readonly Dictionary<string, List<Customer>> _households = new(StringComparer.Ordinal);
     private readonly long _retentionTicks;
     private long _nextId;
     // The ledger's high-water time (see IContactLedger): expiry is judged against max(now, _highWater).
@@ -246,6 +249,16 @@ public sealed class InMemoryContactLedger : IContactLedger
                     gone!.Removed = true;
                 }
             }
+            List<string>? emptyHouseholds = null;
+            foreach (var (household, members) in _households)
+            {
+                members.RemoveAll(static m => m.Removed);
+                if (members.Count == 0)
+                {
+                    (emptyHouseholds ??= []).Add(household);
+                }
+            }
+            emptyHouseholds?.ForEach(h => _households.Remove(h));
             foreach (var totals in _channels.Values)
             {
                 totals.Committed.DropBefore(olderThanUtcTicks);
@@ -309,6 +322,17 @@ public sealed class InMemoryContactLedger : IContactLedger
 
     private long Insert(Customer customer, in LedgerEntry entry, long now, bool commit)
     {
+        if (entry.HouseholdId is { } household)
+        {
+            if (!_households.TryGetValue(household, out var members))
+            {
+                _households.Add(household, members = []);
+            }
+            if (!members.Contains(customer))
+            {
+                members.Add(customer);
+            }
+        }
         if (_retentionTicks != long.MaxValue)
         {
             // Drop old committed contacts and long-expired holds before inserting, so the slot can be reused.
@@ -393,6 +417,25 @@ public sealed class InMemoryContactLedger : IContactLedger
             }
             return count;
         }
+        if (f.HouseholdId is not null)
+        {
+            foreach (var member in HouseholdMembers(f.HouseholdId))
+            {
+                for (var i = member.End - 1; i >= member.Head; i--)
+                {
+                    ref readonly var e = ref member.Entries[i];
+                    if (e.At < c.FromUtcTicks)
+                    {
+                        break;
+                    }
+                    if (e.Counted && e.Expires > now && e.Matches(f) && ++count >= stopAt)
+                    {
+                        return count;
+                    }
+                }
+            }
+            return count;
+        }
         if (IsChannelOnly(f))
         {
             if (!_channels.TryGetValue(f.Channel!, out var totals))
@@ -453,7 +496,21 @@ public sealed class InMemoryContactLedger : IContactLedger
             return null;
         }
         var times = new List<long>();
-        if (IsChannelOnly(f))
+        if (f.HouseholdId is not null)
+        {
+            foreach (var member in HouseholdMembers(f.HouseholdId))
+            {
+                for (var i = member.LowerBound(c.FromUtcTicks); i < member.End; i++)
+                {
+                    ref readonly var e = ref member.Entries[i];
+                    if (e.Counted && e.Expires > now && e.Matches(f))
+                    {
+                        times.Add(e.At);
+                    }
+                }
+            }
+        }
+        else if (IsChannelOnly(f))
         {
             if (_channels.TryGetValue(f.Channel!, out var totals))
             {
@@ -492,6 +549,17 @@ public sealed class InMemoryContactLedger : IContactLedger
         }
         times.Sort();
         return times[n - 1];
+    }
+
+    /// <summary>The live customers that made a contact under <paramref name="household"/>. Call under the lock.</summary>
+    private List<Customer> HouseholdMembers(string household)
+    {
+        if (!_households.TryGetValue(household, out var members))
+        {
+            return [];
+        }
+        members.RemoveAll(static m => m.Removed);
+        return members;
     }
 
     /// <summary>True for the filter of a channel capacity (a channel and nothing else), answered from the channel's totals.</summary>

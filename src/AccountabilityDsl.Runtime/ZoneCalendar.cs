@@ -75,6 +75,57 @@ internal sealed class ZoneCalendar(TimeZoneInfo zone)
     }
 
     /// <summary>
+    /// The first instant at or after <paramref name="start"/> whose local time is free, where
+    /// <paramref name="quietUntil"/> says, for a local time, the local time its current quiet stretch ends (null when
+    /// it is free). Null when no free instant comes within <paramref name="horizon"/> (a channel quiet at every hour).
+    /// </summary>
+    /// <remarks>
+    /// Walks the quiet stretches on the wall clock, one piece of constant UTC offset at a time: inside a piece local
+    /// time runs with the instant, so a stretch ending at local <c>e</c> ends at <c>t + (e − local(t))</c>; at an offset
+    /// change local time jumps (forward in spring, back in autumn, possibly out of the stretch) and is looked at
+    /// afresh. Exact to the tick in every zone, including stretches that end in a spring gap or in a repeated hour.
+    /// </remarks>
+    public DateTimeOffset? FirstFreeInstant(DateTimeOffset start, Func<DateTime, DateTime?> quietUntil, TimeSpan horizon)
+    {
+        var t = start.UtcTicks;
+        var limit = start.UtcTicks + horizon.Ticks;
+        while (t <= limit)
+        {
+            var offset = Zone.GetUtcOffset(new DateTime(t, DateTimeKind.Utc));
+            var local = t + offset.Ticks;
+            if (quietUntil(new DateTime(local, DateTimeKind.Unspecified)) is not { } until)
+            {
+                return InZone(new DateTimeOffset(t, TimeSpan.Zero));
+            }
+            var end = t + (until.Ticks - local);
+            // The first instant in (t, end] with another offset, if any: the stretch is cut there.
+            var change = Zone.GetUtcOffset(new DateTime(end, DateTimeKind.Utc)) == offset
+                ? end
+                : FirstInstantWithout(t + 1, end, offset);
+            t = Math.Min(end, change);
+        }
+        return null;
+    }
+
+    /// <summary>The least UTC tick in [<paramref name="lo"/>, <paramref name="hi"/>] whose offset is not <paramref name="offset"/> (the one at <paramref name="hi"/> is not).</summary>
+    private long FirstInstantWithout(long lo, long hi, TimeSpan offset)
+    {
+        while (lo < hi)
+        {
+            var mid = lo + ((hi - lo) >> 1);
+            if (Zone.GetUtcOffset(new DateTime(mid, DateTimeKind.Utc)) != offset)
+            {
+                hi = mid;
+            }
+            else
+            {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    /// <summary>
     /// The window start of a rolling month/year window whose exclusive bound is the local time
     /// <paramref name="local"/>: contacts whose local time is later count. In a gap that is the transition instant
     /// (inclusive); otherwise the instant after the (first occurrence of the) local time.

@@ -35,6 +35,8 @@ public sealed partial class SqliteLedgerTests : LedgerConformanceTests
 
     protected override IContactLedger? OpenPeerCore(IContactLedger ledger) => new SqliteContactLedger(((SqliteContactLedger)ledger).Path);
 
+    protected override int ContactPolicyStreams => 25;
+
     public override void Dispose()
     {
         base.Dispose();

@@ -17,6 +17,8 @@ public sealed class PostgreSqlLedgerContractTests(PostgresCluster cluster) : Led
     protected override IContactLedger? OpenPeerCore(IContactLedger ledger) =>
         new PostgreSqlContactLedger(cluster.ConnectionString(cluster.SharedDatabase),
             new PostgreSqlLedgerOptions(Schema: ((PostgreSqlContactLedger)ledger).Schema));
+
+    protected override int ContactPolicyStreams => 10;
 }
 
 /// <summary>What only the PostgreSQL ledger has: its schema versioning, counters, striped locks and server errors.</summary>
