@@ -49,14 +49,62 @@ public sealed class InMemoryContactLedger : IContactLedger
     {
         lock (_lock)
         {
-            var now = Math.Max(nowUtcTicks, _highWater);
-            var count = Count(constraint, now, stopAt: int.MaxValue, known: null);
-            long? pivot = null;
-            if (constraint.MaxCount > 0 && count >= constraint.MaxCount)
+            return MeasureLocked(constraint, nowUtcTicks);
+        }
+    }
+
+    private WindowUsage MeasureLocked(in CountConstraint constraint, long nowUtcTicks)
+    {
+        var now = Math.Max(nowUtcTicks, _highWater);
+        var count = Count(constraint, now, stopAt: int.MaxValue, known: null);
+        long? pivot = null;
+        if (constraint.MaxCount > 0 && count >= constraint.MaxCount)
+        {
+            pivot = NthOldest(constraint, now, count - constraint.MaxCount + 1);
+        }
+        return new WindowUsage(count, pivot);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A per-customer or per-household constraint whose window holds fewer of the customer's (members') entries than
+    /// its maximum holds without looking at the entries (a binary search per customer); otherwise the count stops at
+    /// the maximum, and only a constraint at its cap is measured exactly.
+    /// </remarks>
+    public WindowUsage? MeasureIfAtCap(in CountConstraint constraint, long nowUtcTicks)
+    {
+        lock (_lock)
+        {
+            if (constraint.MaxCount > 0)
             {
-                pivot = NthOldest(constraint, now, count - constraint.MaxCount + 1);
+                var f = constraint.Filter;
+                if (f.CustomerId is not null)
+                {
+                    if (!_customers.TryGetValue(f.CustomerId, out var customer)
+                        || customer.End - customer.LowerBound(constraint.FromUtcTicks) < constraint.MaxCount)
+                    {
+                        return null;
+                    }
+                }
+                else if (f.HouseholdId is not null)
+                {
+                    var inWindow = 0;
+                    foreach (var member in HouseholdMembers(f.HouseholdId))
+                    {
+                        inWindow += member.End - member.LowerBound(constraint.FromUtcTicks);
+                    }
+                    if (inWindow < constraint.MaxCount)
+                    {
+                        return null;
+                    }
+                }
+                var now = Math.Max(nowUtcTicks, _highWater);
+                if (Count(constraint, now, stopAt: constraint.MaxCount, known: null) < constraint.MaxCount)
+                {
+                    return null;
+                }
             }
-            return new WindowUsage(count, pivot);
+            return MeasureLocked(constraint, nowUtcTicks);
         }
     }
 
@@ -551,12 +599,15 @@ public sealed class InMemoryContactLedger : IContactLedger
         return times[n - 1];
     }
 
+    // Shared and never written to: the answer for a household nobody has contacted yet.
+    private static readonly List<Customer> NoMembers = [];
+
     /// <summary>The live customers that made a contact under <paramref name="household"/>. Call under the lock.</summary>
     private List<Customer> HouseholdMembers(string household)
     {
         if (!_households.TryGetValue(household, out var members))
         {
-            return [];
+            return NoMembers;
         }
         members.RemoveAll(static m => m.Removed);
         return members;
