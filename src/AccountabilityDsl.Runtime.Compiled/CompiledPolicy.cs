@@ -16,7 +16,6 @@ public sealed class CompiledPolicy
 {
     private readonly OwnerSymbol?[] _owners;
     private readonly int _stageCount;
-    private readonly Dictionary<OfferSymbol, IReadOnlyList<OwnerSymbol>> _approvers;
 
     private CompiledPolicy(PolicyCompilation compilation)
     {
@@ -35,7 +34,6 @@ public sealed class CompiledPolicy
             }
         }
 
-        _approvers = policy.Offers.ToDictionary(o => o, RuntimeRuleFacts.Approvers);
     }
 
     /// <summary>
@@ -141,8 +139,7 @@ public sealed class CompiledPolicy
     {
         ArgumentNullException.ThrowIfNull(offer);
         IReadOnlyList<OwnerSymbol> owners = AccountableFor(customer, stage);
-        IReadOnlyList<OwnerSymbol> approvers = _approvers[offer];
-        return owners.Count > 0 && owners.All(o => approvers.Contains(o) || o.Superiors.Any(approvers.Contains));
+        return owners.Count > 0 && owners.All(o => offer.ApproverFor(o) is not null);
     }
 
     /// <summary>True when the offer runs at the stage and the customer is in one of its segments.</summary>

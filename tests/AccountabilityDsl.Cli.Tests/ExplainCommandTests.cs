@@ -66,4 +66,39 @@ public class ExplainCommandTests
         result.Stderr.ShouldContain("unknown owner 'Nobody'");
         result.Stderr.ShouldContain("has syntax or name errors; run 'ownerc check broken.owner'");
     }
+
+    [Fact]
+    public void A_cell_lists_its_offers_and_the_superior_whose_approval_counts() =>
+        Baseline.Verify(
+            Ownerc.Run("explain", "samples/key-accounts.owner", "--segment", "LargeCorporate", "--stage", "Active").Render(),
+            "Explain/cell-offer-approved-up-the-line.txt");
+
+    [Fact]
+    public void A_cell_names_the_nearest_approver_up_the_line_the_line_in_between_and_an_unapproved_offer()
+    {
+        using var temp = new TempFolder();
+        temp.Write("line.owner", """
+            policy Line
+            stages Active
+            segment Retail
+            owner President
+            owner Head reports to President
+            owner Manager reports to Head
+            owner Outsider
+            accountable Manager for Retail at *
+            channel Email
+            offer Upgrade by Outsider to Retail via Email approved by President
+            offer Savings by Outsider to * via Email
+            offer Own by Manager to Retail via Email
+            """);
+        CliResult result = Ownerc.RunIn(temp.Path, "explain", "line.owner", "--segment", "Retail", "--stage", "Active");
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Stdout.ShouldContain("  Upgrade (line 10): approved by President, to whom Manager reports through Head\n");
+        result.Stdout.ShouldContain("  Savings (line 11): not approved: neither Manager nor anyone Manager reports to (Head, President) sponsors or approves it (OWN0302)\n");
+        result.Stdout.ShouldContain("  Own (line 12): sponsored by Manager, the accountable owner\n");
+
+        // check reports exactly the offer explain calls unapproved.
+        CliResult check = Ownerc.RunIn(temp.Path, "check", "line.owner");
+        check.Stdout.Split('\n').Where(l => l.Contains("error OWN0302")).ShouldHaveSingleItem().ShouldContain("Savings");
+    }
 }

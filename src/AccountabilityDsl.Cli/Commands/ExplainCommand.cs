@@ -110,44 +110,8 @@ public sealed class ExplainCommand : ICommand
         }
 
         SegmentSymbol segment = Find(policy.Segments, segmentName!, "segment");
-        context.Out.Write(DescribeCell(policy, explainer, segment, stage));
+        context.Out.Write(explainer.DescribeCell(segment, stage));
         return ExitCodes.Success;
-    }
-
-    private static string DescribeCell(BoundPolicy policy, AccountabilityExplainer explainer, SegmentSymbol segment, StageSymbol stage)
-    {
-        var text = new StringBuilder();
-        text.Append($"Segment {segment.Name} at {stage.Name}: ");
-        IReadOnlyList<AssignmentSymbol> claims = explainer.ClaimsOn(segment, stage);
-        if (claims.Count == 0 && policy.Fallback is { } fallback)
-        {
-            text.Append($"no accountable line claims this cell; {fallback.Name}, the fallback owner (line {policy.LineOf(policy.FallbackSyntax!)}), is accountable for its customers who have no owner through another segment (OWN0106).\n");
-            return text.ToString();
-        }
-
-        if (claims.Count == 0)
-        {
-            text.Append("nobody is accountable for this cell.\n");
-            if (!segment.IsAssigned)
-            {
-                text.Append("Its customers may still have an owner through other segments they are in; use --customer to see one customer.\n");
-            }
-
-            return text.ToString();
-        }
-
-        text.Append($"{claims[0].Owner!.Name} is accountable.\n");
-        foreach (AssignmentSymbol claim in claims)
-        {
-            text.Append($"  {policy.LineReference(claim.Syntax)}: {policy.LineTextOf(claim.Syntax)}\n");
-        }
-
-        if (claims.Count > 1)
-        {
-            text.Append("More than one declaration claims this cell (OWN0102): the first one decides until the conflict is fixed.\n");
-        }
-
-        return text.ToString();
     }
 
     private static T Find<T>(IEnumerable<T> symbols, string name, string noun)

@@ -148,6 +148,17 @@ public sealed class OfferSymbol(string name, NameSyntax declaration, OfferDeclar
     public int? MinCell => Syntax.MinCell?.AsCount;
 
     public int Priority => Syntax.Priority?.AsCount ?? 0;
+
+    /// <summary>Whether the owner sponsors the offer or is in its <c>approved by</c> list.</summary>
+    public bool IsSponsoredOrApprovedBy(OwnerSymbol owner) => Sponsor == owner || ApprovedBy.Contains(owner);
+
+    /// <summary>
+    /// Who approves the offer for customers of <paramref name="owner"/>: the owner itself when it
+    /// sponsors or approves the offer, otherwise the nearest owner up its reporting line who
+    /// does; null when nobody in that line does (OWN0302).
+    /// </summary>
+    public OwnerSymbol? ApproverFor(OwnerSymbol owner) =>
+        IsSponsoredOrApprovedBy(owner) ? owner : owner.Superiors.FirstOrDefault(IsSponsoredOrApprovedBy);
 }
 
 /// <summary>One <c>accountable|responsible|consulted|informed</c> declaration, resolved.</summary>

@@ -160,6 +160,89 @@ public sealed class AccountabilityExplainer
     /// <summary>The claims on one segment x stage cell (the first one decides; more are OWN0102).</summary>
     public IReadOnlyList<AssignmentSymbol> ClaimsOn(SegmentSymbol segment, StageSymbol stage) => _map.Claims(segment, stage);
 
+    /// <summary>
+    /// A plain-text report on one segment x stage cell: who is accountable and the declarations
+    /// that claim it, then the offers naming the segment at that stage and who approves each for
+    /// the owner an accountable line gives the cell (the owner, a superior up its reporting line, or nobody: OWN0302).
+    /// </summary>
+    public string DescribeCell(SegmentSymbol segment, StageSymbol stage)
+    {
+        var text = new StringBuilder();
+        text.Append($"Segment {segment.Name} at {stage.Name}: ");
+        IReadOnlyList<AssignmentSymbol> claims = ClaimsOn(segment, stage);
+        OwnerSymbol? owner;
+        if (claims.Count == 0 && _policy.Fallback is { } fallback)
+        {
+            text.Append($"no accountable line claims this cell; {fallback.Name}, the fallback owner ({_policy.LineReference(_policy.FallbackSyntax!)}), is accountable for its customers who have no owner through another segment (OWN0106).\n");
+
+            // Its customers may have owners through other segments, so the fallback's approval
+            // says nothing about theirs: --customer shows one customer's owners.
+            owner = null;
+        }
+        else if (claims.Count == 0)
+        {
+            text.Append("nobody is accountable for this cell.\n");
+            if (!segment.IsAssigned)
+            {
+                text.Append("Its customers may still have an owner through other segments they are in; use --customer to see one customer.\n");
+            }
+
+            owner = null;
+        }
+        else
+        {
+            owner = claims[0].Owner!;
+            text.Append($"{owner.Name} is accountable.\n");
+            foreach (AssignmentSymbol claim in claims)
+            {
+                text.Append($"  {_policy.LineReference(claim.Syntax)}: {_policy.LineTextOf(claim.Syntax)}\n");
+            }
+
+            if (claims.Count > 1)
+            {
+                text.Append("More than one declaration claims this cell (OWN0102): the first one decides until the conflict is fixed.\n");
+            }
+        }
+
+        var offers = OffersTo(segment, stage);
+        if (owner is not null && offers.Count > 0)
+        {
+            text.Append("Offers to this cell:\n");
+            foreach (OfferSymbol offer in offers)
+            {
+                text.Append($"  {offer.Name} ({_policy.LineReference(offer.Syntax)}): {DescribeApproval(offer, owner)}\n");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The offers that name the segment (or every segment) and run at the stage.</summary>
+    public IReadOnlyList<OfferSymbol> OffersTo(SegmentSymbol segment, StageSymbol stage) =>
+        [.. _policy.Offers.Where(o => o.Stages.Contains(stage) && (o.Segments.IsAll || o.Segments.Listed.Contains(segment)))];
+
+    /// <summary>Who approves the offer for customers of the owner, in words.</summary>
+    private static string DescribeApproval(OfferSymbol offer, OwnerSymbol owner)
+    {
+        string how(OwnerSymbol approver) => offer.Sponsor == approver ? "sponsored" : "approved";
+        if (offer.ApproverFor(owner) is not { } approver)
+        {
+            return owner.ReportsTo is null
+                ? $"not approved: {owner.Name} neither sponsors nor approves it (OWN0302)"
+                : $"not approved: neither {owner.Name} nor anyone {owner.Name} reports to ({string.Join(", ", owner.Superiors.Select(o => o.Name))}) sponsors or approves it (OWN0302)";
+        }
+
+        if (approver == owner)
+        {
+            return $"{how(owner)} by {owner.Name}, the accountable owner";
+        }
+
+        // Name the line in between, so a reader sees why the superior's approval counts here.
+        var between = owner.Superiors.TakeWhile(s => s != approver).Select(s => s.Name).ToList();
+        string through = between.Count == 0 ? "" : $" through {string.Join(", ", between)}";
+        return $"{how(approver)} by {approver.Name}, to whom {owner.Name} reports{through}";
+    }
+
     /// <summary>A plain-text report for people.</summary>
     public string Describe(CustomerValues customer, StageSymbol? onlyStage = null)
     {

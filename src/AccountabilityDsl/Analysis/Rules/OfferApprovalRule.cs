@@ -43,12 +43,6 @@ public sealed class OfferApprovalRule : AnalysisRule
         var stageOwners = new Dictionary<StageSymbol, StageOwners>();
         foreach (OfferSymbol offer in policy.Offers)
         {
-            var approvers = new HashSet<OwnerSymbol>(offer.ApprovedBy);
-            if (offer.Sponsor is not null)
-            {
-                approvers.Add(offer.Sponsor);
-            }
-
             var findings = new Dictionary<OwnerSymbol, Finding>();
             var order = new List<OwnerSymbol>();
             foreach (StageSymbol stage in offer.Stages)
@@ -60,7 +54,7 @@ public sealed class OfferApprovalRule : AnalysisRule
 
                 foreach ((OwnerSymbol owner, SegmentSymbol owned, SegmentSymbol target) in Reached(offer, owners, predicateSegments))
                 {
-                    if (IsApproved(approvers, owner) || (findings.TryGetValue(owner, out Finding? known) && known.Stages.Contains(stage)))
+                    if (offer.ApproverFor(owner) is not null || (findings.TryGetValue(owner, out Finding? known) && known.Stages.Contains(stage)))
                     {
                         continue;
                     }
@@ -80,7 +74,7 @@ public sealed class OfferApprovalRule : AnalysisRule
                     finding.Stages.Add(stage);
                 }
 
-                if (policy.Fallback is { } fallback && !IsApproved(approvers, fallback)
+                if (policy.Fallback is { } fallback && offer.ApproverFor(fallback) is null
                     && !(findings.TryGetValue(fallback, out Finding? fallbackKnown) && fallbackKnown.Stages.Contains(stage))
                     && FallbackReach(context, offer, stage) is { } fallbackReach)
                 {
@@ -160,10 +154,6 @@ public sealed class OfferApprovalRule : AnalysisRule
     }
 
     private sealed record Finding(List<StageSymbol> Stages, decimal[] Point, SegmentSymbol? Assigned, SyntaxNode Claim, string ClaimMessage, SegmentSymbol? Through);
-
-    /// <summary>Whether the owner, or anyone the owner reports to, sponsors or approves the offer.</summary>
-    internal static bool IsApproved(IReadOnlySet<OwnerSymbol> approvers, OwnerSymbol owner) =>
-        approvers.Contains(owner) || owner.Superiors.Any(approvers.Contains);
 
     /// <summary>A customer the offer targets at the stage who has no owner but the fallback.</summary>
     private static (decimal[] Point, SegmentSymbol? Assigned)? FallbackReach(AnalysisContext context, OfferSymbol offer, StageSymbol stage)
