@@ -579,10 +579,13 @@ public sealed class ContactGate
                 denials = list;
             }
         }
-        for (; k < n; k++)
+        var measured = n - k;
+        Span<WindowUsage?> usages = measured <= 64 ? stackalloc WindowUsage?[measured] : new WindowUsage?[measured];
+        Ledger.MeasureEachIfAtCap(constraints[k..n], usages, now.UtcTicks);
+        for (var first = k; k < n; k++)
         {
             ref readonly var c = ref constraints[k];
-            if (Ledger.MeasureIfAtCap(c, now.UtcTicks) is not { } usage)
+            if (usages[k - first] is not { } usage)
             {
                 continue;
             }

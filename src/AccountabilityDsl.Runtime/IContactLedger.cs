@@ -224,6 +224,19 @@ public interface IContactLedger : IDisposable
     }
 
     /// <summary>
+    /// <see cref="MeasureIfAtCap"/> of each constraint into <paramref name="usages"/> (same length): the rules of one
+    /// request, asked together so that a ledger can answer them in one step (one lock, one lookup of the customer).
+    /// Not one atomic snapshot: like separate calls, a concurrent reservation may land in between.
+    /// </summary>
+    void MeasureEachIfAtCap(ReadOnlySpan<CountConstraint> constraints, Span<WindowUsage?> usages, long nowUtcTicks)
+    {
+        for (var i = 0; i < constraints.Length; i++)
+        {
+            usages[i] = MeasureIfAtCap(constraints[i], nowUtcTicks);
+        }
+    }
+
+    /// <summary>
     /// Atomically: if <paramref name="entry"/>'s key already holds a committed contact or a pending unexpired
     /// reservation, returns it; otherwise, if every count constraint holds (count &lt; max) and no event constraint
     /// finds an event, inserts the entry — as a pending reservation, or already committed when

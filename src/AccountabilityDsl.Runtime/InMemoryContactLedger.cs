@@ -75,37 +75,69 @@ public sealed class InMemoryContactLedger : IContactLedger
     {
         lock (_lock)
         {
-            if (constraint.MaxCount > 0)
+            return MeasureIfAtCapLocked(constraint, nowUtcTicks, null);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One lock for all the constraints, and one lookup of the customer they usually share.</remarks>
+    public void MeasureEachIfAtCap(ReadOnlySpan<CountConstraint> constraints, Span<WindowUsage?> usages, long nowUtcTicks)
+    {
+        lock (_lock)
+        {
+            string? lookedUp = null;
+            Customer? customer = null;
+            for (var i = 0; i < constraints.Length; i++)
             {
-                var f = constraint.Filter;
-                if (f.CustomerId is not null)
+                if (constraints[i].Filter.CustomerId is { } id && !string.Equals(id, lookedUp, StringComparison.Ordinal))
                 {
-                    if (!_customers.TryGetValue(f.CustomerId, out var customer)
-                        || customer.End - customer.LowerBound(constraint.FromUtcTicks) < constraint.MaxCount)
-                    {
-                        return null;
-                    }
+                    lookedUp = id;
+                    customer = _customers.GetValueOrDefault(id);
                 }
-                else if (f.HouseholdId is not null)
+                usages[i] = MeasureIfAtCapLocked(constraints[i], nowUtcTicks, customer);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="MeasureIfAtCap"/> under the lock; <paramref name="known"/> is a customer already looked up by the caller
+    /// (used when it is the constraint's customer).
+    /// </summary>
+    private WindowUsage? MeasureIfAtCapLocked(in CountConstraint constraint, long nowUtcTicks, Customer? known)
+    {
+        if (constraint.MaxCount > 0)
+        {
+            var f = constraint.Filter;
+            if (f.CustomerId is not null)
+            {
+                var customer = known is not null && string.Equals(known.Id, f.CustomerId, StringComparison.Ordinal)
+                    ? known
+                    : _customers.GetValueOrDefault(f.CustomerId);
+                if (customer is null || customer.End - customer.LowerBound(constraint.FromUtcTicks) < constraint.MaxCount)
                 {
-                    var inWindow = 0;
-                    foreach (var member in HouseholdMembers(f.HouseholdId))
-                    {
-                        inWindow += member.End - member.LowerBound(constraint.FromUtcTicks);
-                    }
-                    if (inWindow < constraint.MaxCount)
-                    {
-                        return null;
-                    }
+                    return null;
                 }
-                var now = Math.Max(nowUtcTicks, _highWater);
-                if (Count(constraint, now, stopAt: constraint.MaxCount, known: null) < constraint.MaxCount)
+                known = customer;
+            }
+            else if (f.HouseholdId is not null)
+            {
+                var inWindow = 0;
+                foreach (var member in HouseholdMembers(f.HouseholdId))
+                {
+                    inWindow += member.End - member.LowerBound(constraint.FromUtcTicks);
+                }
+                if (inWindow < constraint.MaxCount)
                 {
                     return null;
                 }
             }
-            return MeasureLocked(constraint, nowUtcTicks);
+            var now = Math.Max(nowUtcTicks, _highWater);
+            if (Count(constraint, now, stopAt: constraint.MaxCount, known) < constraint.MaxCount)
+            {
+                return null;
+            }
         }
+        return MeasureLocked(constraint, nowUtcTicks);
     }
 
     /// <inheritdoc />

@@ -328,7 +328,7 @@ public abstract partial class LedgerConformanceTests
     }
 
     [Fact]
-    public void MeasureIfAtCap_is_null_exactly_when_the_count_is_below_the_maximum_and_else_equals_Measure()
+    public void MeasureIfAtCap_is_null_exactly_when_the_count_is_below_the_maximum_and_else_equals_Measure_also_for_many_at_once()
     {
         var ledger = CreateLedger();
         var t0 = T.Utc(2026, 3, 1).UtcTicks;
@@ -356,6 +356,7 @@ public abstract partial class LedgerConformanceTests
         ];
         foreach (var now in new[] { t0 + 4 * hour + 1, t0 + 5 * hour + 1 })
         {
+            var all = new List<CountConstraint>();
             foreach (var filter in filters)
             {
                 foreach (var from in new[] { t0, t0 + hour + 1, t0 + 3 * hour })
@@ -363,6 +364,7 @@ public abstract partial class LedgerConformanceTests
                     for (var max = 0; max <= 7; max++)
                     {
                         var constraint = new CountConstraint(filter, from, max);
+                        all.Add(constraint);
                         var usage = ledger.Measure(constraint, now);
                         var atCap = ledger.MeasureIfAtCap(constraint, now);
                         if (usage.Count < max)
@@ -376,6 +378,10 @@ public abstract partial class LedgerConformanceTests
                     }
                 }
             }
+            // All of them in one call: the same answers, in order.
+            var together = new WindowUsage?[all.Count];
+            ledger.MeasureEachIfAtCap(all.ToArray(), together, now);
+            together.ShouldBe(all.Select(c => ledger.MeasureIfAtCap(c, now)).ToArray());
         }
     }
 
