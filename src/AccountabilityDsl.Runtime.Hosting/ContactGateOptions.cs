@@ -24,6 +24,17 @@ public sealed class ContactGateOptions
     /// <summary>The PostgreSQL connection string for <c>UsePostgreSqlLedger()</c> without one (no default).</summary>
     public string? PostgreSqlConnectionString { get; set; }
 
+    /// <summary>
+    /// What the gate's decisions answer when the ledger cannot be reached: <c>Deny</c> (the default: denied with
+    /// reason "ledger unavailable"), <c>Throw</c> (the <see cref="LedgerUnavailableException"/> reaches the caller) or
+    /// <c>Allow</c> (fail open: allowed, not counted). Exempt categories pass under Deny and Allow.
+    /// </summary>
+    public LedgerUnavailableBehavior WhenLedgerUnavailable { get; set; } = LedgerUnavailableBehavior.Deny;
+
+    /// <summary>A gate of <paramref name="policy"/> on <paramref name="ledger"/> with these options.</summary>
+    public ContactGate CreateGate(ContactPolicy policy, IContactLedger ledger, TimeProvider clock) =>
+        new(policy, ledger, clock, ResolveTimeZone(), DefaultHold) { WhenLedgerUnavailable = WhenLedgerUnavailable };
+
     /// <summary>The time zone named by <see cref="TimeZone"/>, or the local one.</summary>
     public TimeZoneInfo ResolveTimeZone() =>
         string.IsNullOrWhiteSpace(TimeZone) ? TimeZoneInfo.Local : TimeZoneInfo.FindSystemTimeZoneById(TimeZone);

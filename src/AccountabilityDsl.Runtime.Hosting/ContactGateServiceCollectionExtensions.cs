@@ -42,7 +42,7 @@ public static class ContactGateServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             ContactGateOptions options = sp.GetRequiredService<IOptions<ContactGateOptions>>().Value;
-            return new ContactGate(policy, sp.GetRequiredService<IContactLedger>(), sp.GetRequiredService<TimeProvider>(), options.ResolveTimeZone(), options.DefaultHold);
+            return options.CreateGate(policy, sp.GetRequiredService<IContactLedger>(), sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton(sp => new ObservedContactGate(sp.GetRequiredService<ContactGate>(), sp.GetRequiredService<ContactGateMetrics>(), sp.GetGateLogger()));
         return new ContactGateBuilder(services);

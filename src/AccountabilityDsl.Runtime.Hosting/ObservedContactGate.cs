@@ -6,7 +6,8 @@ namespace AccountabilityDsl.Runtime.Hosting;
 /// <summary>
 /// A <see cref="ContactGate"/> whose every decision is counted and timed
 /// (<see cref="ContactGateMetrics"/>), whose denials are logged, and whose ledger failures are
-/// logged and counted before they propagate. What apps inject, and what <c>ownerc serve</c> calls.
+/// logged and counted — those that propagate and those the gate decided around
+/// (<see cref="ContactGate.WhenLedgerUnavailable"/>). What apps inject, and what <c>ownerc serve</c> calls.
 /// </summary>
 public sealed class ObservedContactGate
 {
@@ -68,12 +69,23 @@ public sealed class ObservedContactGate
         ArgumentNullException.ThrowIfNull(rank);
         long start = Stopwatch.GetTimestamp();
         IReadOnlyList<RankedOffer> ranked = Ledger("rank", () => rank(Gate));
+        if (ranked.Select(r => r.Decision?.LedgerFailure).FirstOrDefault(f => f is not null) is { } failure)
+        {
+            LedgerFailed("rank", failure);
+        }
+
         _metrics.Decision(PolicyName, "rank", ranked.Any(r => r.IsAllowed) ? "allowed" : "denied", Stopwatch.GetElapsedTime(start));
         return ranked;
     }
 
     private void Decided(string operation, ContactRequest request, ContactDecision decision, long start)
     {
+        if (decision.LedgerFailure is { } failure)
+        {
+            // The gate decided without the ledger (ContactGate.WhenLedgerUnavailable): still a ledger error.
+            LedgerFailed(operation, failure);
+        }
+
         string outcome = decision.IsExempt ? "exempt" : decision.IsAllowed ? "allowed" : "denied";
         _metrics.Decision(PolicyName, operation, outcome, Stopwatch.GetElapsedTime(start));
         if (!decision.IsAllowed && _logger.IsEnabled(LogLevel.Information))
@@ -91,9 +103,14 @@ public sealed class ObservedContactGate
         catch (Exception e) when (e is not ArgumentException)
         {
             // Bad arguments are the caller's mistake; anything else came from the ledger's storage.
-            _metrics.LedgerError(PolicyName, operation);
-            ContactGateLog.LedgerError(_logger, e, PolicyName, operation);
+            LedgerFailed(operation, e);
             throw;
         }
+    }
+
+    private void LedgerFailed(string operation, Exception failure)
+    {
+        _metrics.LedgerError(PolicyName, operation);
+        ContactGateLog.LedgerError(_logger, failure, PolicyName, operation);
     }
 }

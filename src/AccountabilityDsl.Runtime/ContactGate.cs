@@ -130,6 +130,13 @@ public sealed class ContactGate
     public TimeSpan DefaultHold { get; }
 
     /// <summary>
+    /// What decisions answer when the ledger cannot be reached: deny with reason <c>ledger unavailable</c> (the
+    /// default), throw the <see cref="LedgerUnavailableException"/>, or allow without counting. See
+    /// <see cref="LedgerUnavailableBehavior"/>.
+    /// </summary>
+    public LedgerUnavailableBehavior WhenLedgerUnavailable { get; init; } = LedgerUnavailableBehavior.Deny;
+
+    /// <summary>
     /// Evaluates every applicable rule (consent, quiet hours, cool-downs, limits, exclusions, capacities) for
     /// <paramref name="request"/> now, without side effects. Pending unexpired reservations count. Exempt categories
     /// are always allowed.
@@ -145,7 +152,15 @@ public sealed class ContactGate
         {
             return ContactDecision.AllowedExempt;
         }
-        return Decide(request, Clock.GetUtcNow());
+        var now = Clock.GetUtcNow();
+        try
+        {
+            return Decide(request, now);
+        }
+        catch (LedgerUnavailableException e) when (WhenLedgerUnavailable != LedgerUnavailableBehavior.Throw)
+        {
+            return WithoutLedger(e, now, exempt: false);
+        }
     }
 
     /// <summary>
@@ -178,8 +193,31 @@ public sealed class ContactGate
         Validate(request);
         LedgerText.Require(idempotencyKey, "idempotency key");
         var now = Clock.GetUtcNow();
-        var nowTicks = now.UtcTicks;
         var exempt = IsExempt(request.Category);
+        try
+        {
+            return ReserveInLedger(request, idempotencyKey, hold, commit, now, exempt);
+        }
+        catch (LedgerUnavailableException e) when (WhenLedgerUnavailable != LedgerUnavailableBehavior.Throw)
+        {
+            var decision = WithoutLedger(e, now, exempt);
+            // An allowed contact gets a reservation that was never stored (id 0): commit answers NotRecorded.
+            return decision.IsAllowed
+                ? new ReservationResult(decision, new Reservation(request, idempotencyKey, now,
+                    commit ? DateTimeOffset.MaxValue : new DateTimeOffset(SaturatingAdd(now.UtcTicks, hold.Ticks), TimeSpan.Zero), exempt))
+                : new ReservationResult(decision, null);
+        }
+    }
+
+    /// <summary>The decision without the ledger: exempt contacts pass, others follow <see cref="WhenLedgerUnavailable"/>.</summary>
+    private ContactDecision WithoutLedger(LedgerUnavailableException failure, DateTimeOffset now, bool exempt) =>
+        exempt || WhenLedgerUnavailable == LedgerUnavailableBehavior.Allow
+            ? ContactDecision.AllowedWithoutLedger(failure, exempt)
+            : ContactDecision.DeniedLedgerUnavailable(failure, _calendar.InZone(now));
+
+    private ReservationResult ReserveInLedger(ContactRequest request, string idempotencyKey, TimeSpan hold, bool commit, DateTimeOffset now, bool exempt)
+    {
+        var nowTicks = now.UtcTicks;
         var entry = new LedgerEntry(request.CustomerId, idempotencyKey, request.Channel, request.Offer, request.Category,
             !exempt, nowTicks, SaturatingAdd(nowTicks, hold.Ticks)) { HouseholdId = request.HouseholdId };
         if (exempt)
@@ -214,10 +252,19 @@ public sealed class ContactGate
         }
     }
 
-    /// <summary>Turns a reservation into a recorded contact. Committing twice is a no-op (<see cref="CommitOutcome.AlreadyCommitted"/>).</summary>
+    /// <summary>
+    /// Turns a reservation into a recorded contact. Committing twice is a no-op (<see cref="CommitOutcome.AlreadyCommitted"/>);
+    /// a reservation handed out without the ledger is <see cref="CommitOutcome.NotRecorded"/>. A ledger that cannot be
+    /// reached throws <see cref="LedgerUnavailableException"/> whatever <see cref="WhenLedgerUnavailable"/> says: repeat
+    /// the commit once it is back.
+    /// </summary>
     public CommitOutcome Commit(Reservation reservation)
     {
         ArgumentNullException.ThrowIfNull(reservation);
+        if (!reservation.IsRecorded)
+        {
+            return CommitOutcome.NotRecorded;
+        }
         return Ledger.Commit(reservation.Reference, Clock.GetUtcNow().UtcTicks);
     }
 
@@ -225,6 +272,10 @@ public sealed class ContactGate
     public bool Release(Reservation reservation)
     {
         ArgumentNullException.ThrowIfNull(reservation);
+        if (!reservation.IsRecorded)
+        {
+            return false;
+        }
         return Ledger.Release(reservation.Reference, Clock.GetUtcNow().UtcTicks);
     }
 

@@ -46,6 +46,34 @@ public enum RuleKind
     Consent,
     /// <summary>The channel is in a <see cref="QuietPeriod"/>.</summary>
     Quiet,
+    /// <summary>
+    /// No rule: the ledger could not be reached, so nothing could be counted, and the gate denies
+    /// (<see cref="LedgerUnavailableBehavior.Deny"/>). Its description is <c>ledger unavailable</c>; it has no
+    /// source line; a retry may succeed at any time.
+    /// </summary>
+    LedgerUnavailable,
+}
+
+/// <summary>What a <see cref="ContactGate"/> answers when its ledger cannot be reached (<see cref="LedgerUnavailableException"/>).</summary>
+/// <remarks>
+/// Only decisions follow it (check, reserve, record, rank). Commit, release and events always throw: their
+/// outcome is the ledger's to tell, and repeating them once the ledger is back is safe. Exempt categories pass under
+/// <see cref="Deny"/> and <see cref="Allow"/>: they are never counted, so the ledger's answer cannot change them.
+/// </remarks>
+public enum LedgerUnavailableBehavior
+{
+    /// <summary>
+    /// The default: deny with reason <c>ledger unavailable</c> (<see cref="RuleKind.LedgerUnavailable"/>), so an outage
+    /// can never let a customer be over-contacted. Nothing is recorded.
+    /// </summary>
+    Deny,
+    /// <summary>Throw the <see cref="LedgerUnavailableException"/> to the caller, as the ledger raised it.</summary>
+    Throw,
+    /// <summary>
+    /// Allow without checking or counting (fail open): for hosts that would rather over-contact during an outage than
+    /// stop. The reservation handed out is not recorded (<see cref="Reservation.IsRecorded"/> is false).
+    /// </summary>
+    Allow,
 }
 
 /// <summary>One rule that denies a contact.</summary>
@@ -80,6 +108,10 @@ public sealed record RuleDenial(
     /// </summary>
     public override string ToString()
     {
+        if (Kind == RuleKind.LedgerUnavailable)
+        {
+            return RuleDescription;
+        }
         var kind = Kind switch
         {
             RuleKind.Limit => "limit",
@@ -123,13 +155,35 @@ public sealed record RuleDenial(
 /// <summary>The verdict of <see cref="ContactGate.Check"/>.</summary>
 public sealed class ContactDecision
 {
-    private ContactDecision(bool exempt, RuleDenial? reason, IReadOnlyList<RuleDenial> denials, DateTimeOffset? retryAt = null)
+    private ContactDecision(bool exempt, RuleDenial? reason, IReadOnlyList<RuleDenial> denials, DateTimeOffset? retryAt = null, LedgerUnavailableException? ledgerFailure = null)
     {
         IsExempt = exempt;
         Reason = reason;
         Denials = denials;
         RetryAt = retryAt;
+        LedgerFailure = ledgerFailure;
     }
+
+    /// <summary>
+    /// The ledger's failure when it could not be reached and the gate decided without it (denied under
+    /// <see cref="LedgerUnavailableBehavior.Deny"/>, allowed unchecked under <see cref="LedgerUnavailableBehavior.Allow"/>,
+    /// or an exempt contact that passed unrecorded); null when the ledger answered.
+    /// </summary>
+    public LedgerUnavailableException? LedgerFailure { get; }
+
+    /// <summary>True when the ledger could not be reached and this decision was made without it.</summary>
+    public bool IsLedgerUnavailable => LedgerFailure is not null;
+
+    /// <summary>The denial when the ledger cannot be reached (<see cref="LedgerUnavailableBehavior.Deny"/>): retry from <paramref name="now"/> on.</summary>
+    internal static ContactDecision DeniedLedgerUnavailable(LedgerUnavailableException failure, DateTimeOffset now)
+    {
+        var denial = new RuleDenial(RuleKind.LedgerUnavailable, "ledger unavailable", new SourceLine("", 0, ""), 0, 0, now);
+        return new ContactDecision(false, denial, [denial], now, failure);
+    }
+
+    /// <summary>An allowed decision made without the ledger (an exempt contact, or <see cref="LedgerUnavailableBehavior.Allow"/>).</summary>
+    internal static ContactDecision AllowedWithoutLedger(LedgerUnavailableException failure, bool exempt) =>
+        new(exempt, null, [], ledgerFailure: failure);
 
     /// <summary>The (shared, immutable) decision for an allowed, counted contact.</summary>
     public static ContactDecision Allowed { get; } = new(false, null, []);
@@ -202,7 +256,12 @@ public sealed class ContactDecision
     {
         if (Reason is null)
         {
-            return IsExempt ? "allowed (exempt category)" : "allowed";
+            var allowed = IsExempt ? "allowed (exempt category)" : "allowed";
+            return IsLedgerUnavailable ? allowed + " without the ledger (unavailable): not checked, not recorded" : allowed;
+        }
+        if (Reason.Kind == RuleKind.LedgerUnavailable)
+        {
+            return "denied: ledger unavailable: " + LedgerFailure?.Message;
         }
         var text = "denied: " + Reason;
         return Denials.Count > 1 ? $"{text} (+{Denials.Count - 1} more denying rule{(Denials.Count > 2 ? "s" : "")})" : text;
@@ -230,6 +289,14 @@ public sealed record Reservation(
 
     /// <summary>Optional ledger lookup hint (not part of equality).</summary>
     internal object? Hint { get; init; }
+
+    /// <summary>
+    /// False for a reservation handed out while the ledger could not be reached (an exempt contact, or any contact
+    /// under <see cref="LedgerUnavailableBehavior.Allow"/>): it was never stored and is never counted, so
+    /// <see cref="ContactGate.Commit"/> answers <see cref="CommitOutcome.NotRecorded"/>. Ledgers number reservations
+    /// from 1, so the id 0 marks it.
+    /// </summary>
+    public bool IsRecorded => ReservationId != 0;
 
     /// <summary>The reference the ledger's Commit and Release take.</summary>
     public ReservationRef Reference => new(Request.CustomerId, IdempotencyKey, ReservationId) { Hint = Hint };

@@ -178,6 +178,11 @@ public enum CommitOutcome
     Expired,
     /// <summary>No such reservation (released, pruned, replaced by a newer reservation of the key, or never made).</summary>
     NotFound,
+    /// <summary>
+    /// The reservation was handed out while the ledger could not be reached (<see cref="Reservation.IsRecorded"/> is
+    /// false): there is nothing to commit, and the contact is not counted.
+    /// </summary>
+    NotRecorded,
 }
 
 /// <summary>A stored ledger entry as read back (for audit and tests).</summary>

@@ -102,12 +102,10 @@ public static class DecisionService
             ContactGateOptions gateOptions = sp.GetRequiredService<IOptions<ContactGateOptions>>().Value;
             IContactLedger ledger = sp.GetRequiredService<IContactLedger>();
             TimeProvider clock = sp.GetRequiredService<TimeProvider>();
-            TimeZoneInfo zone = gateOptions.ResolveTimeZone();
-            TimeSpan hold = gateOptions.DefaultHold;
             ContactGateMetrics metrics = sp.GetRequiredService<ContactGateMetrics>();
             ILogger gateLogger = sp.GetGateLogger();
             return new PolicyCatalog(options,
-                compiled => new ObservedContactGate(compiled.CreateGate(ledger, clock, zone, hold), metrics, gateLogger),
+                compiled => new ObservedContactGate(gateOptions.CreateGate(compiled.ContactPolicy, ledger, clock), metrics, gateLogger),
                 clock, sp.GetRequiredService<ILogger<PolicyCatalog>>());
         });
         services.AddSingleton<PrometheusMetrics>();

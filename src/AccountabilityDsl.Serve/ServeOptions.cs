@@ -15,17 +15,15 @@ public sealed class ServeOptions
     public const int DefaultMaxRequestBodyBytes = 64 * 1024;
 
     /// <summary>
-    /// Lists the policy files to serve, called at start and again on every change in
-    /// <see cref="WatchedPaths"/> (so new files in a watched folder are picked up). Returns the
-    /// full paths and the problems met (a missing file, a folder without policies).
+    /// The policy files and folders to serve, as given on the command line (relative to
+    /// <see cref="WorkingDirectory"/>). They are opened as one <c>PolicyWorkspace</c>, as
+    /// <c>ownerc check</c> opens them, at start and again on every change: files whose headers
+    /// name the same policy are one policy, and new files in a folder are picked up.
     /// </summary>
-    public required Func<(IReadOnlyList<string> Files, IReadOnlyList<string> Errors)> CollectFiles { get; init; }
+    public required IReadOnlyList<string> Paths { get; init; }
 
-    /// <summary>Reads a policy file (the CLI's reader refuses FIFOs and devices instead of blocking on them).</summary>
-    public Func<string, byte[]> ReadFile { get; init; } = File.ReadAllBytes;
-
-    /// <summary>The files and folders named on the command line (full paths), watched for changes.</summary>
-    public required IReadOnlyList<string> WatchedPaths { get; init; }
+    /// <summary>The full paths of <see cref="Paths"/>, watched for changes.</summary>
+    public IReadOnlyList<string> WatchedPaths => [.. Paths.Select(p => Path.GetFullPath(p, WorkingDirectory))];
 
     /// <summary>Semicolon-separated URLs to listen on.</summary>
     public string Urls { get; init; } = DefaultUrls;

@@ -52,6 +52,36 @@ public class FeatureTests
     }
 
     [Fact]
+    public async Task Hover_on_an_owner_shows_its_reporting_line_its_direct_reports_and_the_fallback()
+    {
+        var (client, uri, text) = await OpenAsync("key-accounts.owner");
+        await using var _ = client;
+        string manager = await HoverAsync(client, At(uri, text, "owner KeyAccountManager", into: 7));
+        manager.ShouldContain("\nReports to: CorporateBankingHead → President\n");
+        manager.ShouldNotContain("Direct reports");
+        manager.ShouldNotContain("fallback owner");
+
+        string head = await HoverAsync(client, At(uri, text, "owner CorporateBankingHead", into: 7));
+        head.ShouldContain("\nReports to: President\n");
+        head.ShouldContain("\nDirect reports: KeyAccountManager, LargeCorporateManager, MidCorporateManager\n");
+
+        string president = await HoverAsync(client, At(uri, text, "fallback President", into: 10));
+        president.ShouldNotContain("Reports to");
+        president.ShouldContain("\nDirect reports: CorporateBankingHead, BusinessBankingManager\n");
+        president.ShouldContain("The fallback owner (line 31)");
+    }
+
+    [Fact]
+    public async Task Hover_on_a_segment_shows_fallback_cells_as_the_fallback_owners()
+    {
+        var (client, uri, text) = await OpenAsync("key-accounts.owner");
+        await using var _ = client;
+        string hover = await HoverAsync(client, At(uri, text, "segment LargeCorporate", into: 9));
+        hover.ShouldContain("| Prospect | President (fallback) |");
+        hover.ShouldContain("| Active | LargeCorporateManager |");
+    }
+
+    [Fact]
     public async Task Hover_on_a_stage_shows_who_owns_each_segment_there()
     {
         var (client, uri, text) = await OpenAsync("company-c.owner");
@@ -142,6 +172,28 @@ public class FeatureTests
         PolicyCompilation.Create(renamed).Diagnostics.ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task Rename_of_an_owner_follows_reports_to_and_fallback()
+    {
+        var (client, uri, text) = await OpenAsync("key-accounts.owner");
+        await using var _ = client;
+        TextDocumentPositionParams at = At(uri, text, "owner CorporateBankingHead", into: 7);
+        WorkspaceEdit edit = await client.RequestAsync<WorkspaceEdit>("textDocument/rename", new RenameParams(at.TextDocument, at.Position, "CorporateDirector"));
+        string renamed = Apply(text, edit.Changes[uri]);
+        renamed.ShouldNotContain("CorporateBankingHead");
+        renamed.ShouldContain("owner KeyAccountManager        reports to CorporateDirector\n");
+
+        TextDocumentPositionParams president = At(uri, text, "fallback President", into: 10);
+        Location[] references = await client.RequestAsync<Location[]>("textDocument/references", new ReferenceParams(president.TextDocument, president.Position, new ReferenceContext(true)));
+        int line = text[..text.IndexOf("fallback President", StringComparison.Ordinal)].Count(c => c == '\n');
+        references.ShouldContain(r => r.Range.Start.Line == line);
+        references.Length.ShouldBe(4); // 'owner President', two 'reports to President', 'fallback President' 
+
+        string before = PolicyCompilation.Create(text).Diagnostics.Select(d => d.Id).Order().Aggregate("", (a, b) => a + b);
+        string after = PolicyCompilation.Create(renamed).Diagnostics.Select(d => d.Id).Order().Aggregate("", (a, b) => a + b);
+        after.ShouldBe(before);
+    }
+
     [Theory]
     [InlineData("policy RetailBank", 3, "'policy' is a keyword of the language and cannot be renamed")]
     [InlineData("owner Sales", 8, "an owner named 'Marketing' is already declared on line 21")]
@@ -163,7 +215,10 @@ public class FeatureTests
     [InlineData("offer BoatLoan by ", new[] { "Marketing", "Sales", "Operations", "AffluentSegmentManager", "BoatLoanProductManager" })]
     [InlineData("accountable ", new[] { "Marketing", "Sales", "Operations", "AffluentSegmentManager", "BoatLoanProductManager" })]
     [InlineData("accountable Sales                  for MassMarket, Newcomers at Onboarding..", new[] { "Prospect", "Onboarding", "Active", "Retention" })]
-    [InlineData("segment MassMarket where ", new[] { "assets", "tenure_years", "owns_boat", "region", "not" })]
+    [InlineData("segment MassMarket where ", new[] { "assets", "tenure_years", "owns_boat", "region", "not", "Affluent", "Newcomers", "Boaters" })]
+    [InlineData("owner Chief reports ", new[] { "to" })]
+    [InlineData("owner Chief reports to ", new[] { "Marketing", "Sales", "Operations", "AffluentSegmentManager", "BoatLoanProductManager" })]
+    [InlineData("fallback ", new[] { "Marketing", "Sales", "Operations", "AffluentSegmentManager", "BoatLoanProductManager" })]
     public async Task Completion_offers_the_names_that_fit_the_position(string lineBeforeCaret, string[] expected)
     {
         string text = Samples.Read("retail-bank.owner") + "\n" + lineBeforeCaret;

@@ -54,7 +54,7 @@ public sealed class AuthTests : IDisposable
     [InlineData("ftp://127.0.0.1", null, "is not a URL")]
     public void Only_loopback_is_served_without_a_token(string urls, string? tokenFile, string? error)
     {
-        var options = new ServeOptions { CollectFiles = () => ([], []), WatchedPaths = [], Urls = urls, TokenFile = tokenFile };
+        var options = new ServeOptions { Paths = [], Urls = urls, TokenFile = tokenFile };
 
         string? problem = options.Validate();
 
@@ -73,7 +73,7 @@ public sealed class AuthTests : IDisposable
     {
         string file = Path.Combine(_factory.Directory, "short-token");
         File.WriteAllText(file, "secret\n");
-        new ServeOptions { CollectFiles = () => ([], []), WatchedPaths = [], TokenFile = file }.ReadToken(out string? error).ShouldBeNull();
+        new ServeOptions { Paths = [], TokenFile = file }.ReadToken(out string? error).ShouldBeNull();
         error.ShouldNotBeNull().ShouldContain("at least 16 characters");
     }
 

@@ -6,13 +6,6 @@ using Npgsql;
 
 namespace AccountabilityDsl.Serve.Tests;
 
-/// <summary>One throw-away PostgreSQL cluster for the serve tests that need one, stopped and deleted afterwards.</summary>
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresCluster>
-{
-    public const string Name = "postgres";
-}
-
 /// <summary>
 /// <c>ownerc serve --ledger postgres:…</c>: two real server processes (separate connection pools,
 /// nothing shared but the database, as two replicas on two machines) on one PostgreSQL ledger.
@@ -27,7 +20,7 @@ public sealed class PostgreSqlReplicaTests(PostgresCluster cluster) : IDisposabl
     public async Task Two_replicas_racing_for_the_last_slot_of_a_customer_and_of_a_channel_capacity_grant_exactly_the_cap()
     {
         cluster.Require();
-        string connection = MigratedDatabase();
+        string connection = PostgresCollection.MigratedDatabase(cluster, "serve");
         File.Copy(ServeFactory.Source("replicas.owner"), Path.Combine(_directory, "replicas.owner"));
         string[] args = ["replicas.owner", "--urls", "http://127.0.0.1:0", "--ledger", "postgres:" + connection];
         using ServeProcess first = ServeProcess.Start(_directory, args);
@@ -72,15 +65,6 @@ public sealed class PostgreSqlReplicaTests(PostgresCluster cluster) : IDisposabl
             $"ownerc: error: cannot open the ledger 'postgres:{connection}': the database has no contact ledger schema \"contact_ledger\" (this library needs version {PostgreSqlLedgerSchema.Version}); create it with: ownerc ledger migrate --postgres \"<connection string>\"");
         server.Output.ShouldNotContain("   at ");
         server.Output.ShouldNotContain("Exception");
-    }
-
-    private string MigratedDatabase()
-    {
-        string connection = cluster.ConnectionString(cluster.CreateDatabase("serve"));
-        using var conn = new NpgsqlConnection(connection);
-        conn.Open();
-        PostgreSqlLedgerSchema.Migrate(conn);
-        return connection;
     }
 
     private static long Scalar(string connection, string sql)

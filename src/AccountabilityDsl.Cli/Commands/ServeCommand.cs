@@ -26,8 +26,9 @@ public sealed class ServeCommand : ICommand
           POST /v1/{policy}/events                report an event that starts cool-downs
           POST /v1/{policy}/offers/rank           rank the offers for a customer
           GET  /healthz, /readyz, /metrics, /openapi/v1.json
-        Policy files are watched: a change that compiles without errors replaces the running
-        policy; one with errors is reported and the previous version keeps serving.
+        Files are compiled as 'ownerc check' compiles them: files whose headers name the same
+        policy are one policy. They are watched: a change that compiles without errors replaces
+        the running policy; one with errors is reported and the previous version keeps serving.
 
         Options:
           --urls <urls>        Where to listen (default http://127.0.0.1:5199; several separated
@@ -105,13 +106,7 @@ public sealed class ServeCommand : ICommand
         string directory = context.CurrentDirectory;
         var options = new AccountabilityDsl.Serve.ServeOptions
         {
-            CollectFiles = () =>
-            {
-                InputSet inputs = InputCollector.Collect(paths, directory);
-                return ([.. inputs.Files.Select(f => f.FullPath)], inputs.Errors);
-            },
-            WatchedPaths = [.. paths.Select(p => Path.GetFullPath(p, directory))],
-            ReadFile = PolicyFileReader.ReadAllBytes,
+            Paths = paths,
             Urls = urls ?? AccountabilityDsl.Serve.ServeOptions.DefaultUrls,
             Ledger = ledger ?? AccountabilityDsl.Serve.ServeOptions.DefaultLedger,
             TokenFile = tokenFile,

@@ -8,7 +8,7 @@ namespace AccountabilityDsl.LanguageServer.Features;
 /// <summary>
 /// Completion of what fits the position: after <c>for</c> or <c>to</c> segments and <c>*</c>,
 /// after <c>at</c> or <c>..</c> stages, after <c>via</c> channels, after <c>by</c> and a RACI
-/// keyword owners, in a predicate attributes, after <c>limit</c> channels and offers, and
+/// keyword owners (and after <c>reports to</c> and <c>fallback</c>), in a predicate attributes and segments, after <c>limit</c> channels and offers, and
 /// keywords where a declaration or a clause starts. The position is read from the text before
 /// the caret, so it works on half-typed declarations the parser cannot make sense of.
 /// </summary>
@@ -65,6 +65,16 @@ internal static class CompletionProvider
 
         switch (governing)
         {
+            // 'owner X reports to Y': the superior is an owner (not X itself), not a segment.
+            case "to" when declaration == "owner":
+                Symbols(items, policy.Owners.Where(o => o.Name != NameDeclaredBy(before, "owner")));
+                break;
+            case "fallback":
+                Symbols(items, policy.Owners);
+                break;
+            case "reports":
+                Keywords(items, ["to"]);
+                break;
             case "for" or "to":
                 Symbols(items, policy.Segments);
                 items.Add(new Lsp.CompletionItem("*", Lsp.CompletionItemKind.Operator, "every segment", "0"));
@@ -88,6 +98,10 @@ internal static class CompletionProvider
                 break;
             case "where" or "and" or "or" or "not" or "(":
                 Symbols(items, policy.Attributes);
+
+                // A segment's name is a condition by itself (language v2); not the one being
+                // defined, which would be a cycle (OWN0006).
+                Symbols(items, policy.Segments.Where(s => s.Name != NameDeclaredBy(before, "segment")));
                 Keywords(items, ["not"]);
                 break;
             case "limit":
@@ -111,6 +125,13 @@ internal static class CompletionProvider
         }
 
         return new Lsp.CompletionList(false, [.. items]);
+    }
+
+    /// <summary>The name the declaration keyword before the caret declares (<c>segment X where …</c>).</summary>
+    private static string? NameDeclaredBy(List<string> before, string keyword)
+    {
+        int at = before.LastIndexOf(keyword);
+        return at >= 0 && at + 1 < before.Count ? before[at + 1] : null;
     }
 
     /// <summary>

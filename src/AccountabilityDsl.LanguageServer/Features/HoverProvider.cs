@@ -73,7 +73,7 @@ internal static class HoverProvider
                 text.Append("\n| stage | accountable |\n| --- | --- |\n");
                 foreach (StageSymbol stage in policy.Stages)
                 {
-                    text.Append($"| {stage.Name} | {OwnerCell(map, segment, stage)} |\n");
+                    text.Append($"| {stage.Name} | {OwnerCell(policy, map, segment, stage)} |\n");
                 }
 
                 break;
@@ -84,7 +84,7 @@ internal static class HoverProvider
                     text.Append("\n| segment | accountable |\n| --- | --- |\n");
                     foreach (SegmentSymbol segment in policy.Segments)
                     {
-                        text.Append($"| {segment.Name} | {OwnerCell(map, segment, stage)} |\n");
+                        text.Append($"| {segment.Name} | {OwnerCell(policy, map, segment, stage)} |\n");
                     }
                 }
 
@@ -100,6 +100,7 @@ internal static class HoverProvider
                     text.Append($"- {segment.Name} at {Naming.Stages(stages)}\n");
                 }
 
+                AppendReportingLine(text, policy, owner);
                 break;
             case OfferSymbol offer:
                 text.Append($"\n- sponsor: {offer.Sponsor?.Name ?? "(unknown)"}\n");
@@ -139,11 +140,36 @@ internal static class HoverProvider
         }
     }
 
-    private static string OwnerCell(AccountabilityMap map, SegmentSymbol segment, StageSymbol stage)
+    /// <summary>
+    /// Whom the owner escalates to, who escalates to it, and whether it is the fallback: an
+    /// approval by anyone up the line counts for the owner's customers (OWN0302).
+    /// </summary>
+    private static void AppendReportingLine(StringBuilder text, BoundPolicy policy, OwnerSymbol owner)
+    {
+        var superiors = owner.Superiors.Select(o => o.Name).ToList();
+        if (superiors.Count > 0)
+        {
+            text.Append($"\nReports to: {string.Join(" → ", superiors)}\n");
+        }
+
+        var reports = policy.Owners.Where(o => ReferenceEquals(o.ReportsTo, owner)).Select(o => o.Name).ToList();
+        if (reports.Count > 0)
+        {
+            text.Append($"\nDirect reports: {string.Join(", ", reports)}\n");
+        }
+
+        if (ReferenceEquals(policy.Fallback, owner))
+        {
+            text.Append($"\nThe fallback owner ({policy.LineReference(policy.FallbackSyntax!)}): accountable for every customer no accountable line claims (OWN0106).\n");
+        }
+    }
+
+    private static string OwnerCell(BoundPolicy policy, AccountabilityMap map, SegmentSymbol segment, StageSymbol stage)
     {
         IReadOnlyList<AssignmentSymbol> claims = map.Claims(segment, stage);
         return claims.Count switch
         {
+            0 when policy.Fallback is { } fallback => $"{fallback.Name} (fallback)",
             0 => "*none*",
             1 => claims[0].Owner!.Name,
             _ => string.Join(", ", claims.Select(c => c.Owner!.Name)) + " (conflict)",

@@ -117,6 +117,14 @@ internal sealed class SymbolIndex
                     break;
                 case OwnerDeclarationSyntax owner:
                     Declares(owner.Name);
+                    if (owner.ReportsTo is { } superior)
+                    {
+                        Refers(superior, SymbolKind.Owner);
+                    }
+
+                    break;
+                case FallbackDeclarationSyntax fallback:
+                    Refers(fallback.Owner, SymbolKind.Owner);
                     break;
                 case ChannelDeclarationSyntax channel:
                     Declares(channel.Name);

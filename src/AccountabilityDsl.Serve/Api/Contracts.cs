@@ -72,7 +72,10 @@ public sealed record DecisionBody(
 /// <summary>One denying rule.</summary>
 public sealed record DenialBody(string Kind, string Rule, string File, int Line, string Text, int Count, int Cap, DateTimeOffset? RetryAt, DateTimeOffset? EventAt);
 
-/// <summary>Result of commit: <c>committed</c> or <c>alreadyCommitted</c> (expired and unknown reservations are problems).</summary>
+/// <summary>
+/// Result of commit: <c>committed</c>, <c>alreadyCommitted</c>, or <c>notRecorded</c> for a reservation handed out
+/// while the ledger was unavailable (exempt, or allowed unchecked); expired and unknown reservations are problems.
+/// </summary>
 public sealed record CommitResponse(string Outcome);
 
 /// <summary>Result of release.</summary>
@@ -100,18 +103,18 @@ public sealed record RankResponse(IReadOnlyList<RankedOfferBody> Offers);
 /// <summary>One ranked candidate: an offer through one channel.</summary>
 public sealed record RankedOfferBody(int Rank, string Offer, string Sponsor, string Channel, bool Allowed, string? Excluded, DecisionBody? Decision);
 
-/// <summary>Every policy file the service was given, and what it serves from each.</summary>
+/// <summary>Every policy the service was given (files whose headers name the same policy are one policy), and input problems.</summary>
 public sealed record PoliciesResponse(IReadOnlyList<PolicyInfo> Policies, IReadOnlyList<string> InputErrors);
 
-/// <summary>One policy file.</summary>
-/// <param name="Name">The policy served from it (null when none).</param>
-/// <param name="Files">Its source files.</param>
-/// <param name="Status"><c>serving</c>; <c>serving-previous</c> when the file's latest version has errors and the version before keeps serving; <c>rejected</c> when nothing is served.</param>
-/// <param name="ContentHash">SHA-256 of the version serving.</param>
+/// <summary>One policy: the files one compilation came from, as <c>ownerc check</c> groups them.</summary>
+/// <param name="Name">The policy served (else the policy its headers name; null when none).</param>
+/// <param name="Files">Its source files (full paths, in path order).</param>
+/// <param name="Status"><c>serving</c>; <c>serving-previous</c> when the latest version has errors (or left one of its files behind broken) and the version before keeps serving; <c>rejected</c> when nothing is served.</param>
+/// <param name="ContentHash">SHA-256 of the version serving (for one UTF-8 file, the file's SHA-256).</param>
 /// <param name="LoadedAt">When the version serving was loaded.</param>
-/// <param name="AttemptedAt">When the file was last read.</param>
-/// <param name="Error">Why the file is not served, besides diagnostics.</param>
-/// <param name="Diagnostics">The diagnostics of the file's latest version.</param>
+/// <param name="AttemptedAt">When the files were last read.</param>
+/// <param name="Error">Why the latest version is not served, besides diagnostics.</param>
+/// <param name="Diagnostics">The diagnostics of the latest version, as <c>ownerc check</c> reports them.</param>
 public sealed record PolicyInfo(string? Name, IReadOnlyList<string> Files, string Status, string? ContentHash, DateTimeOffset? LoadedAt, DateTimeOffset AttemptedAt, string? Error, IReadOnlyList<DiagnosticInfo> Diagnostics);
 
 /// <summary>A compiler diagnostic.</summary>

@@ -55,9 +55,9 @@ internal static class PolicyEndpoints
     private static IResult Policies(PolicyCatalog catalog)
     {
         CatalogSnapshot snapshot = catalog.Snapshot;
-        var policies = snapshot.Files.Select(f => new PolicyInfo(
-            f.Serving?.Name,
-            [f.File],
+        var policies = snapshot.Policies.Select(f => new PolicyInfo(
+            f.Serving?.Name ?? f.Name,
+            f.Files,
             f.Serving is null ? "rejected" : f.Failed ? "serving-previous" : "serving",
             f.Serving?.ContentHash,
             f.Serving?.LoadedAt,
@@ -65,7 +65,7 @@ internal static class PolicyEndpoints
             f.Error,
             [.. f.Diagnostics.Select(d => new DiagnosticInfo(d.Id, d.Severity.ToString().ToLowerInvariant(), d.Message, d.Location.FilePath,
                 d.Location.LineSpan.Start.Line, d.Location.LineSpan.Start.Column))])).ToList();
-        return TypedResults.Ok(new PoliciesResponse(policies, snapshot.CollectErrors));
+        return TypedResults.Ok(new PoliciesResponse(policies, snapshot.InputErrors));
     }
 
     private static async Task<IResult> Check(string policy, HttpContext context, PolicyCatalog catalog)
@@ -130,6 +130,7 @@ internal static class PolicyEndpoints
         {
             CommitOutcome.Committed => TypedResults.Ok(new CommitResponse("committed")),
             CommitOutcome.AlreadyCommitted => TypedResults.Ok(new CommitResponse("alreadyCommitted")),
+            CommitOutcome.NotRecorded => TypedResults.Ok(new CommitResponse("notRecorded")),
             CommitOutcome.Expired => Problems.Status(StatusCodes.Status409Conflict, "Reservation expired",
                 "the reservation expired before it was committed (its slot may have been taken); reserve again", "reservation"),
             _ => Problems.Status(StatusCodes.Status404NotFound, "Unknown reservation",
@@ -323,6 +324,12 @@ internal static class PolicyEndpoints
     private static DecisionBody Describe(ContactDecision decision)
     {
         RuleDenial? reason = decision.Reason;
+        if (reason?.Kind == RuleKind.LedgerUnavailable)
+        {
+            // No rule denied: the ledger did not answer (ContactGate:WhenLedgerUnavailable = Deny). No line to cite.
+            return new DecisionBody(false, "ledgerUnavailable", reason.RuleDescription, null, null, null, null, null, decision.RetryAt, null, decision.ToString(), []);
+        }
+
         return new DecisionBody(
             decision.IsExempt,
             reason is null ? null : Kind(reason.Kind),
@@ -345,6 +352,7 @@ internal static class PolicyEndpoints
         RuleKind.Exclusion => "exclusion",
         RuleKind.Consent => "consent",
         RuleKind.Quiet => "quiet",
+        RuleKind.LedgerUnavailable => "ledgerUnavailable",
         _ => "cooldown",
     };
 }

@@ -8,7 +8,7 @@ namespace AccountabilityDsl.Serve.Tests.Infrastructure;
 
 /// <summary>
 /// `ownerc serve` in process (WebApplicationFactory on a test server), over copies of policy
-/// files in a temporary folder of its own (so tests can edit them) and a SQLite ledger there.
+/// files (or folders) in a temporary folder of its own (so tests can edit them) and a SQLite ledger there.
 /// The host is the service's own (DecisionService.CreateHostBuilder), not a test double.
 /// </summary>
 public sealed class ServeFactory : WebApplicationFactory<ServeFactory>
@@ -21,14 +21,28 @@ public sealed class ServeFactory : WebApplicationFactory<ServeFactory>
         Directory = System.IO.Directory.CreateTempSubdirectory("ownerc-serve-tests-").FullName;
         foreach (string policy in policies)
         {
-            File.Copy(Source(policy), Path.Combine(Directory, Path.GetFileName(policy)));
+            string source = Source(policy);
+            if (System.IO.Directory.Exists(source))
+            {
+                // A folder (a policy of several files): its tree, under the served folder.
+                foreach (string file in System.IO.Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+                {
+                    string target = Path.Combine(Directory, Path.GetRelativePath(source, file));
+                    System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    File.Copy(file, target);
+                }
+            }
+            else
+            {
+                File.Copy(source, Path.Combine(Directory, Path.GetFileName(policy)));
+            }
         }
 
         _token = token;
         _ledger = ledger;
     }
 
-    /// <summary>The folder the service serves (every *.owner in it) and keeps its ledger in.</summary>
+    /// <summary>The folder the service serves (every *.owner in it, subfolders too) and keeps its ledger in.</summary>
     public string Directory { get; }
 
     public static string Source(string policy) =>
@@ -42,8 +56,7 @@ public sealed class ServeFactory : WebApplicationFactory<ServeFactory>
     {
         var options = new ServeOptions
         {
-            CollectFiles = () => ([.. System.IO.Directory.EnumerateFiles(Directory, "*.owner").Order(StringComparer.Ordinal)], []),
-            WatchedPaths = [Directory],
+            Paths = [Directory],
             Ledger = _ledger,
             WorkingDirectory = Directory,
             TokenFile = _token is null ? null : WriteToken(),

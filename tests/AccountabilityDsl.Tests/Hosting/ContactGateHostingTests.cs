@@ -31,6 +31,7 @@ public sealed class ContactGateHostingTests : IDisposable
         {
             ["ContactGate:DefaultHoldSeconds"] = "90",
             ["ContactGate:TimeZone"] = "Europe/Berlin",
+            ["ContactGate:WhenLedgerUnavailable"] = "Throw",
         });
         builder.Logging.AddProvider(logs);
         builder.Services.AddMetrics();
@@ -53,6 +54,7 @@ public sealed class ContactGateHostingTests : IDisposable
         ObservedContactGate gate = host.Services.GetRequiredService<ObservedContactGate>();
         gate.Gate.DefaultHold.ShouldBe(TimeSpan.FromSeconds(90));
         gate.Gate.Zone.Id.ShouldBe("Europe/Berlin");
+        gate.Gate.WhenLedgerUnavailable.ShouldBe(LedgerUnavailableBehavior.Throw);
         gate.Gate.Policy.ShouldBeSameAs(Policy.ContactPolicy);
         host.Services.GetRequiredService<IContactLedger>().ShouldBeOfType<SqliteContactLedger>();
 
