@@ -81,6 +81,13 @@ public static class CommandLine
 
         if (Commands.FirstOrDefault(c => c.Name == first) is { } command)
         {
+            // Whoever asks for a command's help gets it, wherever the flag is and even after a mistake.
+            if (ArgumentReader.WantsHelp([.. args.Skip(1)]))
+            {
+                context.Out.Write(command.Help);
+                return ExitCodes.Success;
+            }
+
             return command.Run([.. args.Skip(1)], context);
         }
 

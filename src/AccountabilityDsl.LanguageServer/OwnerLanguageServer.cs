@@ -48,7 +48,7 @@ public sealed class OwnerLanguageServer : IDisposable
         _options = options;
         var formatter = new SystemTextJsonFormatter();
         Lsp.ProtocolJson.Configure(formatter.JsonSerializerOptions);
-        _rpc = new JsonRpc(new HeaderDelimitedMessageHandler(output, input, formatter))
+        _rpc = new JsonRpc(new HeaderDelimitedMessageHandler(output, new Lsp.LeadingByteOrderMarkSkipper(input), formatter))
         {
             SynchronizationContext = new NonConcurrentSynchronizationContext(sticky: false),
             CancelLocallyInvokedMethodsWhenConnectionIsClosed = true,

@@ -56,20 +56,56 @@ public partial class DiffCommandTests
         temp.Write("a.owner", RetailBank);
         temp.Write("b.owner", reordered);
         CliResult result = Ownerc.RunIn(temp.Path, "diff", "a.owner", "b.owner");
-        result.Render().ShouldBe("exit code: 0\n--- stdout\na.owner -> b.owner: no change\nno change (1 file compared)\n--- stderr\n");
+        result.Render().ShouldBe("exit code: 0\n--- stdout\na.owner -> b.owner: no change\nno change (1 policy compared)\n--- stderr\n");
     }
 
     [Fact]
-    public void Folders_pair_files_by_path_and_report_added_and_removed_ones()
+    public void Folders_pair_policies_by_name_whatever_their_files_are_called_and_report_added_and_removed_ones()
     {
         using TempFolder temp = EditedPair();
         temp.Write("old/gone.owner", "policy Gone\nstages A\n");
         temp.Write("new/nested/added.owner", "policy Added\nstages A\n");
+        // Renamed and reformatted: the same policy, no change.
         temp.Write("old/same.owner", "policy Same\nstages A\nsegment S\nowner O\naccountable O for * at *\n");
-        temp.Write("new/same.owner", "policy   Same\n\nowner O\nsegment S\nstages A\naccountable O for S at A\n");
+        temp.Write("new/renamed.owner", "policy   Same\n\nowner O\nsegment S\nstages A\naccountable O for S at A\n");
+        // A file name one version gives another policy does not pair them.
+        temp.Write("old/swap.owner", "policy First\nstages A\n");
+        temp.Write("new/swap.owner", "policy Second\nstages A\n");
         CliResult result = Ownerc.RunIn(temp.Path, "diff", "old", "new");
         result.ExitCode.ShouldBe(1);
         Baseline.Verify(result.Render(), "Diff/folders.txt");
+    }
+
+    /// <summary>high-street-bank's three files against the same policy in one file: one policy, compared by what it decides.</summary>
+    [Fact]
+    public void A_policy_split_into_other_files_is_the_same_policy()
+    {
+        string sample = Path.Combine(Baseline.RepoRoot, "samples/high-street-bank");
+        string Read(string file) => File.ReadAllText(Path.Combine(sample, file)).ReplaceLineEndings("\n");
+        static string WithoutHeader(string text) => string.Join('\n', text.Split('\n').Where(l => !l.StartsWith("policy ", StringComparison.Ordinal)));
+        using var temp = new TempFolder();
+        temp.Write("old/core.owner", Read("core.owner"));
+        temp.Write("old/offers/boats.owner", Read("offers/boats.owner"));
+        temp.Write("old/offers/mortgages.owner", Read("offers/mortgages.owner"));
+        string merged = Read("core.owner") + "\n" + WithoutHeader(Read("offers/boats.owner")) + "\n" + WithoutHeader(Read("offers/mortgages.owner"));
+        temp.Write("merged.owner", merged);
+
+        CliResult same = Ownerc.RunIn(temp.Path, "diff", "old", "merged.owner");
+        same.Render().ShouldBe("exit code: 0\n--- stdout\nold/core.owner, old/offers/boats.owner, old/offers/mortgages.owner -> merged.owner: no change\nno change (1 policy compared)\n--- stderr\n");
+
+        // An edit shows each version's line in its own file.
+        temp.Write("merged.owner", merged.Replace("      approved by Sales, AffluentSegmentManager\n\nlimit Remortgage", "      approved by Sales\n\nlimit Remortgage", StringComparison.Ordinal));
+        CliResult changed = Ownerc.RunIn(temp.Path, "diff", "old", "merged.owner");
+        changed.ExitCode.ShouldBeOneOf(0, 1);
+        changed.Stderr.ShouldBeEmpty();
+        int mergedLine = merged.Split('\n').ToList().FindIndex(l => l.StartsWith("offer Remortgage", StringComparison.Ordinal)) + 1;
+        changed.Stdout.ShouldContain("    Remortgage: approvals: drops AffluentSegmentManager\n"
+            + "      old: old/offers/mortgages.owner(4): offer Remortgage by MortgageProductManager to Homeowners at Active\n"
+            + $"      new: merged.owner({mergedLine}): offer Remortgage by MortgageProductManager to Homeowners at Active\n");
+
+        // Swapped sides: the other way round.
+        CliResult back = Ownerc.RunIn(temp.Path, "diff", "merged.owner", "old");
+        back.Stdout.ShouldContain("Remortgage: approvals: adds AffluentSegmentManager");
     }
 
     [SkippableFact]
@@ -93,7 +129,7 @@ public partial class DiffCommandTests
 
         Git(temp.Path, "checkout", "-q", "--", ".");
         CliResult clean = Ownerc.RunIn(temp.Path, "diff", "--git", "HEAD");
-        clean.Render().ShouldBe("exit code: 0\n--- stdout\nHEAD:policies/retail-bank.owner -> policies/retail-bank.owner: no change\nno change (1 file compared)\n--- stderr\n");
+        clean.Render().ShouldBe("exit code: 0\n--- stdout\nHEAD:policies/retail-bank.owner -> policies/retail-bank.owner: no change\nno change (1 policy compared)\n--- stderr\n");
 
         CliResult badRevision = Ownerc.RunIn(temp.Path, "diff", "--git", "no-such-branch");
         badRevision.ExitCode.ShouldBe(2);
@@ -104,7 +140,8 @@ public partial class DiffCommandTests
     [InlineData(new[] { "diff" }, "ownerc: error: 'ownerc diff' needs the old and the new version\n")]
     [InlineData(new[] { "diff", "a.owner", "b.owner", "c.owner" }, "ownerc: error: 'ownerc diff' compares two versions, not 3\n")]
     [InlineData(new[] { "diff", "a.owner", "missing.owner" }, "ownerc: error: no such file or folder: 'missing.owner'\n")]
-    [InlineData(new[] { "diff", "a.owner", "folder" }, "ownerc: error: 'folder' is a folder and 'a.owner' is a file; compare two files or two folders\n")]
+    [InlineData(new[] { "diff", "a.owner", "folder/none" }, "ownerc: error: no such file or folder: 'folder/none'\n")]
+    [InlineData(new[] { "diff", "empty", "a.owner" }, "ownerc: error: no .owner files found in folder 'empty'\n")]
     [InlineData(new[] { "diff", "a.owner", "a.owner", "--format", "jsn" }, "ownerc: error: unknown format 'jsn' for 'ownerc diff'; use text, markdown or json (did you mean 'json'?)\n")]
     [InlineData(new[] { "diff", "a.owner", "a.owner", "--formt", "json" }, "ownerc: error: unknown option '--formt' for 'ownerc diff'; did you mean '--format'?\n")]
     public void Bad_usage_exits_2_with_one_clear_line(string[] args, string expected)
@@ -112,6 +149,7 @@ public partial class DiffCommandTests
         using var temp = new TempFolder();
         temp.Write("a.owner", RetailBank);
         temp.Write("folder/b.owner", RetailBank);
+        Directory.CreateDirectory(Path.Combine(temp.Path, "empty"));
         CliResult result = Ownerc.RunIn(temp.Path, args);
         result.ExitCode.ShouldBe(2);
         result.Stdout.ShouldBeEmpty();

@@ -70,6 +70,26 @@ public class MatrixCommandTests
     }
 
     [Fact]
+    public void An_output_extension_the_matrix_is_not_written_in_is_refused_unless_the_format_is_given()
+    {
+        using var temp = new TempFolder();
+        temp.Write("p.owner", File.ReadAllText(Path.Combine(Baseline.RepoRoot, "samples/retail-bank.owner")));
+
+        CliResult refused = Ownerc.RunIn(temp.Path, "matrix", "p.owner", "-o", "x.json");
+        refused.ExitCode.ShouldBe(2);
+        refused.Stdout.ShouldBeEmpty();
+        refused.Stderr.ShouldStartWith("ownerc: error: 'x.json': the matrix is written as text (.txt), markdown (.md) or html (.html), not '.json'\n");
+        File.Exists(Path.Combine(temp.Path, "x.json")).ShouldBeFalse();
+
+        Ownerc.RunIn(temp.Path, "matrix", "p.owner", "-o", "grid.txt").ShouldBe(new CliResult(0, "grid.txt\n", ""));
+        string text = File.ReadAllText(Path.Combine(temp.Path, "grid.txt"));
+        text.ShouldBe(Ownerc.RunIn(temp.Path, "matrix", "p.owner").Stdout);
+
+        Ownerc.RunIn(temp.Path, "matrix", "p.owner", "-o", "x.json", "--format", "text").ExitCode.ShouldBe(0);
+        File.ReadAllText(Path.Combine(temp.Path, "x.json")).ShouldBe(text);
+    }
+
+    [Fact]
     public void Html_escapes_everything_that_comes_from_the_policy()
     {
         using var temp = new TempFolder();

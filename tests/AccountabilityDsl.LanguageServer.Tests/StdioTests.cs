@@ -59,6 +59,24 @@ public class StdioTests
         stdout.ShouldContain("{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":null}");
     }
 
+    /// <summary>A client writing through a UTF-8 writer that emits a BOM (PowerShell, Encoding.UTF8) still gets answers.</summary>
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task A_byte_order_mark_before_the_first_message_is_skipped()
+    {
+        (int exitCode, string stdout) = await RunAsync(
+            "\uFEFF"
+            + Frame("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}""")
+            + Frame("""{"jsonrpc":"2.0","method":"initialized","params":{}}""")
+            + Frame("""{"jsonrpc":"2.0","id":2,"method":"shutdown"}""")
+            + Frame("""{"jsonrpc":"2.0","method":"exit"}"""),
+            closeInput: false);
+        exitCode.ShouldBe(0);
+        stdout.ShouldStartWith("Content-Length: ");
+        stdout.ShouldContain("\"serverInfo\":{\"name\":\"ownerc\"");
+        stdout.ShouldContain("{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":null}");
+    }
+
     [Fact]
     [Trait("Category", "Slow")]
     public async Task An_editor_that_goes_away_without_shutdown_ends_the_process_with_1()

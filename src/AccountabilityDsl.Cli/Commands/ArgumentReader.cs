@@ -5,6 +5,19 @@ namespace AccountabilityDsl.Cli.Commands;
 /// <summary>One argument of a command line: a positional value, or an option with its inline value.</summary>
 internal readonly record struct Argument(bool IsOption, string Name, string? InlineValue);
 
+/// <summary>An option that takes one value and may be given once: <c>--format json</c>, <c>-o out.xml</c>.</summary>
+/// <param name="Name">The long name, such as <c>--output</c>.</param>
+/// <param name="What">What its value is, for "option '--output' needs a value: a file such as results.xml".</param>
+/// <param name="Alias">A short name, such as <c>-o</c>.</param>
+internal sealed record ValueOption(string Name, string What, string? Alias = null);
+
+/// <summary>What most commands take: positional arguments (paths) and the values of their <see cref="ValueOption"/>s.</summary>
+internal sealed record CommandArguments(IReadOnlyList<string> Paths, IReadOnlyDictionary<string, string> Values)
+{
+    /// <summary>The value given for the option with this long name, or null.</summary>
+    public string? this[string option] => Values.GetValueOrDefault(option);
+}
+
 /// <summary>
 /// Reads a command's arguments the same way for every command: options may come before, between
 /// or after positional arguments; <c>--name value</c> and <c>--name=value</c> are the same;
@@ -78,6 +91,44 @@ internal sealed class ArgumentReader(IReadOnlyList<string> args, string command,
             throw new UsageException($"option '{option.Name}' does not take a value");
         }
     }
+
+    /// <summary>
+    /// Reads a command line of positional arguments and options that each take one value, given
+    /// at most once (help is answered before the command runs, see <see cref="CommandLine"/>).
+    /// </summary>
+    public static CommandArguments ReadPathsAndValues(IReadOnlyList<string> args, string command, params ValueOption[] options)
+    {
+        var paths = new List<string>();
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var reader = new ArgumentReader(args, command, [.. options.Select(o => o.Name), "--help"]);
+        while (reader.TryRead(out Argument arg))
+        {
+            if (!arg.IsOption)
+            {
+                paths.Add(arg.Name);
+                continue;
+            }
+
+            ValueOption option = options.FirstOrDefault(o => o.Name == arg.Name || o.Alias == arg.Name) ?? throw reader.Unknown(arg);
+            values[option.Name] = reader.ValueOfOnce(arg, values.GetValueOrDefault(option.Name), option.What, option.Name);
+        }
+
+        return new CommandArguments(paths, values);
+    }
+
+    /// <summary>
+    /// <paramref name="value"/> when it is one of <paramref name="choices"/>; otherwise the error
+    /// "unknown format 'jsn' for 'ownerc diff'; use text, markdown or json (did you mean 'json'?)".
+    /// </summary>
+    public static string Choice(string value, string what, string command, IReadOnlyList<string> choices) =>
+        choices.Contains(value)
+            ? value
+            : throw new UsageException($"unknown {what} '{value}' for 'ownerc {command}'; use {Listed(choices)}"
+                + (SpellingSuggestion.Closest(value, choices) is { } closest ? $" (did you mean '{closest}'?)" : ""));
+
+    /// <summary>"a, b or c".</summary>
+    private static string Listed(IReadOnlyList<string> choices) =>
+        choices.Count == 1 ? choices[0] : $"{string.Join(", ", choices.Take(choices.Count - 1))} or {choices[^1]}";
 
     /// <summary>The error for an option this command does not have, with "did you mean" when one is close.</summary>
     public UsageException Unknown(Argument option)

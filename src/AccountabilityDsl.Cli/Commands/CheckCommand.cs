@@ -57,12 +57,6 @@ public sealed class CheckCommand : ICommand
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
         CheckOptions options = CheckOptions.Parse(args);
-        if (options.ShowHelp)
-        {
-            context.Out.Write(Help);
-            return ExitCodes.Success;
-        }
-
         PolicyWorkspace workspace = PolicyWorkspace.Open(options.Paths, context.CurrentDirectory);
         foreach (string error in workspace.InputErrors)
         {

@@ -4,22 +4,17 @@ using AccountabilityDsl.Cli.Output;
 namespace AccountabilityDsl.Cli.Commands;
 
 /// <summary>The parsed arguments of <c>ownerc check</c>.</summary>
-public sealed record CheckOptions(IReadOnlyList<string> Paths, OutputFormat Format, bool WarningsAsErrors, bool ShowHelp)
+public sealed record CheckOptions(IReadOnlyList<string> Paths, OutputFormat Format, bool WarningsAsErrors)
 {
     private static readonly string[] OptionNames = ["--format", "--warnaserror", "--help"];
 
     /// <summary>
     /// Options may come before, between or after paths; <c>--format json</c> and
     /// <c>--format=json</c> are the same; <c>--</c> ends the options, so a file named
-    /// <c>-x.owner</c> can be checked. Throws <see cref="UsageException"/>.
+    /// <c>-x.owner</c> can be checked; help is answered before (<see cref="CommandLine"/>). Throws <see cref="UsageException"/>.
     /// </summary>
     public static CheckOptions Parse(IReadOnlyList<string> args)
     {
-        if (ArgumentReader.WantsHelp(args))
-        {
-            return new CheckOptions([], OutputFormat.Text, WarningsAsErrors: false, ShowHelp: true);
-        }
-
         var paths = new List<string>();
         OutputFormat format = OutputFormat.Text;
         bool warningsAsErrors = false;
@@ -53,6 +48,6 @@ public sealed record CheckOptions(IReadOnlyList<string> Paths, OutputFormat Form
             throw new UsageException("no files or folders to check; usage: ownerc check <files or folders>... [--format text|json|sarif|msbuild] [--warnaserror]");
         }
 
-        return new CheckOptions(paths, format, warningsAsErrors, ShowHelp: false);
+        return new CheckOptions(paths, format, warningsAsErrors);
     }
 }

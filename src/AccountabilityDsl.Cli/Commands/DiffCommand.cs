@@ -1,8 +1,10 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using AccountabilityDsl.Cli.Output;
-using AccountabilityDsl.Workspace;
 using AccountabilityDsl.Diff;
+using AccountabilityDsl.Syntax;
 using AccountabilityDsl.Text;
+using AccountabilityDsl.Workspace;
 
 namespace AccountabilityDsl.Cli.Commands;
 
@@ -30,11 +32,13 @@ public sealed class DiffCommand : ICommand
         go. Declarations are matched by name: a reordered or reformatted policy is "no change".
 
         Arguments:
-          <old> <new>        Two policy files, or two folders (their .owner files are paired
-                             by path relative to the folder).
+          <old> <new>        The two versions, each a policy file or a folder of .owner
+                             files. Policies are paired by the name in their header, however
+                             the files are named or split; a policy only one version has is
+                             added or removed.
           --git <rev>        Compare the working tree's .owner files (under the given files
-                             or folders, default '.') with the same files at git revision
-                             <rev> (a commit, branch or tag).
+                             or folders, default '.') with those at git revision <rev> (a
+                             commit, branch or tag).
 
         Options:
           --format <format>  text (default), markdown (for a pull-request comment) or json.
@@ -53,75 +57,51 @@ public sealed class DiffCommand : ICommand
 
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
-        if (ArgumentReader.WantsHelp(args))
+        CommandArguments arguments = ArgumentReader.ReadPathsAndValues(args, Name,
+            new ValueOption("--format", "text, markdown or json"),
+            new ValueOption("--git", "a git revision such as main or HEAD~1"));
+        DiffFormat chosen = ArgumentReader.Choice(arguments["--format"] is "md" ? "markdown" : arguments["--format"] ?? "text", "format", Name, ["text", "markdown", "json"]) switch
         {
-            context.Out.Write(Help);
-            return ExitCodes.Success;
-        }
-
-        var paths = new List<string>();
-        string? format = null;
-        string? revision = null;
-        var reader = new ArgumentReader(args, "diff", ["--format", "--git", "--help"]);
-        while (reader.TryRead(out Argument arg))
-        {
-            switch (arg)
-            {
-                case { IsOption: false }:
-                    paths.Add(arg.Name);
-                    break;
-                case { Name: "--format" }:
-                    format = reader.ValueOfOnce(arg, format, "text, markdown or json");
-                    break;
-                case { Name: "--git" }:
-                    revision = reader.ValueOfOnce(arg, revision, "a git revision such as main or HEAD~1");
-                    break;
-                default:
-                    throw reader.Unknown(arg);
-            }
-        }
-
-        DiffFormat chosen = format switch
-        {
-            null or "text" => DiffFormat.Text,
-            "markdown" or "md" => DiffFormat.Markdown,
+            "markdown" => DiffFormat.Markdown,
             "json" => DiffFormat.Json,
-            _ => throw new UsageException(
-                $"unknown format '{format}' for 'ownerc diff'; use text, markdown or json"
-                + (SpellingSuggestion.Closest(format, ["text", "markdown", "json"]) is { } closest ? $" (did you mean '{closest}'?)" : "")),
+            _ => DiffFormat.Text,
         };
+        string? revision = arguments["--git"];
+        List<string> paths = [.. arguments.Paths];
 
-        IReadOnlyList<VersionPair> pairs = revision is null ? Pair(paths, context) : GitPairs(revision, paths, context);
-        var configuration = new EditorConfigSeverities();
-        var results = new List<FileDiff>(pairs.Count);
-        foreach (VersionPair pair in pairs)
+        Versions? versions = revision is null ? OpenPaths(paths, context) : OpenGit(revision, paths, context);
+        if (versions is null)
         {
-            if (pair.Old is null || pair.New is null)
-            {
-                results.Add(new FileDiff(pair.Old?.FilePath, pair.New?.FilePath, null));
-                continue;
-            }
+            return ExitCodes.BadUsageOrInput;
+        }
 
-            var severities = configuration.ForFile(pair.ConfigurationPath);
-            // The versions compile independently: on two cores, side by side.
-            Task<PolicyCompilation> before = Task.Run(() => Compile(pair.Old, severities));
-            PolicyCompilation after = Compile(pair.New, severities);
-            PolicyDiff diff = PolicyDiffer.Compare(before.Result, after);
-            results.Add(new FileDiff(pair.Old.FilePath, pair.New.FilePath, diff));
+        PolicyInputs.WriteConfigurationProblems(versions.New, context);
+        // The versions compile independently: on two cores, side by side.
+        Task<ImmutableArray<PolicyCompilation>> before = Task.Run(() => versions.Old.Compile());
+        ImmutableArray<PolicyCompilation> after = versions.New.Compile();
+        var results = new List<ComparedPolicy>();
+        foreach (PolicyVersions policy in PolicyPairing.Pair(before.Result, after, versions.FileKey))
+        {
+            results.Add(new ComparedPolicy(policy.Name, FilesOf(policy.Old), FilesOf(policy.New),
+                policy is { Old: { } old, New: { } now } ? PolicyDiffer.Compare(old, now) : null));
         }
 
         context.Out.Write(DiffWriter.Write(results, chosen));
         return results.Any(r => r.AddsErrors) ? ExitCodes.ErrorsReported : ExitCodes.Success;
     }
 
-    /// <summary>The one place diff compiles a version (the host's workspace replaces this seam).</summary>
-    private static PolicyCompilation Compile(SourceText source, IReadOnlyDictionary<string, Diagnostics.DiagnosticSeverity> severities) =>
-        PolicyCompilation.Create(source, severities);
+    private static ImmutableArray<string> FilesOf(PolicyCompilation? policy) =>
+        policy is null ? [] : [.. policy.SyntaxTrees.Select(t => t.FilePath)];
 
-    /// <summary>Two versions of one file; null for a side that does not have it.</summary>
-    private sealed record VersionPair(SourceText? Old, SourceText? New, string ConfigurationPath);
+    /// <summary>
+    /// The two versions, each read through the workspace (the files of a policy compile
+    /// together), and the key that pairs a file without a policy header across them: its path
+    /// relative to the folder or revision compared.
+    /// </summary>
+    private sealed record Versions(PolicyWorkspace Old, PolicyWorkspace New, Func<SyntaxTree, string> FileKey);
 
-    private static IReadOnlyList<VersionPair> Pair(List<string> paths, CommandContext context)
+    /// <summary><c>ownerc diff &lt;old&gt; &lt;new&gt;</c>: two files, two folders, or a file and a folder.</summary>
+    private static Versions? OpenPaths(List<string> paths, CommandContext context)
     {
         if (paths.Count != 2)
         {
@@ -130,74 +110,36 @@ public sealed class DiffCommand : ICommand
                 "usage: " + Usage);
         }
 
-        string oldFull = FullPath(paths[0], context);
-        string newFull = FullPath(paths[1], context);
-        bool oldFolder = Directory.Exists(oldFull);
-        bool newFolder = Directory.Exists(newFull);
-        foreach ((string path, string full, bool folder) in new[] { (paths[0], oldFull, oldFolder), (paths[1], newFull, newFolder) })
+        PolicyWorkspace? old = PolicyInputs.OpenAll([paths[0]], context);
+        PolicyWorkspace? now = PolicyInputs.OpenAll([paths[1]], context);
+        if (old is null || now is null)
         {
-            if (!folder && !File.Exists(full))
+            return null;
+        }
+
+        // A file's key is its path relative to the folder compared (or to its own folder).
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach ((PolicyWorkspace side, string path) in new[] { (old, paths[0]), (now, paths[1]) })
+        {
+            string root = FolderOf(path, context);
+            foreach (PolicyDocument document in side.Documents)
             {
-                throw new UsageException($"no such file or folder: '{path}'");
+                keys.TryAdd(document.Input.DisplayPath, Path.GetRelativePath(root, document.Input.FullPath).Replace('\\', '/'));
             }
         }
 
-        if (oldFolder != newFolder)
-        {
-            throw new UsageException($"'{(oldFolder ? paths[0] : paths[1])}' is a folder and '{(oldFolder ? paths[1] : paths[0])}' is a file; compare two files or two folders");
-        }
-
-        if (!oldFolder)
-        {
-            return [new VersionPair(Read(paths[0], oldFull), Read(paths[1], newFull), newFull)];
-        }
-
-        Dictionary<string, PolicyInput> oldFiles = Collect(paths[0], oldFull, context);
-        Dictionary<string, PolicyInput> newFiles = Collect(paths[1], newFull, context);
-        var pairs = new List<VersionPair>();
-        foreach (string relative in oldFiles.Keys.Union(newFiles.Keys).OrderBy(k => k, StringComparer.Ordinal))
-        {
-            PolicyInput? before = oldFiles.GetValueOrDefault(relative);
-            PolicyInput? after = newFiles.GetValueOrDefault(relative);
-            pairs.Add(new VersionPair(
-                before is null ? null : Read(before.DisplayPath, before.FullPath),
-                after is null ? null : Read(after.DisplayPath, after.FullPath),
-                (after ?? before)!.FullPath));
-        }
-
-        return pairs;
+        return new Versions(old, now, tree => keys[tree.FilePath]);
     }
 
-    private static Dictionary<string, PolicyInput> Collect(string display, string full, CommandContext context)
+    /// <summary>The folder a compared path's files are relative to: the folder itself, or a file's folder.</summary>
+    private static string FolderOf(string path, CommandContext context)
     {
-        InputSet inputs = InputCollector.Collect([display], context.CurrentDirectory);
-        if (inputs.Errors.Count > 0 && inputs.Files.Count == 0)
-        {
-            throw new UsageException(inputs.Errors[0]);
-        }
-
-        foreach (string error in inputs.Errors)
-        {
-            context.WriteWarning(error);
-        }
-
-        return inputs.Files.ToDictionary(f => Path.GetRelativePath(full, f.FullPath).Replace('\\', '/'));
+        string full = Path.GetFullPath(path, context.CurrentDirectory);
+        return Directory.Exists(full) ? full : Path.GetDirectoryName(full)!;
     }
 
-    private static SourceText Read(string display, string full)
-    {
-        try
-        {
-            return SourceText.FromBytes(PolicyFileReader.ReadAllBytes(full), display);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
-        {
-            throw new UsageException(WorkspaceMessages.CannotRead(display, e));
-        }
-    }
-
-    /// <summary>The working tree's policies under <paramref name="paths"/>, each with its version at <paramref name="revision"/>.</summary>
-    private static IReadOnlyList<VersionPair> GitPairs(string revision, List<string> paths, CommandContext context)
+    /// <summary>The working tree's policies under <paramref name="paths"/>, and the same files at <paramref name="revision"/>.</summary>
+    private static Versions? OpenGit(string revision, List<string> paths, CommandContext context)
     {
         if (paths.Count == 0)
         {
@@ -215,44 +157,50 @@ public sealed class DiffCommand : ICommand
             throw new UsageException($"'{revision}' is not a git revision of this repository", "name a commit, branch or tag, such as main or HEAD~1");
         }
 
+        // The working tree: a path the revision has and the working tree no longer does is a
+        // warning (its policies are removed), not a reason to stop.
         InputSet inputs = InputCollector.Collect(paths, context.CurrentDirectory);
         foreach (string error in inputs.Errors)
         {
             context.WriteWarning(error);
         }
 
-        var working = inputs.Files.ToDictionary(f => Path.GetRelativePath(root, f.FullPath).Replace('\\', '/'));
+        // Shown relative to the current folder, without the "./" a default "." would add.
+        PolicyWorkspace working = PolicyWorkspace.FromFiles(inputs.Files.Select(f =>
+            new PolicyInput(Path.GetRelativePath(context.CurrentDirectory, f.FullPath).Replace('\\', '/'), f.FullPath)));
+        foreach (string error in working.InputErrors)
+        {
+            context.WriteError(error);
+        }
 
-        // Policies the revision has and the working tree no longer does are removed.
-        var inRevision = new HashSet<string>(StringComparer.Ordinal);
+        if (working.HasInputErrors)
+        {
+            return null;
+        }
+
         var pathspecs = paths.Select(p => Path.GetRelativePath(root, Path.GetFullPath(p, context.CurrentDirectory)).Replace('\\', '/'));
+        var atRevision = new List<(SourceText, string)>();
         if (Git(root, ["ls-tree", "-r", "--name-only", revision, "--", .. pathspecs]) is { ExitCode: 0 } listed)
         {
-            inRevision.UnionWith(listed.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(p => p.EndsWith(InputCollector.Extension, StringComparison.Ordinal)));
-        }
-
-        var pairs = new List<VersionPair>();
-        foreach (string relative in working.Keys.Union(inRevision).OrderBy(k => k, StringComparer.Ordinal))
-        {
-            SourceText? before = null;
-            if (inRevision.Contains(relative) && Git(root, ["show", $"{revision}:{relative}"]) is { ExitCode: 0 } shown)
+            foreach (string relative in listed.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(p => p.EndsWith(InputCollector.Extension, StringComparison.Ordinal)))
             {
-                before = SourceText.From(shown.Output, $"{revision}:{relative}");
+                if (Git(root, ["show", $"{revision}:{relative}"]) is { ExitCode: 0 } shown)
+                {
+                    atRevision.Add((SourceText.From(shown.Output, $"{revision}:{relative}"), Path.Combine(root, relative)));
+                }
             }
-
-            // Shown relative to the current folder, without the "./" a default "." would add.
-            SourceText? after = working.TryGetValue(relative, out PolicyInput? input)
-                ? Read(Path.GetRelativePath(context.CurrentDirectory, input.FullPath).Replace('\\', '/'), input.FullPath)
-                : null;
-            pairs.Add(new VersionPair(before, after, input?.FullPath ?? Path.Combine(root, relative)));
         }
 
-        if (pairs.Count == 0)
+        if (atRevision.Count == 0 && working.Documents.IsEmpty)
         {
             throw new UsageException($"no {InputCollector.Extension} files under {string.Join(", ", paths.Select(p => $"'{p}'"))} in the working tree or at {revision}");
         }
 
-        return pairs;
+        PolicyWorkspace old = PolicyWorkspace.FromTexts(atRevision, context.CurrentDirectory);
+        string prefix = revision + ":";
+        return new Versions(old, working, tree => tree.FilePath.StartsWith(prefix, StringComparison.Ordinal)
+            ? tree.FilePath[prefix.Length..]
+            : Path.GetRelativePath(root, Path.GetFullPath(tree.FilePath, context.CurrentDirectory)).Replace('\\', '/'));
     }
 
     private sealed record GitResult(int ExitCode, string Output);
@@ -285,23 +233,6 @@ public sealed class DiffCommand : ICommand
         catch (System.ComponentModel.Win32Exception)
         {
             throw new UsageException("--git needs the 'git' program, and it was not found on the PATH");
-        }
-    }
-
-    private static string FullPath(string path, CommandContext context)
-    {
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            throw new UsageException("an empty path names no file or folder");
-        }
-
-        try
-        {
-            return Path.GetFullPath(path, context.CurrentDirectory);
-        }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            throw new UsageException($"'{path}' is not a valid path");
         }
     }
 }

@@ -47,12 +47,6 @@ public sealed class ExplainCommand : ICommand
 
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
-        if (ArgumentReader.WantsHelp(args))
-        {
-            context.Out.Write(Help);
-            return ExitCodes.Success;
-        }
-
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         var files = new List<string>();
         var reader = new ArgumentReader(args, "explain", ["--customer", "--segment", "--stage", "--help"]);

@@ -74,12 +74,6 @@ public sealed class FormatCommand : ICommand
 
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
-        if (ArgumentReader.WantsHelp(args))
-        {
-            context.Out.Write(Help);
-            return ExitCodes.Success;
-        }
-
         var paths = new List<string>();
         bool check = false;
         var reader = new ArgumentReader(args, "fmt", OptionNames);

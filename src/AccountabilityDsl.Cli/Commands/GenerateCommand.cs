@@ -62,12 +62,6 @@ public sealed class GenerateCommand : ICommand
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
         Options options = Parse(args);
-        if (options.ShowHelp)
-        {
-            context.Out.Write(Help);
-            return ExitCodes.Success;
-        }
-
         string outputDirectory = FullPath(options.Output!, context.CurrentDirectory, "output folder");
         if (PolicyInputs.OpenAll(options.Paths, context) is not { } workspace)
         {
@@ -147,7 +141,7 @@ public sealed class GenerateCommand : ICommand
         }
     }
 
-    private sealed record Options(IReadOnlyList<string> Paths, string? Output, string? Namespace, bool ShowHelp);
+    private sealed record Options(IReadOnlyList<string> Paths, string? Output, string? Namespace);
 
     /// <summary>
     /// <c>-o dir</c>, <c>--output dir</c> and <c>--output=dir</c> are the same; options may come
@@ -155,11 +149,6 @@ public sealed class GenerateCommand : ICommand
     /// </summary>
     private static Options Parse(IReadOnlyList<string> args)
     {
-        if (ArgumentReader.WantsHelp(args))
-        {
-            return new Options([], null, null, ShowHelp: true);
-        }
-
         var files = new List<string>();
         string? output = null;
         string? ns = null;
@@ -197,6 +186,6 @@ public sealed class GenerateCommand : ICommand
             throw new UsageException("no output folder; add -o <dir>; usage: " + Usage);
         }
 
-        return new Options(files, output, ns, ShowHelp: false);
+        return new Options(files, output, ns);
     }
 }

@@ -2,8 +2,9 @@ namespace AccountabilityDsl.Cli.Commands;
 
 /// <summary>
 /// One <c>ownerc</c> sub-command. A command parses its own arguments (everything after its
-/// name), throws <see cref="UsageException"/> for a command line it cannot run, and returns
-/// the process exit code.
+/// name; <see cref="CommandLine"/> answers <c>--help</c> with <see cref="Help"/> before the
+/// command runs), throws <see cref="UsageException"/> for a command line it cannot run, and
+/// returns the process exit code.
 /// </summary>
 public interface ICommand
 {

@@ -38,12 +38,6 @@ public sealed class LanguageServerCommand : ICommand
 
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
-        if (ArgumentReader.WantsHelp(args))
-        {
-            context.Out.Write(Help);
-            return ExitCodes.Success;
-        }
-
         foreach (string arg in args)
         {
             if (arg != "--stdio")

@@ -59,12 +59,6 @@ public sealed class LedgerCommand : ICommand
 
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
-        if (ArgumentReader.WantsHelp(args))
-        {
-            context.Out.Write(Help);
-            return ExitCodes.Success;
-        }
-
         Options options = Parse(args);
         return options.Postgres is not null
             ? RunPostgres(options, context)

@@ -1,5 +1,4 @@
 using AccountabilityDsl.Matrix;
-using AccountabilityDsl.Text;
 using AccountabilityDsl.Workspace;
 
 namespace AccountabilityDsl.Cli.Commands;
@@ -12,8 +11,6 @@ namespace AccountabilityDsl.Cli.Commands;
 /// </summary>
 public sealed class MatrixCommand : ICommand
 {
-    private static readonly string[] OptionNames = ["--output", "--format", "--help"];
-
     private const string Usage = "ownerc matrix <files>... [-o <out>] [--format text|markdown|html]";
 
     public string Name => "matrix";
@@ -45,7 +42,8 @@ public sealed class MatrixCommand : ICommand
         Options:
           -o, --output <out> Write the matrix to this file instead of standard output and
                              print the path written. The format follows the extension
-                             (.html/.htm: html, .md: markdown) unless --format is given.
+                             (.html/.htm: html, .md: markdown, .txt or none: text; any
+                             other extension is refused) unless --format is given.
           --format <format>  text (default; an aligned grid for a terminal), markdown (a
                              GitHub table with a legend) or html (a self-contained page:
                              inline CSS, no scripts, no external resources).
@@ -65,12 +63,6 @@ public sealed class MatrixCommand : ICommand
 
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
-        if (ArgumentReader.WantsHelp(args))
-        {
-            context.Out.Write(Help);
-            return ExitCodes.Success;
-        }
-
         (IReadOnlyList<string> files, string? output, MatrixFormat format) = Parse(args);
         if (PolicyInputs.OnePolicy(files, context, Name, out int exitCode) is not { } compilation)
         {
@@ -107,52 +99,42 @@ public sealed class MatrixCommand : ICommand
 
     private static (IReadOnlyList<string> Files, string? Output, MatrixFormat Format) Parse(IReadOnlyList<string> args)
     {
-        var files = new List<string>();
-        string? output = null;
-        string? format = null;
-        var reader = new ArgumentReader(args, "matrix", OptionNames);
-        while (reader.TryRead(out Argument arg))
-        {
-            switch (arg)
-            {
-                case { IsOption: false }:
-                    files.Add(arg.Name);
-                    break;
-                case { Name: "-o" or "--output" }:
-                    output = reader.ValueOfOnce(arg, output, "a file such as matrix.html", "--output");
-                    break;
-                case { Name: "--format" }:
-                    format = reader.ValueOfOnce(arg, format, "text, markdown or html");
-                    break;
-                default:
-                    throw reader.Unknown(arg);
-            }
-        }
-
-        if (files.Count == 0)
+        CommandArguments arguments = ArgumentReader.ReadPathsAndValues(args, "matrix",
+            new ValueOption("--output", "a file such as matrix.html", "-o"),
+            new ValueOption("--format", "text, markdown or html"));
+        if (arguments.Paths.Count == 0)
         {
             throw new UsageException("no policy file; usage: " + Usage);
         }
 
-        MatrixFormat chosen = format switch
+        string? output = arguments["--output"];
+        MatrixFormat chosen = arguments["--format"] switch
         {
             null => FormatOf(output),
-            "text" => MatrixFormat.Text,
-            "markdown" or "md" => MatrixFormat.Markdown,
-            "html" => MatrixFormat.Html,
-            _ => throw new UsageException(
-                $"unknown format '{format}' for 'ownerc matrix'; use text, markdown or html"
-                + (SpellingSuggestion.Closest(format, ["text", "markdown", "html"]) is { } closest ? $" (did you mean '{closest}'?)" : "")),
+            "md" => MatrixFormat.Markdown,
+            string format => ArgumentReader.Choice(format, "format", "matrix", ["text", "markdown", "html"]) switch
+            {
+                "markdown" => MatrixFormat.Markdown,
+                "html" => MatrixFormat.Html,
+                _ => MatrixFormat.Text,
+            },
         };
-        return (files, output, chosen);
+        return (arguments.Paths, output, chosen);
     }
 
-    /// <summary>Without --format, the output file's extension decides; standard output is text.</summary>
+    /// <summary>
+    /// Without --format, the output file's extension decides; standard output, a file without an
+    /// extension and a .txt file are text. Any other extension (x.json, x.csv) names a format the
+    /// matrix is not written in: refused, rather than text in a file whose name promises otherwise.
+    /// </summary>
     private static MatrixFormat FormatOf(string? output) => Path.GetExtension(output ?? "").ToLowerInvariant() switch
     {
         ".html" or ".htm" => MatrixFormat.Html,
         ".md" or ".markdown" => MatrixFormat.Markdown,
-        _ => MatrixFormat.Text,
+        "" or ".txt" or ".text" => MatrixFormat.Text,
+        string extension => throw new UsageException(
+            $"'{output}': the matrix is written as text (.txt), markdown (.md) or html (.html), not '{extension}'",
+            $"name a .txt, .md or .html file, or give --format to choose the format whatever the name"),
     };
 
     private static string FullPath(string path, string currentDirectory, string what)

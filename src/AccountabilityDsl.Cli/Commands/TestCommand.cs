@@ -1,8 +1,6 @@
 using AccountabilityDsl.Cli.Output;
 using AccountabilityDsl.Workspace;
 using AccountabilityDsl.Runtime.Compiled.Testing;
-using AccountabilityDsl.Testing;
-using AccountabilityDsl.Text;
 
 namespace AccountabilityDsl.Cli.Commands;
 
@@ -46,42 +44,12 @@ public sealed class TestCommand : ICommand
 
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
-        if (ArgumentReader.WantsHelp(args))
-        {
-            context.Out.Write(Help);
-            return ExitCodes.Success;
-        }
-
-        var paths = new List<string>();
-        string? format = null;
-        string? output = null;
-        var reader = new ArgumentReader(args, "test", ["--format", "--output", "--help"]);
-        while (reader.TryRead(out Argument arg))
-        {
-            switch (arg)
-            {
-                case { IsOption: false }:
-                    paths.Add(arg.Name);
-                    break;
-                case { Name: "--format" }:
-                    format = reader.ValueOfOnce(arg, format, "text or junit");
-                    break;
-                case { Name: "-o" or "--output" }:
-                    output = reader.ValueOfOnce(arg, output, "a file such as results.xml", "--output");
-                    break;
-                default:
-                    throw reader.Unknown(arg);
-            }
-        }
-
-        bool junit = format switch
-        {
-            null or "text" => false,
-            "junit" => true,
-            _ => throw new UsageException($"unknown format '{format}' for 'ownerc test'; use text or junit"
-                + (SpellingSuggestion.Closest(format, ["text", "junit"]) is { } closest ? $" (did you mean '{closest}'?)" : "")),
-        };
-
+        CommandArguments arguments = ArgumentReader.ReadPathsAndValues(args, Name,
+            new ValueOption("--format", "text or junit"),
+            new ValueOption("--output", "a file such as results.xml", "-o"));
+        bool junit = ArgumentReader.Choice(arguments["--format"] ?? "text", "format", Name, ["text", "junit"]) == "junit";
+        string? output = arguments["--output"];
+        IReadOnlyList<string> paths = arguments.Paths;
         if (paths.Count == 0)
         {
             throw new UsageException("no test files; usage: " + Usage, "ownerc test samples/");
@@ -98,28 +66,24 @@ public sealed class TestCommand : ICommand
             return ExitCodes.BadUsageOrInput;
         }
 
-        var policiesByFolder = new Dictionary<string, IReadOnlyList<PolicyCompilation>>(StringComparer.Ordinal);
+        var session = new PolicyTestSession(PolicyTestSession.PolicyFilesOnDisk);
         var results = new List<TestFileResult>();
         foreach (PolicyInput input in inputs.Files)
         {
-            SourceText source;
-            try
+            int warned = session.UnreadablePolicies.Count;
+            bool read = session.TryRun(input, out TestFileResult? result, out string? readError);
+            foreach (string unreadable in session.UnreadablePolicies.Skip(warned))
             {
-                source = SourceText.FromBytes(PolicyFileReader.ReadAllBytes(input.FullPath), input.DisplayPath);
+                context.WriteWarning(unreadable);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+
+            if (!read)
             {
-                context.WriteError(WorkspaceMessages.CannotRead(input.DisplayPath, e));
+                context.WriteError(readError!);
                 return ExitCodes.BadUsageOrInput;
             }
 
-            string folder = Path.GetDirectoryName(input.FullPath)!;
-            if (!policiesByFolder.TryGetValue(folder, out IReadOnlyList<PolicyCompilation>? policies))
-            {
-                policiesByFolder[folder] = policies = PoliciesNextTo(input, context);
-            }
-
-            results.Add(new PolicyTestRunner(policies).Run(TestFileSyntax.Parse(source)));
+            results.Add(result!);
         }
 
         string report = junit ? TestReportWriter.JUnit(results) : TestReportWriter.Text(results);
@@ -142,27 +106,6 @@ public sealed class TestCommand : ICommand
             context.Out.WriteLine(TestReportWriter.Summary(results));
         }
 
-        bool allPassed = results.All(r => r.Diagnostics.IsEmpty && r.Tests.All(t => t.Passed));
-        return allPassed ? ExitCodes.Success : ExitCodes.ErrorsReported;
-    }
-
-    /// <summary>
-    /// The policies a test file can test: the .owner files in its folder, read and compiled through
-    /// the workspace as <c>ownerc check</c> does (files that name one policy compile together).
-    /// </summary>
-    private static IReadOnlyList<PolicyCompilation> PoliciesNextTo(PolicyInput test, CommandContext context)
-    {
-        string folder = Path.GetDirectoryName(test.FullPath)!;
-        string displayFolder = Path.GetDirectoryName(test.DisplayPath) ?? "";
-        IEnumerable<PolicyInput> policyFiles = Directory.EnumerateFiles(folder, "*" + InputCollector.Extension)
-            .Order(StringComparer.Ordinal)
-            .Select(path => new PolicyInput(Path.Join(displayFolder, Path.GetFileName(path)).Replace('\\', '/'), path));
-        PolicyWorkspace workspace = PolicyWorkspace.FromFiles(policyFiles);
-        foreach (PolicyDocument unread in workspace.Documents.Where(d => !d.WasRead))
-        {
-            context.WriteWarning(unread.ReadError!);
-        }
-
-        return workspace.Compile();
+        return results.All(r => r.Passed) ? ExitCodes.Success : ExitCodes.ErrorsReported;
     }
 }

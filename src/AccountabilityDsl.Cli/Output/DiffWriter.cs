@@ -9,20 +9,34 @@ namespace AccountabilityDsl.Cli.Output;
 
 public enum DiffFormat { Text, Markdown, Json }
 
-/// <summary>One pair of files <c>ownerc diff</c> compared; a file only one side has is added or removed.</summary>
-public sealed record FileDiff(string? OldPath, string? NewPath, PolicyDiff? Diff)
+/// <summary>
+/// One policy <c>ownerc diff</c> compared, paired by name across the versions: its files in each
+/// version (none in the version that lacks it: added or removed) and what changed.
+/// </summary>
+public sealed record ComparedPolicy(string Name, ImmutableArray<string> OldFiles, ImmutableArray<string> NewFiles, PolicyDiff? Diff)
 {
-    public string DisplayPath => NewPath ?? OldPath!;
-
     public bool IsEmpty => Diff is { IsEmpty: true };
 
     public bool AddsErrors => Diff?.AddsErrors == true;
+
+    public bool IsAdded => OldFiles.IsEmpty;
+
+    /// <summary>"a.owner", "old/a.owner -> new/a.owner", or "core.owner, boats.owner -> all.owner".</summary>
+    public string Heading
+    {
+        get
+        {
+            string before = string.Join(", ", OldFiles);
+            string after = string.Join(", ", NewFiles);
+            return OldFiles.IsEmpty ? after : NewFiles.IsEmpty || before == after ? before : $"{before} -> {after}";
+        }
+    }
 }
 
 /// <summary>Writes the result of <c>ownerc diff</c> as text for a terminal, markdown for a pull-request comment, or JSON.</summary>
 public static class DiffWriter
 {
-    public static string Write(IReadOnlyList<FileDiff> files, DiffFormat format) => format switch
+    public static string Write(IReadOnlyList<ComparedPolicy> files, DiffFormat format) => format switch
     {
         DiffFormat.Json => Json(files),
         _ => Text(files, format == DiffFormat.Markdown),
@@ -54,11 +68,11 @@ public static class DiffWriter
     };
 
     /// <summary>"2 owner changes, 1 new vacuum, 1 offer change", or "no change".</summary>
-    public static string Summary(FileDiff file)
+    public static string Summary(ComparedPolicy file)
     {
         if (file.Diff is not { } diff)
         {
-            return file.OldPath is null ? "added" : "removed";
+            return file.IsAdded ? "added" : "removed";
         }
 
         if (diff.IsEmpty)
@@ -107,17 +121,17 @@ public static class DiffWriter
 
     private static string Count(int count, string singular, string plural) => $"{count} {(count == 1 ? singular : plural)}";
 
-    private static string Text(IReadOnlyList<FileDiff> files, bool markdown)
+    private static string Text(IReadOnlyList<ComparedPolicy> files, bool markdown)
     {
         var text = new StringBuilder();
-        foreach (FileDiff file in files)
+        foreach (ComparedPolicy file in files)
         {
-            string heading = file.OldPath == file.NewPath || file.OldPath is null || file.NewPath is null
-                ? file.DisplayPath
-                : $"{file.OldPath} -> {file.NewPath}";
+            string heading = file.Heading;
             if (file.Diff is not { } diff || diff.IsEmpty)
             {
-                text.Append(markdown ? $"**{Code(heading)}**: {Summary(file)}\n\n" : $"{heading}: {Summary(file)}\n");
+                // A policy one version lacks is named: pairing is by name, not by file.
+                string named = file.Diff is null ? $" (policy {file.Name})" : "";
+                text.Append(markdown ? $"**{Code(heading)}**{named}: {Summary(file)}\n\n" : $"{heading}{named}: {Summary(file)}\n");
                 continue;
             }
 
@@ -197,8 +211,8 @@ public static class DiffWriter
         int changed = files.Count(f => !f.IsEmpty);
         bool addsErrors = files.Any(f => f.AddsErrors);
         string closing = changed == 0
-            ? $"no change ({Count(files.Count, "file", "files")} compared)"
-            : $"{changed} of {Count(files.Count, "file", "files")} changed{(addsErrors ? "; the new version adds errors" : "")}";
+            ? $"no change ({Count(files.Count, "policy", "policies")} compared)"
+            : $"{changed} of {Count(files.Count, "policy", "policies")} changed{(addsErrors ? "; the new version adds errors" : "")}";
         text.Append(markdown ? $"---\n{closing}\n" : closing + "\n");
         return text.ToString();
     }
@@ -267,19 +281,20 @@ public static class DiffWriter
 
     private static string Code(string value) => value.Contains('`') ? $"`` {value} ``" : $"`{value}`";
 
-    private static string Json(IReadOnlyList<FileDiff> files)
+    private static string Json(IReadOnlyList<ComparedPolicy> files)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var json = new Utf8JsonWriter(buffer, JsonFormatter.WriterOptions))
         {
             json.WriteStartObject();
-            json.WriteStartArray("files");
-            foreach (FileDiff file in files)
+            json.WriteStartArray("policies");
+            foreach (ComparedPolicy file in files)
             {
                 json.WriteStartObject();
-                json.WriteString("old", file.OldPath);
-                json.WriteString("new", file.NewPath);
-                json.WriteString("status", file.Diff is null ? (file.OldPath is null ? "added" : "removed") : file.IsEmpty ? "unchanged" : "changed");
+                json.WriteString("policy", file.Name);
+                Strings(json, "old", file.OldFiles);
+                Strings(json, "new", file.NewFiles);
+                json.WriteString("status", file.Diff is null ? (file.IsAdded ? "added" : "removed") : file.IsEmpty ? "unchanged" : "changed");
                 if (file.Diff is { } diff)
                 {
                     WriteDiff(json, diff);
@@ -290,7 +305,7 @@ public static class DiffWriter
 
             json.WriteEndArray();
             json.WriteStartObject("summary");
-            json.WriteNumber("files", files.Count);
+            json.WriteNumber("policies", files.Count);
             json.WriteNumber("changed", files.Count(f => !f.IsEmpty));
             json.WriteBoolean("addsErrors", files.Any(f => f.AddsErrors));
             json.WriteEndObject();
@@ -302,7 +317,6 @@ public static class DiffWriter
 
     private static void WriteDiff(Utf8JsonWriter json, PolicyDiff diff)
     {
-        json.WriteString("policy", diff.PolicyName);
         Strings(json, "notes", diff.Notes);
         Strings(json, "stagesAdded", diff.StagesAdded);
         Strings(json, "stagesRemoved", diff.StagesRemoved);

@@ -21,4 +21,7 @@ public sealed record TestFileResult(string File, ImmutableArray<TestResult> Test
 {
     /// <summary>The file's diagnostics and every test's, in that order.</summary>
     public IEnumerable<Diagnostic> AllDiagnostics => Diagnostics.Concat(Tests.SelectMany(t => t.Diagnostics));
+
+    /// <summary>The file has no errors and every test in it passed.</summary>
+    public bool Passed => Diagnostics.IsEmpty && Tests.All(t => t.Passed);
 }

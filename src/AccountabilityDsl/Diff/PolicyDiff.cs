@@ -109,8 +109,6 @@ public sealed record LimitChange(string Subject, LimitDirection Direction, strin
 /// limit, however they are laid out or ordered.
 /// </summary>
 public sealed record PolicyDiff(
-    string OldPath,
-    string NewPath,
     string PolicyName,
     ImmutableArray<string> Notes,
     ImmutableArray<string> StagesAdded,

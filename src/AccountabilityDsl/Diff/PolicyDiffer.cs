@@ -4,6 +4,7 @@ using AccountabilityDsl.Analysis.Regions;
 using AccountabilityDsl.Binding;
 using AccountabilityDsl.Diagnostics;
 using AccountabilityDsl.Syntax;
+using AccountabilityDsl.Text;
 
 namespace AccountabilityDsl.Diff;
 
@@ -71,8 +72,6 @@ public static class PolicyDiffer
         var stagesNew = newPolicy.Stages.Select(s => s.Name).ToList();
         (ImmutableArray<Diagnostic> added, ImmutableArray<Diagnostic> removed) = CompareFindings(oldVersion, newVersion, regionsExact);
         return new PolicyDiff(
-            oldPolicy.Source.FilePath,
-            newPolicy.Source.FilePath,
             newPolicy.Name,
             [.. notes],
             bound ? [.. stagesNew.Except(stagesOld)] : [],
@@ -88,10 +87,12 @@ public static class PolicyDiffer
 
     internal static SourceLine LineOf(BoundPolicy policy, SyntaxNode node)
     {
+        // The node's own file: a policy may be made of several.
+        SourceText source = policy.SourceOf(node);
         int line = policy.LineOf(node);
         // Runs of spaces that align columns in the file only stretch a quoted line.
-        string text = string.Join(" ", policy.Source.GetLineText(line).Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
-        return new SourceLine(policy.Source.FilePath, line, text);
+        string text = string.Join(" ", source.GetLineText(line).Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+        return new SourceLine(source.FilePath, line, text);
     }
 
     /// <summary>
@@ -127,9 +128,11 @@ public static class PolicyDiffer
 
     private static string FindingKey(Diagnostic diagnostic)
     {
-        string message = diagnostic.Witness is { } witness ? diagnostic.Message.Replace(witness.ToString(), "") : diagnostic.Message;
+        // A policy without attributes has witnesses with no values, which print as nothing.
+        string message = diagnostic.Witness?.ToString() is { Length: > 0 } witness ? diagnostic.Message.Replace(witness, "") : diagnostic.Message;
 
-        // Line numbers in a message ("lines 22, 25") move with any edit above them.
+        // Line numbers in a message ("lines 22, 25") move with any edit above them, and with the
+        // files a policy is split into.
         message = LineNumbers.Replace(message, "line");
         var words = message.Split([' ', ',', ';', '(', ')', '\'', '"'], StringSplitOptions.RemoveEmptyEntries)
             .Where(w => w is not ("and" or "or"))
@@ -285,8 +288,8 @@ public static class PolicyDiffer
                 before is null ? null : LineOf(oldPolicy, before.Syntax), after is null ? null : LineOf(newPolicy, after.Syntax)));
         }
 
-        var oldExempt = oldPolicy.Exemptions.Select(e => oldPolicy.Source.ToString(e.Span)).Distinct().ToList();
-        var newExempt = newPolicy.Exemptions.Select(e => newPolicy.Source.ToString(e.Span)).Distinct().ToList();
+        var oldExempt = oldPolicy.Exemptions.Select(oldPolicy.TextOf).Distinct().ToList();
+        var newExempt = newPolicy.Exemptions.Select(newPolicy.TextOf).Distinct().ToList();
         foreach (string gained in newExempt.Except(oldExempt))
         {
             changes.Add(new LimitChange(gained, LimitDirection.Loosened, "not exempt", "exempt", null, null));

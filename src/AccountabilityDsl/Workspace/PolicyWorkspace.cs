@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using AccountabilityDsl.Diagnostics;
 using AccountabilityDsl.Syntax;
+using AccountabilityDsl.Text;
 
 namespace AccountabilityDsl.Workspace;
 
@@ -60,6 +61,37 @@ public sealed class PolicyWorkspace
     /// folders. Paths in <c>.editorconfig</c> diagnostics are full paths, as MSBuild shows them.
     /// </summary>
     public static PolicyWorkspace FromFiles(IEnumerable<PolicyInput> files) => Read([.. files], [], new EditorConfigSeverities());
+
+    /// <summary>
+    /// Texts a host holds rather than reads (a file's version at a git revision, for
+    /// <c>ownerc diff --git</c>): each text's <see cref="PolicyInput.DisplayPath"/> is its
+    /// <see cref="SourceText.FilePath"/>, and the <c>.editorconfig</c> that applies is that of
+    /// <see cref="PolicyInput.FullPath"/> (where the file is in the working tree).
+    /// </summary>
+    public static PolicyWorkspace FromTexts(IEnumerable<(SourceText Text, string ConfigurationPath)> texts, string currentDirectory)
+    {
+        var configuration = new EditorConfigSeverities(currentDirectory);
+        var documents = new List<PolicyDocument>();
+        var byFile = ImmutableDictionary.CreateBuilder<string, ImmutableDictionary<string, DiagnosticSeverity>>(StringComparer.Ordinal);
+        foreach ((SourceText text, string configurationPath) in texts)
+        {
+            documents.Add(new PolicyDocument(new PolicyInput(text.FilePath, configurationPath), text, null));
+            try
+            {
+                if (configuration.ForFile(configurationPath) is { Count: > 0 } severities)
+                {
+                    byFile[text.FilePath] = severities;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+            {
+                documents[^1] = documents[^1] with { Source = null, ReadError = $"cannot read the .editorconfig settings for '{text.FilePath}': {WorkspaceMessages.Describe(e)}" };
+            }
+        }
+
+        documents.Sort((a, b) => string.CompareOrdinal(a.Input.DisplayPath, b.Input.DisplayPath));
+        return new PolicyWorkspace([.. documents], [], byFile.ToImmutable(), configuration.Diagnostics);
+    }
 
     private static PolicyWorkspace Read(IReadOnlyList<PolicyInput> files, IReadOnlyList<string> pathErrors, EditorConfigSeverities configuration)
     {
