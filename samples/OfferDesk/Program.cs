@@ -9,7 +9,6 @@ using Policy = OfferDesk.Policies.OfferDeskBankPolicy;
 // ledger: a SQLite file, or a PostgreSQL database shared by every desk of a fleet.
 // Usage: dotnet run --project samples/OfferDesk [-- --ledger <file.db> | --ledger "postgres:Host=…;Database=…"]
 using AccountabilityDsl.Runtime;
-using AccountabilityDsl.Runtime.PostgreSql;
 
 string? ledgerPath = null;
 for (int i = 0; i < args.Length; i++)
@@ -25,25 +24,10 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
+// Both ledgers through the hosting package, as an app registers them: the SQLite file, or a PostgreSQL database
+// whose schema was created beforehand (ownerc ledger migrate --postgres "<connection string>").
 const string Postgres = "postgres:";
-if (ledgerPath is not null && ledgerPath.StartsWith(Postgres, StringComparison.Ordinal))
-{
-    // The schema is created explicitly beforehand: ownerc ledger migrate --postgres "<connection string>".
-    try
-    {
-        using var shared = new PostgreSqlContactLedger(ledgerPath[Postgres.Length..]);
-        Console.WriteLine($"Offer desk for policy {Policy.PolicyName} ({Policy.SourceFile}), PostgreSQL ledger");
-        Desk.Run(shared, "customer-1042", new Policy.Customer(Balance: 12_500m), Desk.SeventeenOffersInThreeWeeks,
-            new DateTimeOffset(2027, 3, 1, 0, 0, 0, TimeSpan.Zero), TimeZoneInfo.Utc, Console.Out);
-        return 0;
-    }
-    catch (Exception e) when (e is LedgerSchemaException or LedgerUnavailableException or ArgumentException)
-    {
-        Console.Error.WriteLine("OfferDesk: " + e.Message);
-        return 1;
-    }
-}
-
+string? connectionString = ledgerPath is not null && ledgerPath.StartsWith(Postgres, StringComparison.Ordinal) ? ledgerPath[Postgres.Length..] : null;
 bool temporary = ledgerPath is null;
 ledgerPath ??= Path.Combine(Path.GetTempPath(), $"offer-desk-{Guid.NewGuid():N}.db");
 try
@@ -56,12 +40,34 @@ try
     builder.Configuration["ContactGate:TimeZone"] ??= "UTC";
     builder.Logging.SetMinimumLevel(LogLevel.Warning);
     builder.Services.AddSingleton<TimeProvider>(clock);
-    builder.Services.AddContactGate<Policy>().UseSqliteLedger(ledgerPath);
+    ContactGateBuilder gateBuilder = builder.Services.AddContactGate<Policy>();
+    if (connectionString is not null)
+    {
+        gateBuilder.UsePostgreSqlLedger(connectionString);
+    }
+    else
+    {
+        gateBuilder.UseSqliteLedger(ledgerPath);
+    }
+
     using (IHost host = builder.Build())
     {
-        Console.WriteLine($"Offer desk for policy {Policy.PolicyName} ({Policy.SourceFile}), ledger {(temporary ? "(temporary) " : "")}{ledgerPath}");
+        ObservedContactGate gate;
+        try
+        {
+            gate = host.Services.GetRequiredService<ObservedContactGate>();
+        }
+        catch (Exception e) when (e is LedgerSchemaException or LedgerUnavailableException or ArgumentException)
+        {
+            Console.Error.WriteLine("OfferDesk: " + e.Message);
+            return 1;
+        }
+
+        Console.WriteLine(connectionString is not null
+            ? $"Offer desk for policy {Policy.PolicyName} ({Policy.SourceFile}), PostgreSQL ledger"
+            : $"Offer desk for policy {Policy.PolicyName} ({Policy.SourceFile}), ledger {(temporary ? "(temporary) " : "")}{ledgerPath}");
         Desk.Run(
-            host.Services.GetRequiredService<ObservedContactGate>(),
+            gate,
             clock,
             customerId: "customer-1042",
             customer: new Policy.Customer(Balance: 12_500m),

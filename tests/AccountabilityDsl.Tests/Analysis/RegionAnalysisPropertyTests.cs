@@ -13,7 +13,7 @@ namespace AccountabilityDsl.Tests.Analysis;
 /// The exact region analysis against brute force: random small policies whose attribute domains
 /// collapse to a finite grid of representative values (every constant, a value between each two,
 /// and one beyond each end), so enumerating the grid decides every property exactly. The checker
-/// must reach the same verdicts (OWN0101, OWN0103, OWN0104, OWN0105, OWN0302), and every witness it names must really have the property.
+/// must reach the same verdicts (OWN0101, OWN0103, OWN0104, OWN0105, OWN0106, OWN0302, with reporting lines and a fallback owner), and every witness it names must really have the property.
 /// Predicates name other segments too (assigned and predicate ones), so segment atoms are
 /// checked against the same brute force.
 /// </summary>
@@ -76,7 +76,24 @@ public partial class RegionAnalysisPropertyTests
             }
         }
 
-        reportedStages.ShouldBe(oracle.VacuumStages, ignoreOrder: true, customMessage: generated.Text);
+        // With a fallback owner the gaps are not vacuums (OWN0101) but OWN0106 findings, with
+        // the same per-segment anchors and witnesses.
+        reportedStages.ShouldBe(generated.Fallback is null ? oracle.VacuumStages : [], ignoreOrder: true, customMessage: generated.Text);
+        var fallbackStages = new HashSet<string>();
+        foreach (Diagnostic d in compilation.Diagnostics.Where(d => d.Id == "OWN0106"))
+        {
+            string segment = policy.Source.ToString(d.Location.Span);
+            var customer = oracle.ToCustomer(d.Witness!);
+            oracle.Segments(customer).Select(s => s.Name).ShouldContain(segment, $"OWN0106 witness {d.Witness} is not in {segment}\n{generated.Text}");
+            foreach (RelatedLocation related in d.Related.Where(r => r.Message.StartsWith("owned only through the fallback at", StringComparison.Ordinal)))
+            {
+                string stage = policy.Source.ToString(related.Location.Span);
+                fallbackStages.Add(stage);
+                oracle.Owners(customer, stage).ShouldBeEmpty($"OWN0106 witness {d.Witness} has an owner at {stage}\n{generated.Text}");
+            }
+        }
+
+        fallbackStages.ShouldBe(generated.Fallback is null ? [] : oracle.VacuumStages, ignoreOrder: true, customMessage: generated.Text);
 
         // OWN0104: a customer with two accountable owners exists, and the witness is one.
         Diagnostic[] conflicts = [.. compilation.Diagnostics.Where(d => d.Id == "OWN0104")];
@@ -100,7 +117,8 @@ public partial class RegionAnalysisPropertyTests
             reported.Add(owner);
             var customer = oracle.ToCustomer(d.Witness!);
             oracle.IsTargeted(customer).ShouldBeTrue($"OWN0302 witness {d.Witness} is not targeted by the offer\n{generated.Text}");
-            generated.OfferStages.Any(stage => oracle.Owners(customer, stage).Contains(owner))
+            generated.OfferStages.Any(stage => oracle.Owners(customer, stage) is var owners
+                    && (owners.Contains(owner) || (owners.Count == 0 && owner == generated.Fallback && oracle.Segments(customer).Count > 0)))
                 .ShouldBeTrue($"OWN0302 witness {d.Witness} is not owned by {owner} at an offer stage\n{generated.Text}");
         }
 
@@ -151,10 +169,28 @@ public partial class RegionAnalysisPropertyTests
                 text.Append($"segment P{i} where {predicate}\n");
             }
 
+            // A reporting line (a tree: O1 may report to O0, O2 to O0 or O1) and sometimes a
+            // fallback owner, so approvals up the line and fallback-owned gaps are checked too.
             string[] owners = ["O0", "O1", "O2"];
+            if (random.NextDouble() < 0.5)
+            {
+                ReportsTo["O1"] = "O0";
+            }
+
+            if (random.NextDouble() < 0.5)
+            {
+                ReportsTo["O2"] = random.Next(2) == 0 ? "O0" : "O1";
+            }
+
             foreach (string owner in owners)
             {
-                text.Append($"owner {owner}\n");
+                text.Append($"owner {owner}").Append(ReportsTo.TryGetValue(owner, out string? superior) ? $" reports to {superior}" : "").Append('\n');
+            }
+
+            if (random.NextDouble() < 0.35)
+            {
+                Fallback = owners[random.Next(owners.Length)];
+                text.Append($"fallback {Fallback}\n");
             }
 
             foreach (string segment in Segments)
@@ -190,6 +226,25 @@ public partial class RegionAnalysisPropertyTests
         }
 
         public List<string> OfferTargets { get; }
+
+        /// <summary>Whom each owner reports to (absent: nobody).</summary>
+        public Dictionary<string, string> ReportsTo { get; } = [];
+
+        public string? Fallback { get; }
+
+        /// <summary>Whether the owner, or anyone it reports to, sponsors or approves the offer.</summary>
+        public bool Approves(string owner)
+        {
+            for (string? o = owner; o is not null; o = ReportsTo.GetValueOrDefault(o))
+            {
+                if (OfferApprovers.Contains(o))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         public List<string> OfferStages { get; }
 
@@ -264,9 +319,11 @@ public partial class RegionAnalysisPropertyTests
             HasUncoveredCustomer = customers.Any(c => Segments(c).Count == 0);
             VacuumStages = [.. generated.Stages.Where(stage => customers.Any(c => Segments(c).Count > 0 && Owners(c, stage).Count == 0))];
             HasOverlapConflict = generated.Stages.Any(stage => customers.Any(c => Owners(c, stage).Count >= 2));
+            // A targeted customer in some segment but with no owner at a stage belongs to the
+            // fallback owner there, when the policy has one.
             UnapprovingOwners = [.. generated.OfferStages
-                .SelectMany(stage => customers.Where(IsTargeted).SelectMany(c => Owners(c, stage)))
-                .Where(o => !generated.OfferApprovers.Contains(o))];
+                .SelectMany(stage => customers.Where(IsTargeted).SelectMany(c => Owners(c, stage) is { Count: 0 } && generated.Fallback is { } fallback ? [fallback] : Owners(c, stage)))
+                .Where(o => !generated.Approves(o))];
         }
 
         public HashSet<string> EmptySegments { get; }
