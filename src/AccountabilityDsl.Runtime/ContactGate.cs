@@ -11,7 +11,8 @@ namespace AccountabilityDsl.Runtime;
 /// </summary>
 public sealed class ContactGate
 {
-    private const int InlineConstraints = 8;
+    // Constraints of up to this many applicable rules live on the stack (a policy of 20 limits applies ~16 to a request).
+    private const int InlineConstraints = 16;
     // Up to this many rules, filtering them per call is cheaper than hashing the (channel, offer) pair.
     private const int LinearRuleScan = 4;
     private const int MaxCachedShapes = 4096;
@@ -225,8 +226,9 @@ public sealed class ContactGate
         }
 
         var buffer = new ConstraintBuffer();
-        Span<CountConstraint> constraints = _rules.Length <= InlineConstraints ? buffer : new CountConstraint[_rules.Length];
-        Span<int> ruleIndex = _rules.Length <= 64 ? stackalloc int[_rules.Length] : new int[_rules.Length];
+        var most = MostConstraints(request);
+        Span<CountConstraint> constraints = most <= InlineConstraints ? buffer[..most] : new CountConstraint[most];
+        Span<int> ruleIndex = most <= 64 ? stackalloc int[most] : new int[most];
         var events = _hasCooldowns ? EventConstraints(request.CustomerId, nowTicks) : [];
         for (var attempt = 0; ; attempt++)
         {
@@ -543,6 +545,10 @@ public sealed class ContactGate
         return n;
     }
 
+    /// <summary>An upper bound of the number of constraints <see cref="BuildConstraints"/> makes for the request.</summary>
+    private int MostConstraints(ContactRequest request) =>
+        _rules.Length > LinearRuleScan && ApplicableRules(request) is { } applicable ? applicable.Length : _rules.Length;
+
     /// <summary>A constraint that never holds: the rule denies whatever the ledger holds.</summary>
     private static CountConstraint Blocked(ContactRequest request, DateTimeOffset now) =>
         new(new ContactFilter(request.CustomerId, null, null, false), now.UtcTicks, 0);
@@ -602,8 +608,9 @@ public sealed class ContactGate
     private ContactDecision Decide(ContactRequest request, DateTimeOffset now)
     {
         var buffer = new ConstraintBuffer();
-        Span<CountConstraint> constraints = _rules.Length <= InlineConstraints ? buffer : new CountConstraint[_rules.Length];
-        Span<int> ruleIndex = _rules.Length <= 64 ? stackalloc int[_rules.Length] : new int[_rules.Length];
+        var most = MostConstraints(request);
+        Span<CountConstraint> constraints = most <= InlineConstraints ? buffer[..most] : new CountConstraint[most];
+        Span<int> ruleIndex = most <= 64 ? stackalloc int[most] : new int[most];
         var n = BuildConstraints(request, now, constraints, ruleIndex);
         List<RuleDenial>? denials = null;
         // Consent and quiet-hours rules come first in policy order; cool-downs follow them.
@@ -623,11 +630,13 @@ public sealed class ContactGate
                 denials = list;
             }
         }
-        for (; k < n; k++)
+        var measured = n - k;
+        Span<WindowUsage?> usages = measured <= 64 ? stackalloc WindowUsage?[measured] : new WindowUsage?[measured];
+        Ledger.MeasureEachIfAtCap(constraints[k..n], usages, now.UtcTicks);
+        for (var first = k; k < n; k++)
         {
             ref readonly var c = ref constraints[k];
-            var usage = Ledger.Measure(c, now.UtcTicks);
-            if (usage.Count < c.MaxCount)
+            if (usages[k - first] is not { } usage)
             {
                 continue;
             }
@@ -711,7 +720,7 @@ public sealed class ContactGate
                 var inAny = false;
                 foreach (var segment in segments)
                 {
-                    inAny |= given.Contains(segment, StringComparer.Ordinal);
+                    inAny |= ContainsOrdinal(given, segment);
                 }
                 if (!inAny)
                 {
@@ -740,7 +749,31 @@ public sealed class ContactGate
                     $"The {Description} ({Source}): the request must carry the customer's consents (ContactRequest.Consents; an empty list when the customer consented to nothing).",
                     "request");
             }
-            return consents.Contains(Channel!, StringComparer.Ordinal);
+            return ContainsOrdinal(consents, Channel!);
+        }
+
+        /// <summary>Ordinal membership without LINQ's enumerator allocation for the usual arrays and lists.</summary>
+        private static bool ContainsOrdinal(IReadOnlyCollection<string> set, string value)
+        {
+            if (set is IReadOnlyList<string> list)
+            {
+                for (var i = 0; i < list.Count; i++)
+                {
+                    if (string.Equals(list[i], value, StringComparison.Ordinal))
+                    {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            foreach (var item in set)
+            {
+                if (string.Equals(item, value, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /// <summary>

@@ -217,6 +217,31 @@ public interface IContactLedger : IDisposable
     WindowUsage Measure(in CountConstraint constraint, long nowUtcTicks);
 
     /// <summary>
+    /// Null when the constraint holds at <paramref name="nowUtcTicks"/> (fewer entries than its maximum); otherwise
+    /// the same usage as <see cref="Measure"/>. What <see cref="ContactGate.Check"/> asks for each rule: a ledger may
+    /// answer "holds" without counting exactly (the in-memory ledger does when fewer entries than the maximum lie in
+    /// the window at all).
+    /// </summary>
+    WindowUsage? MeasureIfAtCap(in CountConstraint constraint, long nowUtcTicks)
+    {
+        var usage = Measure(constraint, nowUtcTicks);
+        return usage.Count < constraint.MaxCount ? null : usage;
+    }
+
+    /// <summary>
+    /// <see cref="MeasureIfAtCap"/> of each constraint into <paramref name="usages"/> (same length): the rules of one
+    /// request, asked together so that a ledger can answer them in one step (one lock, one lookup of the customer).
+    /// Not one atomic snapshot: like separate calls, a concurrent reservation may land in between.
+    /// </summary>
+    void MeasureEachIfAtCap(ReadOnlySpan<CountConstraint> constraints, Span<WindowUsage?> usages, long nowUtcTicks)
+    {
+        for (var i = 0; i < constraints.Length; i++)
+        {
+            usages[i] = MeasureIfAtCap(constraints[i], nowUtcTicks);
+        }
+    }
+
+    /// <summary>
     /// Atomically: if <paramref name="entry"/>'s key already holds a committed contact or a pending unexpired
     /// reservation, returns it; otherwise, if every count constraint holds (count &lt; max) and no event constraint
     /// finds an event, inserts the entry — as a pending reservation, or already committed when

@@ -49,15 +49,95 @@ public sealed class InMemoryContactLedger : IContactLedger
     {
         lock (_lock)
         {
-            var now = Math.Max(nowUtcTicks, _highWater);
-            var count = Count(constraint, now, stopAt: int.MaxValue, known: null);
-            long? pivot = null;
-            if (constraint.MaxCount > 0 && count >= constraint.MaxCount)
-            {
-                pivot = NthOldest(constraint, now, count - constraint.MaxCount + 1);
-            }
-            return new WindowUsage(count, pivot);
+            return MeasureLocked(constraint, nowUtcTicks);
         }
+    }
+
+    private WindowUsage MeasureLocked(in CountConstraint constraint, long nowUtcTicks)
+    {
+        var now = Math.Max(nowUtcTicks, _highWater);
+        var count = Count(constraint, now, stopAt: int.MaxValue, known: null);
+        long? pivot = null;
+        if (constraint.MaxCount > 0 && count >= constraint.MaxCount)
+        {
+            pivot = NthOldest(constraint, now, count - constraint.MaxCount + 1);
+        }
+        return new WindowUsage(count, pivot);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A per-customer or per-household constraint whose window holds fewer of the customer's (members') entries than
+    /// its maximum holds without looking at the entries (a binary search per customer); otherwise the count stops at
+    /// the maximum, and only a constraint at its cap is measured exactly.
+    /// </remarks>
+    public WindowUsage? MeasureIfAtCap(in CountConstraint constraint, long nowUtcTicks)
+    {
+        lock (_lock)
+        {
+            return MeasureIfAtCapLocked(constraint, nowUtcTicks, null);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One lock for all the constraints, and one lookup of the customer they usually share.</remarks>
+    public void MeasureEachIfAtCap(ReadOnlySpan<CountConstraint> constraints, Span<WindowUsage?> usages, long nowUtcTicks)
+    {
+        lock (_lock)
+        {
+            string? lookedUp = null;
+            Customer? customer = null;
+            for (var i = 0; i < constraints.Length; i++)
+            {
+                if (constraints[i].Filter.CustomerId is { } id && !string.Equals(id, lookedUp, StringComparison.Ordinal))
+                {
+                    lookedUp = id;
+                    customer = _customers.GetValueOrDefault(id);
+                }
+                usages[i] = MeasureIfAtCapLocked(constraints[i], nowUtcTicks, customer);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="MeasureIfAtCap"/> under the lock; <paramref name="known"/> is a customer already looked up by the caller
+    /// (used when it is the constraint's customer).
+    /// </summary>
+    private WindowUsage? MeasureIfAtCapLocked(in CountConstraint constraint, long nowUtcTicks, Customer? known)
+    {
+        if (constraint.MaxCount > 0)
+        {
+            var f = constraint.Filter;
+            if (f.CustomerId is not null)
+            {
+                var customer = known is not null && string.Equals(known.Id, f.CustomerId, StringComparison.Ordinal)
+                    ? known
+                    : _customers.GetValueOrDefault(f.CustomerId);
+                if (customer is null || customer.End - customer.LowerBound(constraint.FromUtcTicks) < constraint.MaxCount)
+                {
+                    return null;
+                }
+                known = customer;
+            }
+            else if (f.HouseholdId is not null)
+            {
+                var inWindow = 0;
+                foreach (var member in HouseholdMembers(f.HouseholdId))
+                {
+                    inWindow += member.End - member.LowerBound(constraint.FromUtcTicks);
+                }
+                if (inWindow < constraint.MaxCount)
+                {
+                    return null;
+                }
+            }
+            var now = Math.Max(nowUtcTicks, _highWater);
+            if (Count(constraint, now, stopAt: constraint.MaxCount, known) < constraint.MaxCount)
+            {
+                return null;
+            }
+        }
+        return MeasureLocked(constraint, nowUtcTicks);
     }
 
     /// <inheritdoc />
@@ -551,12 +631,15 @@ public sealed class InMemoryContactLedger : IContactLedger
         return times[n - 1];
     }
 
+    // Shared and never written to: the answer for a household nobody has contacted yet.
+    private static readonly List<Customer> NoMembers = [];
+
     /// <summary>The live customers that made a contact under <paramref name="household"/>. Call under the lock.</summary>
     private List<Customer> HouseholdMembers(string household)
     {
         if (!_households.TryGetValue(household, out var members))
         {
-            return [];
+            return NoMembers;
         }
         members.RemoveAll(static m => m.Removed);
         return members;

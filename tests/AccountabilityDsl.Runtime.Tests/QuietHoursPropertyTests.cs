@@ -94,20 +94,7 @@ public sealed class QuietHoursPropertyTests
                     return;
                 }
             }
-            long denied = minute.UtcTicks, allowed = minute.AddMinutes(1).UtcTicks;
-            while (allowed - denied > 1)
-            {
-                var mid = denied + ((allowed - denied) >> 1);
-                if (Allowed(new DateTimeOffset(mid, TimeSpan.Zero)))
-                {
-                    allowed = mid;
-                }
-                else
-                {
-                    denied = mid;
-                }
-            }
-            var expected = new DateTimeOffset(allowed, TimeSpan.Zero);
+            var expected = T.FirstAllowedTick(minute.UtcTicks, minute.AddMinutes(1).UtcTicks, Allowed);
             decision.RetryAt.ShouldBe(expected, $"{zone.Id} {from}..{to} {day} at {now:O} ({TimeZoneInfo.ConvertTime(now, zone):O}), limit free at {limitFree:O}");
             decision.RetryAt!.Value.Offset.ShouldBe(zone.GetUtcOffset(expected));
             // The gate agrees: denied a tick before, allowed at the retry.

@@ -134,6 +134,24 @@ public sealed class BoundPolicy
     public string LineReference(SyntaxNode node) =>
         Trees.Length == 1 ? $"line {LineOf(node)}" : $"line {LineOf(node)} of {Path.GetFileName(SourceOf(node).FilePath)}";
 
+    /// <summary>
+    /// Where several nodes are, for people: <c>lines 8, 9</c> in a one-file policy, <c>lines 8, 9
+    /// of core.owner</c> when they share a file of a policy of several, otherwise each
+    /// <see cref="LineReference"/> in turn.
+    /// </summary>
+    public string LinesReference(IEnumerable<SyntaxNode> nodes)
+    {
+        var list = nodes.ToList();
+        var files = list.Select(SourceOf).Distinct().ToList();
+        if (list.Count == 1 || files.Count > 1)
+        {
+            return string.Join(", ", list.Select(LineReference));
+        }
+
+        string lines = "lines " + string.Join(", ", list.Select(LineOf));
+        return Trees.Length == 1 ? lines : $"{lines} of {Path.GetFileName(files[0].FilePath)}";
+    }
+
     /// <summary>The text of the line a node starts on, trimmed, from its own file.</summary>
     public string LineTextOf(SyntaxNode node) => SourceOf(node).GetLineText(LineOf(node)).Trim();
 

@@ -28,6 +28,13 @@ public abstract partial class LedgerConformanceTests
     private static QuietPeriod Quiet(string channel, int fromHour, int fromMinute, int toHour, int toMinute, params DayOfWeek[] days) =>
         new(channel, [(new TimeSpan(fromHour, fromMinute, 0), new TimeSpan(toHour, toMinute, 0))], days, T.Line(27), "quiet");
 
+    /// <summary>Runs two reservations at once on the thread pool; exactly one of them may be allowed.</summary>
+    private static async Task ExactlyOneWins(string what, Func<bool> first, Func<bool> second)
+    {
+        var wins = await Task.WhenAll(Task.Run(first), Task.Run(second));
+        wins.Count(w => w).ShouldBe(1, what);
+    }
+
     // ---- groups ---------------------------------------------------------------------------------------------
 
     [Fact]
@@ -188,10 +195,9 @@ public abstract partial class LedgerConformanceTests
         for (var round = 0; round < 100; round++)
         {
             var home = "h" + round;
-            var wins = await Task.WhenAll(
-                Task.Run(() => gate.TryReserve(Req("alice" + round, "A") with { HouseholdId = home }, "a").IsAllowed),
-                Task.Run(() => gate.TryReserve(Req("bob" + round, "B") with { HouseholdId = home }, "b").IsAllowed));
-            wins.Count(w => w).ShouldBe(1, $"round {round}");
+            await ExactlyOneWins($"race round {round}",
+                () => gate.TryReserve(Req("alice" + round, "A") with { HouseholdId = home }, "a").IsAllowed,
+                () => gate.TryReserve(Req("bob" + round, "B") with { HouseholdId = home }, "b").IsAllowed);
         }
     }
 
@@ -211,16 +217,14 @@ public abstract partial class LedgerConformanceTests
         {
             // Two members of one household, one offer each, through two ledger instances (as two processes would).
             var home = "h" + round;
-            var household = await Task.WhenAll(
-                Task.Run(() => one.TryReserve(Req("alice" + round, "C") with { HouseholdId = home }, "a").IsAllowed),
-                Task.Run(() => two.TryReserve(Req("bob" + round, "D") with { HouseholdId = home }, "b").IsAllowed));
-            household.Count(w => w).ShouldBe(1, $"household round {round}");
+            await ExactlyOneWins($"household round {round}",
+                () => one.TryReserve(Req("alice" + round, "C") with { HouseholdId = home }, "a").IsAllowed,
+                () => two.TryReserve(Req("bob" + round, "D") with { HouseholdId = home }, "b").IsAllowed);
             // One customer (no household: a household of one), A and B under the never rule.
             var customer = "solo" + round;
-            var never = await Task.WhenAll(
-                Task.Run(() => one.TryReserve(Req(customer, "A"), "a").IsAllowed),
-                Task.Run(() => two.TryReserve(Req(customer, "B"), "b").IsAllowed));
-            never.Count(w => w).ShouldBe(1, $"never round {round}");
+            await ExactlyOneWins($"never round {round}",
+                () => one.TryReserve(Req(customer, "A"), "a").IsAllowed,
+                () => two.TryReserve(Req(customer, "B"), "b").IsAllowed);
         }
     }
 
@@ -306,10 +310,9 @@ public abstract partial class LedgerConformanceTests
         for (var round = 0; round < 100; round++)
         {
             var customer = "c" + round;
-            var wins = await Task.WhenAll(
-                Task.Run(() => gate.TryReserve(Req(customer, "A"), "a").IsAllowed),
-                Task.Run(() => gate.TryReserve(Req(customer, "B"), "b").IsAllowed));
-            wins.Count(w => w).ShouldBe(1, $"round {round}");
+            await ExactlyOneWins($"race round {round}",
+                () => gate.TryReserve(Req(customer, "A"), "a").IsAllowed,
+                () => gate.TryReserve(Req(customer, "B"), "b").IsAllowed);
         }
     }
 

@@ -327,6 +327,64 @@ public abstract partial class LedgerConformanceTests
         denied.Status.ShouldBe(LedgerReserveStatus.Denied);
     }
 
+    [Fact]
+    public void MeasureIfAtCap_is_null_exactly_when_the_count_is_below_the_maximum_and_else_equals_Measure_also_for_many_at_once()
+    {
+        var ledger = CreateLedger();
+        var t0 = T.Utc(2026, 3, 1).UtcTicks;
+        var hour = TimeSpan.TicksPerHour;
+        // c1 (household h1): 4 committed contacts an hour apart, one pending hold that expires at t0 + 5 h, one exempt;
+        // c2 (household h1): 2 contacts; c3 alone.
+        void Add(string customer, string key, string? offer, string? household, long at, bool commit = true, bool counted = true) =>
+            ledger.TryReserve(new LedgerEntry(customer, key, "sms", offer, null, counted, at, at + hour) { HouseholdId = household },
+                [], [], at, commit).Status.ShouldBeOneOf(LedgerReserveStatus.Recorded, LedgerReserveStatus.Reserved);
+        for (var i = 0; i < 4; i++)
+        {
+            Add("c1", "c1-" + i, i % 2 == 0 ? "gold" : null, "h1", t0 + i * hour);
+        }
+        Add("c1", "pending", "gold", "h1", t0 + 4 * hour, commit: false);
+        Add("c1", "exempt", "gold", "h1", t0 + 4 * hour, counted: false);
+        Add("c2", "c2-0", "silver", "h1", t0 + hour);
+        Add("c2", "c2-1", "gold", "h1", t0 + 2 * hour);
+        Add("c3", "c3-0", "gold", null, t0);
+        ContactFilter[] filters =
+        [
+            new("c1", null, null, false), new("c1", null, null, true), new("c1", null, "gold", false),
+            new("c1", null, null, false) { OfferIn = ["gold", "silver"] }, new("c2", "sms", null, false),
+            new(null, null, null, false) { HouseholdId = "h1" }, new(null, null, null, true) { HouseholdId = "h1" },
+            new(null, "sms", null, false), new("nobody", null, null, false), new(null, null, null, false) { HouseholdId = "h9" },
+        ];
+        foreach (var now in new[] { t0 + 4 * hour + 1, t0 + 5 * hour + 1 })
+        {
+            var all = new List<CountConstraint>();
+            foreach (var filter in filters)
+            {
+                foreach (var from in new[] { t0, t0 + hour + 1, t0 + 3 * hour })
+                {
+                    for (var max = 0; max <= 7; max++)
+                    {
+                        var constraint = new CountConstraint(filter, from, max);
+                        all.Add(constraint);
+                        var usage = ledger.Measure(constraint, now);
+                        var atCap = ledger.MeasureIfAtCap(constraint, now);
+                        if (usage.Count < max)
+                        {
+                            atCap.ShouldBeNull($"{filter} from +{(from - t0) / hour}h max {max}");
+                        }
+                        else
+                        {
+                            atCap.ShouldBe(usage, $"{filter} from +{(from - t0) / hour}h max {max}");
+                        }
+                    }
+                }
+            }
+            // All of them in one call: the same answers, in order.
+            var together = new WindowUsage?[all.Count];
+            ledger.MeasureEachIfAtCap(all.ToArray(), together, now);
+            together.ShouldBe(all.Select(c => ledger.MeasureIfAtCap(c, now)).ToArray());
+        }
+    }
+
     // ---- the one-call path ------------------------------------------------------------------------------------------
 
     [Fact]

@@ -102,19 +102,6 @@ public abstract partial class LedgerConformanceTests
         {
             minute = minute.AddMinutes(1);
         }
-        long deniedTick = minute.UtcTicks, allowedTick = minute.AddMinutes(1).UtcTicks;
-        while (allowedTick - deniedTick > 1)
-        {
-            var mid = deniedTick + ((allowedTick - deniedTick) >> 1);
-            if (Allowed(new DateTimeOffset(mid, TimeSpan.Zero)))
-            {
-                allowedTick = mid;
-            }
-            else
-            {
-                deniedTick = mid;
-            }
-        }
-        return new DateTimeOffset(allowedTick, TimeSpan.Zero);
+        return T.FirstAllowedTick(minute.UtcTicks, minute.AddMinutes(1).UtcTicks, Allowed);
     }
 }

@@ -38,6 +38,28 @@ internal static class T
         return t;
     }
 
+    /// <summary>
+    /// The first tick in (<paramref name="deniedTick"/>, <paramref name="allowedTick"/>] at which
+    /// <paramref name="allowed"/> holds, by binary search: it must not hold at the first bound and hold at the second,
+    /// switching once in between.
+    /// </summary>
+    public static DateTimeOffset FirstAllowedTick(long deniedTick, long allowedTick, Func<DateTimeOffset, bool> allowed)
+    {
+        while (allowedTick - deniedTick > 1)
+        {
+            var mid = deniedTick + ((allowedTick - deniedTick) >> 1);
+            if (allowed(new DateTimeOffset(mid, TimeSpan.Zero)))
+            {
+                allowedTick = mid;
+            }
+            else
+            {
+                deniedTick = mid;
+            }
+        }
+        return new DateTimeOffset(allowedTick, TimeSpan.Zero);
+    }
+
     public static ContactLimit Limit(LimitScope scope, int max, int count, TimeUnit unit, bool calendar = false, int line = 1) =>
         new(scope, max, new TimeWindow(count, unit, calendar), Line(line));
 

@@ -56,6 +56,29 @@ public class MultiFilePolicyTests
             """.ReplaceLineEndings("\n"));
 
     [Fact]
+    public void A_cell_claimed_from_two_files_names_the_file_of_each_claim()
+    {
+        PolicyCompilation compilation = Compile(
+            ("core.owner", Core),
+            ("service.owner", "policy Shop\nowner Service\naccountable Service for Retail at Active\n"));
+
+        Diagnostic conflict = compilation.Diagnostics.Single(d => d.Id == "OWN0102");
+        conflict.Message.ShouldStartWith("Sales and Service (line 7 of core.owner, line 3 of service.owner) both claim Retail at Active");
+        conflict.Location.FilePath.ShouldBe("service.owner");
+    }
+
+    [Fact]
+    public void Claims_in_one_file_of_several_are_named_once_with_that_file()
+    {
+        PolicyCompilation compilation = Compile(
+            ("core.owner", Core + "accountable OffersTeam for Retail at Active\n"),
+            ("offers.owner", "policy Shop\noffer Welcome by OffersTeam to Retail at Active via Email approved by Sales\n"));
+
+        compilation.Diagnostics.Single(d => d.Id == "OWN0102").Message
+            .ShouldStartWith("Sales and OffersTeam (lines 7, 9 of core.owner) both claim Retail at Active");
+    }
+
+    [Fact]
     public void Different_namespaces_are_OWN0007_and_one_namespace_in_one_file_is_enough()
     {
         Baseline.Render(Compile(("core.owner", Core), ("offers.owner", "policy Shop namespace Contoso.Other\n")).Diagnostics).ShouldBe("""

@@ -46,10 +46,11 @@ public sealed class CellConflictRule : AnalysisRule
         foreach ((List<AssignmentSymbol> claims, Dictionary<SegmentSymbol, List<StageSymbol>> cells) in groups.Values)
         {
             var owners = claims.Select(c => c.Owner!.Name).Distinct().ToList();
-            string lines = string.Join(", ", claims.Select(c => policy.LineOf(c.Syntax)));
+            // A policy of several files names the file of each claim.
+            string lines = policy.LinesReference(claims.Select(c => c.Syntax));
             string who = owners.Count == 1
-                ? $"the accountable declarations for {owners[0]} on lines {lines}"
-                : $"{Naming.List(owners)} (lines {lines})";
+                ? $"the accountable declarations for {owners[0]} on {lines}"
+                : $"{Naming.List(owners)} ({lines})";
             string claim = claims.Count == 2 ? "both claim" : "all claim";
             // The same stages of every segment (a '*' line against another): say so, not every name.
             var stageSets = cells.Values.Select(stages => string.Join(',', stages.Select(s => s.Ordinal))).Distinct().ToList();
