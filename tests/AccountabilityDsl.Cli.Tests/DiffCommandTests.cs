@@ -98,10 +98,11 @@ public partial class DiffCommandTests
         CliResult changed = Ownerc.RunIn(temp.Path, "diff", "old", "merged.owner");
         changed.ExitCode.ShouldBeOneOf(0, 1);
         changed.Stderr.ShouldBeEmpty();
-        int mergedLine = merged.Split('\n').ToList().FindIndex(l => l.StartsWith("offer Remortgage", StringComparison.Ordinal)) + 1;
+        static int LineOfOffer(string text) => text.Split('\n').ToList().FindIndex(l => l.StartsWith("offer Remortgage", StringComparison.Ordinal)) + 1;
+        string offerLine = merged.Split('\n')[LineOfOffer(merged) - 1];
         changed.Stdout.ShouldContain("    Remortgage: approvals: drops AffluentSegmentManager\n"
-            + "      old: old/offers/mortgages.owner(4): offer Remortgage by MortgageProductManager to Homeowners at Active\n"
-            + $"      new: merged.owner({mergedLine}): offer Remortgage by MortgageProductManager to Homeowners at Active\n");
+            + $"      old: old/offers/mortgages.owner({LineOfOffer(Read("offers/mortgages.owner"))}): {offerLine}\n"
+            + $"      new: merged.owner({LineOfOffer(merged)}): {offerLine}\n");
 
         // Swapped sides: the other way round.
         CliResult back = Ownerc.RunIn(temp.Path, "diff", "merged.owner", "old");

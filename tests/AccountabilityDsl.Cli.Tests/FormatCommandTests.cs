@@ -70,6 +70,11 @@ public class FormatCommandTests
         Ownerc.RunIn(temp.Path, "fmt", ".", "--check").ShouldBe(new CliResult(0, "", ""));
     }
 
+    /// <summary>The samples are what the formatter writes: a reader copying one gets a formatted policy.</summary>
+    [Fact]
+    public void The_samples_are_formatted() =>
+        Ownerc.Run("fmt", "--check", "samples/").ShouldBe(new CliResult(0, "", ""));
+
     [Fact]
     public void Folders_are_searched_and_every_file_is_formatted()
     {

@@ -182,7 +182,7 @@ public class FeatureTests
         WorkspaceEdit edit = await client.RequestAsync<WorkspaceEdit>("textDocument/rename", new RenameParams(at.TextDocument, at.Position, "CorporateDirector"));
         string renamed = Apply(text, edit.Changes[uri]);
         renamed.ShouldNotContain("CorporateBankingHead");
-        renamed.ShouldContain("owner KeyAccountManager        reports to CorporateDirector\n");
+        renamed.ShouldContain("owner KeyAccountManager reports to CorporateDirector\n");
 
         TextDocumentPositionParams president = At(uri, text, "fallback President", into: 10);
         Location[] references = await client.RequestAsync<Location[]>("textDocument/references", new ReferenceParams(president.TextDocument, president.Position, new ReferenceContext(true)));

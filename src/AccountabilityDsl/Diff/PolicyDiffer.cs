@@ -21,7 +21,7 @@ public static class PolicyDiffer
     private static readonly HashSet<string> RegionFindings = ["OWN0101", "OWN0104"];
 
     private static readonly System.Text.RegularExpressions.Regex LineNumbers =
-        new(@"\blines? \d+(?:(?:, | and |, and )\d+)*", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        new(@"\blines? \d+(?:(?:, | and |, and )\d+)*(?: of [\w.\-]+)?", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     public static PolicyDiff Compare(PolicyCompilation oldVersion, PolicyCompilation newVersion)
     {
@@ -131,9 +131,10 @@ public static class PolicyDiffer
         // A policy without attributes has witnesses with no values, which print as nothing.
         string message = diagnostic.Witness?.ToString() is { Length: > 0 } witness ? diagnostic.Message.Replace(witness, "") : diagnostic.Message;
 
-        // Line numbers in a message ("lines 22, 25") move with any edit above them, and with the
-        // files a policy is split into.
-        message = LineNumbers.Replace(message, "line");
+        // Line references in a message move with any edit above them and with the files a policy
+        // is split into: one conflict says "lines 8, 9" in one file and "line 8 of a.owner,
+        // line 9 of b.owner" across two, and is the same finding.
+        message = LineNumbers.Replace(message, "");
         var words = message.Split([' ', ',', ';', '(', ')', '\'', '"'], StringSplitOptions.RemoveEmptyEntries)
             .Where(w => w is not ("and" or "or"))
             .OrderBy(w => w, StringComparer.Ordinal);

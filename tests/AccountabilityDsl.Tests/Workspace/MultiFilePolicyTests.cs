@@ -151,7 +151,7 @@ public class MultiFilePolicyTests
         emitted.Success.ShouldBeTrue();
         emitted.Source.ShouldContain("public const string SourceFile = \"core.owner, boats.owner, mortgages.owner\";");
         emitted.Source.ShouldContain("Remortgage");
-        emitted.Source.ShouldContain("new global::AccountabilityDsl.Runtime.SourceLine(\"mortgages.owner\", 8,");
+        emitted.Source.ShouldContain("new global::AccountabilityDsl.Runtime.SourceLine(\"mortgages.owner\", 7,");
     }
 
     [Fact]
