@@ -48,6 +48,14 @@ CALENDAR    : 'calendar';
 COOLDOWN    : 'cooldown';
 AFTER       : 'after';
 EXEMPT      : 'exempt';
+GROUP       : 'group';
+HOUSEHOLD   : 'household';
+NEVER       : 'never';
+WITH        : 'with';
+WITHIN      : 'within';
+REQUIRES    : 'requires';
+CONSENT     : 'consent';
+QUIET       : 'quiet';
 DAY         : 'day';
 DAYS        : 'days';
 WEEK        : 'week';
@@ -79,6 +87,9 @@ IDENTIFIER  : [A-Za-z_] [A-Za-z0-9_]*;
 // A name with letters outside ASCII (`Señor`): one token, reported by the syntax layer and
 // parsed as a name, instead of a run of unexpected characters and name fragments.
 NON_ASCII_IDENTIFIER : [\p{L}_] [\p{L}\p{N}_]*;
+// `09:00` in quiet hours: one token, so that whitespace can never split it; the syntax layer checks
+// the digits (two each, 00:00 to 24:00) with a precise message.
+TIME_OF_DAY : [0-9]+ ':' [0-9]+;
 INTEGER     : [0-9]+;
 DECIMAL_NUMBER : [0-9]+ '.' [0-9]+;
 

@@ -24,6 +24,9 @@ declaration
     | limitDeclaration
     | cooldownDeclaration
     | exemptDeclaration
+    | groupDeclaration
+    | neverDeclaration
+    | quietDeclaration
     ;
 
 policyHeader : POLICY policyName (NAMESPACE namespaceName)?;
@@ -62,7 +65,7 @@ stagesDeclaration : STAGES stageName (ARROW stageName)*;
 ownerDeclaration : OWNER ownerName documentation? (REPORTS TO ownerRef)?;
 fallbackDeclaration : FALLBACK ownerRef;
 
-channelDeclaration : CHANNEL channelName (CAPACITY count PER period)?;
+channelDeclaration : CHANNEL channelName (CAPACITY count PER period)? (REQUIRES CONSENT)?;
 
 accountableDeclaration : ACCOUNTABLE ownerRef FOR segmentList AT stageList;
 raciDeclaration : raciRole ownerRef FOR segmentList AT stageList (VIA channelList)?;
@@ -77,7 +80,25 @@ offerClause
     | APPROVED BY ownerRef (COMMA ownerRef)*                #offerApprovalClause
     ;
 
-limitDeclaration : LIMIT limitScope PER CUSTOMER COLON AT MOST count PER count period CALENDAR?;
+limitDeclaration : LIMIT limitScope PER limitCounter limitSegments? limitStages? COLON AT MOST count PER count period CALENDAR?;
+limitCounter : CUSTOMER | HOUSEHOLD;
+limitSegments : IN segmentRef (COMMA segmentRef)*;
+// `at` followed by `most` is the cap, written without its colon: leave it to the colon's error.
+limitStages : {TokenStream.LA(2) != MOST}? AT stageList;
+
+// A set of offers (or of other groups) that limits and `never` rules can name like an offer.
+groupDeclaration : GROUP groupName COLON offerSetRef (COMMA offerSetRef)*;
+
+// `never A with B within N days` (either order) / `never B after A within N days` (B after A only).
+neverDeclaration : NEVER offerSetRef (WITH | AFTER) offerSetRef WITHIN count period;
+
+// `quiet C 20:00..09:00, Sunday`: local hours (a range may cross midnight) and whole days.
+quietDeclaration : QUIET channelRef quietItem (COMMA quietItem)*;
+quietItem
+    : timeOfDay DOTDOT timeOfDay                            #quietHours
+    | dayRef                                                #quietDay
+    ;
+timeOfDay : TIME_OF_DAY;
 limitScope : OFFERS | CONTACTS | limitTargetRef;
 
 cooldownDeclaration : COOLDOWN count period AFTER eventName;
@@ -107,5 +128,8 @@ channelName : IDENTIFIER;
 channelRef : IDENTIFIER;
 offerName : IDENTIFIER;
 limitTargetRef : IDENTIFIER;
+groupName : IDENTIFIER;
+offerSetRef : IDENTIFIER;
+dayRef : IDENTIFIER;
 eventName : IDENTIFIER;
 categoryName : IDENTIFIER;

@@ -155,7 +155,28 @@ public sealed class CompiledPolicy
     /// offer, approval computed from the policy; the gate excludes unapproved candidates and
     /// checks the rest without recording anything.
     /// </summary>
-    public IReadOnlyList<RankedOffer> RankOffers(ContactGate gate, string customerId, CustomerValues customer, StageSymbol stage, string? category = null)
+    public IReadOnlyList<RankedOffer> RankOffers(ContactGate gate, string customerId, CustomerValues customer, StageSymbol stage, string? category = null) =>
+        RankOffers(gate, customerId, customer, stage, category, null, null);
+
+    /// <summary>
+    /// A contact request that carries what scoped and household limits and consent need: the
+    /// customer's segments (computed from the record) and stage, the household id (null: a
+    /// household of one) and the channels the customer consented to (null: none).
+    /// </summary>
+    public ContactRequest CreateRequest(
+        string customerId, CustomerValues customer, StageSymbol stage, ChannelSymbol channel, OfferSymbol? offer = null,
+        string? category = null, string? householdId = null, IEnumerable<ChannelSymbol>? consents = null)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        return CustomerRequest(customerId, customer, stage, householdId, consents) with { Channel = channel.Name, Offer = offer?.Name, Category = category };
+    }
+
+    /// <summary>
+    /// Ranks offers as <see cref="RankOffers(ContactGate, string, CustomerValues, StageSymbol, string?)"/> does, passing
+    /// the household id and the channels the customer consented to (for household limits and channels that require consent).
+    /// </summary>
+    public IReadOnlyList<RankedOffer> RankOffers(
+        ContactGate gate, string customerId, CustomerValues customer, StageSymbol stage, string? category, string? householdId, IEnumerable<ChannelSymbol>? consents)
     {
         ArgumentNullException.ThrowIfNull(gate);
         if (!ReferenceEquals(gate.Policy, ContactPolicy))
@@ -179,6 +200,19 @@ public sealed class CompiledPolicy
             }
         }
 
-        return gate.RankOffers(customerId, candidates);
+        return gate.RankOffers(CustomerRequest(customerId, customer, stage, householdId, consents), candidates);
+    }
+
+    /// <summary>The customer part of a request (id, segments, stage, household, consents); the gate or the caller sets the channel.</summary>
+    private ContactRequest CustomerRequest(string customerId, CustomerValues customer, StageSymbol stage, string? householdId, IEnumerable<ChannelSymbol>? consents)
+    {
+        ArgumentNullException.ThrowIfNull(stage);
+        return new ContactRequest(customerId, "-")
+        {
+            Segments = [.. SegmentsOf(customer).Select(s => s.Name)],
+            Stage = stage.Name,
+            HouseholdId = householdId,
+            Consents = consents is null ? [] : [.. consents.Select(c => c.Name)],
+        };
     }
 }

@@ -5,8 +5,9 @@ using AccountabilityDsl.Syntax;
 namespace AccountabilityDsl.Runtime.Compiled;
 
 /// <summary>
-/// Builds the runtime <see cref="ContactPolicy"/> of a bound policy: the same limits, capacities,
-/// cool-downs, exemptions and offers, citing the same lines, as the generated class's
+/// Builds the runtime <see cref="ContactPolicy"/> of a bound policy: the same limits (group,
+/// household and scoped ones included), capacities, cool-downs, exemptions, offers, <c>never</c>
+/// rules, consent requirements and quiet periods, citing the same lines, as the generated class's
 /// <c>ContactPolicy</c> property (the facts both use live in <see cref="RuntimeRuleFacts"/>).
 /// </summary>
 public static class ContactPolicyBuilder
@@ -23,15 +24,35 @@ public static class ContactPolicyBuilder
                 Binding.LimitScope.Offers => LimitScope.Offers,
                 Binding.LimitScope.Contacts => LimitScope.Contacts,
                 Binding.LimitScope.Channel => LimitScope.Channel(limit.Target!.Name),
+                Binding.LimitScope.Group => LimitScope.Group(limit.Target!.Name, limit.TargetOffers.Select(o => o.Name)),
                 _ => LimitScope.Offer(limit.Target!.Name),
             },
             limit.MaxCount,
             new TimeWindow(limit.Window.Count, Unit(limit.Window.Unit), limit.Window.Calendar),
-            Source(limit.Syntax)));
+            Source(limit.Syntax))
+        {
+            PerHousehold = limit.PerHousehold,
+            Segments = limit.InSegments is { } segments ? [.. segments.Select(s => s.Name)] : null,
+            Stages = limit.AtStages is { } stages ? [.. stages.Select(s => s.Name)] : null,
+        });
         var capacities = policy.Channels
             .Where(c => c.Capacity is not null)
             .Select(c => new ChannelCapacity(c.Name, c.Capacity!.Amount, Unit(c.Capacity.Period), Source(c.Syntax)));
         var cooldowns = policy.Cooldowns.Select(c => new Cooldown(RuntimeRuleFacts.CooldownDays(c), c.Event.Name, Source(c.Syntax)));
+        var exclusions = RuntimeRuleFacts.Exclusions(policy).Select(never =>
+        {
+            (int count, PeriodUnit unit) = RuntimeRuleFacts.ExclusionWindow(never);
+            return new OfferExclusion(
+                [.. never.FirstOffers.Select(o => o.Name)], never.IsAfter, [.. never.SecondOffers.Select(o => o.Name)],
+                new TimeWindow(count, Unit(unit)), Source(never.Syntax), RuntimeRuleFacts.RuleText(policy, never.Syntax));
+        });
+        var consents = RuntimeRuleFacts.ConsentChannels(policy).Select(c => new ConsentRequirement(c.Name, Source(c.Syntax)));
+        var quiets = RuntimeRuleFacts.QuietPeriods(policy).Select(q => new QuietPeriod(
+            q.Channel!.Name,
+            [.. q.Hours.Select(h => (TimeSpan.FromMinutes(h.From), TimeSpan.FromMinutes(h.To)))],
+            [.. q.Days],
+            Source(q.Syntax),
+            RuntimeRuleFacts.RuleText(policy, q.Syntax)));
         var offers = policy.Offers.Select(o => new OfferDefinition(o.Name, o.Sponsor?.Name ?? "", o.Priority, o.Ordinal, [.. o.Channels.Select(c => c.Name)]));
 
         return new ContactPolicy(
@@ -42,7 +63,10 @@ public static class ContactPolicyBuilder
             [.. cooldowns],
             RuntimeRuleFacts.ExemptCategories(policy),
             [.. offers],
-            [.. policy.Channels.Select(c => c.Name)]);
+            [.. policy.Channels.Select(c => c.Name)],
+            exclusions: [.. exclusions],
+            consents: [.. consents],
+            quietPeriods: [.. quiets]);
     }
 
     private static TimeUnit Unit(PeriodUnit unit) => unit switch

@@ -67,7 +67,7 @@ public partial class TestCommandTests
         using var temp = new TempFolder();
         CliResult result = Ownerc.Run("test", "samples/", "--format=junit", "-o", Path.Combine(temp.Path, "results.xml"));
         result.ExitCode.ShouldBe(0);
-        result.Stdout.ShouldBe("27 passed, 0 failed\n");
+        result.Stdout.ShouldBe("30 passed, 0 failed\n");
         XDocument.Load(Path.Combine(temp.Path, "results.xml")).Root!.Attribute("failures")!.Value.ShouldBe("0");
     }
 
@@ -93,6 +93,19 @@ public partial class TestCommandTests
         CliResult result = Ownerc.RunIn(temp.Path, "test", ".");
         result.ExitCode.ShouldBe(1);
         result.Stdout.ShouldContain("error OWN0904: policy Shop (./shop.owner) has syntax or name errors; run 'ownerc check ./shop.owner' and fix them first");
+    }
+
+    [Fact]
+    public void A_step_the_policy_needs_more_for_is_an_error_not_a_crash()
+    {
+        // A limit scoped to a segment needs the customer's segments, which contact steps do not carry.
+        using var temp = new TempFolder();
+        temp.Write("shop.owner", "policy Shop\nstages A\nsegment S\nowner O\naccountable O for S at A\nchannel Email\nlimit Email per customer in S: at most 1 per 1 day\n");
+        temp.Write("shop.owner-test", "test \"t\"\n  at 2026-01-05 09:00: contact c1 via Email: allowed\n");
+        CliResult result = Ownerc.RunIn(temp.Path, "test", ".");
+        result.ExitCode.ShouldBe(1);
+        result.Stdout.ShouldContain("shop.owner-test(2,3): error OWN0903: this step cannot run against policy Shop: The limit 'Email contacts per customer in S: at most 1 per 1 day' (shop.owner:7) applies only to customers in S");
+        result.Stderr.ShouldNotContain("   at ");
     }
 
     [Fact]

@@ -16,7 +16,7 @@ internal static class CompletionProvider
 {
     /// <summary>The keywords a declaration starts with.</summary>
     public static readonly string[] DeclarationKeywords =
-        ["policy", "attribute", "segment", "stages", "owner", "channel", "accountable", "responsible", "consulted", "informed", "offer", "limit", "cooldown", "exempt", "fallback"];
+        ["policy", "attribute", "segment", "stages", "owner", "channel", "accountable", "responsible", "consulted", "informed", "offer", "limit", "cooldown", "exempt", "fallback", "group", "never", "quiet"];
 
     private static readonly Dictionary<string, string[]> ClauseKeywords = new(StringComparer.Ordinal)
     {
@@ -26,8 +26,10 @@ internal static class CompletionProvider
         ["informed"] = ["for", "at", "via"],
         ["offer"] = ["by", "to", "at", "via", "min", "priority", "approved"],
         ["segment"] = ["where", "and", "or", "not", "in"],
-        ["channel"] = ["capacity"],
+        ["channel"] = ["capacity", "requires"],
         ["owner"] = ["reports"],
+        ["limit"] = ["per", "in", "at"],
+        ["never"] = ["with", "after", "within"],
         ["policy"] = ["namespace"],
     };
 

@@ -113,7 +113,7 @@ internal static class HoverProvider
 
                 text.Append($"- approved by: {(offer.ApprovedBy.IsEmpty ? "nobody" : string.Join(", ", offer.ApprovedBy.Select(o => o.Name)))}\n");
                 var coverage = new LimitCoverage(policy);
-                AppendLimits(text, policy, coverage.OfferWide(offer).Concat(offer.Channels.SelectMany(coverage.OnChannel)));
+                AppendLimits(text, policy, coverage.OfferWide(offer).Concat(offer.Channels.SelectMany(c => coverage.OnChannel(c, offer))));
                 break;
             case ChannelSymbol channel:
                 AppendLimits(text, policy, new LimitCoverage(policy).OnChannel(channel));

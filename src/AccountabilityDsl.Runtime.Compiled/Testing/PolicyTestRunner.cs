@@ -385,7 +385,19 @@ public sealed class PolicyTestRunner(IReadOnlyList<PolicyCompilation> policies)
             }
 
             var request = new ContactRequest(customer, channel.Name, offer?.Name, step.Category?.Text);
-            ReservationResult result = _gate!.TryReserve(request, $"step-{_step}");
+            ReservationResult result;
+            try
+            {
+                result = _gate!.TryReserve(request, $"step-{_step}");
+            }
+            catch (ArgumentException e)
+            {
+                // A scoped limit needs the customer's segments and stage, a channel that requires
+                // consent needs the customer's consents: contact steps do not give them yet.
+                Error(TestFileDiagnostics.InvalidValue, step.Span, $"this step cannot run against policy {_policy.Name}: {e.Message}");
+                return;
+            }
+
             if (result.Reservation is { } reservation)
             {
                 _gate.Commit(reservation);

@@ -37,6 +37,9 @@ public sealed class AnalysisContext
     /// <summary>The limits that apply to each offer and channel.</summary>
     internal LimitCoverage Limits => Facts.Limits;
 
+    /// <summary>The quiet hours and days of each channel.</summary>
+    internal Rules.QuietCoverage Quiet => Facts.Quiet;
+
     public IReadOnlyList<Diagnostic> Diagnostics => _diagnostics;
 
     public void Report(Diagnostic diagnostic) => _diagnostics.Add(diagnostic);

@@ -24,6 +24,7 @@ public static class DiagnosticCatalog
             CompilerDiagnostics.NamespaceMismatch,
             CompilerDiagnostics.EmptyWindow,
             CompilerDiagnostics.InvalidConfigurationValue,
+            CompilerDiagnostics.GroupCycle,
         }.Concat(PolicyAnalyzer.Rules.Select(r => r.Descriptor)).OrderBy(d => d.Id, StringComparer.Ordinal),
     ];
 

@@ -27,6 +27,9 @@ public static class PolicyAnalyzer
             new UnsendableOfferRule(),
             new UncappedChannelRule(),
             new UnusedDeclarationRule(),
+            new NeverRuleNeverAppliesRule(),
+            new NeverSameOfferRule(),
+            new AlwaysQuietChannelRule(),
         }.OrderBy(r => r.Descriptor.Id, StringComparer.Ordinal),
     ];
 

@@ -17,6 +17,7 @@ public sealed class PolicyFacts
     private readonly Lazy<AccountabilityMap> _accountability;
     private readonly Lazy<SegmentRegions> _regions;
     private readonly Lazy<LimitCoverage> _limits;
+    private readonly Lazy<Rules.QuietCoverage> _quiet;
     private readonly Lazy<IReadOnlyList<(SegmentSymbol First, SegmentSymbol Second)>?> _overlappingPairs;
     private readonly ConcurrentDictionary<StageSymbol, ImmutableHashSet<SegmentSymbol>?> _withoutOwner = new();
 
@@ -26,6 +27,7 @@ public sealed class PolicyFacts
         _accountability = new Lazy<AccountabilityMap>(() => new AccountabilityMap(policy));
         _regions = new Lazy<SegmentRegions>(() => new SegmentRegions(policy));
         _limits = new Lazy<LimitCoverage>(() => new LimitCoverage(policy));
+        _quiet = new Lazy<Rules.QuietCoverage>(() => new Rules.QuietCoverage(policy));
         _overlappingPairs = new Lazy<IReadOnlyList<(SegmentSymbol, SegmentSymbol)>?>(ComputeOverlappingOwnedPairs);
     }
 
@@ -39,6 +41,9 @@ public sealed class PolicyFacts
 
     /// <summary>The limits that apply to each offer and channel.</summary>
     internal LimitCoverage Limits => _limits.Value;
+
+    /// <summary>The quiet hours and days of each channel.</summary>
+    internal Rules.QuietCoverage Quiet => _quiet.Value;
 
     /// <summary>
     /// Whether the region engine can reason about the policy exactly (no enum too large for

@@ -25,6 +25,8 @@ public sealed class Binder
     private readonly SymbolTable<OwnerSymbol> _owners = new("owner");
     private readonly SymbolTable<ChannelSymbol> _channels = new("channel");
     private readonly SymbolTable<OfferSymbol> _offers = new("offer");
+    private readonly SymbolTable<GroupSymbol> _groups = new("group");
+    private readonly HashSet<GroupSymbol> _boundGroups = [];
     private readonly Dictionary<string, EventSymbol> _events = new(StringComparer.Ordinal);
     private (FallbackDeclarationSyntax Syntax, SyntaxTree Tree)? _fallback;
 
@@ -58,6 +60,16 @@ public sealed class Binder
         var limits = ImmutableArray.CreateBuilder<LimitSymbol>();
         var cooldowns = ImmutableArray.CreateBuilder<CooldownSymbol>();
         var exemptions = ImmutableArray.CreateBuilder<ExemptDeclarationSyntax>();
+        var nevers = ImmutableArray.CreateBuilder<NeverSymbol>();
+        var quiets = ImmutableArray.CreateBuilder<QuietSymbol>();
+
+        // Groups first: limits and never rules anywhere in the file read their flattened offers.
+        foreach (GroupSymbol group in _groups.Symbols)
+        {
+            _tree = _symbolTrees[group];
+            BindGroup(group, []);
+        }
+
         OwnerSymbol? fallbackOwner = null;
 
         foreach (SyntaxTree tree in _trees)
@@ -85,6 +97,12 @@ public sealed class Binder
                     case ExemptDeclarationSyntax exempt:
                         exemptions.Add(exempt);
                         break;
+                    case NeverDeclarationSyntax never:
+                        nevers.Add(BindNever(never));
+                        break;
+                    case QuietDeclarationSyntax quiet:
+                        quiets.Add(BindQuiet(quiet));
+                        break;
                     case OwnerDeclarationSyntax { ReportsTo: { } superior } owner when _owners.Declared(owner.Name) is { } symbol:
                         symbol.ReportsTo = Resolve(_owners, superior);
                         break;
@@ -101,6 +119,9 @@ public sealed class Binder
             _offers.Symbols, assignments.ToImmutable(), limits.ToImmutable(), cooldowns.ToImmutable(), exemptions.ToImmutable(),
             _referenced, [.. _diagnostics])
         {
+            Groups = _groups.Symbols,
+            Nevers = nevers.ToImmutable(),
+            Quiets = quiets.ToImmutable(),
             Fallback = fallbackOwner,
             FallbackSyntax = fallbackOwner is null ? null : _fallback?.Syntax,
         };
@@ -168,16 +189,23 @@ public sealed class Binder
                         Declare(_owners, o.Name, name => new OwnerSymbol(name, o.Name, o));
                         break;
                     case ChannelDeclarationSyntax c:
-                        if (!ClashesWith(_offers, c.Name, "channel"))
+                        if (!ClashesWith(c.Name, "channel", _offers, _groups))
                         {
                             Declare(_channels, c.Name, name => new ChannelSymbol(name, c.Name, c));
                         }
 
                         break;
                     case OfferDeclarationSyntax o:
-                        if (!ClashesWith(_channels, o.Name, "offer"))
+                        if (!ClashesWith(o.Name, "offer", _channels, _groups))
                         {
                             Declare(_offers, o.Name, name => new OfferSymbol(name, o.Name, o, _offers.Count));
+                        }
+
+                        break;
+                    case GroupDeclarationSyntax g:
+                        if (!ClashesWith(g.Name, "group", _channels, _offers))
+                        {
+                            Declare(_groups, g.Name, name => new GroupSymbol(name, g.Name, g));
                         }
 
                         break;
@@ -264,19 +292,20 @@ public sealed class Binder
         table.Add(symbol);
     }
 
-    /// <summary>Limits name a channel or an offer by bare name, so the two kinds share one namespace.</summary>
-    private bool ClashesWith<T>(SymbolTable<T> other, NameSyntax name, string noun)
-        where T : Symbol
+    /// <summary>Limits name a channel, an offer or a group by bare name, so the three kinds share one namespace.</summary>
+    private bool ClashesWith(NameSyntax name, string noun, params ISymbolTable[] others)
     {
-        if (name.IsMissing || !other.TryGet(name.Text, out T? existing))
+        if (name.IsMissing || others.Select(t => t.Find(name.Text)).FirstOrDefault(s => s is not null) is not { } existing)
         {
             return false;
         }
 
+        string article = existing.Kind == SymbolKind.Offer ? "an" : "a";
+        string kind = $"{article} {existing.Kind.ToString().ToLowerInvariant()}";
         Report(CompilerDiagnostics.DuplicateDeclaration, name.Span,
-            [Related(existing, $"{name.Text} is declared here as {(noun == "offer" ? "a channel" : "an offer")}")],
+            [Related(existing, $"{name.Text} is declared here as {kind}")],
             noun, name.Text,
-            $"{Where(existing)} as {(noun == "offer" ? "a channel" : "an offer")}; channels and offers share names because a limit can name either");
+            $"{Where(existing)} as {kind}; channels, offers and groups share names because a limit can name any of them");
         return true;
     }
 
@@ -328,12 +357,27 @@ public sealed class Binder
                     (limit.Scope, limit.Target) = (LimitScope.Offer, offer);
                     _referenced.Add(offer);
                 }
+                else if (_groups.TryGet(name.Text, out GroupSymbol? group))
+                {
+                    (limit.Scope, limit.Target) = (LimitScope.Group, group);
+                    _referenced.Add(group);
+                }
                 else
                 {
-                    ReportUnknown("channel or offer", name, _channels.Names.Concat(_offers.Names));
+                    ReportUnknown("channel, offer or group", name, _channels.Names.Concat(_offers.Names).Concat(_groups.Names));
                 }
 
                 break;
+        }
+
+        if (syntax.Segments is { } segments)
+        {
+            limit.InSegments = [.. segments.Select(n => Resolve(_segments, n)).OfType<SegmentSymbol>().Distinct()];
+        }
+
+        if (syntax.Stages is { } stages)
+        {
+            limit.AtStages = BindStages(stages);
         }
 
         if (syntax.WindowCount is { IsMissing: false, Value: 0 })
@@ -343,6 +387,122 @@ public sealed class Binder
         }
 
         return limit;
+    }
+
+    /// <summary>
+    /// Flattens a group's members into its offers. <paramref name="path"/> holds the groups being
+    /// flattened above this one, so a group that contains itself, directly or through others, is
+    /// reported once, on the member that closes the cycle.
+    /// </summary>
+    private ImmutableArray<OfferSymbol> BindGroup(GroupSymbol group, List<GroupSymbol> path)
+    {
+        if (!_boundGroups.Add(group))
+        {
+            return group.Offers;
+        }
+
+        path.Add(group);
+        var offers = new HashSet<OfferSymbol>();
+        foreach (NameSyntax member in group.Syntax.Members)
+        {
+            if (member.IsMissing)
+            {
+                continue;
+            }
+
+            if (_offers.TryGet(member.Text, out OfferSymbol? offer))
+            {
+                _referenced.Add(offer);
+                offers.Add(offer);
+            }
+            else if (_groups.TryGet(member.Text, out GroupSymbol? nested))
+            {
+                _referenced.Add(nested);
+                if (path.Contains(nested))
+                {
+                    string cycle = string.Join(" -> ", path.SkipWhile(g => g != nested).Select(g => g.Name).Append(nested.Name));
+                    Report(CompilerDiagnostics.GroupCycle, member.Span, nested.Name, cycle);
+                    continue;
+                }
+
+                offers.UnionWith(BindGroup(nested, path));
+            }
+            else
+            {
+                ReportUnknown("offer or group", member, _offers.Names.Concat(_groups.Names));
+            }
+        }
+
+        path.RemoveAt(path.Count - 1);
+        group.Offers = [.. offers.OrderBy(o => o.Ordinal)];
+        return group.Offers;
+    }
+
+    private NeverSymbol BindNever(NeverDeclarationSyntax syntax)
+    {
+        var never = new NeverSymbol(syntax) { First = ResolveOfferSet(syntax.First), Second = ResolveOfferSet(syntax.Second) };
+        if (syntax.WindowCount is { IsMissing: false, Value: 0 })
+        {
+            Report(CompilerDiagnostics.EmptyWindow, syntax.WindowCount.Span,
+                $"a window of 0 {syntax.WindowUnit.Unit.ToString().ToLowerInvariant()}s contains no time, so the rule could never refuse anything; use at least 1");
+        }
+
+        return never;
+    }
+
+    private Symbol? ResolveOfferSet(NameSyntax name)
+    {
+        if (name.IsMissing)
+        {
+            return null;
+        }
+
+        if (_offers.TryGet(name.Text, out OfferSymbol? offer))
+        {
+            _referenced.Add(offer);
+            return offer;
+        }
+
+        if (_groups.TryGet(name.Text, out GroupSymbol? group))
+        {
+            _referenced.Add(group);
+            return group;
+        }
+
+        ReportUnknown("offer or group", name, _offers.Names.Concat(_groups.Names));
+        return null;
+    }
+
+    private static readonly string[] DayNames = [.. Enum.GetNames(typeof(DayOfWeek))];
+
+    private QuietSymbol BindQuiet(QuietDeclarationSyntax syntax)
+    {
+        var hours = ImmutableArray.CreateBuilder<(int From, int To)>();
+        var days = ImmutableArray.CreateBuilder<DayOfWeek>();
+        foreach (QuietItemSyntax item in syntax.Items)
+        {
+            switch (item)
+            {
+                case QuietHoursSyntax { From.IsMissing: false, To.IsMissing: false } range when range.From.Minutes == range.To.Minutes:
+                    Report(CompilerDiagnostics.EmptyWindow, range.Span,
+                        $"the quiet hours '{range.From.Text}..{range.To.Text}' start and end at the same time, so they contain no time; write a range such as '20:00..09:00' (a whole day is the day's name)");
+                    break;
+                case QuietHoursSyntax { From.IsMissing: false, To.IsMissing: false } range when range.From.Minutes == 1440:
+                    Report(CompilerDiagnostics.EmptyWindow, range.From.Span, "quiet hours cannot start at 24:00, the end of the day; start them at 00:00");
+                    break;
+                case QuietHoursSyntax { From.IsMissing: false, To.IsMissing: false } range:
+                    hours.Add((range.From.Minutes, range.To.Minutes));
+                    break;
+                case QuietDaySyntax { Day.IsMissing: false } day when Enum.TryParse(day.Day.Text, ignoreCase: false, out DayOfWeek parsed) && DayNames.Contains(day.Day.Text):
+                    days.Add(parsed);
+                    break;
+                case QuietDaySyntax { Day.IsMissing: false } day:
+                    ReportUnknown("day of the week", day.Day, DayNames);
+                    break;
+            }
+        }
+
+        return new QuietSymbol(syntax) { Channel = Resolve(_channels, syntax.Channel), Hours = hours.ToImmutable(), Days = [.. days.Distinct()] };
     }
 
     private CooldownSymbol BindCooldown(CooldownDeclarationSyntax syntax)
@@ -638,10 +798,18 @@ public sealed class Binder
     }
 }
 
+/// <summary>A symbol table whatever its kind, for names that several kinds share.</summary>
+internal interface ISymbolTable
+{
+    Symbol? Find(string name);
+}
+
 /// <summary>Symbols of one kind by name, in declaration order.</summary>
-internal sealed class SymbolTable<T>(string noun)
+internal sealed class SymbolTable<T>(string noun) : ISymbolTable
     where T : Symbol
 {
+    public Symbol? Find(string name) => _byName.GetValueOrDefault(name);
+
     private readonly Dictionary<string, T> _byName = new(StringComparer.Ordinal);
     private readonly ImmutableArray<T>.Builder _symbols = ImmutableArray.CreateBuilder<T>();
     private ImmutableArray<T> _snapshot = [];

@@ -93,6 +93,15 @@ public sealed class BoundPolicy
 
     public ImmutableArray<ExemptDeclarationSyntax> Exemptions { get; }
 
+    /// <summary><c>group</c> declarations in source order.</summary>
+    public ImmutableArray<GroupSymbol> Groups { get; internal init; } = [];
+
+    /// <summary><c>never</c> rules in source order.</summary>
+    public ImmutableArray<NeverSymbol> Nevers { get; internal init; } = [];
+
+    /// <summary><c>quiet</c> declarations in source order.</summary>
+    public ImmutableArray<QuietSymbol> Quiets { get; internal init; } = [];
+
     /// <summary>Symbols some declaration refers to (<c>*</c> refers to every segment and stage).</summary>
 #if NET5_0_OR_GREATER
     public

@@ -4,7 +4,7 @@ using AccountabilityDsl.Text;
 
 namespace AccountabilityDsl.Binding;
 
-public enum SymbolKind { Attribute, Segment, Stage, Owner, Channel, Offer, Event }
+public enum SymbolKind { Attribute, Segment, Stage, Owner, Channel, Offer, Event, Group }
 
 /// <summary>A declared name. Symbols compare by reference: one declaration, one symbol.</summary>
 public abstract class Symbol(string name, NameSyntax declaration)
@@ -112,6 +112,20 @@ public sealed class ChannelSymbol(string name, NameSyntax declaration, ChannelDe
     public ChannelDeclarationSyntax Syntax { get; } = syntax;
 
     public ChannelCapacity? Capacity => Syntax.Capacity is { } c ? new ChannelCapacity(c.Amount.AsCount, c.Period.Unit) : null;
+
+    /// <summary><c>requires consent</c>: the host must pass the customer's consent for the channel.</summary>
+    public bool RequiresConsent => Syntax.RequiresConsent;
+}
+
+/// <summary><c>group G: …</c>: a named set of offers; limits and <c>never</c> rules name it like an offer.</summary>
+public sealed class GroupSymbol(string name, NameSyntax declaration, GroupDeclarationSyntax syntax) : Symbol(name, declaration)
+{
+    public override SymbolKind Kind => SymbolKind.Group;
+
+    public GroupDeclarationSyntax Syntax { get; } = syntax;
+
+    /// <summary>Every offer in the group, nested groups flattened, in declaration order of the offers.</summary>
+    public ImmutableArray<OfferSymbol> Offers { get; internal set; } = [];
 }
 
 public sealed class EventSymbol(string name, NameSyntax declaration) : Symbol(name, declaration)
@@ -181,7 +195,7 @@ public sealed class AssignmentSymbol(AssignmentDeclarationSyntax syntax, int ord
     public override string ToString() => $"{Role.ToString().ToLowerInvariant()} {Owner?.Name}";
 }
 
-public enum LimitScope { Offers, Contacts, Channel, Offer }
+public enum LimitScope { Offers, Contacts, Channel, Offer, Group }
 
 public sealed record TimeWindow(int Count, PeriodUnit Unit, bool Calendar)
 {
@@ -216,6 +230,72 @@ public sealed class LimitSymbol(LimitDeclarationSyntax syntax)
     public string ScopeDisplay => Syntax.Scope.DisplayText;
 
     public bool IsResolved => Scope is LimitScope.Offers or LimitScope.Contacts || Target is not null;
+
+    /// <summary><c>per household</c>: counts the contacts of every customer sharing the household id.</summary>
+    public bool PerHousehold => Syntax.PerHousehold;
+
+    /// <summary><c>in Seg, …</c>: only contacts with customers in one of these segments count; null when the limit has no <c>in</c>.</summary>
+    public ImmutableArray<SegmentSymbol>? InSegments { get; internal set; }
+
+    /// <summary><c>at stages</c>: only contacts with customers at these stages count; null when the limit has no <c>at</c>.</summary>
+    public ImmutableArray<StageSymbol>? AtStages { get; internal set; }
+
+    public bool IsScoped => InSegments is not null || AtStages is not null;
+
+    /// <summary>The offers the scope counts, for <c>Offer</c> and <c>Group</c> scopes; empty otherwise.</summary>
+    public ImmutableArray<OfferSymbol> TargetOffers => Target switch
+    {
+        OfferSymbol offer => [offer],
+        GroupSymbol group => group.Offers,
+        _ => [],
+    };
+}
+
+/// <summary>A <c>never A with|after B within N days</c> rule, resolved.</summary>
+public sealed class NeverSymbol(NeverDeclarationSyntax syntax)
+{
+    public NeverDeclarationSyntax Syntax { get; } = syntax;
+
+    /// <summary>The offer or group written first: the one refused (for <c>after</c>).</summary>
+    public Symbol? First { get; internal set; }
+
+    /// <summary>The offer or group written second: the earlier contact (for <c>after</c>).</summary>
+    public Symbol? Second { get; internal set; }
+
+    public bool IsAfter => Syntax.IsAfter;
+
+    public TimeWindow Window => new(Syntax.WindowCount.AsCount, Syntax.WindowUnit.Unit, false);
+
+    public bool IsResolved => First is not null && Second is not null;
+
+    public static ImmutableArray<OfferSymbol> OffersOf(Symbol? symbol) => symbol switch
+    {
+        OfferSymbol offer => [offer],
+        GroupSymbol group => group.Offers,
+        _ => [],
+    };
+
+    public ImmutableArray<OfferSymbol> FirstOffers => OffersOf(First);
+
+    public ImmutableArray<OfferSymbol> SecondOffers => OffersOf(Second);
+}
+
+/// <summary>One <c>quiet</c> declaration, resolved: local minute ranges and whole days.</summary>
+public sealed class QuietSymbol(QuietDeclarationSyntax syntax)
+{
+    public QuietDeclarationSyntax Syntax { get; } = syntax;
+
+    public ChannelSymbol? Channel { get; internal set; }
+
+    /// <summary>Quiet hours as [from, to) minutes after midnight; to &lt; from crosses midnight.</summary>
+    public ImmutableArray<(int From, int To)> Hours { get; internal set; } = [];
+
+    /// <summary>Whole quiet days.</summary>
+    public ImmutableArray<DayOfWeek> Days { get; internal set; } = [];
+
+    /// <summary>True when the channel is quiet at minute <paramref name="minute"/> (0..1439) of <paramref name="day"/>.</summary>
+    public bool IsQuietAt(DayOfWeek day, int minute) =>
+        Days.Contains(day) || Hours.Any(h => h.From < h.To ? minute >= h.From && minute < h.To : minute >= h.From || minute < h.To);
 }
 
 public sealed class CooldownSymbol(CooldownDeclarationSyntax syntax, EventSymbol @event)

@@ -36,4 +36,7 @@ public static class CompilerDiagnostics
     /// <summary>A problem in configuration (<c>.editorconfig</c>), reported at its line there.</summary>
     public static readonly DiagnosticDescriptor InvalidConfigurationValue = new(
         "OWN0009", "Invalid configuration value", "'{0}' is not a severity for {1}; use none, suggestion, warning or error", DiagnosticSeverity.Warning, DiagnosticCategory.Configuration);
+
+    public static readonly DiagnosticDescriptor GroupCycle = new(
+        "OWN0020", "Group contains itself", "group '{0}' contains itself ({1}); a group's members must be offers, or groups that do not include it", DiagnosticSeverity.Error, DiagnosticCategory.Binding);
 }

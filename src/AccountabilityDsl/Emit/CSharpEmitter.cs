@@ -655,7 +655,7 @@ public static class CSharpEmitter
         private void WriteContactPolicy()
         {
             L("");
-            Doc("The contact rules for the runtime library: every limit, channel capacity, cool-down, exempt category and offer, each citing its line in the .owner file.");
+            Doc("The contact rules for the runtime library: every limit, channel capacity, cool-down, exempt category, offer, never rule, consent requirement and quiet period, each citing its line in the .owner file.");
             L($"public static {Runtime}ContactPolicy ContactPolicy {{ get; }} = new {Runtime}ContactPolicy(");
             L("PolicyName,");
             L("SourceFile,");
@@ -669,13 +669,25 @@ public static class CSharpEmitter
             L("offers: " + Array($"{Runtime}OfferDefinition", _policy.Offers.Select(o =>
                 $"new {Runtime}OfferDefinition({String(o.Name)}, {String(o.Sponsor?.Name ?? "")}, {Int(o.Priority)}, {Int(o.Ordinal)}, {OneLineArray("string", o.Channels.Select(c => String(c.Name)))})")) + ",");
             // Every declared channel: the gate refuses any other channel name rather than letting it pass unchecked.
-            L("channels: " + Array("string", _policy.Channels.Select(c => String(c.Name))));
+            L("channels: " + Array("string", _policy.Channels.Select(c => String(c.Name))) + (HasContactRulesV2 ? "," : ""));
+            if (HasContactRulesV2)
+            {
+                // Only policies that use them name these arguments, so other policies' generated code is unchanged.
+                L("exclusions: " + Array($"{Runtime}OfferExclusion", RuntimeRuleFacts.Exclusions(_policy).Select(Exclusion)) + ",");
+                L("consents: " + Array($"{Runtime}ConsentRequirement", RuntimeRuleFacts.ConsentChannels(_policy)
+                    .Select(c => $"new {Runtime}ConsentRequirement({String(c.Name)}, {SourceLine(c.Syntax)})")) + ",");
+                L("quietPeriods: " + Array($"{Runtime}QuietPeriod", RuntimeRuleFacts.QuietPeriods(_policy).Select(Quiet)));
+            }
+
             L(");");
 
             L("");
             Doc("The runtime definition of the offer (name, sponsor, priority, declaration order, channels).");
             L($"public static {Runtime}OfferDefinition DefinitionOf(Offer offer) => ContactPolicy.Offers[CheckRange((int)offer, OfferCount, \"offer\")];");
         }
+
+        private bool HasContactRulesV2 =>
+            RuntimeRuleFacts.Exclusions(_policy).Count > 0 || RuntimeRuleFacts.ConsentChannels(_policy).Count > 0 || RuntimeRuleFacts.QuietPeriods(_policy).Count > 0;
 
         private string Limit(LimitSymbol limit)
         {
@@ -684,10 +696,45 @@ public static class CSharpEmitter
                 LimitScope.Offers => $"{Runtime}LimitScope.Offers",
                 LimitScope.Contacts => $"{Runtime}LimitScope.Contacts",
                 LimitScope.Channel => $"{Runtime}LimitScope.Channel({String(limit.Target!.Name)})",
+                LimitScope.Group => $"{Runtime}LimitScope.Group({String(limit.Target!.Name)}, {Names(limit.TargetOffers)})",
                 _ => $"{Runtime}LimitScope.Offer({String(limit.Target!.Name)})",
             };
-            TimeWindow window = limit.Window;
-            return $"new {Runtime}ContactLimit({scope}, {Int(limit.MaxCount)}, new {Runtime}TimeWindow({Int(window.Count)}, {Unit(window.Unit)}, {Bool(window.Calendar)}), {SourceLine(limit.Syntax)})";
+            var extras = new List<string>();
+            if (limit.PerHousehold)
+            {
+                extras.Add("PerHousehold = true");
+            }
+
+            if (limit.InSegments is { } segments)
+            {
+                extras.Add("Segments = " + Names(segments));
+            }
+
+            if (limit.AtStages is { } stages)
+            {
+                extras.Add("Stages = " + Names(stages));
+            }
+
+            string initializer = extras.Count == 0 ? "" : $" {{ {string.Join(", ", extras)} }}";
+            return $"new {Runtime}ContactLimit({scope}, {Int(limit.MaxCount)}, {Window(limit.Window.Count, limit.Window.Unit, limit.Window.Calendar)}, {SourceLine(limit.Syntax)}){initializer}";
+        }
+
+        private static string Window(int count, PeriodUnit unit, bool calendar) => $"new {Runtime}TimeWindow({Int(count)}, {Unit(unit)}, {Bool(calendar)})";
+
+        private static string Names(IEnumerable<Symbol> symbols) => OneLineArray("string", symbols.Select(s => String(s.Name)));
+
+        private string Exclusion(NeverSymbol never)
+        {
+            (int count, PeriodUnit unit) = RuntimeRuleFacts.ExclusionWindow(never);
+            return $"new {Runtime}OfferExclusion({Names(never.FirstOffers)}, {Bool(never.IsAfter)}, {Names(never.SecondOffers)}, {Window(count, unit, false)}, "
+                + $"{SourceLine(never.Syntax)}, {String(RuntimeRuleFacts.RuleText(_policy, never.Syntax))})";
+        }
+
+        private string Quiet(QuietSymbol quiet)
+        {
+            string hours = OneLineArray($"({Sys}TimeSpan, {Sys}TimeSpan)", quiet.Hours.Select(h => $"({Sys}TimeSpan.FromMinutes({Int(h.From)}), {Sys}TimeSpan.FromMinutes({Int(h.To)}))"));
+            string days = OneLineArray($"{Sys}DayOfWeek", quiet.Days.Select(d => $"{Sys}DayOfWeek.{d}"));
+            return $"new {Runtime}QuietPeriod({String(quiet.Channel!.Name)}, {hours}, {days}, {SourceLine(quiet.Syntax)}, {String(RuntimeRuleFacts.RuleText(_policy, quiet.Syntax))})";
         }
 
         private static string Unit(PeriodUnit unit) => $"{Runtime}TimeUnit.{unit}";
@@ -730,8 +777,37 @@ public static class CSharpEmitter
             L($"public static {Runtime}ContactRequest CreateRequest(string customerId, Channel channel, Offer? offer = null, string? category = null) => new {Runtime}ContactRequest(customerId, NameOf(channel), offer is {{ }} o ? NameOf(o) : null, category);");
 
             L("");
+            Doc("A contact request that also carries what scoped and household limits and consent need: the customer's segments (computed from the record) and stage, the household id (null: a household of one) and the channels the customer consented to (null: none).");
+            L($"public static {Runtime}ContactRequest CreateRequest(string customerId, Customer customer, Stage stage, Channel channel, Offer? offer = null, string? category = null, string? householdId = null, {Generic}IEnumerable<Channel>? consents = null) => CustomerRequest(customerId, customer, stage, householdId, consents) with {{ Channel = NameOf(channel), Offer = offer is {{ }} o ? NameOf(o) : null, Category = category }};");
+
+            L("");
+            Doc("The customer part of a request (id, segments, stage, household, consents); the gate or the caller sets the channel.");
+            L($"private static {Runtime}ContactRequest CustomerRequest(string customerId, Customer customer, Stage stage, string? householdId, {Generic}IEnumerable<Channel>? consents)");
+            L("{");
+            L($"{Sys}ArgumentNullException.ThrowIfNull(customer);");
+            L($"{Generic}List<string> segments = new {Generic}List<string>();");
+            L("foreach (Segment segment in SegmentsOf(customer))");
+            L("{");
+            L("segments.Add(NameOf(segment));");
+            L("}");
+            L($"{Generic}List<string> consented = new {Generic}List<string>();");
+            L("if (consents is not null)");
+            L("{");
+            L("foreach (Channel consent in consents)");
+            L("{");
+            L("consented.Add(NameOf(consent));");
+            L("}");
+            L("}");
+            L($"return new {Runtime}ContactRequest(customerId, \"-\") {{ Segments = segments, Stage = NameOf(stage), HouseholdId = householdId, Consents = consented }};");
+            L("}");
+
+            L("");
             Doc("Ranks the offers that target the customer at the stage, one candidate per channel of each offer, with approval by the accountable owner computed from the policy (IsApproved); the gate excludes unapproved candidates and checks the rest against the contact rules without recording anything.");
-            L($"public static {Generic}IReadOnlyList<{Runtime}RankedOffer> RankOffers({Runtime}ContactGate gate, string customerId, Customer customer, Stage stage, string? category = null)");
+            L($"public static {Generic}IReadOnlyList<{Runtime}RankedOffer> RankOffers({Runtime}ContactGate gate, string customerId, Customer customer, Stage stage, string? category = null) => RankOffers(gate, customerId, customer, stage, category, null, null);");
+
+            L("");
+            Doc("Ranks offers as RankOffers(gate, customerId, customer, stage, category) does, passing the household id and the channels the customer consented to (for household limits and channels that require consent).");
+            L($"public static {Generic}IReadOnlyList<{Runtime}RankedOffer> RankOffers({Runtime}ContactGate gate, string customerId, Customer customer, Stage stage, string? category, string? householdId, {Generic}IEnumerable<Channel>? consents)");
             L("{");
             L($"{Sys}ArgumentNullException.ThrowIfNull(gate);");
             L($"{Sys}ArgumentNullException.ThrowIfNull(customer);");
@@ -754,7 +830,7 @@ public static class CSharpEmitter
             L($"candidates.Add(new {Runtime}OfferCandidate(definition, channel, approved, category));");
             L("}");
             L("}");
-            L("return gate.RankOffers(customerId, candidates);");
+            L("return gate.RankOffers(CustomerRequest(customerId, customer, stage, householdId, consents), candidates);");
             L("}");
         }
 

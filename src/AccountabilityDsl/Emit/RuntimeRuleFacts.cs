@@ -38,6 +38,47 @@ public static class RuntimeRuleFacts
     }
 
     /// <summary>
+    /// The <c>never</c> rules the runtime enforces: those whose two sides name offers or groups
+    /// the policy declares (a policy that bound without errors has no other).
+    /// </summary>
+    public static IReadOnlyList<NeverSymbol> Exclusions(BoundPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return [.. policy.Nevers.Where(n => n.IsResolved)];
+    }
+
+    /// <summary>
+    /// A <c>never</c> rule's window as the runtime counts it: rolling days or weeks. A window in
+    /// months or years becomes days, rounded up to their longest (31 and 366 days) as cool-downs
+    /// are, so an exclusion never ends early.
+    /// </summary>
+    public static (int Count, PeriodUnit Unit) ExclusionWindow(NeverSymbol never)
+    {
+        ArgumentNullException.ThrowIfNull(never);
+        TimeWindow window = never.Window;
+        return window.Unit switch
+        {
+            PeriodUnit.Day or PeriodUnit.Week => (window.Count, window.Unit),
+            PeriodUnit.Month => ((int)Math.Min((long)window.Count * 31, int.MaxValue), PeriodUnit.Day),
+            _ => ((int)Math.Min((long)window.Count * 366, int.MaxValue), PeriodUnit.Day),
+        };
+    }
+
+    /// <summary>The channels that need the customer's consent (<c>requires consent</c>), in declaration order.</summary>
+    public static IReadOnlyList<ChannelSymbol> ConsentChannels(BoundPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return [.. policy.Channels.Where(c => c.RequiresConsent)];
+    }
+
+    /// <summary>The <c>quiet</c> declarations the runtime enforces: those naming a declared channel.</summary>
+    public static IReadOnlyList<QuietSymbol> QuietPeriods(BoundPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return [.. policy.Quiets.Where(q => q.Channel is not null)];
+    }
+
+    /// <summary>
     /// The runtime counts cool-downs in whole days; weeks are 7 days, and months and years
     /// are rounded up to their longest (31 and 366 days) so a cool-down never ends early.
     /// </summary>

@@ -375,14 +375,40 @@ public static partial class PolicyFormatter
         StagesDeclarationSyntax s => ["stages " + string.Join(" -> ", s.Stages.Select(n => n.Text))],
         OwnerDeclarationSyntax o => [$"owner {o.Name.Text}{(o.Documentation is null ? "" : " " + StringLiteral(o.Documentation))}{(o.ReportsTo is null ? "" : $" reports to {o.ReportsTo.Text}")}"],
         FallbackDeclarationSyntax f => [$"fallback {f.Owner.Text}"],
-        ChannelDeclarationSyntax c => [c.Capacity is null ? $"channel {c.Name.Text}" : $"channel {c.Name.Text} capacity {Number(c.Capacity.Amount)} per {Period(c.Capacity.Period)}"],
+        ChannelDeclarationSyntax c => [(c.Capacity is null ? $"channel {c.Name.Text}" : $"channel {c.Name.Text} capacity {Number(c.Capacity.Amount)} per {Period(c.Capacity.Period)}")
+            + (c.RequiresConsent ? " requires consent" : "")],
         AssignmentDeclarationSyntax a => [Assignment(a, 0, 0, 0)],
         OfferDeclarationSyntax o => Offer(o, firstLineOffset),
-        LimitDeclarationSyntax l =>
-            [$"limit {l.Scope.DisplayText} per customer: at most {Number(l.MaxCount)} per {Number(l.WindowCount)} {Period(l.WindowUnit)}{(l.Calendar ? " calendar" : "")}"],
+        LimitDeclarationSyntax l => [Limit(l)],
+        GroupDeclarationSyntax g => [$"group {g.Name.Text}: {Names(g.Members)}"],
+        NeverDeclarationSyntax n => [$"never {n.First.Text} {(n.IsAfter ? "after" : "with")} {n.Second.Text} within {Number(n.WindowCount)} {Period(n.WindowUnit)}"],
+        QuietDeclarationSyntax q => [$"quiet {q.Channel.Text} {string.Join(", ", q.Items.Select(QuietItem))}"],
         CooldownDeclarationSyntax c => [$"cooldown {Number(c.Duration)} {Period(c.Unit)} after {c.Event.Text}"],
         ExemptDeclarationSyntax e => [$"exempt {e.Category.Text}"],
         _ => throw new InvalidOperationException($"no layout for {declaration.GetType().Name}"),
+    };
+
+    private static string Limit(LimitDeclarationSyntax limit)
+    {
+        var text = new StringBuilder("limit ").Append(limit.Scope.DisplayText).Append(limit.PerHousehold ? " per household" : " per customer");
+        if (limit.Segments is { } segments)
+        {
+            text.Append(" in ").Append(Names(segments));
+        }
+
+        if (limit.Stages is { } stages)
+        {
+            text.Append(" at ").Append(StageList(stages));
+        }
+
+        return text.Append($": at most {Number(limit.MaxCount)} per {Number(limit.WindowCount)} {Period(limit.WindowUnit)}{(limit.Calendar ? " calendar" : "")}").ToString();
+    }
+
+    private static string QuietItem(QuietItemSyntax item) => item switch
+    {
+        QuietHoursSyntax hours => $"{hours.From.Text}..{hours.To.Text}",
+        QuietDaySyntax day => day.Day.Text,
+        _ => "",
     };
 
     private static string AttributeType(AttributeTypeSyntax type) => type.Kind switch

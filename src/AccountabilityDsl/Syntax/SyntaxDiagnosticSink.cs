@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Antlr4.Runtime;
 using AccountabilityDsl.Diagnostics;
 using AccountabilityDsl.Text;
 
@@ -15,7 +16,19 @@ internal sealed class SyntaxDiagnosticSink(SourceText source)
     private readonly List<Diagnostic> _diagnostics = [];
     private readonly HashSet<int> _reportedStarts = [];
 
+    // The parser's errors by the declaration they were found in (its parse-tree node), with the
+    // number of diagnostics before each: the builder asks whether a declaration is broken by
+    // identity, which no layout (comments, blank lines) between its tokens can change.
+    private readonly List<(int Index, ParserRuleContext Declaration)> _declarationErrors = [];
+
     public int Count => _diagnostics.Count;
+
+    /// <summary>A parser error found in <paramref name="declaration"/> (even when it is an echo and not reported again).</summary>
+    public void Report(TextSpan span, string message, ParserRuleContext declaration)
+    {
+        _declarationErrors.Add((_diagnostics.Count, declaration));
+        Report(span, message);
+    }
 
     public void Report(TextSpan span, string message)
     {
@@ -45,7 +58,12 @@ internal sealed class SyntaxDiagnosticSink(SourceText source)
         }
 
         _diagnostics.RemoveRange(count, _diagnostics.Count - count);
+        _declarationErrors.RemoveAll(e => e.Index >= count);
     }
+
+    /// <summary>Whether the parser reported an error in <paramref name="declaration"/>.</summary>
+    public bool HasErrorIn(ParserRuleContext declaration) =>
+        _declarationErrors.Exists(e => ReferenceEquals(e.Declaration, declaration));
 
     /// <summary>Whether a syntax error has been reported inside <paramref name="span"/> (an empty one may sit at its end).</summary>
     public bool HasErrorWithin(TextSpan span) =>

@@ -49,6 +49,12 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics, Sour
         [OwnerParser.RULE_offerName] = "an offer name",
         [OwnerParser.RULE_limitScope] = "a channel or offer name",
         [OwnerParser.RULE_limitTargetRef] = "a channel or offer name",
+        [OwnerParser.RULE_limitCounter] = "'customer' or 'household'",
+        [OwnerParser.RULE_groupName] = "a group name",
+        [OwnerParser.RULE_offerSetRef] = "an offer or group name",
+        [OwnerParser.RULE_quietItem] = "quiet hours such as '20:00..09:00' or a day such as 'Sunday'",
+        [OwnerParser.RULE_timeOfDay] = "a time of day such as '09:00'",
+        [OwnerParser.RULE_dayRef] = "a day of the week such as 'Sunday'",
         [OwnerParser.RULE_eventName] = "an event name",
         [OwnerParser.RULE_categoryName] = "a category name",
     };
@@ -58,7 +64,7 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics, Sour
         OwnerLexer.POLICY, OwnerLexer.ATTRIBUTE, OwnerLexer.SEGMENT, OwnerLexer.STAGES, OwnerLexer.OWNER,
         OwnerLexer.CHANNEL, OwnerLexer.ACCOUNTABLE, OwnerLexer.RESPONSIBLE, OwnerLexer.CONSULTED,
         OwnerLexer.INFORMED, OwnerLexer.OFFER, OwnerLexer.LIMIT, OwnerLexer.COOLDOWN, OwnerLexer.EXEMPT,
-        OwnerLexer.FALLBACK,
+        OwnerLexer.FALLBACK, OwnerLexer.GROUP, OwnerLexer.NEVER, OwnerLexer.QUIET,
     ];
 
     private static readonly int[] PeriodTokens =
@@ -381,7 +387,14 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics, Sour
         }
 
         _lastErrorDeclaration = declaration;
-        diagnostics.Report(span, message);
+        if (declaration is null)
+        {
+            diagnostics.Report(span, message);
+        }
+        else
+        {
+            diagnostics.Report(span, message, declaration);
+        }
     }
 
     private static ParserRuleContext? EnclosingDeclaration(RuleContext? context)
@@ -548,6 +561,7 @@ internal sealed class SyntaxErrorStrategy(SyntaxDiagnosticSink diagnostics, Sour
             {
                 OwnerLexer.IDENTIFIER => NounFor(context),
                 OwnerLexer.INTEGER => "a whole number",
+                OwnerLexer.TIME_OF_DAY => "a time of day such as '09:00'",
                 OwnerLexer.DECIMAL_NUMBER => null, // always alongside INTEGER: "a number" below
                 OwnerLexer.STRING => "a description in double quotes",
                 OwnerLexer.MINUS => null,

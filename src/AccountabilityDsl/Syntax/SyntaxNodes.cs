@@ -107,7 +107,11 @@ public sealed record PeriodSyntax(PeriodUnit Unit, bool Plural, TextSpan Span) :
 
 public sealed record CapacitySyntax(NumberLiteralSyntax Amount, PeriodSyntax Period, TextSpan Span) : SyntaxNode(Span);
 
-public sealed record ChannelDeclarationSyntax(NameSyntax Name, CapacitySyntax? Capacity, TextSpan Span) : DeclarationSyntax(Span);
+public sealed record ChannelDeclarationSyntax(NameSyntax Name, CapacitySyntax? Capacity, TextSpan Span) : DeclarationSyntax(Span)
+{
+    /// <summary><c>requires consent</c>: a contact on the channel needs the customer's consent for it.</summary>
+    public bool RequiresConsent { get; init; }
+}
 
 /// <summary>A segment list: <c>*</c> or names.</summary>
 public sealed record SegmentListSyntax(bool IsWildcard, ImmutableArray<NameSyntax> Names, TextSpan Span) : SyntaxNode(Span);
@@ -158,7 +162,49 @@ public sealed record LimitDeclarationSyntax(
     NumberLiteralSyntax WindowCount,
     PeriodSyntax WindowUnit,
     bool Calendar,
+    TextSpan Span) : DeclarationSyntax(Span)
+{
+    /// <summary><c>per household</c> instead of <c>per customer</c>.</summary>
+    public bool PerHousehold { get; init; }
+
+    /// <summary><c>in Seg, …</c>: the limit counts only contacts with customers in these segments; null when unscoped.</summary>
+    public ImmutableArray<NameSyntax>? Segments { get; init; }
+
+    /// <summary><c>at stages</c>: the limit counts only contacts with customers at these stages; null when unscoped.</summary>
+    public StageListSyntax? Stages { get; init; }
+}
+
+/// <summary><c>group G: A, B, …</c>: a named set of offers (members may be other groups).</summary>
+public sealed record GroupDeclarationSyntax(NameSyntax Name, ImmutableArray<NameSyntax> Members, TextSpan Span) : DeclarationSyntax(Span);
+
+/// <summary>
+/// <c>never A with B within N days</c> (<see cref="IsAfter"/> false: either order) or
+/// <c>never A after B within N days</c> (A is refused within N days after B).
+/// </summary>
+public sealed record NeverDeclarationSyntax(
+    NameSyntax First,
+    bool IsAfter,
+    NameSyntax Second,
+    NumberLiteralSyntax WindowCount,
+    PeriodSyntax WindowUnit,
     TextSpan Span) : DeclarationSyntax(Span);
+
+/// <summary>A local time of day as written (<c>09:00</c>); <see cref="Minutes"/> after midnight, 1440 for <c>24:00</c>.</summary>
+public sealed record TimeOfDaySyntax(int Minutes, string Text, TextSpan Span) : SyntaxNode(Span)
+{
+    public bool IsMissing => Text.Length == 0;
+}
+
+public abstract record QuietItemSyntax(TextSpan Span) : SyntaxNode(Span);
+
+/// <summary><c>20:00..09:00</c>: from (inclusive) to (exclusive); a range whose end is earlier crosses midnight.</summary>
+public sealed record QuietHoursSyntax(TimeOfDaySyntax From, TimeOfDaySyntax To, TextSpan Span) : QuietItemSyntax(Span);
+
+/// <summary>A whole quiet day: <c>Sunday</c>.</summary>
+public sealed record QuietDaySyntax(NameSyntax Day) : QuietItemSyntax(Day.Span);
+
+/// <summary><c>quiet C 20:00..09:00, Sunday</c>.</summary>
+public sealed record QuietDeclarationSyntax(NameSyntax Channel, ImmutableArray<QuietItemSyntax> Items, TextSpan Span) : DeclarationSyntax(Span);
 
 public sealed record CooldownDeclarationSyntax(NumberLiteralSyntax Duration, PeriodSyntax Unit, NameSyntax Event, TextSpan Span) : DeclarationSyntax(Span);
 

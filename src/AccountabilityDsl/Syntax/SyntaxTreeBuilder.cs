@@ -19,6 +19,9 @@ internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink 
     // errors about a declaration can sit just past its last token.
     private int _extentEnd;
 
+    // The declaration being built: whether the parser found an error in it.
+    private DeclarationContext? _declaration;
+
     public ImmutableArray<DeclarationSyntax> Build(PolicyFileContext file)
     {
         var result = ImmutableArray.CreateBuilder<DeclarationSyntax>();
@@ -42,6 +45,7 @@ internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink 
     public DeclarationSyntax? BuildOne(DeclarationContext declaration, int extentEnd)
     {
         _extentEnd = extentEnd;
+        _declaration = declaration;
         return declaration.ChildCount > 0 ? BuildDeclaration(declaration.GetChild(0)) : null;
     }
 
@@ -66,8 +70,11 @@ internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink 
         FallbackDeclarationContext c => new FallbackDeclarationSyntax(Name(c.ownerRef(), c), SpanOf(c)),
         ChannelDeclarationContext c => new ChannelDeclarationSyntax(
             Name(c.channelName(), c),
-            c.CAPACITY() is null ? null : new CapacitySyntax(Count(c.count(), c), Period(c.period(), c), TextSpan.FromBounds(c.CAPACITY().Symbol.StartIndex, SpanOf(c).End)),
-            SpanOf(c)),
+            c.CAPACITY() is null ? null : new CapacitySyntax(Count(c.count(), c), Period(c.period(), c), TextSpan.FromBounds(c.CAPACITY().Symbol.StartIndex, (c.REQUIRES() is { } requires ? requires.Symbol.StartIndex : SpanOf(c).End))),
+            SpanOf(c))
+        {
+            RequiresConsent = c.CONSENT() is not null,
+        },
         AccountableDeclarationContext c => new AssignmentDeclarationSyntax(
             RaciRole.Accountable, Name(c.ownerRef(), c), SegmentList(c.segmentList(), c), StageList(c.stageList(), c), [], SpanOf(c)),
         RaciDeclarationContext c => new AssignmentDeclarationSyntax(
@@ -80,7 +87,16 @@ internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink 
             Count(c.count(1), c),
             Period(c.period(), c),
             c.CALENDAR() is not null,
-            SpanOf(c)),
+            SpanOf(c))
+        {
+            PerHousehold = c.limitCounter()?.HOUSEHOLD() is not null,
+            Segments = c.limitSegments() is { } segments ? [.. segments.segmentRef().Select(s => Name(s, segments))] : null,
+            Stages = c.limitStages() is { } stages ? StageList(stages.stageList(), stages) : null,
+        },
+        GroupDeclarationContext c => new GroupDeclarationSyntax(Name(c.groupName(), c), [.. c.offerSetRef().Select(o => Name(o, c))], SpanOf(c)),
+        NeverDeclarationContext c => new NeverDeclarationSyntax(
+            Name(c.offerSetRef(0), c), c.AFTER() is not null, Name(c.offerSetRef(1), c), Count(c.count(), c), Period(c.period(), c), SpanOf(c)),
+        QuietDeclarationContext c => new QuietDeclarationSyntax(Name(c.channelRef(), c), [.. c.quietItem().Select(i => QuietItem(i, c))], SpanOf(c)),
         CooldownDeclarationContext c => new CooldownDeclarationSyntax(Count(c.count(), c), Period(c.period(), c), Name(c.eventName(), c), SpanOf(c)),
         ExemptDeclarationContext c => new ExemptDeclarationSyntax(Name(c.categoryName(), c), SpanOf(c)),
         _ => null,
@@ -96,7 +112,7 @@ internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink 
         var seen = new HashSet<string>();
         // A clause that only looks repeated because recovery from a syntax error split the
         // declaration differently is not a second mistake: the syntax error says it all.
-        bool broken = diagnostics.HasErrorWithin(TextSpan.FromBounds(SpanOf(c).Start, Math.Max(SpanOf(c).End, _extentEnd)));
+        bool broken = HasErrorFrom(SpanOf(c).Start, c);
         foreach (OfferClauseContext clause in c.offerClause())
         {
             string keyword = clause.Start.Text;
@@ -135,6 +151,57 @@ internal sealed class SyntaxTreeBuilder(SourceText source, SyntaxDiagnosticSink 
             Name(c.offerName(), c), Name(c.ownerRef(), c), SegmentList(c.segmentList(), c),
             stages, channels, minCell, priority, approvers, SpanOf(c));
     }
+
+    private QuietItemSyntax QuietItem(QuietItemContext item, ParserRuleContext parent) => item switch
+    {
+        QuietHoursContext h => new QuietHoursSyntax(TimeOfDay(h.timeOfDay(0), h), TimeOfDay(h.timeOfDay(1), h), SpanOf(h)),
+        QuietDayContext d => new QuietDaySyntax(Name(d.dayRef(), d)),
+        _ => new QuietDaySyntax(NameSyntax.Missing(SpanOf(parent).End)),
+    };
+
+    /// <summary>
+    /// <c>HH:MM</c>, two digits each, 00:00 to 24:00 (24:00 only makes sense as the end of a
+    /// range: midnight at the end of the day). Anything else is reported here, with the rule.
+    /// </summary>
+    private TimeOfDaySyntax TimeOfDay(TimeOfDayContext? time, ParserRuleContext parent)
+    {
+        if (time?.TIME_OF_DAY() is not { Symbol.StartIndex: >= 0 } token)
+        {
+            return new TimeOfDaySyntax(0, "", new TextSpan(SpanOf(parent).End, 0));
+        }
+
+        TextSpan span = SpanOf(token.Symbol);
+        string text = token.GetText();
+        string[] parts = text.Split(':');
+        bool wellFormed = parts is [{ Length: 2 } hours, { Length: 2 } minutes]
+            && int.TryParse(hours, NumberStyles.None, CultureInfo.InvariantCulture, out int h)
+            && int.TryParse(minutes, NumberStyles.None, CultureInfo.InvariantCulture, out int m)
+            && ((h < 24 && m < 60) || (h == 24 && m == 0));
+        if (!wellFormed)
+        {
+            // A token that only looks malformed because a '..' or ',' is missing after it (the
+            // lexer ran two times together) is the parser's error, already reported: one mistake, one error.
+            if (HasErrorFrom(span.Start, parent))
+            {
+                return new TimeOfDaySyntax(0, "", span);
+            }
+
+            diagnostics.Report(span, $"'{Shorten(text)}' is not a time of day; write hours and minutes as HH:MM, from 00:00 to 23:59 (24:00 ends a range at midnight)");
+            return new TimeOfDaySyntax(0, "", span);
+        }
+
+        return new TimeOfDaySyntax((int.Parse(parts[0], CultureInfo.InvariantCulture) * 60) + int.Parse(parts[1], CultureInfo.InvariantCulture), text, span);
+    }
+
+    /// <summary>
+    /// Whether the declaration being built is broken from <paramref name="start"/> on: the parser
+    /// found an error in it (wherever recovery placed the report, even on the next declaration's
+    /// first token), or a lexical error lies between <paramref name="start"/> and the next
+    /// declaration. A part that only looks wrong because of that error is not a second mistake.
+    /// </summary>
+    private bool HasErrorFrom(int start, ParserRuleContext part) =>
+        (_declaration is not null && diagnostics.HasErrorIn(_declaration))
+        || diagnostics.HasErrorWithin(TextSpan.FromBounds(start, Math.Max(SpanOf(part).End, _extentEnd)));
 
     private AttributeTypeSyntax AttributeType(AttributeTypeContext? type, ParserRuleContext parent) => type switch
     {

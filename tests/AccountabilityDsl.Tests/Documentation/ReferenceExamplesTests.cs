@@ -31,6 +31,18 @@ public partial class ReferenceExamplesTests
     public void The_reference_has_examples() => Blocks("reference.md").Count.ShouldBeGreaterThanOrEqualTo(4);
 
     [Theory]
+    [InlineData("reference.md")]
+    [InlineData("language.md")]
+    public void The_page_shows_the_contact_policy_constructs(string page) =>
+        string.Join("\n", Blocks(page).Select(b => b.Text)).ShouldSatisfyAllConditions(
+            text => text.ShouldContain("group "),
+            text => text.ShouldContain(" per household"),
+            text => text.ShouldContain(" in Affluent"),
+            text => text.ShouldContain("never "),
+            text => text.ShouldContain("requires consent"),
+            text => text.ShouldContain("quiet "));
+
+    [Theory]
     [MemberData(nameof(Examples))]
     public void Every_example_compiles_as_the_page_says(string page, int index)
     {

@@ -61,7 +61,10 @@ public sealed class CompiledPolicyEquivalenceTests
 
         actual.PolicyName.ShouldBe(expected.PolicyName);
         actual.SourceFile.ShouldBe(expected.SourceFile);
-        actual.Limits.ShouldBe(expected.Limits);
+        actual.Limits.Select(Describe).ShouldBe(expected.Limits.Select(Describe));
+        actual.Exclusions.Select(Describe).ShouldBe(expected.Exclusions.Select(Describe));
+        actual.Consents.ShouldBe(expected.Consents);
+        actual.QuietPeriods.Select(Describe).ShouldBe(expected.QuietPeriods.Select(Describe));
         actual.Capacities.ShouldBe(expected.Capacities);
         actual.Cooldowns.ShouldBe(expected.Cooldowns);
         actual.ExemptCategories.ShouldBe(expected.ExemptCategories);
@@ -126,13 +129,20 @@ public sealed class CompiledPolicyEquivalenceTests
         string?[] offers = [null, .. policy.Offers.Select(o => o.Name)];
         string?[] categories = [null, null, null, "marketing", .. compiled.ContactPolicy.ExemptCategories];
         string[] events = [.. policy.Cooldowns.Select(c => c.Event.Name)];
+        // Scoped limits and consent need the customer's segments, stage and consents in every request.
+        bool needsCustomer = compiled.ContactPolicy.Consents.Count > 0 || compiled.ContactPolicy.Limits.Any(l => l.Segments is not null || l.Stages is not null);
         var random = new Random(path.Length * 7919);
         int allowed = 0, denied = 0;
 
         for (int step = 0; step < 1500; step++)
         {
             string customerId = "c" + random.Next(3);
-            var request = new ContactRequest(customerId, channels[random.Next(channels.Length)], offers[random.Next(offers.Length)], categories[random.Next(categories.Length)]);
+            int channel = random.Next(channels.Length);
+            int offer = random.Next(offers.Length);
+            string? category = categories[random.Next(categories.Length)];
+            (ContactRequest request, ContactRequest expectedRequest) = needsCustomer || random.Next(2) == 0
+                ? CustomerRequests(compiled, generated, random, customerId, channel, offer - 1, category)
+                : (new ContactRequest(customerId, channels[channel], offers[offer], category), new ContactRequest(customerId, channels[channel], offers[offer], category));
             switch (random.Next(10))
             {
                 case 0 when events.Length > 0:
@@ -142,19 +152,38 @@ public sealed class CompiledPolicyEquivalenceTests
                     actualLedger.RecordEvent(customerId, name, at);
                     break;
                 case <= 3:
-                    string expectedCheck = expectedGate.Check(request).ToString();
+                    string expectedCheck = expectedGate.Check(expectedRequest).ToString();
                     actualGate.Check(request).ToString().ShouldBe(expectedCheck, $"step {step}: {request}");
                     break;
                 case <= 5 when policy.Offers.Length > 0:
                     (CustomerValues customer, object generatedCustomer) = RandomCustomer(policy, generated, random);
                     StageSymbol stage = policy.Stages[random.Next(policy.Stages.Length)];
-                    var expectedRanking = (IReadOnlyList<RankedOffer>)generated.Call("RankOffers", expectedGate, customerId, generatedCustomer, generated.Enum("Stage", stage.Ordinal), request.Category)!;
-                    compiled.RankOffers(actualGate, customerId, customer, stage, request.Category).Select(Describe)
-                        .ShouldBe(expectedRanking.Select(Describe), $"step {step}");
+                    IReadOnlyList<RankedOffer> expectedRanking, actualRanking;
+                    if (random.Next(2) == 0)
+                    {
+                        expectedRanking = (IReadOnlyList<RankedOffer>)generated.Call("RankOffers", expectedGate, customerId, generatedCustomer, generated.Enum("Stage", stage.Ordinal), request.Category)!;
+                        actualRanking = compiled.RankOffers(actualGate, customerId, customer, stage, request.Category);
+                    }
+                    else
+                    {
+                        // With the household and consents of the request made above.
+                        Array consents = Array.CreateInstance(generated.Nested("Channel"), request.Consents?.Count ?? 0);
+                        ChannelSymbol[] consented = [.. policy.Channels.Where(c => request.Consents?.Contains(c.Name) == true)];
+                        for (int i = 0; i < consented.Length; i++)
+                        {
+                            consents.SetValue(generated.Enum("Channel", policy.Channels.IndexOf(consented[i])), i);
+                        }
+
+                        expectedRanking = (IReadOnlyList<RankedOffer>)generated.Call(
+                            "RankOffers", expectedGate, customerId, generatedCustomer, generated.Enum("Stage", stage.Ordinal), request.Category, request.HouseholdId, consents)!;
+                        actualRanking = compiled.RankOffers(actualGate, customerId, customer, stage, request.Category, request.HouseholdId, consented);
+                    }
+
+                    actualRanking.Select(Describe).ShouldBe(expectedRanking.Select(Describe), $"step {step}");
                     break;
                 default:
                     string key = "k" + random.Next(40);
-                    ReservationResult expected = expectedGate.TryReserve(request, key);
+                    ReservationResult expected = expectedGate.TryReserve(expectedRequest, key);
                     ReservationResult actual = actualGate.TryReserve(request, key);
                     actual.Decision.ToString().ShouldBe(expected.Decision.ToString(), $"step {step}: {request}");
                     actual.IsAllowed.ShouldBe(expected.IsAllowed);
@@ -189,6 +218,44 @@ public sealed class CompiledPolicyEquivalenceTests
             denied.ShouldBeGreaterThan(0);
         }
     }
+
+    /// <summary>
+    /// The same request made by each side from a random customer, stage, household and consents:
+    /// CompiledPolicy.CreateRequest and the generated CreateRequest must fill it alike.
+    /// </summary>
+    private static (ContactRequest Actual, ContactRequest Expected) CustomerRequests(
+        CompiledPolicy compiled, GeneratedAssembly generated, Random random, string customerId, int channel, int offer, string? category)
+    {
+        BoundPolicy policy = compiled.Policy;
+        (CustomerValues customer, object generatedCustomer) = RandomCustomer(policy, generated, random);
+        StageSymbol stage = policy.Stages[random.Next(policy.Stages.Length)];
+        string? household = random.Next(3) switch { 0 => null, 1 => "h1", _ => "h-" + customerId };
+        ChannelSymbol[] consents = [.. policy.Channels.Where(_ => random.Next(3) != 0)];
+        Array generatedConsents = Array.CreateInstance(generated.Nested("Channel"), consents.Length);
+        for (int i = 0; i < consents.Length; i++)
+        {
+            generatedConsents.SetValue(generated.Enum("Channel", policy.Channels.IndexOf(consents[i])), i);
+        }
+
+        OfferSymbol? offerSymbol = offer < 0 ? null : policy.Offers[offer];
+        ContactRequest actual = compiled.CreateRequest(customerId, customer, stage, policy.Channels[channel], offerSymbol, category, household, consents);
+        var expected = (ContactRequest)generated.Call("CreateRequest", customerId, generatedCustomer, generated.Enum("Stage", stage.Ordinal),
+            generated.Enum("Channel", channel), offerSymbol is null ? null : generated.Enum("Offer", offerSymbol.Ordinal), category, household, generatedConsents)!;
+        Describe(actual).ShouldBe(Describe(expected));
+        return (actual, expected);
+    }
+
+    private static string Describe(ContactRequest r) =>
+        $"{r.CustomerId} {r.Channel} {r.Offer} {r.Category} segments={string.Join(",", r.Segments ?? [])} stage={r.Stage} household={r.HouseholdId} consents={string.Join(",", r.Consents ?? [])}";
+
+    private static string Describe(ContactLimit l) =>
+        $"{l.Scope} {l.MaxCount} {l.Window} {l.Source} {l.PerHousehold} {string.Join(",", l.Segments ?? ["*"])} {string.Join(",", l.Stages ?? ["*"])} {string.Join(",", l.Scope.GroupOffers)}";
+
+    private static string Describe(OfferExclusion e) =>
+        $"{string.Join(",", e.First)} {e.IsAfter} {string.Join(",", e.Second)} {e.Window} {e.Source} {e.Text}";
+
+    private static string Describe(QuietPeriod q) =>
+        $"{q.Channel} {string.Join(",", q.Hours)} {string.Join(",", q.Days)} {q.Source} {q.Text}";
 
     private static PolicyCompilation Compile(string file) => PolicyCompilation.Create(AccountabilityDsl.Text.SourceText.FromFile(file), Lowered);
 

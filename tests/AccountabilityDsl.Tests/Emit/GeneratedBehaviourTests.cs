@@ -25,6 +25,7 @@ public sealed class GeneratedBehaviourTests
         "tests/AccountabilityDsl.Tests/Emit/Policies/segment-atoms.owner",
         "samples/key-accounts.owner",
         "samples/OfferDesk/offer-desk-bank.owner",
+        "tests/AccountabilityDsl.Tests/Emit/Policies/contact-rules.owner",
     };
 
     private static (BoundPolicy Policy, GeneratedAssembly Generated) Load(string relativePath)
@@ -137,6 +138,7 @@ public sealed class GeneratedBehaviourTests
 
         contact.PolicyName.ShouldBe(policy.Name);
         contact.SourceFile.ShouldBe(file);
+        // Every limit, group, household and scoped ones included, in declaration order.
         contact.Limits.Count.ShouldBe(policy.Limits.Length);
         for (int i = 0; i < policy.Limits.Length; i++)
         {
@@ -147,12 +149,33 @@ public sealed class GeneratedBehaviourTests
                 LimitScope.Offers => Runtime.LimitScope.Offers,
                 LimitScope.Contacts => Runtime.LimitScope.Contacts,
                 LimitScope.Channel => Runtime.LimitScope.Channel(declared.Target!.Name),
+                LimitScope.Group => Runtime.LimitScope.Group(declared.Target!.Name, declared.TargetOffers.Select(o => o.Name)),
                 _ => Runtime.LimitScope.Offer(declared.Target!.Name),
             });
             limit.MaxCount.ShouldBe(declared.MaxCount);
             limit.Window.ShouldBe(new Runtime.TimeWindow(declared.Window.Count, (TimeUnit)(int)declared.Window.Unit, declared.Window.Calendar));
             limit.Source.ShouldBe(new SourceLine(file, policy.LineOf(declared.Syntax), policy.Source.GetLineText(policy.LineOf(declared.Syntax)).Trim()));
+            limit.PerHousehold.ShouldBe(declared.PerHousehold);
+            limit.Segments.ShouldBe(declared.InSegments?.Select(x => x.Name).ToArray());
+            limit.Stages.ShouldBe(declared.AtStages?.Select(x => x.Name).ToArray());
         }
+
+        contact.Exclusions.Select(e => (string.Join(",", e.First), e.IsAfter, string.Join(",", e.Second), e.Window, e.Source.Line, e.Text))
+            .ShouldBe(policy.Nevers.Select(n => (string.Join(",", n.FirstOffers.Select(o => o.Name)), n.IsAfter, string.Join(",", n.SecondOffers.Select(o => o.Name)),
+                n.Window.Unit switch
+                {
+                    PeriodUnit.Day => new Runtime.TimeWindow(n.Window.Count, TimeUnit.Day),
+                    PeriodUnit.Week => new Runtime.TimeWindow(n.Window.Count, TimeUnit.Week),
+                    // The runtime counts never windows in rolling days: a month is its longest, 31 days.
+                    PeriodUnit.Month => new Runtime.TimeWindow(n.Window.Count * 31, TimeUnit.Day),
+                    _ => new Runtime.TimeWindow(n.Window.Count * 366, TimeUnit.Day),
+                },
+                policy.LineOf(n.Syntax), policy.Source.GetLineText(policy.LineOf(n.Syntax)).Trim())));
+        contact.Consents.Select(c => (c.Channel, c.Source.Line))
+            .ShouldBe(policy.Channels.Where(c => c.RequiresConsent).Select(c => (c.Name, policy.LineOf(c.Syntax))));
+        contact.QuietPeriods.Select(q => (q.Channel, string.Join(",", q.Hours.Select(h => $"{h.From}-{h.To}")), string.Join(",", q.Days), q.Source.Line))
+            .ShouldBe(policy.Quiets.Select(q => (q.Channel!.Name, string.Join(",", q.Hours.Select(h => $"{TimeSpan.FromMinutes(h.From)}-{TimeSpan.FromMinutes(h.To)}")),
+                string.Join(",", q.Days), policy.LineOf(q.Syntax))));
 
         var capacities = policy.Channels.Where(c => c.Capacity is not null).ToList();
         contact.Capacities.Select(c => (c.Channel, c.MaxCount, (int)c.Period, c.Source.Line))
@@ -196,6 +219,91 @@ public sealed class GeneratedBehaviourTests
         clock.Now = clock.Now.AddDays(1);
         gate.Check(request).IsAllowed.ShouldBeTrue();
         gate.Check(request with { Category = "transactional" }).IsExempt.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Generated_requests_carry_the_customer_so_every_contact_rule_decides()
+    {
+        (BoundPolicy policy, GeneratedAssembly generated) = Load("tests/AccountabilityDsl.Tests/Emit/Policies/contact-rules.owner");
+        using GeneratedAssembly unload = generated;
+        TimeZoneInfo london = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+        // Monday 7 June 2027, 08:30 in London (BST, UTC+1): inside the quiet hours 20:00..09:00.
+        var clock = new ManualClock(new DateTimeOffset(2027, 6, 7, 8, 30, 0, TimeSpan.FromHours(1)));
+        using var ledger = new InMemoryContactLedger();
+        var gate = (ContactGate)generated.Call("CreateGate", ledger, clock, london)!;
+        object massMarket = generated.Customer(policy, [1000m]);
+        object affluent = generated.Customer(policy, [300000m]);
+        object active = generated.Enum("Stage", 1), retention = generated.Enum("Stage", 2);
+        object email = generated.Enum("Channel", 0), telemarketing = generated.Enum("Channel", 1);
+        object boatLoan = generated.Enum("Offer", 0), remortgage = generated.Enum("Offer", 1), saver = generated.Enum("Offer", 2);
+        Array consented = Array.CreateInstance(telemarketing.GetType(), 1);
+        consented.SetValue(telemarketing, 0);
+        int Line(string text) => Enumerable.Range(1, policy.Source.LineCount).Single(l => policy.Source.GetLineText(l).StartsWith(text, StringComparison.Ordinal));
+        ContactRequest Request(string id, object customer, object stage, object channel, object? offer, string? household = null, Array? consents = null) =>
+            (ContactRequest)generated.Call("CreateRequest", id, customer, stage, channel, offer, null, household, consents)!;
+        ContactDecision Send(ContactRequest request)
+        {
+            ReservationResult result = gate.TryReserve(request, Guid.NewGuid().ToString("N"));
+            if (result.Reservation is { } reservation)
+            {
+                gate.Commit(reservation);
+            }
+
+            return result.Decision;
+        }
+
+        // The request carries the customer's segments (from the record), stage, household and consents.
+        ContactRequest boat = Request("c1", massMarket, active, telemarketing, boatLoan, "h1", consented);
+        boat.Segments.ShouldBe(["MassMarket"]);
+        boat.Stage.ShouldBe("Active");
+        boat.HouseholdId.ShouldBe("h1");
+        boat.Consents.ShouldBe(["Telemarketing"]);
+
+        // Quiet hours: denied until 09:00 local, with consent.
+        ContactDecision quiet = gate.Check(boat);
+        quiet.Denials.Select(d => d.Kind).ShouldBe([RuleKind.Quiet]);
+        quiet.Source!.Line.ShouldBe(Line("quiet Telemarketing"));
+        quiet.RetryAt.ShouldBe(new DateTimeOffset(2027, 6, 7, 9, 0, 0, TimeSpan.FromHours(1)));
+
+        // At 10:00 the channel is open, but not without the customer's consent.
+        clock.Now = new DateTimeOffset(2027, 6, 7, 10, 0, 0, TimeSpan.FromHours(1));
+        ContactDecision noConsent = gate.Check(Request("c1", massMarket, active, telemarketing, boatLoan, "h1"));
+        noConsent.Denials.Select(d => d.Kind).ShouldBe([RuleKind.Consent]);
+        noConsent.Source!.Line.ShouldBe(Line("channel Telemarketing"));
+        noConsent.RetryAt.ShouldBeNull();
+        Send(boat).IsAllowed.ShouldBeTrue();
+
+        // A remortgage an hour later: the Lending group's cap (20 days) and the never rule (1 month,
+        // counted as 31 days), which names the boat loan; a retry succeeds when both have passed.
+        clock.Now = clock.Now.AddHours(1);
+        ContactDecision remortgageDenied = gate.Check(Request("c1", massMarket, active, email, remortgage, "h1"));
+        DateTimeOffset boatAt = new(2027, 6, 7, 10, 0, 0, TimeSpan.FromHours(1));
+        remortgageDenied.Denials.Select(d => (d.Kind, d.Source.Line, d.RetryAt)).ShouldBe(
+            [(RuleKind.Limit, Line("limit Lending"), boatAt.AddDays(20)), (RuleKind.Exclusion, Line("never Remortgage"), boatAt.AddDays(31))], ignoreOrder: true);
+        remortgageDenied.Denials.Single(d => d.Kind == RuleKind.Exclusion).EarlierOffer.ShouldBe("BoatLoan");
+        remortgageDenied.RetryAt.ShouldBe(boatAt.AddDays(31));
+
+        // Scoped limits apply by the customer's segments: two offers a week in Affluent only.
+        Send(Request("c2", affluent, active, email, saver)).IsAllowed.ShouldBeTrue();
+        Send(Request("c2", affluent, active, email, saver)).IsAllowed.ShouldBeTrue();
+        ContactDecision affluentCap = Send(Request("c2", affluent, active, email, saver));
+        affluentCap.Source!.Line.ShouldBe(Line("limit offers per customer in Affluent"));
+        for (int i = 0; i < 3; i++)
+        {
+            Send(Request("c3", massMarket, active, email, saver)).IsAllowed.ShouldBeTrue($"mass-market saver {i + 1}");
+        }
+
+        // The household limit counts both customers of household h9.
+        Send(Request("c4", massMarket, retention, email, saver, "h9")).IsAllowed.ShouldBeTrue();
+        Send(Request("c4", massMarket, retention, email, saver, "h9")).IsAllowed.ShouldBeTrue();
+        Send(Request("c5", massMarket, retention, email, saver, "h9")).IsAllowed.ShouldBeTrue();
+        ContactDecision household = Send(Request("c5", massMarket, retention, email, saver, "h9"));
+        household.Source!.Line.ShouldBe(Line("limit offers per household"));
+        Send(Request("c6", massMarket, retention, email, saver, "h10")).IsAllowed.ShouldBeTrue();
+
+        // A request without the segments and stage the scoped limits need is refused, not allowed.
+        var plain = (ContactRequest)generated.Call("CreateRequest", "c7", email, saver, null)!;
+        Should.Throw<ArgumentException>(() => gate.Check(plain));
     }
 
     [Fact]

@@ -173,10 +173,10 @@ public partial class PipelineFuzzTests
         return [.. texts];
     }
 
-    [GeneratedRegex(@"[A-Za-z_][A-Za-z0-9_]*|\d+(\.\d+)?|->|\.\.|<=|>=|==|!=|""[^""\n]*""|//[^\n]*|\S")]
+    [GeneratedRegex(@"[A-Za-z_][A-Za-z0-9_]*|\d+:\d+|\d+(\.\d+)?|->|\.\.|<=|>=|==|!=|""[^""\n]*""|//[^\n]*|\S")]
     private static partial Regex Token();
 
     /// <summary>A token with the whitespace after it, so that concatenating pieces gives the text back.</summary>
-    [GeneratedRegex(@"(?:[A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d+)?|->|\.\.|<=|>=|==|!=|""[^""\n]*""|//[^\n]*|/\*.*?\*/|\S)\s*|\s+", RegexOptions.Singleline)]
+    [GeneratedRegex(@"(?:[A-Za-z_][A-Za-z0-9_]*|\d+:\d+|\d+(?:\.\d+)?|->|\.\.|<=|>=|==|!=|""[^""\n]*""|//[^\n]*|/\*.*?\*/|\S)\s*|\s+", RegexOptions.Singleline)]
     private static partial Regex Piece();
 }

@@ -5,6 +5,7 @@ using System.Text;
 using System.Xml.Linq;
 using AccountabilityDsl.Emit;
 using AccountabilityDsl.Runtime;
+using AccountabilityDsl.Syntax.Grammar;
 using AccountabilityDsl.Tests.Infrastructure;
 using CsCheck;
 using Microsoft.CodeAnalysis;
@@ -36,12 +37,11 @@ public sealed class EmitInjectionFuzzTests
 {
     private const int PoliciesPerCompilation = 4;
 
+    /// <summary>Every reserved word of the language, read from the lexer so that new keywords are never generated as names.</summary>
     private static readonly string[] DslKeywords =
     [
-        "policy", "namespace", "attribute", "int", "decimal", "bool", "enum", "segment", "where", "and", "or", "not", "in", "true", "false",
-        "stages", "owner", "channel", "capacity", "per", "accountable", "responsible", "consulted", "informed", "for", "at", "via", "offer",
-        "by", "to", "min", "cell", "priority", "approved", "limit", "offers", "contacts", "customer", "most", "calendar", "cooldown", "after",
-        "exempt", "day", "days", "week", "weeks", "month", "months", "year", "years",
+        .. Enumerable.Range(OwnerLexer.POLICY, OwnerLexer.YEARS - OwnerLexer.POLICY + 1)
+            .Select(type => OwnerLexer.DefaultVocabulary.GetLiteralName(type).Trim('\'')),
     ];
 
     /// <summary>Names that are C# keywords, contextual keywords, or names the generated code itself uses.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using AccountabilityDsl.Diagnostics;
 using AccountabilityDsl.Syntax;
@@ -198,6 +199,26 @@ public class ErrorRecoveryTests
         SyntaxTree tree = SyntaxTree.Parse("policy P\nstages A\nOwner Q for Retail,\nTier1 at A\nowner R\n");
         tree.Diagnostics.Select(d => d.Location.LineSpan.Start.Line).ShouldBe([3], Baseline.Render(tree.Diagnostics));
         tree.Declarations.LastOrDefault().ShouldBeOfType<OwnerDeclarationSyntax>().Name.Text.ShouldBe("R");
+    }
+
+    [Theory]
+    // The parser reports the missing channel on 'group', the first token of the next
+    // declaration: the repeated 'via' is the same mistake, not a second one.
+    [InlineData("offer O by X to S via Email\nvia{0}\ngroup G: O\n")]
+    // A time that is malformed where the line ends too early: one mistake, the missing '..'.
+    [InlineData("quiet Telemarketing 25:00{0}\ngroup G: O\n")]
+    [InlineData("quiet Telemarketing 20:00..{0}\ngroup G: O\n")]
+    public void A_declaration_cut_short_by_the_next_one_is_one_error_whatever_the_layout(string declaration)
+    {
+        string[] Errors(string layout)
+        {
+            SyntaxTree tree = SyntaxTree.Parse("policy P\nstages A\n" + string.Format(CultureInfo.InvariantCulture, declaration, layout));
+            return [.. tree.Diagnostics.Select(d => d.Message)];
+        }
+
+        string[] plain = Errors("");
+        plain.Length.ShouldBe(1, string.Join("\n", plain));
+        Errors(" // a comment\n\n/* and another */").ShouldBe(plain);
     }
 
     [Fact]

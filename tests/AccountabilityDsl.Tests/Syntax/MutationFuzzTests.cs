@@ -18,7 +18,7 @@ public partial class MutationFuzzTests
 
     private static readonly string Sample = File.ReadAllText(Path.Combine(Baseline.RepoRoot, "samples", "retail-bank.owner"));
 
-    [GeneratedRegex("""//[^\n]*|/\*[\s\S]*?\*/|"(?:\\.|[^"\\\n])*"|[A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d+)?|->|\.\.|<=|>=|==|!=|\s+|.""")]
+    [GeneratedRegex("""//[^\n]*|/\*[\s\S]*?\*/|"(?:\\.|[^"\\\n])*"|[A-Za-z_][A-Za-z0-9_]*|\d+:\d+|\d+(?:\.\d+)?|->|\.\.|<=|>=|==|!=|\s+|.""")]
     private static partial Regex TokenPattern();
 
     private static readonly string[] SampleTokens = [.. TokenPattern().Matches(Sample).Select(m => m.Value)];

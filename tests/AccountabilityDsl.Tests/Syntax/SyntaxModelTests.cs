@@ -29,8 +29,8 @@ public class SyntaxModelTests
         string path = Path.Combine(Baseline.RepoRoot, "samples", "retail-bank.owner");
         SyntaxTree tree = SyntaxTree.Parse(SourceText.FromFile(path));
         tree.Diagnostics.ShouldBeEmpty();
-        tree.Declarations.Length.ShouldBe(30);
-        tree.Comments.Length.ShouldBe(11);
+        tree.Declarations.Length.ShouldBe(35);
+        tree.Comments.Length.ShouldBe(13);
         Baseline.Verify(SyntaxDump.Render(tree), "Syntax/Model.RetailBank.txt");
     }
 

@@ -5,19 +5,25 @@ using AccountabilityDsl.Syntax;
 namespace AccountabilityDsl.Analysis.Rules;
 
 /// <summary>
-/// OWN0201: two limits on the same scope where one makes the other redundant. A limit is
-/// redundant when another limit on the same scope allows at most as many contacts over a window
-/// that is at least as long (rolling) or that always contains its window (calendar): every
-/// schedule the stricter limit allows, the looser one allows too, so the looser one never decides
-/// anything; a limit of at most 0 dominates every other. Pairs where neither dominates (1 per day next to 5 per week: a burst cap plus a
-/// sustained cap) are deliberate and not reported. Rolling and calendar limits are never compared.
+/// OWN0201: a limit that can never be the one that applies, because another limit counts all of
+/// its contacts and is at least as strict. "Counts all of its contacts": a scope at least as
+/// broad (<c>contacts</c> ⊇ a channel and <c>offers</c>; <c>offers</c> ⊇ a group ⊇ an offer), a
+/// filter at least as wide (unscoped ⊇ <c>in</c>/<c>at</c>), and per household whenever the other
+/// is (a household's count includes the customer's own). "At least as strict": no more contacts,
+/// over a window that is at least as long (rolling) or that always contains the other's
+/// (calendar); a limit of at most 0 is stricter than any. Whenever the redundant limit would
+/// refuse a contact, the other refuses it too. Pairs where neither dominates (1 per day next to
+/// 5 per week: a burst cap plus a sustained cap) are deliberate and not reported; rolling and
+/// calendar windows are never compared. Of two equivalent limits, the second one written is
+/// reported. The advice never asks for the impossible: lowering the count is suggested only
+/// when a lower, non-zero count over the shorter window would make a burst cap.
 /// </summary>
 public sealed class DuplicateLimitScopeRule : AnalysisRule
 {
     public static readonly DiagnosticDescriptor Rule = new(
         "OWN0201",
-        "Redundant limit on the same scope",
-        "limit on {0} (line {1}) is made redundant by the {2} limit on line {3} ({4}), which is the one that applies; remove it, or give it a lower count than the longer-window limit if it is meant as a burst cap",
+        "Limit that can never be the one that applies",
+        "limit on {0} (line {1}) can never be the one that applies: the {2} limit on {3} (line {4}, {5}) counts every contact it counts; {6}",
         DiagnosticSeverity.Warning,
         DiagnosticCategory.ContactPolicy);
 
@@ -26,48 +32,71 @@ public sealed class DuplicateLimitScopeRule : AnalysisRule
     public override void Analyze(AnalysisContext context)
     {
         BoundPolicy policy = context.Policy;
-        foreach (var group in policy.Limits.Where(l => l.IsResolved).GroupBy(l => (l.Scope, l.Target)))
+        List<LimitSymbol> limits = [.. policy.Limits.Where(l => l.IsResolved)];
+        if (limits.Count < 2)
         {
-            List<LimitSymbol> limits = [.. group];
-            if (limits.Count < 2)
+            return;
+        }
+
+        // limits[other] makes limits[redundant] redundant; of two equivalent limits the first one
+        // written is the one kept.
+        bool[,] makesRedundant = new bool[limits.Count, limits.Count];
+        for (int other = 0; other < limits.Count; other++)
+        {
+            for (int redundant = 0; redundant < limits.Count; redundant++)
+            {
+                makesRedundant[other, redundant] = redundant != other
+                    && Applies(limits[other], limits[redundant])
+                    && (!Applies(limits[redundant], limits[other]) || other < redundant);
+            }
+        }
+
+        bool[] isRedundant = [.. Enumerable.Range(0, limits.Count).Select(i => Enumerable.Range(0, limits.Count).Any(j => makesRedundant[j, i]))];
+        for (int i = 0; i < limits.Count; i++)
+        {
+            if (!isRedundant[i])
             {
                 continue;
             }
 
-            // A limit is redundant when another one dominates it; of two equivalent limits the
-            // first one written is the one kept.
-            bool IsRedundantBecauseOf(int redundant, int other) =>
-                redundant != other
-                && Dominates(limits[other], limits[redundant])
-                && (!Dominates(limits[redundant], limits[other]) || other < redundant);
-
-            bool[] redundant = [.. limits.Select((_, i) => Enumerable.Range(0, limits.Count).Any(j => IsRedundantBecauseOf(i, j)))];
-            for (int i = 0; i < limits.Count; i++)
-            {
-                if (!redundant[i])
-                {
-                    continue;
-                }
-
-                // Point at a limit that is itself kept (dominance is transitive, so one exists).
-                int[] dominators = [.. Enumerable.Range(0, limits.Count).Where(j => IsRedundantBecauseOf(i, j))];
-                int applying = dominators.FirstOrDefault(j => !redundant[j], dominators[0]);
-                LimitSymbol weaker = limits[i];
-                LimitSymbol stricter = limits[applying];
-                bool equivalent = Dominates(weaker, stricter);
-                string kind = equivalent ? "equivalent" : "stricter";
-                context.Report(
-                    Rule,
-                    weaker.Syntax,
-                    [context.Related(stricter.Syntax, $"the {kind} limit that applies ({LimitCoverage.Describe(stricter)})")],
-                    null,
-                    weaker.ScopeDisplay,
-                    policy.LineOf(weaker.Syntax),
-                    kind,
-                    policy.LineOf(stricter.Syntax),
-                    LimitCoverage.Describe(stricter));
-            }
+            // Point at a limit that is itself kept (the relation is transitive, so one exists).
+            int[] dominators = [.. Enumerable.Range(0, limits.Count).Where(j => makesRedundant[j, i])];
+            int applying = dominators.FirstOrDefault(j => !isRedundant[j], dominators[0]);
+            LimitSymbol weaker = limits[i];
+            LimitSymbol stricter = limits[applying];
+            string kind = Applies(weaker, stricter) ? "equivalent" : "stricter";
+            context.Report(
+                Rule,
+                weaker.Syntax,
+                [context.Related(stricter.Syntax, $"the {kind} limit that applies ({LimitCoverage.Describe(stricter)} on {LimitCoverage.DescribeCounted(stricter)})")],
+                null,
+                LimitCoverage.DescribeCounted(weaker),
+                policy.LineOf(weaker.Syntax),
+                kind,
+                LimitCoverage.DescribeCounted(stricter),
+                policy.LineOf(stricter.Syntax),
+                LimitCoverage.Describe(stricter),
+                Advice(weaker, stricter));
         }
+    }
+
+    /// <summary>True when <paramref name="strict"/> refuses whatever <paramref name="loose"/> would refuse.</summary>
+    private static bool Applies(LimitSymbol strict, LimitSymbol loose) =>
+        LimitCoverage.CountsEveryContactOf(strict, loose) && Dominates(strict, loose);
+
+    /// <summary>
+    /// Remove it; and, when the redundant limit has a shorter window and the applying one allows
+    /// at least 2 (so a count between 1 and that is possible), lower its count to make a burst cap.
+    /// </summary>
+    private static string Advice(LimitSymbol weaker, LimitSymbol stricter)
+    {
+        bool shorterWindow = weaker.Window.Calendar
+            ? !CalendarWindowContains(weaker.Window, stricter.Window)
+            : !RollingWindowAtLeastAsLong(weaker.Window, stricter.Window);
+        bool burstCapPossible = stricter.MaxCount >= 2 && shorterWindow;
+        return burstCapPossible
+            ? $"remove it, or give it a count below {stricter.MaxCount} if it is meant as a burst cap"
+            : "remove it";
     }
 
     /// <summary>

@@ -6,7 +6,9 @@ namespace AccountabilityDsl.Analysis.Rules;
 
 /// <summary>
 /// OWN0204: an offer reaches customers through a channel that no limit covers: none on
-/// <c>offers</c>, <c>contacts</c>, that channel or that offer. Nothing would stop the offer from
+/// <c>offers</c>, <c>contacts</c>, that channel, that offer or a group holding it, whose
+/// <c>in</c>/<c>at</c> filter takes in all the offer's customers and stages (a limit scoped to
+/// some of them leaves the others uncapped). Nothing would stop the offer from
 /// being sent every day. One diagnostic per offer and channel, on the channel's name in the
 /// offer's <c>via</c> list.
 /// </summary>
@@ -15,7 +17,7 @@ public sealed class UncappedChannelRule : AnalysisRule
     public static readonly DiagnosticDescriptor Rule = new(
         "OWN0204",
         "Offer sent through an uncapped channel",
-        "offer {0} reaches customers through {1}, and no limit covers it (none on offers, contacts, {1} or {0}): nothing stops 17 offers in 3 weeks; add a limit such as 'limit {1} per customer: at most 2 per 30 days'",
+        "offer {0} reaches customers through {1}, and no limit covers it (no limit on offers, contacts, {1}, {0} or a group holding {0} counts all of its customers): nothing stops 17 offers in 3 weeks; add a limit such as 'limit {1} per customer: at most 2 per 30 days'",
         DiagnosticSeverity.Warning,
         DiagnosticCategory.ContactPolicy);
 
@@ -40,7 +42,7 @@ public sealed class UncappedChannelRule : AnalysisRule
                     continue;
                 }
 
-                if (context.Limits.OnChannel(channel).Any())
+                if (context.Limits.OnChannel(channel, offer).Any())
                 {
                     continue;
                 }

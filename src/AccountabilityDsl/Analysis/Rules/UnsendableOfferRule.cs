@@ -4,9 +4,12 @@ using AccountabilityDsl.Diagnostics;
 namespace AccountabilityDsl.Analysis.Rules;
 
 /// <summary>
-/// OWN0203: an offer that can never be sent, because it names no channel, or because a limit of
-/// <c>at most 0</c> covers it: one on <c>offers</c>, <c>contacts</c> or the offer itself, or one on
-/// every channel it uses. One diagnostic per offer, on its name; every blocking limit is related.
+/// OWN0203: an offer that can never be sent: it names no channel; or a limit of <c>at most 0</c>
+/// counts all its sends (one on <c>offers</c>, <c>contacts</c>, the offer or a group holding it,
+/// unscoped or scoped to all the offer's customers and stages; per customer or per household);
+/// or every channel it uses is blocked, by such a limit on the channel or by quiet hours and
+/// days that leave no minute of the week free. One diagnostic per offer, on its name; every
+/// blocking limit and quiet declaration is related.
 /// </summary>
 public sealed class UnsendableOfferRule : AnalysisRule
 {
@@ -33,8 +36,9 @@ public sealed class UnsendableOfferRule : AnalysisRule
 
             List<LimitSymbol> blocking = [.. context.Limits.OfferWide(offer).Where(l => l.MaxCount == 0)];
             ChannelSymbol[] channels = [.. offer.Channels.Distinct()];
-            List<LimitSymbol>[] channelBlocks = [.. channels.Select(c => context.Limits.OnChannel(c).Where(l => l.MaxCount == 0).ToList())];
-            bool everyChannelBlocked = channelBlocks.All(b => b.Count > 0);
+            List<LimitSymbol>[] channelBlocks = [.. channels.Select(c => context.Limits.OnChannel(c, offer).Where(l => l.MaxCount == 0).ToList())];
+            bool[] alwaysQuiet = [.. channels.Select(context.Quiet.IsAlwaysQuiet)];
+            bool everyChannelBlocked = channels.Select((_, i) => channelBlocks[i].Count > 0 || alwaysQuiet[i]).All(b => b);
             if (blocking.Count == 0 && !everyChannelBlocked)
             {
                 continue;
@@ -48,18 +52,36 @@ public sealed class UnsendableOfferRule : AnalysisRule
 
             if (everyChannelBlocked)
             {
-                reasons.Add((channels.Length == 1 ? "its only channel is limited to 0" : "every channel it uses is limited to 0")
-                    + $" ({string.Join(", ", channels.Select((c, i) => $"{c.Name} on line {policy.LineOf(channelBlocks[i][0].Syntax)}"))})");
+                string Why(int i) => channelBlocks[i].Count > 0
+                    ? $"{channels[i].Name} limited to 0 on line {policy.LineOf(channelBlocks[i][0].Syntax)}"
+                    : $"{channels[i].Name} quiet at every hour of every day";
+                reasons.Add((channels.Length == 1 ? "its only channel is blocked" : "every channel it uses is blocked")
+                    + $" ({string.Join(", ", channels.Select((_, i) => Why(i)))})");
             }
 
-            IEnumerable<LimitSymbol> related = blocking.Concat(everyChannelBlocked ? channelBlocks.SelectMany(b => b) : []);
+            IEnumerable<LimitSymbol> relatedLimits = blocking.Concat(everyChannelBlocked ? channelBlocks.SelectMany(b => b) : []);
+            IEnumerable<RelatedLocation> related = relatedLimits
+                .Select(l => context.Related(l.Syntax, $"this limit allows at most 0 on {LimitCoverage.DescribeScope(l)}"))
+                .Concat(everyChannelBlocked
+                    ? channels.Where((_, i) => channelBlocks[i].Count == 0)
+                        .SelectMany(c => context.Quiet.Of(c))
+                        .Select(q => context.Related(q.Syntax, $"quiet hours of {q.Channel!.Name}"))
+                    : []);
+            bool quietBlocks = everyChannelBlocked && channels.Where((_, i) => channelBlocks[i].Count == 0).Any();
+            bool limitBlocks = blocking.Count > 0 || (everyChannelBlocked && channelBlocks.Any(b => b.Count > 0));
+            string remedy = (limitBlocks, quietBlocks) switch
+            {
+                (true, true) => "raise the limits above 0, shorten the quiet hours, or remove the offer",
+                (false, true) => "shorten the quiet hours or remove the offer",
+                _ => "raise the limit above 0 or remove the offer",
+            };
             context.Report(
                 Rule,
                 offer,
-                related.Select(l => context.Related(l.Syntax, $"this limit allows at most 0 on {LimitCoverage.DescribeScope(l)}")),
+                related,
                 null,
                 offer.Name,
-                string.Join("; and ", reasons) + "; raise the limit above 0 or remove the offer");
+                string.Join("; and ", reasons) + "; " + remedy);
         }
     }
 }
