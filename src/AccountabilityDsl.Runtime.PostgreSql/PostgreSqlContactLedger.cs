@@ -94,21 +94,72 @@ public sealed class PostgreSqlContactLedger : IContactLedger
         return Run(conn =>
         {
             using var cmd = new NpgsqlCommand(_measureSql, conn);
-            cmd.Parameters.Add(Text(c.Filter.CustomerId));
-            cmd.Parameters.Add(Text(c.Filter.Channel));
-            cmd.Parameters.Add(Text(c.Filter.Offer));
-            cmd.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = c.Filter.OffersOnly });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = c.Filter.OfferIn is { } group ? group.ToArray() : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            cmd.Parameters.Add(Text(c.Filter.HouseholdId));
-            cmd.Parameters.Add(Int8(c.FromUtcTicks));
-            cmd.Parameters.Add(Int8(nowUtcTicks));
-            cmd.Parameters.Add(Int8(c.MaxCount));
+            AddMeasureParameters(cmd.Parameters, c, nowUtcTicks);
             using var reader = cmd.ExecuteReader();
-            reader.Read();
-            var count = reader.GetInt64(0);
-            long? pivot = reader.IsDBNull(1) ? null : reader.GetInt64(1);
-            return new WindowUsage((int)Math.Min(count, int.MaxValue), pivot);
+            return ReadUsage(reader);
         });
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One round trip for all the constraints (an <see cref="NpgsqlBatch"/> of the <see cref="Measure"/> query).</remarks>
+    public void MeasureEachIfAtCap(ReadOnlySpan<CountConstraint> constraints, Span<WindowUsage?> usages, long nowUtcTicks)
+    {
+        if (constraints.IsEmpty)
+        {
+            return;
+        }
+        foreach (var c in constraints)
+        {
+            ValidateFilter(c.Filter);
+        }
+        var asked = constraints.ToArray();
+        var measured = Run(conn =>
+        {
+            using var batch = new NpgsqlBatch(conn);
+            foreach (var c in asked)
+            {
+                var command = new NpgsqlBatchCommand(_measureSql);
+                AddMeasureParameters(command.Parameters, c, nowUtcTicks);
+                batch.BatchCommands.Add(command);
+            }
+            using var reader = batch.ExecuteReader();
+            var results = new WindowUsage[asked.Length];
+            for (var i = 0; i < asked.Length; i++)
+            {
+                if (i > 0)
+                {
+                    reader.NextResult();
+                }
+                results[i] = ReadUsage(reader);
+            }
+            return results;
+        });
+        for (var i = 0; i < asked.Length; i++)
+        {
+            usages[i] = measured[i].Count < asked[i].MaxCount ? null : measured[i];
+        }
+    }
+
+    private static void AddMeasureParameters(NpgsqlParameterCollection parameters, in CountConstraint c, long nowUtcTicks)
+    {
+        parameters.Add(Text(c.Filter.CustomerId));
+        parameters.Add(Text(c.Filter.Channel));
+        parameters.Add(Text(c.Filter.Offer));
+        parameters.Add(new NpgsqlParameter<bool> { TypedValue = c.Filter.OffersOnly });
+        parameters.Add(new NpgsqlParameter { Value = c.Filter.OfferIn is { } group ? group.ToArray() : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        parameters.Add(Text(c.Filter.HouseholdId));
+        parameters.Add(Int8(c.FromUtcTicks));
+        parameters.Add(Int8(nowUtcTicks));
+        parameters.Add(Int8(c.MaxCount));
+    }
+
+    /// <summary>The (count, pivot) row of the measure query.</summary>
+    private static WindowUsage ReadUsage(NpgsqlDataReader reader)
+    {
+        reader.Read();
+        var count = reader.GetInt64(0);
+        long? pivot = reader.IsDBNull(1) ? null : reader.GetInt64(1);
+        return new WindowUsage((int)Math.Min(count, int.MaxValue), pivot);
     }
 
     /// <inheritdoc />

@@ -150,12 +150,16 @@ public static partial class PolicyFormatter
 
                 string[] formatted = Render(next, nextBlock.Prefix is null ? 0 : nextBlock.Prefix.Length + 1);
                 bool targeted = IsTargeted(next, directiveTargets);
-                nextBlock.Verbatim = hasInnerComment || (targeted && !(IsOneLine(next) && formatted.Length == 1));
+                // A directive that ends before the declaration on its first line silences the
+                // line after that one, so the declaration keeps its line breaks too: wrapping it
+                // would push the next declaration off the silenced line.
+                bool afterDirective = directiveEnds.TryGetValue(_source.GetLinePosition(next.Span.Start).Line, out int end) && end <= next.Span.Start;
+                nextBlock.Verbatim = hasInnerComment || ((targeted || afterDirective) && !(IsOneLine(next) && formatted.Length == 1));
                 // A declaration that starts on the line where the previous one ends moves to a
                 // line of its own, except when a directive points into it or ends before it on
                 // that line: moving it would change which line the directive silences.
                 nextBlock.Glued = previous is not null
-                    && (targeted || (directiveEnds.TryGetValue(_source.GetLinePosition(next.Span.Start).Line, out int end) && end <= next.Span.Start))
+                    && (targeted || afterDirective)
                     && NewlinesOutside(position, next.Span.Start, gap) == 0;
                 nextBlock.Lines = nextBlock.Verbatim
                     ? NormalizeLines(_source.ToString(next.Span), "\n").Split('\n')

@@ -225,6 +225,19 @@ public class PolicyFormatterTests
     }
 
     [Fact]
+    public void A_declaration_after_a_directive_on_its_own_line_is_not_wrapped_onto_the_silenced_line()
+    {
+        // The directive silences line 3 (owner P). Wrapping the long offer that follows the
+        // directive on line 2 would move its 'via Email' onto line 3 and silence the offer instead
+        // (found by FormattingPropertyTests, seed 6eQvcuOOf2T8).
+        string offer = "offer SaverPlus by SavingsProductManager to * via Email, DirectMail priority 30";
+        string text = $"policy A\n/* owner-disable-next-line OWN0301 */ {offer}\nowner   P\n";
+        string formatted = Format(text);
+        formatted.ShouldBe($"policy A\n/* owner-disable-next-line OWN0301 */ {offer}\nowner P\n");
+        Format(formatted).ShouldBe(formatted);
+    }
+
+    [Fact]
     public void Two_declarations_on_one_line_are_split_unless_a_directive_points_at_that_line()
     {
         Format("policy A\nowner B   owner C\n").ShouldBe("policy A\nowner B\nowner C\n");
