@@ -32,7 +32,7 @@ public sealed partial class DocumentationTests : IDisposable
         {
             command.ShouldStartWith("curl -s ");
             string actual = Run(curl, command.Replace("http://127.0.0.1:5199", server.Address.ToString().TrimEnd('/'), StringComparison.Ordinal));
-            string pattern = "^" + Regex.Escape(expected).Replace("<time>", @"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d").Replace("<trace>", "[0-9a-f-]+") + "$";
+            string pattern = "^" + Regex.Escape(expected).Replace("<time>", @"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d").Replace("<trace>", "[0-9a-f-]+") + "$";
             Regex.IsMatch(actual, pattern).ShouldBeTrue($"{command}\nprinted\n{actual}\ninstead of\n{expected}");
         }
 

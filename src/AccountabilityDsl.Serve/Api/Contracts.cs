@@ -11,7 +11,15 @@ namespace AccountabilityDsl.Serve.Api;
 /// <param name="Channel">A channel of the policy.</param>
 /// <param name="Offer">An offer of the policy, when the contact carries one.</param>
 /// <param name="Category">The contact's category; exempt categories are never blocked or counted.</param>
-public sealed record CheckRequest(string CustomerId, string Channel, string? Offer = null, string? Category = null);
+/// <param name="Customer">The customer's attributes, when a rule is scoped by segment (the policy computes the segments).</param>
+/// <param name="Segment">The assigned segment, with <c>customer</c>, for policies with segments the host assigns.</param>
+/// <param name="Segments">The customer's segments, instead of <c>customer</c>.</param>
+/// <param name="Stage">The customer's lifecycle stage, when a rule is scoped by stage.</param>
+/// <param name="HouseholdId">The customer's household, for <c>per household</c> limits (absent: a household of one).</param>
+/// <param name="Consents">The channels the customer consented to (<c>[]</c> for none); required on a channel that <c>requires consent</c>.</param>
+public sealed record CheckRequest(string CustomerId, string Channel, string? Offer = null, string? Category = null,
+    Dictionary<string, JsonElement>? Customer = null, string? Segment = null, IReadOnlyList<string>? Segments = null, string? Stage = null,
+    string? HouseholdId = null, IReadOnlyList<string>? Consents = null);
 
 /// <summary>Body of <c>POST /v1/{policy}/reserve</c>.</summary>
 /// <param name="CustomerId">The customer's id in the caller's systems.</param>
@@ -20,7 +28,15 @@ public sealed record CheckRequest(string CustomerId, string Channel, string? Off
 /// <param name="Offer">An offer of the policy, when the contact carries one.</param>
 /// <param name="Category">The contact's category.</param>
 /// <param name="HoldSeconds">How long the reservation counts unless committed (default 300).</param>
-public sealed record ReserveRequest(string CustomerId, string Channel, string IdempotencyKey, string? Offer = null, string? Category = null, double? HoldSeconds = null);
+/// <param name="Customer">The customer's attributes, when a rule is scoped by segment (the policy computes the segments).</param>
+/// <param name="Segment">The assigned segment, with <c>customer</c>, for policies with segments the host assigns.</param>
+/// <param name="Segments">The customer's segments, instead of <c>customer</c>.</param>
+/// <param name="Stage">The customer's lifecycle stage, when a rule is scoped by stage.</param>
+/// <param name="HouseholdId">The customer's household, for <c>per household</c> limits (absent: a household of one); stored with the contact.</param>
+/// <param name="Consents">The channels the customer consented to (<c>[]</c> for none); required on a channel that <c>requires consent</c>.</param>
+public sealed record ReserveRequest(string CustomerId, string Channel, string IdempotencyKey, string? Offer = null, string? Category = null, double? HoldSeconds = null,
+    Dictionary<string, JsonElement>? Customer = null, string? Segment = null, IReadOnlyList<string>? Segments = null, string? Stage = null,
+    string? HouseholdId = null, IReadOnlyList<string>? Consents = null);
 
 /// <summary>Body of <c>POST /v1/{policy}/commit</c> and <c>/release</c>.</summary>
 /// <param name="Reservation">The reservation returned by reserve.</param>
@@ -44,7 +60,10 @@ public sealed record AccountableRequest(Dictionary<string, JsonElement> Customer
 /// <param name="Stage">The customer's lifecycle stage.</param>
 /// <param name="Segment">The assigned segment, for policies with segments the host assigns.</param>
 /// <param name="Category">The contact's category.</param>
-public sealed record RankRequest(string CustomerId, Dictionary<string, JsonElement> Customer, string Stage, string? Segment = null, string? Category = null);
+/// <param name="HouseholdId">The customer's household, for <c>per household</c> limits (absent: a household of one).</param>
+/// <param name="Consents">The channels the customer consented to (<c>[]</c> for none); required when a channel of the policy <c>requires consent</c>.</param>
+public sealed record RankRequest(string CustomerId, Dictionary<string, JsonElement> Customer, string Stage, string? Segment = null, string? Category = null,
+    string? HouseholdId = null, IReadOnlyList<string>? Consents = null);
 
 /// <summary>A check or reserve verdict.</summary>
 /// <param name="Allowed">Whether the contact may be made.</param>
@@ -66,11 +85,24 @@ public sealed record DecisionBody(
     int? Cap,
     DateTimeOffset? RetryAt,
     DateTimeOffset? EventAt,
+    string? EarlierOffer,
+    DateTimeOffset? EarlierAt,
     string Explanation,
     IReadOnlyList<DenialBody> Denials);
 
 /// <summary>One denying rule.</summary>
-public sealed record DenialBody(string Kind, string Rule, string File, int Line, string Text, int Count, int Cap, DateTimeOffset? RetryAt, DateTimeOffset? EventAt);
+/// <param name="Kind"><c>limit</c>, <c>capacity</c>, <c>cooldown</c>, <c>exclusion</c> (a <c>never</c> rule), <c>consent</c> or <c>quiet</c>.</param>
+/// <param name="Rule">The rule as the gate describes it.</param>
+/// <param name="File">The .owner file that declares it.</param>
+/// <param name="Line">Its line.</param>
+/// <param name="Text">The line's text.</param>
+/// <param name="Count">Contacts counted (for an exclusion, the blocking contacts in its window).</param>
+/// <param name="Cap">The cap (0 for a cool-down, exclusion, consent or quiet hours).</param>
+/// <param name="RetryAt">The earliest instant a retry could succeed as far as this rule is concerned (for quiet hours, the end of the quiet period); null when it never can.</param>
+/// <param name="EventAt">For a cool-down: when the event was recorded.</param>
+/// <param name="EarlierOffer">For an exclusion: the offer of the earlier contact that blocks this one.</param>
+/// <param name="EarlierAt">For an exclusion: when that earlier contact was made.</param>
+public sealed record DenialBody(string Kind, string Rule, string File, int Line, string Text, int Count, int Cap, DateTimeOffset? RetryAt, DateTimeOffset? EventAt, string? EarlierOffer, DateTimeOffset? EarlierAt);
 
 /// <summary>
 /// Result of commit: <c>committed</c>, <c>alreadyCommitted</c>, or <c>notRecorded</c> for a reservation handed out

@@ -3,6 +3,7 @@ using AccountabilityDsl.Binding;
 using AccountabilityDsl.Emit;
 using AccountabilityDsl.Explain;
 using AccountabilityDsl.Runtime;
+using AccountabilityDsl.Runtime.Compiled;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -75,13 +76,14 @@ internal static class PolicyEndpoints
             return Problems.UnknownPolicy(policy, catalog.Snapshot.ByName.Keys);
         }
 
-        (RequestFields? fields, IResult? problem) = await RequestFields.ReadAsync(context, catalog.MaxRequestBodyBytes, "customerId", "channel", "offer", "category");
+        (RequestFields? fields, IResult? problem) = await RequestFields.ReadAsync(context, catalog.MaxRequestBodyBytes,
+            ["customerId", "channel", "offer", "category", .. CustomerContext.ContactFields]);
         if (problem is not null)
         {
             return problem;
         }
 
-        ContactRequest? request = ReadContact(fields!, loaded.Compiled.Policy);
+        ContactRequest? request = ReadContact(fields!, loaded.Compiled);
         if (fields!.HasErrors)
         {
             return Problems.BadRequest(fields.Errors);
@@ -99,13 +101,13 @@ internal static class PolicyEndpoints
         }
 
         (RequestFields? fields, IResult? problem) = await RequestFields.ReadAsync(context, catalog.MaxRequestBodyBytes,
-            "customerId", "channel", "offer", "category", "idempotencyKey", "holdSeconds");
+            ["customerId", "channel", "offer", "category", "idempotencyKey", "holdSeconds", .. CustomerContext.ContactFields]);
         if (problem is not null)
         {
             return problem;
         }
 
-        ContactRequest? request = ReadContact(fields!, loaded.Compiled.Policy);
+        ContactRequest? request = ReadContact(fields!, loaded.Compiled);
         string? key = fields!.String("idempotencyKey", required: true);
         double? hold = fields.Number("holdSeconds", 1, 86_400);
         if (fields.HasErrors)
@@ -223,7 +225,7 @@ internal static class PolicyEndpoints
         BoundPolicy bound = loaded.Compiled.Policy;
         JsonElement? customerJson = fields!.Object("customer");
         string? segment = fields.String("segment", required: false);
-        StageSymbol? stage = ReadStage(fields, bound, required: false);
+        StageSymbol? stage = CustomerContext.ReadStage(fields, bound, required: false);
         CustomerValues? customer = CustomerReader.Read(fields, customerJson, segment, bound);
         if (fields.HasErrors)
         {
@@ -252,7 +254,7 @@ internal static class PolicyEndpoints
         }
 
         (RequestFields? fields, IResult? problem) = await RequestFields.ReadAsync(context, catalog.MaxRequestBodyBytes,
-            "customerId", "customer", "stage", "segment", "category");
+            ["customerId", "customer", "stage", "segment", "category", .. CustomerContext.RankFields]);
         if (problem is not null)
         {
             return problem;
@@ -260,24 +262,25 @@ internal static class PolicyEndpoints
 
         BoundPolicy bound = loaded.Compiled.Policy;
         string? customerId = fields!.String("customerId", required: true);
-        JsonElement? customerJson = fields.Object("customer");
-        StageSymbol? stage = ReadStage(fields, bound, required: true);
-        string? segment = fields.String("segment", required: false);
+        CustomerContext about = CustomerContext.Read(fields, loaded.Compiled, forRanking: true);
         string? category = fields.String("category", required: false);
-        CustomerValues? customer = CustomerReader.Read(fields, customerJson, segment, bound);
+        about.RequireConsentsForRanking(fields, loaded.Compiled.ContactPolicy);
         if (fields.HasErrors)
         {
             return Problems.BadRequest(fields.Errors);
         }
 
-        IReadOnlyList<RankedOffer> ranked = loaded.Gate.RankOffers(gate => loaded.Compiled.RankOffers(gate, customerId!, customer!, stage!, category));
+        var consents = about.Consents?.Select(name => bound.Channels.First(c => c.Name == name)).ToList();
+        IReadOnlyList<RankedOffer> ranked = loaded.Gate.RankOffers(gate =>
+            loaded.Compiled.RankOffers(gate, customerId!, about.Customer!, about.Stage!, category, about.HouseholdId, consents));
         return TypedResults.Ok(new RankResponse([.. ranked.Select(r => new RankedOfferBody(
             r.Rank, r.Candidate.Offer.Name, r.Candidate.Offer.Sponsor, r.Candidate.Channel, r.IsAllowed, r.ExclusionReason,
             r.Decision is null ? null : Body(r.Decision)))]));
     }
 
-    private static ContactRequest? ReadContact(RequestFields fields, BoundPolicy policy)
+    private static ContactRequest? ReadContact(RequestFields fields, CompiledPolicy compiled)
     {
+        BoundPolicy policy = compiled.Policy;
         string? customerId = fields.String("customerId", required: true);
         string? channel = fields.String("channel", required: true);
         string? offer = fields.String("offer", required: false);
@@ -296,25 +299,15 @@ internal static class PolicyEndpoints
                 : $"'{offer}' is not an offer of policy {policy.Name}{Problems.DidYouMean(offer, offers)} (offers: {string.Join(", ", offers)})");
         }
 
-        return fields.HasErrors ? null : new ContactRequest(customerId!, channel!, offer, category);
-    }
-
-    private static StageSymbol? ReadStage(RequestFields fields, BoundPolicy policy, bool required)
-    {
-        string? name = fields.String("stage", required);
-        if (name is null)
+        CustomerContext about = CustomerContext.Read(fields, compiled, forRanking: false);
+        if (fields.HasErrors)
         {
             return null;
         }
 
-        StageSymbol? stage = policy.Stages.FirstOrDefault(s => s.Name == name);
-        if (stage is null)
-        {
-            var stages = policy.Stages.Select(s => s.Name).ToList();
-            fields.Error("stage", $"'{name}' is not a stage of policy {policy.Name}{Problems.DidYouMean(name, stages)} (stages: {string.Join(", ", stages)})");
-        }
-
-        return stage;
+        ContactRequest request = about.ApplyTo(new ContactRequest(customerId!, channel!, offer, category));
+        CustomerContext.RequireWhatRulesNeed(fields, compiled.ContactPolicy, request);
+        return fields.HasErrors ? null : request;
     }
 
     // Allowed decisions are shared and carry nothing specific: their bodies are too.
@@ -327,7 +320,7 @@ internal static class PolicyEndpoints
         if (reason?.Kind == RuleKind.LedgerUnavailable)
         {
             // No rule denied: the ledger did not answer (ContactGate:WhenLedgerUnavailable = Deny). No line to cite.
-            return new DecisionBody(false, "ledgerUnavailable", reason.RuleDescription, null, null, null, null, null, decision.RetryAt, null, decision.ToString(), []);
+            return new DecisionBody(false, "ledgerUnavailable", reason.RuleDescription, null, null, null, null, null, decision.RetryAt, null, null, null, decision.ToString(), []);
         }
 
         return new DecisionBody(
@@ -341,8 +334,10 @@ internal static class PolicyEndpoints
             reason?.Cap,
             decision.RetryAt,
             reason?.EventAt,
+            reason?.EarlierOffer,
+            reason?.EarlierAt,
             decision.ToString(),
-            [.. decision.Denials.Select(d => new DenialBody(Kind(d.Kind), d.RuleDescription, d.Source.File, d.Source.Line, d.Source.Text, d.CurrentCount, d.Cap, d.RetryAt, d.EventAt))]);
+            [.. decision.Denials.Select(d => new DenialBody(Kind(d.Kind), d.RuleDescription, d.Source.File, d.Source.Line, d.Source.Text, d.CurrentCount, d.Cap, d.RetryAt, d.EventAt, d.EarlierOffer, d.EarlierAt))]);
     }
 
     private static string Kind(RuleKind kind) => kind switch

@@ -218,12 +218,19 @@ internal sealed class RequestFields
         return at;
     }
 
-    /// <summary>A required object field.</summary>
-    public JsonElement? Object(string name)
+    /// <summary>True when the body has the field with a non-null value.</summary>
+    public bool Has(string name) => _root.TryGetProperty(name, out JsonElement value) && value.ValueKind != JsonValueKind.Null;
+
+    /// <summary>An object field; null when absent (an error unless <paramref name="required"/> is false) or of the wrong type.</summary>
+    public JsonElement? Object(string name, bool required = true)
     {
         if (!_root.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
         {
-            Error(name, $"'{name}' is required");
+            if (required)
+            {
+                Error(name, $"'{name}' is required");
+            }
+
             return null;
         }
 
@@ -234,6 +241,53 @@ internal sealed class RequestFields
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// An optional array of names, each one of <paramref name="known"/> (<paramref name="what"/> says what they
+    /// are, e.g. "a channel"); null when absent or at fault. An empty array is a value: "none".
+    /// </summary>
+    public IReadOnlyList<string>? Names(string name, IReadOnlyCollection<string> known, string what)
+    {
+        if (!_root.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            Error(name, $"'{name}' must be an array of strings, not {Describe(value)}");
+            return null;
+        }
+
+        var names = new List<string>();
+        int before = _errors.Count;
+        int index = 0;
+        foreach (JsonElement item in value.EnumerateArray())
+        {
+            string field = $"{name}[{index++}]";
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                Error(field, $"'{field}' must be a string, not {Describe(item)}");
+                continue;
+            }
+
+            // ValueEquals compares without decoding: an unpaired surrogate is just no name.
+            if (known.FirstOrDefault(k => item.ValueEquals(k)) is { } match)
+            {
+                if (!names.Contains(match))
+                {
+                    names.Add(match);
+                }
+            }
+            else
+            {
+                string text = item.GetRawText();
+                Error(field, $"{text} is not {what}{Problems.DidYouMean(text.Trim('"'), known)} ({string.Join(", ", known)})");
+            }
+        }
+
+        return _errors.Count == before ? names : null;
     }
 
     private static bool IsWellFormed(string text)

@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AccountabilityDsl.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace AccountabilityDsl.Serve.Tests.Infrastructure;
@@ -16,8 +18,12 @@ public sealed class ServeFactory : WebApplicationFactory<ServeFactory>
     private readonly string? _token;
     private readonly string _ledger;
 
-    public ServeFactory(string[] policies, string? token = null, string ledger = "sqlite:ledger.db")
+    private readonly TimeProvider? _clock;
+
+    /// <param name="clock">The service's clock (and then its time zone is UTC); default the system's.</param>
+    public ServeFactory(string[] policies, string? token = null, string ledger = "sqlite:ledger.db", TimeProvider? clock = null)
     {
+        _clock = clock;
         Directory = System.IO.Directory.CreateTempSubdirectory("ownerc-serve-tests-").FullName;
         foreach (string policy in policies)
         {
@@ -61,7 +67,14 @@ public sealed class ServeFactory : WebApplicationFactory<ServeFactory>
             WorkingDirectory = Directory,
             TokenFile = _token is null ? null : WriteToken(),
         };
-        return DecisionService.CreateHostBuilder(options, options.ReadToken(out _));
+        IHostBuilder builder = DecisionService.CreateHostBuilder(options, options.ReadToken(out _));
+        if (_clock is { } clock)
+        {
+            builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection([new("ContactGate:TimeZone", "UTC")]));
+            builder.ConfigureServices(services => services.AddSingleton(clock));
+        }
+
+        return builder;
     }
 
     // The factory would look for a content root named after the test project beside the
@@ -130,4 +143,12 @@ public static class Http
     }
 
     public static string Str(this JsonElement element, string property) => element.GetProperty(property).GetString()!;
+}
+
+/// <summary>A clock the test sets: the service's decisions are made at <see cref="Now"/>.</summary>
+public sealed class ManualClock(DateTimeOffset now) : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = now;
+
+    public override DateTimeOffset GetUtcNow() => Now.ToUniversalTime();
 }
