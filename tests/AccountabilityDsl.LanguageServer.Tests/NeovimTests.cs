@@ -65,7 +65,7 @@ public class NeovimTests
         string text = File.ReadAllText(policy);
         int ownerLine = Samples.Find(text, "owner Sales").Line;
         root.GetProperty("definition")[0].GetProperty("range").GetProperty("start").GetProperty("line").GetInt32().ShouldBe(ownerLine);
-        root.GetProperty("references").GetArrayLength().ShouldBe(2); // the declaration and `accountable Sales` (the other use is misspelt)
+        root.GetProperty("references").GetArrayLength().ShouldBe(3); // the declaration, `accountable Sales` and `offer Remortgage by Sales` (the other use is misspelt)
         root.GetProperty("completion").GetProperty("items").EnumerateArray().Select(i => i.GetProperty("label").GetString())
             .ShouldBe(["Email", "DirectMail", "CallCentre"], ignoreOrder: true);
 

@@ -8,7 +8,12 @@ public class StdioTests
 {
     private static string Frame(string json) => $"Content-Length: {Encoding.UTF8.GetByteCount(json)}\r\n\r\n{json}";
 
-    private static async Task<(int ExitCode, string Stdout)> RunAsync(string input, bool closeInput)
+    /// <summary>
+    /// Runs <c>ownerc lsp</c> on the input. As a client must, <c>exit</c> (when <paramref name="exit"/>
+    /// is given) is sent only once the answer to <c>shutdown</c> has arrived: the server may end
+    /// its process as soon as it reads <c>exit</c>, before answers still being written.
+    /// </summary>
+    private static async Task<(int ExitCode, string Stdout)> RunAsync(string input, bool closeInput, string? exit = null)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
@@ -19,10 +24,33 @@ public class StdioTests
             StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
         };
         using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        var output = new StringBuilder();
+        Task stdout = Task.Run(async () =>
+        {
+            var buffer = new char[4096];
+            for (int n; (n = await process.StandardOutput.ReadAsync(buffer)) > 0;)
+            {
+                lock (output)
+                {
+                    output.Append(buffer, 0, n);
+                }
+            }
+        });
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         await process.StandardInput.WriteAsync(input);
         await process.StandardInput.FlushAsync();
+        if (exit is not null)
+        {
+            using var answered = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (!Received(output, ShutdownAnswer))
+            {
+                await Task.Delay(10, answered.Token);
+            }
+
+            await process.StandardInput.WriteAsync(exit);
+            await process.StandardInput.FlushAsync();
+        }
+
         if (closeInput)
         {
             process.StandardInput.Close();
@@ -40,7 +68,21 @@ public class StdioTests
         }
 
         (await stderr).ShouldBeEmpty();
-        return (process.ExitCode, await stdout);
+        await stdout;
+        lock (output)
+        {
+            return (process.ExitCode, output.ToString());
+        }
+    }
+
+    private const string ShutdownAnswer = "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":null}";
+
+    private static bool Received(StringBuilder output, string text)
+    {
+        lock (output)
+        {
+            return output.ToString().Contains(text, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -50,13 +92,13 @@ public class StdioTests
         (int exitCode, string stdout) = await RunAsync(
             Frame("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}""")
             + Frame("""{"jsonrpc":"2.0","method":"initialized","params":{}}""")
-            + Frame("""{"jsonrpc":"2.0","id":2,"method":"shutdown"}""")
-            + Frame("""{"jsonrpc":"2.0","method":"exit"}"""),
-            closeInput: false);
+            + Frame("""{"jsonrpc":"2.0","id":2,"method":"shutdown"}"""),
+            closeInput: false,
+            exit: Frame("""{"jsonrpc":"2.0","method":"exit"}"""));
         exitCode.ShouldBe(0);
         stdout.ShouldStartWith("Content-Length: ");
         stdout.ShouldContain("\"serverInfo\":{\"name\":\"ownerc\"");
-        stdout.ShouldContain("{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":null}");
+        stdout.ShouldContain(ShutdownAnswer);
     }
 
     /// <summary>A client writing through a UTF-8 writer that emits a BOM (PowerShell, Encoding.UTF8) still gets answers.</summary>
@@ -68,13 +110,13 @@ public class StdioTests
             "\uFEFF"
             + Frame("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}""")
             + Frame("""{"jsonrpc":"2.0","method":"initialized","params":{}}""")
-            + Frame("""{"jsonrpc":"2.0","id":2,"method":"shutdown"}""")
-            + Frame("""{"jsonrpc":"2.0","method":"exit"}"""),
-            closeInput: false);
+            + Frame("""{"jsonrpc":"2.0","id":2,"method":"shutdown"}"""),
+            closeInput: false,
+            exit: Frame("""{"jsonrpc":"2.0","method":"exit"}"""));
         exitCode.ShouldBe(0);
         stdout.ShouldStartWith("Content-Length: ");
         stdout.ShouldContain("\"serverInfo\":{\"name\":\"ownerc\"");
-        stdout.ShouldContain("{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":null}");
+        stdout.ShouldContain(ShutdownAnswer);
     }
 
     [Fact]

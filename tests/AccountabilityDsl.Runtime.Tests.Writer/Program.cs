@@ -21,7 +21,9 @@ var policy = mode == "capped"
     ? new ContactPolicy("writer", "writer.owner", limits: [new ContactLimit(LimitScope.Contacts, 25, new TimeWindow(365, TimeUnit.Day), source)])
     : new ContactPolicy("writer", "writer.owner");
 using var ledger = Fleet.Open(path);
-var gate = new ContactGate(policy, ledger, TimeProvider.System, TimeZoneInfo.Utc);
+// This writer retries a lost ledger itself (Retry below), so it asks the gate to throw rather
+// than answer "ledger unavailable": a denied attempt would be one contact fewer, not a retry.
+var gate = new ContactGate(policy, ledger, TimeProvider.System, TimeZoneInfo.Utc) { WhenLedgerUnavailable = LedgerUnavailableBehavior.Throw };
 var pid = Environment.ProcessId;
 var stdout = Console.Out;
 stdout.WriteLine("ready");
@@ -75,7 +77,8 @@ internal static class Fleet
             limits: [new ContactLimit(LimitScope.Contacts, customerCap, new TimeWindow(365, TimeUnit.Day), source)],
             capacities: [new ChannelCapacity("sms", channelCap, TimeUnit.Month, source)]);
         using var ledger = Open(ledgerArg);
-        var gate = new ContactGate(policy, ledger, TimeProvider.System, TimeZoneInfo.Utc, hold);
+        // Retries a lost ledger itself (Retry below): a restart must not turn into denials.
+        var gate = new ContactGate(policy, ledger, TimeProvider.System, TimeZoneInfo.Utc, hold) { WhenLedgerUnavailable = LedgerUnavailableBehavior.Throw };
         var pid = Environment.ProcessId;
         var output = Console.Out;
         var outputLock = new object();

@@ -116,9 +116,12 @@ public sealed class PostgreSqlFleetTests(PostgresCluster cluster, ITestOutputHel
         for (var i = 0; i < writers.Count; i++)
         {
             lines[i][^1].ShouldBe("done");
-            // The writer kept committing after the server came back.
-            lines[i].Count.ShouldBeGreaterThan(beforeRestart[i] + 1);
         }
+
+        // The fleet kept committing after the server came back. Counted over the fleet, not per
+        // writer: a writer whose remaining attempts all met a channel capacity the other one
+        // had filled commits nothing more, and that is the cap working, not a lost ledger.
+        lines.Sum(l => l.Count).ShouldBeGreaterThan(beforeRestart.Sum() + writers.Count);
         var acknowledged = lines.SelectMany(l => l).Where(l => l is not "ready" and not "done").ToList();
         var committed = Committed(db);
         committed.SetEquals(acknowledged).ShouldBeTrue();
