@@ -87,27 +87,20 @@ public class StdioTests
 
     [Fact]
     [Trait("Category", "Slow")]
-    public async Task Shutdown_then_exit_ends_the_process_with_0_even_while_stdin_stays_open()
-    {
-        (int exitCode, string stdout) = await RunAsync(
-            Frame("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}""")
-            + Frame("""{"jsonrpc":"2.0","method":"initialized","params":{}}""")
-            + Frame("""{"jsonrpc":"2.0","id":2,"method":"shutdown"}"""),
-            closeInput: false,
-            exit: Frame("""{"jsonrpc":"2.0","method":"exit"}"""));
-        exitCode.ShouldBe(0);
-        stdout.ShouldStartWith("Content-Length: ");
-        stdout.ShouldContain("\"serverInfo\":{\"name\":\"ownerc\"");
-        stdout.ShouldContain(ShutdownAnswer);
-    }
+    public Task Shutdown_then_exit_ends_the_process_with_0_even_while_stdin_stays_open() =>
+        InitializeShutdownAndExitAnswersAsync(leadingBytes: "");
 
     /// <summary>A client writing through a UTF-8 writer that emits a BOM (PowerShell, Encoding.UTF8) still gets answers.</summary>
     [Fact]
     [Trait("Category", "Slow")]
-    public async Task A_byte_order_mark_before_the_first_message_is_skipped()
+    public Task A_byte_order_mark_before_the_first_message_is_skipped() =>
+        InitializeShutdownAndExitAnswersAsync(leadingBytes: "\uFEFF");
+
+    /// <summary>A whole session (initialize, initialized, shutdown, exit) with stdin left open: answered, exit code 0.</summary>
+    private static async Task InitializeShutdownAndExitAnswersAsync(string leadingBytes)
     {
         (int exitCode, string stdout) = await RunAsync(
-            "\uFEFF"
+            leadingBytes
             + Frame("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}""")
             + Frame("""{"jsonrpc":"2.0","method":"initialized","params":{}}""")
             + Frame("""{"jsonrpc":"2.0","id":2,"method":"shutdown"}"""),
