@@ -3,13 +3,18 @@ using System.Globalization;
 namespace AccountabilityDsl.LedgerThroughput;
 
 /// <summary>The command line: how long and how often each configuration runs, and which ones.</summary>
-internal sealed record Options(int Seconds, int Rounds, int[] Clients, int[] SqliteProcesses, int Scale)
+internal sealed record Options(int Seconds, int Rounds, int[] Clients, int[] SqliteProcesses, int Scale, bool Profile = false)
 {
     public static Options? Parse(string[] args)
     {
         var options = new Options(Seconds: 8, Rounds: 2, Clients: [1, 8, 32], SqliteProcesses: [1, 4], Scale: 1);
         for (var i = 0; i < args.Length; i++)
         {
+            if (args[i] == "--profile")
+            {
+                options = options with { Profile = true };
+                continue;
+            }
             if (i + 1 >= args.Length)
             {
                 return null;

@@ -14,6 +14,8 @@ internal sealed partial class Pgbench(PostgresCluster cluster, int scale)
     private readonly string _database = cluster.CreateDatabase("pgbench");
     private int _runs;
 
+    public string Database => _database;
+
     public void Initialize() =>
         cluster.Server("pgbench", [.. Connection(), "-i", "-q", "-s", scale.ToString(CultureInfo.InvariantCulture), _database]);
 

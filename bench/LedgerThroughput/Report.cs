@@ -14,8 +14,8 @@ internal static class Report
         Line($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Machine.Cpu()}, .NET {Environment.Version}, {serverVersion}; fsync on, synchronous_commit on;");
         Line($"{options.Rounds} round(s) of {options.Seconds} s per configuration, interleaved; load average {loadBefore} before, {loadAfter} after.");
         Line($"");
-        Line($"| callers | pgbench -N tps | pgbench p50 / p99 | ledger reserve+commit /s | ledger p50 / p99 | ledger / pgbench | per round |");
-        Line($"|---:|---:|---:|---:|---:|---:|---:|");
+        Line($"| callers | pgbench -N tps | pgbench p50 / p99 | reserve+commit /s | p50 / p99 | ratio to pgbench | per round | one call (TryRecord) /s | p50 / p99 | ratio to pgbench |");
+        Line($"|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var clients in options.Clients)
         {
             var pgRounds = results[$"pgbench {clients}"];
@@ -23,7 +23,8 @@ internal static class Report
             var pg = Measurement.Combine(pgRounds);
             var ledger = Measurement.Combine(ledgerRounds);
             var perRound = string.Join(", ", pgRounds.Zip(ledgerRounds, (p, l) => (l.PerSecond / p.PerSecond).ToString("P0", CultureInfo.InvariantCulture)));
-            Line($"| {clients} | {pg.PerSecond:F0} | {pg.PercentileMs(0.5):F1} / {pg.PercentileMs(0.99):F1} ms | {ledger.PerSecond:F0} | {ledger.PercentileMs(0.5):F1} / {ledger.PercentileMs(0.99):F1} ms | **{ledger.PerSecond / pg.PerSecond:P0}** | {perRound} |");
+            var oneCall = Measurement.Combine(results[$"one-call {clients}"]);
+            Line($"| {clients} | {pg.PerSecond:F0} | {pg.PercentileMs(0.5):F1} / {pg.PercentileMs(0.99):F1} ms | {ledger.PerSecond:F0} | {ledger.PercentileMs(0.5):F1} / {ledger.PercentileMs(0.99):F1} ms | **{ledger.PerSecond / pg.PerSecond:P0}** | {perRound} | {oneCall.PerSecond:F0} | {oneCall.PercentileMs(0.5):F1} / {oneCall.PercentileMs(0.99):F1} ms | {oneCall.PerSecond / pg.PerSecond:P0} |");
         }
         Line($"");
         Line($"| SQLite processes | reserve+commit /s | p50 / p99 |");

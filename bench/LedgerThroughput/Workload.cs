@@ -40,6 +40,13 @@ internal static class Workload
             : throw new InvalidOperationException($"commit of {customer}/{key} answered {outcome}");
     }
 
+    /// <summary>
+    /// The one-call path: <see cref="ContactGate.TryRecord"/> checks and records the contact as made in one ledger step
+    /// (one transaction, one commit flush), for hosts that send synchronously.
+    /// </summary>
+    public static bool Record(ContactGate gate, string customer, string key) =>
+        gate.TryRecord(new ContactRequest(customer, Channel), key).IsAllowed;
+
     /// <summary>A customer id for the run called <paramref name="run"/> (each run has its own customers).</summary>
     public static string Customer(string run) => run + "-c" + Random.Shared.Next(Customers).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
