@@ -19,8 +19,14 @@ internal sealed class Profile : IDisposable
     private Task? _sampler;
     private long _walBefore;
 
-    public Profile(string connectionString)
+    private readonly string _dataFolder;
+    private double _serverCpuBefore;
+    private TimeSpan _clientCpuBefore;
+    private TimeSpan _clientSysBefore;
+
+    public Profile(string connectionString, string dataFolder)
     {
+        _dataFolder = dataFolder;
         _connection = new NpgsqlConnection(connectionString);
         _connection.Open();
     }
@@ -31,6 +37,9 @@ internal sealed class Profile : IDisposable
         _stop.Dispose();
         _stop = new CancellationTokenSource();
         _walBefore = WalPosition();
+        _serverCpuBefore = ServerCpuMs();
+        _clientCpuBefore = Environment.CpuUsage.TotalTime;
+        _clientSysBefore = Environment.CpuUsage.PrivilegedTime;
         _sampler = Task.Run(async () =>
         {
             await using var cmd = new NpgsqlCommand(
@@ -58,8 +67,13 @@ internal sealed class Profile : IDisposable
         _stop.Cancel();
         _sampler?.Wait();
         var wal = WalPosition() - _walBefore;
+        // Backends that ended are in the postmaster's children times once it has reaped them.
+        Thread.Sleep(200);
+        var serverCpu = ServerCpuMs() - _serverCpuBefore;
+        var clientCpu = (Environment.CpuUsage.TotalTime - _clientCpuBefore).TotalMilliseconds;
+        var clientSys = (Environment.CpuUsage.PrivilegedTime - _clientSysBefore).TotalMilliseconds;
         var total = Math.Max(1, _waits.Values.Sum());
-        var text = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"    {wal / Math.Max(1, operations)} WAL bytes/op; waits:"));
+        var text = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"    server CPU {serverCpu / Math.Max(1, operations):F3} ms/op, this process {clientCpu / Math.Max(1, operations):F3} ms/op ({clientSys / Math.Max(1, operations):F3} in the kernel), {wal / Math.Max(1, operations)} WAL bytes/op; waits:"));
         foreach (var (wait, n) in _waits.OrderByDescending(w => w.Value).Take(6))
         {
             text.Append(CultureInfo.InvariantCulture, $" {wait} {100.0 * n / total:F0}%");
@@ -82,6 +96,45 @@ internal sealed class Profile : IDisposable
             text.AppendLine(CultureInfo.InvariantCulture, $"    {reader.GetString(0),-16} {reader.GetInt64(1),9} {reader.GetDouble(2),8:F3} {reader.GetDouble(3),8:F3}");
         }
         return text.ToString();
+    }
+
+    /// <summary>
+    /// CPU time of the whole cluster: the postmaster with its ended children (backends, autovacuum workers) and its
+    /// live children (backends, WAL writer, checkpointer…), from /proc in clock ticks (100 per second).
+    /// </summary>
+    private double ServerCpuMs()
+    {
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(_dataFolder, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        long ticks = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(dir, "stat"));
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            // Fields after "(comm) ": state ppid … utime(14) stime(15) cutime(16) cstime(17), counted from 1 with pid.
+            var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ppid = int.Parse(f[1], CultureInfo.InvariantCulture);
+            if (pid == postmaster)
+            {
+                ticks += long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture)
+                    + long.Parse(f[13], CultureInfo.InvariantCulture) + long.Parse(f[14], CultureInfo.InvariantCulture);
+            }
+            else if (ppid == postmaster)
+            {
+                ticks += long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture);
+            }
+        }
+        return ticks * 10.0;
     }
 
     private long WalPosition()

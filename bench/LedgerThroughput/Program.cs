@@ -35,7 +35,7 @@ Console.Error.WriteLine($"{serverVersion}, cluster in {cluster.Folder}; synchron
 var pgbench = new Pgbench(cluster, options.Scale);
 pgbench.Initialize();
 var ledgerDatabase = cluster.CreateDatabase("ledger");
-using var profile = options.Profile ? new Profile(cluster.ConnectionString()) : null;
+using var profile = options.Profile ? new Profile(cluster.ConnectionString(), cluster.DataFolder) : null;
 if (profile is not null)
 {
     cluster.Psql("postgres", $"ALTER DATABASE {ledgerDatabase} SET track_functions = 'all'");
