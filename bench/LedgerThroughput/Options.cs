@@ -7,7 +7,7 @@ internal sealed record Options(int Seconds, int Rounds, int[] Clients, int[] Sql
 {
     public static Options? Parse(string[] args)
     {
-        var options = new Options(Seconds: 8, Rounds: 2, Clients: [1, 8, 32], SqliteProcesses: [1, 4], Scale: 1);
+        var options = new Options(Seconds: 6, Rounds: 3, Clients: [1, 8, 32], SqliteProcesses: [1, 4], Scale: 1);
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--profile")

@@ -5,7 +5,7 @@ using AccountabilityDsl.Runtime.PostgreSql;
 using AccountabilityDsl.Testing;
 
 // Throughput and latency of the contact ledgers with N concurrent callers, pgbench side by side (docs/performance.md).
-//   dotnet run -c Release --project bench/LedgerThroughput -- [--seconds 8] [--rounds 2] [--clients 1,8,32]
+//   dotnet run -c Release --project bench/LedgerThroughput -- [--seconds 6] [--rounds 3] [--clients 1,8,32]
 //                                                            [--sqlite-processes 1,4] [--scale 1] [--profile]
 if (args is ["sqlite-worker", .. var workerArgs])
 {

@@ -27,7 +27,7 @@ internal static class Report
             Line($"| {clients} | {pg.PerSecond:F0} | {pg.PercentileMs(0.5):F1} / {pg.PercentileMs(0.99):F1} ms | {ledger.PerSecond:F0} | {ledger.PercentileMs(0.5):F1} / {ledger.PercentileMs(0.99):F1} ms | **{ledger.PerSecond / pg.PerSecond:P0}** | {perRound} | {oneCall.PerSecond:F0} | {oneCall.PercentileMs(0.5):F1} / {oneCall.PercentileMs(0.99):F1} ms | {oneCall.PerSecond / pg.PerSecond:P0} |");
         }
         Line($"");
-        Line($"| SQLite processes | reserve+commit /s | p50 / p99 |");
+        Line($"| SQLite processes | reserve+commit /s (all processes) | p50 / p99 |");
         Line($"|---:|---:|---:|");
         foreach (var processes in options.SqliteProcesses)
         {
