@@ -1,3 +1,5 @@
+using AccountabilityDsl.Analysis;
+using AccountabilityDsl.Testing;
 using AccountabilityDsl.Text;
 using System.Reflection;
 using AccountabilityDsl.Cli.Commands;
@@ -69,6 +71,8 @@ public static class CommandLine
             case "-h" or "--help" or "-?" or "help" when args.Count == 1:
                 context.Out.Write(RootHelp);
                 return ExitCodes.Success;
+            case "-h" or "--help" or "-?" or "help" when LooksLikeDiagnosticId(args[1]):
+                return WriteRuleDocumentation(args, context);
             case "-h" or "--help" or "-?" or "help":
                 // `ownerc help check` and `ownerc --help check` are `ownerc check --help`.
                 return Dispatch([args[1], "--help"], context);
@@ -102,6 +106,36 @@ public static class CommandLine
             closest is null ? "run 'ownerc --help' to see the commands" : $"did you mean 'ownerc {closest}'? Run 'ownerc --help' to see the commands");
     }
 
+    private static bool LooksLikeDiagnosticId(string argument) =>
+        argument.StartsWith("OWN", StringComparison.OrdinalIgnoreCase) && argument.Length > 3 && char.IsAsciiDigit(argument[3]);
+
+    /// <summary>
+    /// <c>ownerc help OWN0101</c> prints the rule's page from docs/rules, which is embedded in the
+    /// compiler: the help a diagnostic links to is there without a network or a checkout.
+    /// </summary>
+    private static int WriteRuleDocumentation(IReadOnlyList<string> args, CommandContext context)
+    {
+        string id = args[1];
+        if (args.Count > 2)
+        {
+            throw new UsageException($"'ownerc help {id}' takes no further arguments, but '{args[2]}' follows it", $"run 'ownerc help {id}' alone");
+        }
+
+        // Policy diagnostics and the .owner-test files' own (OWN09xx) share the docs/rules pages.
+        IEnumerable<string> knownIds = DiagnosticCatalog.All.Concat(TestFileDiagnostics.All).Select(d => d.Id);
+        string? known = knownIds.FirstOrDefault(known => string.Equals(known, id, StringComparison.OrdinalIgnoreCase));
+        if (known is null || DiagnosticCatalog.GetDocumentation(known) is not { } page)
+        {
+            string? closest = SpellingSuggestion.Closest(id, knownIds);
+            throw new UsageException(
+                $"unknown diagnostic ID '{id}'",
+                closest is null ? $"the diagnostic IDs are {string.Join(", ", knownIds)}" : $"did you mean 'ownerc help {closest}'?");
+        }
+
+        context.Out.Write(page.ReplaceLineEndings("\n"));
+        return ExitCodes.Success;
+    }
+
     public static string RootHelp
     {
         get
@@ -112,6 +146,7 @@ public static class CommandLine
 
                 Usage:
                   ownerc <command> [arguments] [options]
+                  ownerc help <diagnostic ID>
                   ownerc --help | --version
 
                 Commands:
@@ -133,7 +168,8 @@ public static class CommandLine
                   1  at least one error diagnostic
                   2  bad usage, or an input that could not be read
 
-                Run 'ownerc <command> --help' for a command's arguments and options.
+                Run 'ownerc <command> --help' for a command's arguments and options, and
+                'ownerc help OWN0101' for what a diagnostic means and how to fix it.
 
                 """);
             return text.ToString().ReplaceLineEndings("\n");

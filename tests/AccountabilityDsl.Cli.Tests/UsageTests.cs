@@ -34,6 +34,51 @@ public class UsageTests
         Baseline.Verify(result.Stdout, "Help/check.txt");
     }
 
+    [Theory]
+    [InlineData("help", "OWN0101")]
+    [InlineData("help", "own0101")]
+    [InlineData("--help", "OWN0101")]
+    public void Help_with_a_diagnostic_id_prints_the_rule_page(params string[] args)
+    {
+        CliResult result = Ownerc.Run(args);
+        result.ExitCode.ShouldBe(0);
+        result.Stderr.ShouldBeEmpty();
+        result.Stdout.ShouldBe(File.ReadAllText(Path.Combine(Baseline.RepoRoot, "docs", "rules", "OWN0101.md")).ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void Every_diagnostic_the_compiler_and_the_test_runner_report_has_its_page_under_ownerc_help()
+    {
+        var ids = Analysis.DiagnosticCatalog.All.Concat(Testing.TestFileDiagnostics.All).Select(d => d.Id).ToList();
+        ids.ShouldContain("OWN0903");
+        foreach (string id in ids)
+        {
+            CliResult result = Ownerc.Run("help", id);
+            result.ExitCode.ShouldBe(0, id);
+            result.Stdout.ShouldStartWith($"# {id}: ");
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { "help", "OWN0019" }, "ownerc: error: unknown diagnostic ID 'OWN0019'\nhint: did you mean 'ownerc help OWN0009'?\n")]
+    [InlineData(new[] { "help", "OWN0101", "OWN0102" }, "ownerc: error: 'ownerc help OWN0101' takes no further arguments, but 'OWN0102' follows it\nhint: run 'ownerc help OWN0101' alone\n")]
+    public void Help_with_an_unknown_diagnostic_id_is_bad_usage(string[] args, string expectedStderr)
+    {
+        CliResult result = Ownerc.Run(args);
+        result.ExitCode.ShouldBe(2);
+        result.Stdout.ShouldBeEmpty();
+        result.Stderr.ShouldBe(expectedStderr);
+    }
+
+    [Fact]
+    public void Help_for_an_id_far_from_every_known_one_lists_the_ids()
+    {
+        CliResult result = Ownerc.Run("help", "OWN7777777");
+        result.ExitCode.ShouldBe(2);
+        result.Stderr.ShouldStartWith("ownerc: error: unknown diagnostic ID 'OWN7777777'\nhint: the diagnostic IDs are OWN0001, OWN0002,");
+        result.Stderr.ShouldContain("OWN0302, OWN0901");
+    }
+
     [Fact]
     public void Version()
     {

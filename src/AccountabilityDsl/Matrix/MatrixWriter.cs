@@ -305,7 +305,7 @@ public static class MatrixWriter
             html.Append($"<tr><th scope=\"row\" title=\"{E(rowTitle)}\">{E(segment.Name)}</th>");
             foreach (MatrixCell cell in matrix.Row(segment))
             {
-                html.Append($"<td class=\"{CssClass(cell.State)}\" title=\"{E(CellTitle(matrix.Policy, cell))}\">{HtmlLabel(cell, E)}</td>");
+                html.Append($"<td class=\"{CssClass(cell.State)}\" title=\"{E(CellTitle(cell))}\">{HtmlLabel(cell, E)}</td>");
             }
 
             html.Append("</tr>\n");
@@ -376,7 +376,7 @@ public static class MatrixWriter
         return $"{doc}{policy.LineReference(segment.Syntax)}: {where}";
     }
 
-    private static string CellTitle(BoundPolicy policy, MatrixCell cell)
+    private static string CellTitle(MatrixCell cell)
     {
         var lines = new List<string> { $"{cell.Segment.Name} at {cell.Stage.Name}: {Meaning(cell.State)}" };
         lines.AddRange(cell.Claims.Concat(cell.Others).Select(c => $"{c.Where}: {c.LineText}"));

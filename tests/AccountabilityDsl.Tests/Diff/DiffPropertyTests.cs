@@ -22,7 +22,7 @@ public class DiffPropertyTests
 {
     private static readonly string[] Stages = ["A", "B", "C"];
 
-    private static int s_movesChecked;
+    private static int _movesChecked;
 
     [Fact]
     public void Reported_regions_are_exactly_the_customers_whose_owner_changes()
@@ -30,7 +30,7 @@ public class DiffPropertyTests
         Gen.Int.Sample(seed => Check(seed), iter: FuzzBudget.Iterations(400));
 
         // The pairs really differ: most runs move some customers, so the checks above ran.
-        s_movesChecked.ShouldBeGreaterThan(100);
+        _movesChecked.ShouldBeGreaterThan(100);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public class DiffPropertyTests
         var before = new Oracle(oldCompilation.Policy);
         var after = new Oracle(newCompilation.Policy);
 
-        Interlocked.Add(ref s_movesChecked, diff.Moves.Length);
+        Interlocked.Add(ref _movesChecked, diff.Moves.Length);
         foreach (OwnerMove move in diff.Moves)
         {
             foreach (string stage in move.Stages)
