@@ -271,7 +271,7 @@ public sealed class ContactGate
         }
 
         var plan = PlanFor(request);
-        var most = plan.Rules.Length;
+        var most = plan.Steps.Length;
         Span<RuleConstraint> constraints = most <= MaxStackConstraints ? stackalloc RuleConstraint[most] : new RuleConstraint[most];
         var events = _hasCooldowns ? EventConstraints(request.CustomerId, nowTicks) : [];
         for (var attempt = 0; ; attempt++)
@@ -596,18 +596,18 @@ public sealed class ContactGate
     /// <exception cref="ArgumentException">The request lacks what an applicable rule needs.</exception>
     private int BuildConstraints(ContactRequest request, Plan plan, DateTimeOffset now, Span<RuleConstraint> into)
     {
-        var applicable = plan.Rules;
         // The request's segments and stage as bits of the policy's names, computed once, when a rule is scoped.
         var scope = default(ScopeBits);
+        var household = request.HouseholdId is null ? CountedBy.Customer : CountedBy.Household;
         DateTime? local = null;
         var n = 0;
-        foreach (var i in applicable)
+        foreach (ref readonly var step in plan.Steps.AsSpan())
         {
-            var rule = _rules[i];
-            switch (rule.Kind)
+            var i = step.Rule;
+            switch (step.Kind)
             {
                 case RuleKind.Consent:
-                    if (rule.HasConsent(request))
+                    if (_rules[i].HasConsent(request))
                     {
                         continue;
                     }
@@ -615,18 +615,20 @@ public sealed class ContactGate
                     break;
                 case RuleKind.Quiet:
                     local ??= _calendar.ToLocal(now);
-                    if (!rule.Quiet!.IsQuietAt(local.Value))
+                    if (!_rules[i].Quiet!.IsQuietAt(local.Value))
                     {
                         continue;
                     }
                     into[n] = Blocked(i, now);
                     break;
                 default:
-                    if (rule.Scoped && !InScope(rule, request, ref scope))
+                    if (step.Scoped && !InScope(step, request, ref scope))
                     {
                         continue;
                     }
-                    into[n] = new RuleConstraint(i, rule.CountedFor(request), rule.WindowFrom(now, _calendar), rule.Max);
+                    into[n] = new RuleConstraint(i, step.CountedBy == CountedBy.Household ? household : step.CountedBy,
+                        step.RollingTicks != 0 ? now.UtcTicks - step.RollingTicks + 1 : _rules[i].WindowFrom(now, _calendar),
+                        step.Max);
                     break;
             }
             n++;
@@ -654,15 +656,15 @@ public sealed class ContactGate
         var key = (request.Channel, request.Offer);
         if (!_plans.TryGetValue(key, out var plan))
         {
-            var list = new List<int>();
+            var steps = new List<Step>();
             for (var i = 0; i < _rules.Length; i++)
             {
                 if (_rules[i].Applies(request))
                 {
-                    list.Add(i);
+                    steps.Add(new Step(i, _rules[i]));
                 }
             }
-            plan = new Plan(request.Channel, request.Offer, [.. list]);
+            plan = new Plan(request.Channel, request.Offer, [.. steps]);
             // ConcurrentDictionary.Count takes every lock; a separate counter keeps the full-cache check cheap.
             if (Volatile.Read(ref _planCount) < MaxCachedShapes)
             {
@@ -701,7 +703,7 @@ public sealed class ContactGate
     private ContactDecision Decide(ContactRequest request, DateTimeOffset now)
     {
         var plan = PlanFor(request);
-        var most = plan.Rules.Length;
+        var most = plan.Steps.Length;
         Span<RuleConstraint> constraints = most <= MaxStackConstraints ? stackalloc RuleConstraint[most] : new RuleConstraint[most];
         var n = BuildConstraints(request, plan, now, constraints);
         List<RuleDenial>? denials = null;
@@ -900,7 +902,7 @@ public sealed class ContactGate
         /// Length of a rolling Day/Week window in ticks (pure tick arithmetic, no time-zone conversion); 0 for
         /// windows that need the calendar (rolling months/years, calendar windows).
         /// </summary>
-        private readonly long _rollingTicks = !Window.Calendar && Window.Unit is TimeUnit.Day or TimeUnit.Week
+        public long RollingTicks { get; } = !Window.Calendar && Window.Unit is TimeUnit.Day or TimeUnit.Week
             ? Window.Count * (Window.Unit == TimeUnit.Week ? 7 : 1) * TimeSpan.TicksPerDay
             : 0;
 
@@ -916,9 +918,9 @@ public sealed class ContactGate
         /// <summary>Same result as <see cref="ZoneCalendar.WindowFromTicks"/>, without its zone conversions where possible.</summary>
         public long WindowFrom(DateTimeOffset now, ZoneCalendar calendar)
         {
-            if (_rollingTicks != 0)
+            if (RollingTicks != 0)
             {
-                return now.UtcTicks - _rollingTicks + 1;
+                return now.UtcTicks - RollingTicks + 1;
             }
             if (Window.Calendar)
             {
@@ -948,23 +950,45 @@ public sealed class ContactGate
                 (_, { Kind: LimitScopeKind.Group }) => new ContactFilter(null, null, null, true) { OfferIn = Scope.GroupOffers },
                 _ => new ContactFilter(null, null, Scope.Name, false),
             };
-
-        /// <summary>
-        /// Whose contacts count for the request: a capacity counts everyone's through its channel; a household limit
-        /// the household's (a request without one is a household of one: the customer's own); the rest the customer's.
-        /// </summary>
-        public CountedBy CountedFor(ContactRequest r) =>
-            Scope is null && Kind != RuleKind.Exclusion ? CountedBy.Everyone
-            : PerHousehold && r.HouseholdId is not null ? CountedBy.Household
-            : CountedBy.Customer;
     }
 
     /// <summary>The indices (in policy order) of the rules that apply to one (channel, offer) pair.</summary>
-    private sealed class Plan(string channel, string? offer, int[] rules)
+    private sealed class Plan(string channel, string? offer, Step[] steps)
     {
         public readonly string Channel = channel;
         public readonly string? Offer = offer;
-        public readonly int[] Rules = rules;
+        public readonly Step[] Steps = steps;
+    }
+
+    /// <summary>
+    /// One rule of a <see cref="Plan"/>, with what <see cref="BuildConstraints"/> needs of it in one small struct, so
+    /// that the common rule (a limit with a rolling window) is decided without reading the rule object.
+    /// </summary>
+    private readonly struct Step(int ruleIndex, Rule rule)
+    {
+        public int Rule { get; } = ruleIndex;
+
+        /// <summary>Consent, Quiet, or a counted kind (limit, exclusion, capacity).</summary>
+        public RuleKind Kind { get; } = rule.Kind;
+
+        public bool Scoped { get; } = rule.Scoped;
+
+        /// <summary>Everyone for a capacity; Household for a household limit (the customer's own when the request names no household); else Customer.</summary>
+        public CountedBy CountedBy { get; } =
+            rule.Scope is null && rule.Kind is not (RuleKind.Exclusion or RuleKind.Consent or RuleKind.Quiet) ? CountedBy.Everyone
+            : rule.PerHousehold ? CountedBy.Household
+            : CountedBy.Customer;
+
+        public int Max { get; } = rule.Max;
+
+        /// <summary>See <see cref="Rule.RollingTicks"/>.</summary>
+        public long RollingTicks { get; } = rule.RollingTicks;
+
+        /// <summary>See <see cref="Rule.SegmentBits"/>.</summary>
+        public ulong SegmentBits { get; } = rule.SegmentBits;
+
+        /// <summary>See <see cref="Rule.StageBits"/>.</summary>
+        public ulong StageBits { get; } = rule.StageBits;
     }
 
     /// <summary>
@@ -972,33 +996,40 @@ public sealed class ContactGate
     /// decided on bits: each segment and stage name that a rule is scoped by has a bit, and the request's names are
     /// turned into bits once per call (<paramref name="scope"/>), instead of comparing names for every scoped rule.
     /// </summary>
-    private bool InScope(Rule rule, ContactRequest request, ref ScopeBits scope)
+    /// <remarks>The bits are copied into the <see cref="Step"/>: the rule object is read only to report missing data.</remarks>
+    private bool InScope(in Step step, ContactRequest request, ref ScopeBits scope)
     {
         if (_scopeNames is not { } names)
         {
-            return rule.InScope(request);
+            return _rules[step.Rule].InScope(request);
         }
         // Same order of questions as Rule.InScope: segments (missing: an error), then the stage.
-        if (rule.Segments is not null)
+        if (step.SegmentBits != 0)
         {
-            rule.RequireSegments(request);
+            if (request.Segments is null)
+            {
+                _rules[step.Rule].RequireSegments(request);
+            }
             if (!scope.Known)
             {
                 scope = ScopeBits.Of(request, names);
             }
-            if ((rule.SegmentBits & scope.Segments) == 0)
+            if ((step.SegmentBits & scope.Segments) == 0)
             {
                 return false;
             }
         }
-        if (rule.Stages is not null)
+        if (step.StageBits != 0)
         {
-            rule.RequireStage(request);
+            if (request.Stage is null)
+            {
+                _rules[step.Rule].RequireStage(request);
+            }
             if (!scope.Known)
             {
                 scope = ScopeBits.Of(request, names);
             }
-            return (rule.StageBits & scope.Stage) != 0;
+            return (step.StageBits & scope.Stage) != 0;
         }
         return true;
     }
