@@ -33,14 +33,18 @@ internal static class RuntimeProbe
             "check3" => policies.ThreeLimits,
             "check20" => policies.TwentyLimits,
             "check20busy" => policies.TwentyLimitsBusyCustomer,
+            "check" => () => bench.GateCheck(),
             _ => throw new ArgumentException($"unknown mode '{mode}'", nameof(mode)),
         };
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < ops; i++)
         {
             op();
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{mode}: {watch.Elapsed.TotalNanoseconds / ops:F1} ns/op"));
+        var elapsed = watch.Elapsed;
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{mode}: {elapsed.TotalNanoseconds / ops:F1} ns/op, {(double)allocated / ops:F1} B/op"));
         bench.Cleanup();
     }
 

@@ -757,10 +757,18 @@ public sealed class ContactGate
         {
             return ContactDecision.Allowed;
         }
-        return _quietByChannel is not null && _quietByChannel.ContainsKey(request.Channel)
-            ? ContactDecision.Denied(denials, t => FirstFreeAt(request.Channel, t))
-            : ContactDecision.Denied(denials);
+        return Denied(denials, request.Channel);
     }
+
+    /// <summary>
+    /// The denial of <paramref name="denials"/>; its retry time moved past the channel's quiet hours. A method of its
+    /// own so that the allowed path does not allocate the lambda's closure (C# creates it where the captured
+    /// parameter's scope begins).
+    /// </summary>
+    private ContactDecision Denied(List<RuleDenial> denials, string channel) =>
+        _quietByChannel is not null && _quietByChannel.ContainsKey(channel)
+            ? ContactDecision.Denied(denials, t => FirstFreeAt(channel, t))
+            : ContactDecision.Denied(denials);
 
     /// <summary>
     /// The first instant at or after <paramref name="from"/> at which <paramref name="channel"/> is not quiet (back-to-back
