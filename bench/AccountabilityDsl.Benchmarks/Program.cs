@@ -58,6 +58,18 @@ if (args is ["probe-runtime", var slices, var ops])
     return;
 }
 
+if (args is ["probe-policy", var policySlices, var policyOps])
+{
+    RuntimeProbe.RunPolicies(int.Parse(policySlices), int.Parse(policyOps));
+    return;
+}
+
+if (args is ["probe-op", var mode, var count])
+{
+    RuntimeProbe.RunOne(mode, int.Parse(count));
+    return;
+}
+
 if (args is ["probe"])
 {
     ScaleProbe.Run();

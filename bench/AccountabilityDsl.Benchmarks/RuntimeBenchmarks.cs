@@ -141,6 +141,14 @@ public class RuntimeBenchmarks
         return result.IsCommitted;
     }
 
+    /// <summary>Check alone, for the probe (not a benchmark row): the decision without recording.</summary>
+    internal bool GateCheck()
+    {
+        var i = _next++;
+        _clock.Tick();
+        return _gate.Check(_requests[i & (Customers - 1)]).IsAllowed;
+    }
+
     [Benchmark(Description = "ContactGate Check+TryReserve+Commit")]
     public bool GateCheckReserveCommit()
     {

@@ -13,18 +13,72 @@ namespace AccountabilityDsl.Benchmarks;
 /// </summary>
 internal static class RuntimeProbe
 {
+    /// <summary>
+    /// <c>probe-op MODE ops</c>: one operation alone (<c>limiter</c>, <c>floor</c>, <c>record</c>, <c>reserve</c>,
+    /// <c>check-reserve</c>, <c>check3</c>, <c>check20</c>), for a profiler (perf) to attribute its time.
+    /// </summary>
+    public static void RunOne(string mode, int ops)
+    {
+        var bench = new RuntimeBenchmarks();
+        bench.Setup();
+        var policies = new ContactPolicyBenchmarks();
+        policies.Setup();
+        Func<bool> op = mode switch
+        {
+            "limiter" => bench.RateLimiter,
+            "floor" => bench.Floor,
+            "record" => bench.GateRecord,
+            "reserve" => bench.GateReserveCommit,
+            "check-reserve" => bench.GateCheckReserveCommit,
+            "check3" => policies.ThreeLimits,
+            "check20" => policies.TwentyLimits,
+            "check20busy" => policies.TwentyLimitsBusyCustomer,
+            "check" => () => bench.GateCheck(),
+            _ => throw new ArgumentException($"unknown mode '{mode}'", nameof(mode)),
+        };
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < ops; i++)
+        {
+            op();
+        }
+        var elapsed = watch.Elapsed;
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{mode}: {elapsed.TotalNanoseconds / ops:F1} ns/op, {(double)allocated / ops:F1} B/op"));
+        bench.Cleanup();
+    }
+
     public static void Run(int slices, int ops)
     {
         var bench = new RuntimeBenchmarks();
         bench.Setup();
-        (string Name, Func<bool> Op)[] modes =
+        Interleave(slices, ops,
         [
             ("PartitionedRateLimiter(SlidingWindow) acquire", bench.RateLimiter),
             ("Floor: Dictionary lookup + Lock + store one time", bench.Floor),
             ("ContactGate TryRecord (one call)", bench.GateRecord),
             ("ContactGate TryReserve+Commit", bench.GateReserveCommit),
             ("ContactGate Check+TryReserve+Commit", bench.GateCheckReserveCommit),
-        ];
+        ]);
+        bench.Cleanup();
+    }
+
+    /// <summary><c>probe-policy [slices] [ops]</c>: the <see cref="ContactPolicyBenchmarks"/> decisions, interleaved the same way.</summary>
+    public static void RunPolicies(int slices, int ops)
+    {
+        var bench = new ContactPolicyBenchmarks();
+        bench.Setup();
+        Interleave(slices, ops,
+        [
+            ("3 limits, no prior contacts", bench.ThreeLimits),
+            ("20 limits, no prior contacts", bench.TwentyLimits),
+            ("20 limits, 100 prior contacts", bench.TwentyLimitsBusyCustomer),
+        ]);
+    }
+
+    /// <summary>Runs every mode <paramref name="ops"/> times per slice in rotating order and prints medians relative to the first mode.</summary>
+    private static void Interleave(int slices, int ops, (string Name, Func<bool> Op)[] modes)
+    {
         foreach (var (_, op) in modes)
         {
             for (var i = 0; i < ops; i++)
@@ -64,7 +118,6 @@ internal static class RuntimeProbe
                 cpuRatios[m].Add(cpu[m] / cpu[0]);
             }
         }
-        bench.Cleanup();
         static double Median(List<double> values)
         {
             var sorted = values.OrderBy(v => v).ToList();

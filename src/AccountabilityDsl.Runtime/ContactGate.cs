@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 
 namespace AccountabilityDsl.Runtime;
 
@@ -11,14 +10,25 @@ namespace AccountabilityDsl.Runtime;
 /// </summary>
 public sealed class ContactGate
 {
-    // Constraints of up to this many applicable rules live on the stack (a policy of 20 limits applies ~16 to a request).
-    private const int InlineConstraints = 16;
-    // Up to this many rules, filtering them per call is cheaper than hashing the (channel, offer) pair.
-    private const int LinearRuleScan = 4;
     private const int MaxCachedShapes = 4096;
-    private readonly ConcurrentDictionary<(string Channel, string? Offer), int[]> _applicable = new();
-    private int _applicableCount;
+    // Constraints (24 bytes each, no references) of up to this many applicable rules live on the stack.
+    private const int MaxStackConstraints = 64;
+    // The rules that apply to each (channel, offer) pair, computed once per pair; the last pair used is checked first.
+    private readonly ConcurrentDictionary<(string Channel, string? Offer), Plan> _plans = new();
+    private int _planCount;
+    private Plan? _lastPlan;
     private readonly Rule[] _rules;
+    // What each rule counts, by rule index, without the customer or household (see RuleConstraint).
+    private readonly ContactFilter[] _counted;
+    // Segment names and stage names that rules are scoped by → bit (see InScope); null when either has more than 64.
+    private readonly (Dictionary<string, int> Segments, Dictionary<string, int> Stages)? _scopeNames;
+    // The ledger when it is the in-memory one: called directly, and without validating again what the gate validated.
+    private readonly InMemoryContactLedger? _memoryLedger;
+    // Names validated (and found declared) before; strings are immutable, so the same reference needs no second look.
+    // Each is read and written as a whole reference: a race only means validating once more.
+    private string? _validChannel;
+    private string? _validOffer;
+    private string? _validCategory;
     private readonly ZoneCalendar _calendar;
     // Copies of the policy's lists as arrays: iterating IReadOnlyList<T> through the interface allocates an
     // enumerator per call, which showed up on the reserve path.
@@ -64,6 +74,7 @@ public sealed class ContactGate
                 nameof(ledger));
         }
         _calendar = new ZoneCalendar(zone);
+        _memoryLedger = ledger as InMemoryContactLedger;
         _exemptCategories = [.. policy.ExemptCategories];
         _cooldowns = [.. policy.Cooldowns];
         _hasCooldowns = _cooldowns.Length > 0;
@@ -110,8 +121,42 @@ public sealed class ContactGate
                 new TimeWindow(1, capacity.Period, true), capacity.Description, capacity.Source));
         }
         _rules = [.. rules];
+        _scopeNames = ScopeNames(_rules);
+        _counted = [.. rules.Select(r => r.Counted())];
         _quietByChannel = policy.QuietPeriods.Count == 0 ? null
             : policy.QuietPeriods.GroupBy(q => q.Channel, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Numbers the segment names and the stage names that rules are scoped by (segments and stages separately, from 0)
+    /// and gives each scoped rule the bits of its names. Null, and the names are compared per rule, when either kind
+    /// has more than 64 names.
+    /// </summary>
+    private static (Dictionary<string, int> Segments, Dictionary<string, int> Stages)? ScopeNames(Rule[] rules)
+    {
+        var segments = new Dictionary<string, int>(StringComparer.Ordinal);
+        var stages = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var rule in rules)
+        {
+            foreach (var name in rule.Segments ?? [])
+            {
+                segments.TryAdd(name, segments.Count);
+            }
+            foreach (var name in rule.Stages ?? [])
+            {
+                stages.TryAdd(name, stages.Count);
+            }
+        }
+        if (segments.Count > 64 || stages.Count > 64)
+        {
+            return null;
+        }
+        foreach (var rule in rules)
+        {
+            rule.SegmentBits = Bits(rule.Segments, segments);
+            rule.StageBits = Bits(rule.Stages, stages);
+        }
+        return (segments, stages);
     }
 
     /// <summary>The policy.</summary>
@@ -222,21 +267,20 @@ public sealed class ContactGate
             !exempt, nowTicks, SaturatingAdd(nowTicks, hold.Ticks)) { HouseholdId = request.HouseholdId };
         if (exempt)
         {
-            return ToResult(ContactDecision.AllowedExempt, Ledger.TryReserve(entry, [], [], nowTicks, commit), request);
+            return ToResult(ContactDecision.AllowedExempt, TryReserveInLedger(entry, [], [], nowTicks, commit), request, entry);
         }
 
-        var buffer = new ConstraintBuffer();
-        var most = MostConstraints(request);
-        Span<CountConstraint> constraints = most <= InlineConstraints ? buffer[..most] : new CountConstraint[most];
-        Span<int> ruleIndex = most <= 64 ? stackalloc int[most] : new int[most];
+        var plan = PlanFor(request);
+        var most = plan.Steps.Length;
+        Span<RuleConstraint> constraints = most <= MaxStackConstraints ? stackalloc RuleConstraint[most] : new RuleConstraint[most];
         var events = _hasCooldowns ? EventConstraints(request.CustomerId, nowTicks) : [];
         for (var attempt = 0; ; attempt++)
         {
-            var n = BuildConstraints(request, now, constraints, ruleIndex);
-            var result = Ledger.TryReserve(entry, constraints[..n], events, nowTicks, commit);
+            var n = BuildConstraints(request, plan, now, constraints);
+            var result = TryReserveInLedger(entry, constraints[..n], events, nowTicks, commit);
             if (result.Status != LedgerReserveStatus.Denied)
             {
-                return ToResult(ContactDecision.Allowed, result, request);
+                return ToResult(ContactDecision.Allowed, result, request, entry);
             }
             var decision = Decide(request, now);
             if (!decision.IsAllowed)
@@ -247,9 +291,38 @@ public sealed class ContactGate
             {
                 // The ledger keeps denying while a re-evaluation sees room (slots being released concurrently):
                 // report the constraint the ledger saw failing, retry immediately.
-                return new ReservationResult(ContactDecision.Denied([DenialFromLedger(request, now, constraints[..n], ruleIndex[..n], result.DeniedConstraint)]), null);
+                return new ReservationResult(ContactDecision.Denied([DenialFromLedger(request, now, constraints[..n], result.DeniedConstraint)]), null);
             }
         }
+    }
+
+    /// <summary>
+    /// The ledger's atomic reserve step. The in-memory ledger is called without validating the entry again: the gate
+    /// has validated every text of the request and the key (<see cref="Validate"/>), and checks the times here.
+    /// </summary>
+    private LedgerReserveResult TryReserveInLedger(in LedgerEntry entry, ReadOnlySpan<RuleConstraint> counts, ReadOnlySpan<EventConstraint> events, long nowTicks, bool commit)
+    {
+        if (_memoryLedger is { } memory)
+        {
+            entry.ValidateTimes();
+            return memory.TryReserveValidated(entry, counts, _counted, events, nowTicks, commit);
+        }
+        return Ledger.TryReserve(entry, Materialize(counts, entry.CustomerId, entry.HouseholdId), events, nowTicks, commit);
+    }
+
+    /// <summary>The constraints as every ledger takes them (<see cref="CountConstraint"/>).</summary>
+    private CountConstraint[] Materialize(ReadOnlySpan<RuleConstraint> constraints, string customerId, string? householdId)
+    {
+        if (constraints.IsEmpty)
+        {
+            return [];
+        }
+        var counts = new CountConstraint[constraints.Length];
+        for (var i = 0; i < constraints.Length; i++)
+        {
+            counts[i] = constraints[i].ToCountConstraint(_counted, customerId, householdId);
+        }
+        return counts;
     }
 
     /// <summary>
@@ -405,21 +478,37 @@ public sealed class ContactGate
     {
         ArgumentNullException.ThrowIfNull(request);
         LedgerText.Require(request.CustomerId, "customer id");
-        LedgerText.Require(request.Channel, "channel");
-        LedgerText.RequireOptional(request.Offer, "offer");
-        LedgerText.RequireOptional(request.Category, "category");
         LedgerText.RequireOptional(request.HouseholdId, "household id");
-        if (_knownChannels is not null && !_knownChannels.Contains(request.Channel))
+        // Channel, offer and category are usually the same few string objects call after call.
+        var channel = request.Channel;
+        if (!ReferenceEquals(channel, _validChannel))
         {
-            throw new ArgumentException(
-                $"Unknown channel '{request.Channel}': policy '{Policy.PolicyName}' declares {string.Join(", ", Policy.Channels)} (names are case-sensitive).",
-                nameof(request));
+            LedgerText.Require(channel, "channel");
+            if (_knownChannels is not null && !_knownChannels.Contains(channel))
+            {
+                throw new ArgumentException(
+                    $"Unknown channel '{channel}': policy '{Policy.PolicyName}' declares {string.Join(", ", Policy.Channels)} (names are case-sensitive).",
+                    nameof(request));
+            }
+            _validChannel = channel;
         }
-        if (_knownOffers is not null && request.Offer is { } offer && !_knownOffers.Contains(offer))
+        var offer = request.Offer;
+        if (!ReferenceEquals(offer, _validOffer))
         {
-            throw new ArgumentException(
-                $"Unknown offer '{offer}': policy '{Policy.PolicyName}' declares {string.Join(", ", Policy.Offers.Select(o => o.Name))} (names are case-sensitive).",
-                nameof(request));
+            LedgerText.RequireOptional(offer, "offer");
+            if (_knownOffers is not null && offer is not null && !_knownOffers.Contains(offer))
+            {
+                throw new ArgumentException(
+                    $"Unknown offer '{offer}': policy '{Policy.PolicyName}' declares {string.Join(", ", Policy.Offers.Select(o => o.Name))} (names are case-sensitive).",
+                    nameof(request));
+            }
+            _validOffer = offer;
+        }
+        var category = request.Category;
+        if (!ReferenceEquals(category, _validCategory))
+        {
+            LedgerText.RequireOptional(category, "category");
+            _validCategory = category;
         }
     }
 
@@ -459,7 +548,7 @@ public sealed class ContactGate
     }
 
     /// <summary>The denial for the constraint the ledger reported failing (counts first, then cool-downs).</summary>
-    private RuleDenial DenialFromLedger(ContactRequest request, DateTimeOffset now, ReadOnlySpan<CountConstraint> counts, ReadOnlySpan<int> ruleIndex, int denied)
+    private RuleDenial DenialFromLedger(ContactRequest request, DateTimeOffset now, ReadOnlySpan<RuleConstraint> counts, int denied)
     {
         if (denied >= counts.Length)
         {
@@ -467,8 +556,8 @@ public sealed class ContactGate
             var at = Ledger.LastEvent(request.CustomerId, cooldown.EventName) ?? now.UtcTicks;
             return CooldownDenial(cooldown, at);
         }
-        var rule = _rules[ruleIndex[denied]];
         var c = counts[denied];
+        var rule = _rules[c.RuleIndex];
         return new RuleDenial(rule.Kind, rule.Description, rule.Source, c.MaxCount, c.MaxCount, _calendar.InZone(now));
     }
 
@@ -477,10 +566,16 @@ public sealed class ContactGate
             _calendar.InZone(new DateTimeOffset(SaturatingAdd(at, cooldown.Days * TimeSpan.TicksPerDay), TimeSpan.Zero)),
             _calendar.InZone(new DateTimeOffset(at, TimeSpan.Zero)));
 
-    private ReservationResult ToResult(ContactDecision decision, in LedgerReserveResult result, ContactRequest? asRequested = null)
+    /// <summary>
+    /// The result of a reserve step: a new reservation (or recorded contact) is <paramref name="sent"/> as requested; a
+    /// repeated key answers with the stored entry. (The in-memory ledger does not copy a new entry back.)
+    /// </summary>
+    private static ReservationResult ToResult(ContactDecision decision, in LedgerReserveResult result, ContactRequest asRequested, in LedgerEntry sent)
     {
-        var e = result.Entry;
-        var request = result.Status is LedgerReserveStatus.Reserved or LedgerReserveStatus.Recorded && asRequested is not null
+        var isNew = result.Status is LedgerReserveStatus.Reserved or LedgerReserveStatus.Recorded;
+        var stored = isNew ? default : result.Entry;
+        ref readonly var e = ref isNew ? ref sent : ref stored;
+        var request = isNew
             ? asRequested
             : new ContactRequest(e.CustomerId, e.Channel, e.Offer, e.Category) { HouseholdId = e.HouseholdId };
         var committed = result.Status is LedgerReserveStatus.AlreadyCommitted or LedgerReserveStatus.Recorded;
@@ -491,8 +586,7 @@ public sealed class ContactGate
             committed || e.ExpiresUtcTicks >= DateTimeOffset.MaxValue.UtcTicks ? DateTimeOffset.MaxValue : new DateTimeOffset(e.ExpiresUtcTicks, TimeSpan.Zero),
             !e.Counted)
         { ReservationId = result.ReservationId, Hint = result.Hint };
-        return new ReservationResult(e.Counted ? decision : ContactDecision.AllowedExempt, reservation,
-            result.Status is not (LedgerReserveStatus.Reserved or LedgerReserveStatus.Recorded), committed);
+        return new ReservationResult(e.Counted ? decision : ContactDecision.AllowedExempt, reservation, !isNew, committed);
     }
 
     /// <summary>
@@ -500,91 +594,92 @@ public sealed class ContactGate
     /// of each one's rule. A consent or quiet-hours rule in force becomes a constraint that cannot hold (at most 0).
     /// </summary>
     /// <exception cref="ArgumentException">The request lacks what an applicable rule needs.</exception>
-    private int BuildConstraints(ContactRequest request, DateTimeOffset now, Span<CountConstraint> into, Span<int> ruleIndex)
+    private int BuildConstraints(ContactRequest request, Plan plan, DateTimeOffset now, Span<RuleConstraint> into)
     {
-        var applicable = _rules.Length > LinearRuleScan ? ApplicableRules(request) : null;
-        var count = applicable?.Length ?? _rules.Length;
+        // The request's segments and stage as bits of the policy's names, computed once, when a rule is scoped.
+        var scope = default(ScopeBits);
+        var household = request.HouseholdId is null ? CountedBy.Customer : CountedBy.Household;
         DateTime? local = null;
         var n = 0;
-        for (var k = 0; k < count; k++)
+        foreach (ref readonly var step in plan.Steps.AsSpan())
         {
-            var i = applicable is null ? k : applicable[k];
-            var rule = _rules[i];
-            if (applicable is null && !rule.Applies(request))
-            {
-                continue;
-            }
-            switch (rule.Kind)
+            var i = step.Rule;
+            switch (step.Kind)
             {
                 case RuleKind.Consent:
-                    if (rule.HasConsent(request))
+                    if (_rules[i].HasConsent(request))
                     {
                         continue;
                     }
-                    into[n] = Blocked(request, now);
+                    into[n] = Blocked(i, now);
                     break;
                 case RuleKind.Quiet:
                     local ??= _calendar.ToLocal(now);
-                    if (!rule.Quiet!.IsQuietAt(local.Value))
+                    if (!_rules[i].Quiet!.IsQuietAt(local.Value))
                     {
                         continue;
                     }
-                    into[n] = Blocked(request, now);
+                    into[n] = Blocked(i, now);
                     break;
                 default:
-                    if (!rule.InScope(request))
+                    if (step.Scoped && !InScope(step, request, ref scope))
                     {
                         continue;
                     }
-                    into[n] = new CountConstraint(rule.Filter(request), rule.WindowFrom(now, _calendar), rule.Max);
+                    into[n] = new RuleConstraint(i, step.CountedBy == CountedBy.Household ? household : step.CountedBy,
+                        step.RollingTicks != 0 ? now.UtcTicks - step.RollingTicks + 1 : _rules[i].WindowFrom(now, _calendar),
+                        step.Max);
                     break;
             }
-            ruleIndex[n] = i;
             n++;
         }
         return n;
     }
 
-    /// <summary>An upper bound of the number of constraints <see cref="BuildConstraints"/> makes for the request.</summary>
-    private int MostConstraints(ContactRequest request) =>
-        _rules.Length > LinearRuleScan && ApplicableRules(request) is { } applicable ? applicable.Length : _rules.Length;
-
     /// <summary>A constraint that never holds: the rule denies whatever the ledger holds.</summary>
-    private static CountConstraint Blocked(ContactRequest request, DateTimeOffset now) =>
-        new(new ContactFilter(request.CustomerId, null, null, false), now.UtcTicks, 0);
+    private static RuleConstraint Blocked(int rule, DateTimeOffset now) => new(rule, CountedBy.Customer, now.UtcTicks, 0);
 
     /// <summary>
-    /// Indices (in policy order) of the rules that apply to the request's channel and offer — which rules apply
-    /// depends on nothing else — computed once per combination. Null when the cache is full (a host inventing
-    /// offer names without bound): the caller then filters per call.
+    /// The rules that apply to the request's channel and offer — which rules apply depends on nothing else — computed
+    /// once per combination. The combination used last is checked first (hosts mostly repeat it). Beyond
+    /// <see cref="MaxCachedShapes"/> combinations (a host inventing offer names without bound) a plan is computed per
+    /// call and not kept.
     /// </summary>
-    private int[]? ApplicableRules(ContactRequest request)
+    private Plan PlanFor(ContactRequest request)
     {
+        var last = _lastPlan;
+        if (last is not null && string.Equals(last.Channel, request.Channel, StringComparison.Ordinal)
+            && string.Equals(last.Offer, request.Offer, StringComparison.Ordinal))
+        {
+            return last;
+        }
         var key = (request.Channel, request.Offer);
-        if (_applicable.TryGetValue(key, out var indices))
+        if (!_plans.TryGetValue(key, out var plan))
         {
-            return indices;
-        }
-        // ConcurrentDictionary.Count takes every lock; a separate counter keeps the full-cache check cheap.
-        if (Volatile.Read(ref _applicableCount) >= MaxCachedShapes)
-        {
-            return null;
-        }
-        var list = new List<int>();
-        for (var i = 0; i < _rules.Length; i++)
-        {
-            if (_rules[i].Applies(request))
+            var steps = new List<Step>();
+            for (var i = 0; i < _rules.Length; i++)
             {
-                list.Add(i);
+                if (_rules[i].Applies(request))
+                {
+                    steps.Add(new Step(i, _rules[i]));
+                }
+            }
+            plan = new Plan(request.Channel, request.Offer, [.. steps]);
+            // ConcurrentDictionary.Count takes every lock; a separate counter keeps the full-cache check cheap.
+            if (Volatile.Read(ref _planCount) < MaxCachedShapes)
+            {
+                if (_plans.TryAdd(key, plan))
+                {
+                    Interlocked.Increment(ref _planCount);
+                }
+                else
+                {
+                    plan = _plans[key];
+                }
             }
         }
-        int[] computed = [.. list];
-        if (_applicable.TryAdd(key, computed))
-        {
-            Interlocked.Increment(ref _applicableCount);
-            return computed;
-        }
-        return _applicable[key];
+        _lastPlan = plan;
+        return plan;
     }
 
     private bool CooldownDenials(string customerId, DateTimeOffset now, List<RuleDenial>? into)
@@ -607,17 +702,16 @@ public sealed class ContactGate
 
     private ContactDecision Decide(ContactRequest request, DateTimeOffset now)
     {
-        var buffer = new ConstraintBuffer();
-        var most = MostConstraints(request);
-        Span<CountConstraint> constraints = most <= InlineConstraints ? buffer[..most] : new CountConstraint[most];
-        Span<int> ruleIndex = most <= 64 ? stackalloc int[most] : new int[most];
-        var n = BuildConstraints(request, now, constraints, ruleIndex);
+        var plan = PlanFor(request);
+        var most = plan.Steps.Length;
+        Span<RuleConstraint> constraints = most <= MaxStackConstraints ? stackalloc RuleConstraint[most] : new RuleConstraint[most];
+        var n = BuildConstraints(request, plan, now, constraints);
         List<RuleDenial>? denials = null;
         // Consent and quiet-hours rules come first in policy order; cool-downs follow them.
         var k = 0;
-        for (; k < n && _rules[ruleIndex[k]].Kind is RuleKind.Consent or RuleKind.Quiet; k++)
+        for (; k < n && _rules[constraints[k].RuleIndex].Kind is RuleKind.Consent or RuleKind.Quiet; k++)
         {
-            var rule = _rules[ruleIndex[k]];
+            var rule = _rules[constraints[k].RuleIndex];
             (denials ??= []).Add(rule.Kind == RuleKind.Consent
                 ? new RuleDenial(RuleKind.Consent, rule.Description, rule.Source, 0, 0, null)
                 : new RuleDenial(RuleKind.Quiet, rule.Description, rule.Source, 0, 0, FirstFreeAt(request.Channel, now)));
@@ -631,8 +725,15 @@ public sealed class ContactGate
             }
         }
         var measured = n - k;
-        Span<WindowUsage?> usages = measured <= 64 ? stackalloc WindowUsage?[measured] : new WindowUsage?[measured];
-        Ledger.MeasureEachIfAtCap(constraints[k..n], usages, now.UtcTicks);
+        Span<WindowUsage?> usages = measured <= MaxStackConstraints ? stackalloc WindowUsage?[measured] : new WindowUsage?[measured];
+        if (_memoryLedger is { } memory)
+        {
+            memory.MeasureEachIfAtCap(constraints[k..n], _counted, request.CustomerId, request.HouseholdId, usages, now.UtcTicks);
+        }
+        else
+        {
+            Ledger.MeasureEachIfAtCap(Materialize(constraints[k..n], request.CustomerId, request.HouseholdId), usages, now.UtcTicks);
+        }
         for (var first = k; k < n; k++)
         {
             ref readonly var c = ref constraints[k];
@@ -640,7 +741,7 @@ public sealed class ContactGate
             {
                 continue;
             }
-            var rule = _rules[ruleIndex[k]];
+            var rule = _rules[c.RuleIndex];
             var pivot = usage.PivotUtcTicks is { } p && c.MaxCount > 0 ? new DateTimeOffset(p, TimeSpan.Zero) : (DateTimeOffset?)null;
             DateTimeOffset? retry = pivot is { } at ? _calendar.LeavesWindowAt(at, rule.Window) : null;
             (denials ??= []).Add(rule.Kind == RuleKind.Exclusion
@@ -656,10 +757,18 @@ public sealed class ContactGate
         {
             return ContactDecision.Allowed;
         }
-        return _quietByChannel is not null && _quietByChannel.ContainsKey(request.Channel)
-            ? ContactDecision.Denied(denials, t => FirstFreeAt(request.Channel, t))
-            : ContactDecision.Denied(denials);
+        return Denied(denials, request.Channel);
     }
+
+    /// <summary>
+    /// The denial of <paramref name="denials"/>; its retry time moved past the channel's quiet hours. A method of its
+    /// own so that the allowed path does not allocate the lambda's closure (C# creates it where the captured
+    /// parameter's scope begins).
+    /// </summary>
+    private ContactDecision Denied(List<RuleDenial> denials, string channel) =>
+        _quietByChannel is not null && _quietByChannel.ContainsKey(channel)
+            ? ContactDecision.Denied(denials, t => FirstFreeAt(channel, t))
+            : ContactDecision.Denied(denials);
 
     /// <summary>
     /// The first instant at or after <paramref name="from"/> at which <paramref name="channel"/> is not quiet (back-to-back
@@ -711,16 +820,11 @@ public sealed class ContactGate
         {
             if (Segments is { } segments)
             {
-                if (r.Segments is not { } given)
-                {
-                    throw new ArgumentException(
-                        $"The limit '{Description}' ({Source}) applies only to customers in {string.Join(", ", segments)}: the request must carry the customer's segments (ContactRequest.Segments; the generated CreateRequest fills them from the customer record).",
-                        "request");
-                }
+                RequireSegments(r);
                 var inAny = false;
                 foreach (var segment in segments)
                 {
-                    inAny |= ContainsOrdinal(given, segment);
+                    inAny |= ContainsOrdinal(r.Segments!, segment);
                 }
                 if (!inAny)
                 {
@@ -729,15 +833,41 @@ public sealed class ContactGate
             }
             if (Stages is { } stages)
             {
-                if (r.Stage is not { } stage)
-                {
-                    throw new ArgumentException(
-                        $"The limit '{Description}' ({Source}) applies only at {string.Join(", ", stages)}: the request must carry the customer's stage (ContactRequest.Stage; the generated CreateRequest fills it).",
-                        "request");
-                }
-                return System.Array.IndexOf(stages, stage) >= 0;
+                RequireStage(r);
+                return System.Array.IndexOf(stages, r.Stage) >= 0;
             }
             return true;
+        }
+
+        /// <summary>True for a rule scoped by segment or stage.</summary>
+        public bool Scoped => Segments is not null || Stages is not null;
+
+        /// <summary>The bits of the rule's segments (0 when not scoped by segment); see <see cref="ContactGate.InScope"/>.</summary>
+        public ulong SegmentBits { get; set; }
+
+        /// <summary>The bits of the rule's stages (0 when not scoped by stage).</summary>
+        public ulong StageBits { get; set; }
+
+        /// <summary>Throws when the rule is scoped by segment and the request lacks the customer's segments.</summary>
+        public void RequireSegments(ContactRequest r)
+        {
+            if (Segments is { } segments && r.Segments is null)
+            {
+                throw new ArgumentException(
+                    $"The limit '{Description}' ({Source}) applies only to customers in {string.Join(", ", segments)}: the request must carry the customer's segments (ContactRequest.Segments; the generated CreateRequest fills them from the customer record).",
+                    "request");
+            }
+        }
+
+        /// <summary>Throws when the rule is scoped by stage and the request lacks the customer's stage.</summary>
+        public void RequireStage(ContactRequest r)
+        {
+            if (Stages is { } stages && r.Stage is null)
+            {
+                throw new ArgumentException(
+                    $"The limit '{Description}' ({Source}) applies only at {string.Join(", ", stages)}: the request must carry the customer's stage (ContactRequest.Stage; the generated CreateRequest fills it).",
+                    "request");
+            }
         }
 
         /// <summary>For a consent rule: true when the request carries the customer's consent for the channel.</summary>
@@ -780,7 +910,7 @@ public sealed class ContactGate
         /// Length of a rolling Day/Week window in ticks (pure tick arithmetic, no time-zone conversion); 0 for
         /// windows that need the calendar (rolling months/years, calendar windows).
         /// </summary>
-        private readonly long _rollingTicks = !Window.Calendar && Window.Unit is TimeUnit.Day or TimeUnit.Week
+        public long RollingTicks { get; } = !Window.Calendar && Window.Unit is TimeUnit.Day or TimeUnit.Week
             ? Window.Count * (Window.Unit == TimeUnit.Week ? 7 : 1) * TimeSpan.TicksPerDay
             : 0;
 
@@ -796,9 +926,9 @@ public sealed class ContactGate
         /// <summary>Same result as <see cref="ZoneCalendar.WindowFromTicks"/>, without its zone conversions where possible.</summary>
         public long WindowFrom(DateTimeOffset now, ZoneCalendar calendar)
         {
-            if (_rollingTicks != 0)
+            if (RollingTicks != 0)
             {
-                return now.UtcTicks - _rollingTicks + 1;
+                return now.UtcTicks - RollingTicks + 1;
             }
             if (Window.Calendar)
             {
@@ -813,30 +943,143 @@ public sealed class ContactGate
             return calendar.WindowFromTicks(now, Window);
         }
 
-        public ContactFilter Filter(ContactRequest r)
-        {
-            if (Kind == RuleKind.Exclusion)
+        /// <summary>
+        /// What the rule counts, without the customer or household (see <see cref="RuleConstraint"/>). A consent or
+        /// quiet-hours rule in force counts any contact of the customer, at most 0 of them: it cannot hold.
+        /// </summary>
+        public ContactFilter Counted() => (Kind, Scope) switch
             {
-                return new ContactFilter(r.CustomerId, null, BlockingOffer, false);
-            }
-            // A household limit counts the household's contacts; a request without one is a household of one.
-            var counted = PerHousehold && r.HouseholdId is not null ? null : r.CustomerId;
-            var filter = Scope switch
-            {
-                null => new ContactFilter(null, Channel, null, false),
-                { Kind: LimitScopeKind.Offers } => new ContactFilter(counted, null, null, true),
-                { Kind: LimitScopeKind.Contacts } => new ContactFilter(counted, null, null, false),
-                { Kind: LimitScopeKind.Channel } => new ContactFilter(counted, Scope.Name, null, false),
-                { Kind: LimitScopeKind.Group } => new ContactFilter(counted, null, null, true) { OfferIn = Scope.GroupOffers },
-                _ => new ContactFilter(counted, null, Scope.Name, false),
+                (RuleKind.Consent or RuleKind.Quiet, _) => new ContactFilter(null, null, null, false),
+                (RuleKind.Exclusion, _) => new ContactFilter(null, null, BlockingOffer, false),
+                (_, null) => new ContactFilter(null, Channel, null, false),
+                (_, { Kind: LimitScopeKind.Offers }) => new ContactFilter(null, null, null, true),
+                (_, { Kind: LimitScopeKind.Contacts }) => new ContactFilter(null, null, null, false),
+                (_, { Kind: LimitScopeKind.Channel }) => new ContactFilter(null, Scope.Name, null, false),
+                (_, { Kind: LimitScopeKind.Group }) => new ContactFilter(null, null, null, true) { OfferIn = Scope.GroupOffers },
+                _ => new ContactFilter(null, null, Scope.Name, false),
             };
-            return counted is null && Scope is not null ? filter with { HouseholdId = r.HouseholdId } : filter;
-        }
     }
 
-    [InlineArray(InlineConstraints)]
-    private struct ConstraintBuffer
+    /// <summary>The indices (in policy order) of the rules that apply to one (channel, offer) pair.</summary>
+    private sealed class Plan(string channel, string? offer, Step[] steps)
     {
-        private CountConstraint _element;
+        public readonly string Channel = channel;
+        public readonly string? Offer = offer;
+        public readonly Step[] Steps = steps;
+    }
+
+    /// <summary>
+    /// One rule of a <see cref="Plan"/>, with what <see cref="BuildConstraints"/> needs of it in one small struct, so
+    /// that the common rule (a limit with a rolling window) is decided without reading the rule object.
+    /// </summary>
+    private readonly struct Step(int ruleIndex, Rule rule)
+    {
+        public int Rule { get; } = ruleIndex;
+
+        /// <summary>Consent, Quiet, or a counted kind (limit, exclusion, capacity).</summary>
+        public RuleKind Kind { get; } = rule.Kind;
+
+        public bool Scoped { get; } = rule.Scoped;
+
+        /// <summary>Everyone for a capacity; Household for a household limit (the customer's own when the request names no household); else Customer.</summary>
+        public CountedBy CountedBy { get; } =
+            rule.Scope is null && rule.Kind is not (RuleKind.Exclusion or RuleKind.Consent or RuleKind.Quiet) ? CountedBy.Everyone
+            : rule.PerHousehold ? CountedBy.Household
+            : CountedBy.Customer;
+
+        public int Max { get; } = rule.Max;
+
+        /// <summary>See <see cref="Rule.RollingTicks"/>.</summary>
+        public long RollingTicks { get; } = rule.RollingTicks;
+
+        /// <summary>See <see cref="Rule.SegmentBits"/>.</summary>
+        public ulong SegmentBits { get; } = rule.SegmentBits;
+
+        /// <summary>See <see cref="Rule.StageBits"/>.</summary>
+        public ulong StageBits { get; } = rule.StageBits;
+    }
+
+    /// <summary>
+    /// True when the request's customer is in the rule's segments and at its stages (see <see cref="Rule.InScope"/>),
+    /// decided on bits: each segment and stage name that a rule is scoped by has a bit, and the request's names are
+    /// turned into bits once per call (<paramref name="scope"/>), instead of comparing names for every scoped rule.
+    /// </summary>
+    /// <remarks>The bits are copied into the <see cref="Step"/>: the rule object is read only to report missing data.</remarks>
+    private bool InScope(in Step step, ContactRequest request, ref ScopeBits scope)
+    {
+        if (_scopeNames is not { } names)
+        {
+            return _rules[step.Rule].InScope(request);
+        }
+        // Same order of questions as Rule.InScope: segments (missing: an error), then the stage.
+        if (step.SegmentBits != 0)
+        {
+            if (request.Segments is null)
+            {
+                _rules[step.Rule].RequireSegments(request);
+            }
+            if (!scope.Known)
+            {
+                scope = ScopeBits.Of(request, names);
+            }
+            if ((step.SegmentBits & scope.Segments) == 0)
+            {
+                return false;
+            }
+        }
+        if (step.StageBits != 0)
+        {
+            if (request.Stage is null)
+            {
+                _rules[step.Rule].RequireStage(request);
+            }
+            if (!scope.Known)
+            {
+                scope = ScopeBits.Of(request, names);
+            }
+            return (step.StageBits & scope.Stage) != 0;
+        }
+        return true;
+    }
+
+    /// <summary>The bits of the <paramref name="names"/> that rules are scoped by (others have none).</summary>
+    private static ulong Bits(IReadOnlyCollection<string>? names, Dictionary<string, int> index)
+    {
+        var bits = 0UL;
+        if (names is IReadOnlyList<string> list)
+        {
+            // Indexed: enumerating through the interface would allocate an enumerator per call.
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (index.TryGetValue(list[i], out var bit))
+                {
+                    bits |= 1UL << bit;
+                }
+            }
+        }
+        else if (names is not null)
+        {
+            foreach (var name in names)
+            {
+                if (index.TryGetValue(name, out var bit))
+                {
+                    bits |= 1UL << bit;
+                }
+            }
+        }
+        return bits;
+    }
+
+    /// <summary>A request's segments and stage as bits (see <see cref="InScope"/>); default until computed.</summary>
+    private readonly struct ScopeBits(ulong segments, ulong stage)
+    {
+        public static ScopeBits Of(ContactRequest request, (Dictionary<string, int> Segments, Dictionary<string, int> Stages) names) =>
+            new(Bits(request.Segments, names.Segments), request.Stage is { } stage && names.Stages.TryGetValue(stage, out var bit) ? 1UL << bit : 0);
+
+        public ulong Segments { get; } = segments;
+
+        public ulong Stage { get; } = stage;
+
+        public bool Known { get; } = true;
     }
 }

@@ -115,6 +115,12 @@ public readonly record struct LedgerEntry(
         LedgerText.RequireOptional(Offer, "offer");
         LedgerText.RequireOptional(Category, "category");
         LedgerText.RequireOptional(HouseholdId, "household id");
+        ValidateTimes();
+    }
+
+    /// <summary>The part of <see cref="Validate"/> that checks the times (<c>At &lt; Expires</c>).</summary>
+    internal void ValidateTimes()
+    {
         if (ExpiresUtcTicks <= AtUtcTicks)
         {
             throw new ArgumentException($"The reservation expires ({ExpiresUtcTicks}) before it is made ({AtUtcTicks}).", nameof(ExpiresUtcTicks));
