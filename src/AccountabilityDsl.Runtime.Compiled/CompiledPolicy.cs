@@ -161,7 +161,8 @@ public sealed class CompiledPolicy
     /// <summary>
     /// A contact request that carries what scoped and household limits and consent need: the
     /// customer's segments (computed from the record) and stage, the household id (null: a
-    /// household of one) and the channels the customer consented to (null: none).
+    /// household of one) and the channels the customer consented to (empty: none; null: not known, so
+    /// a request on a channel that requires consent throws an <see cref="ArgumentException"/> naming the rule).
     /// </summary>
     public ContactRequest CreateRequest(
         string customerId, CustomerValues customer, StageSymbol stage, ChannelSymbol channel, OfferSymbol? offer = null,
@@ -212,7 +213,9 @@ public sealed class CompiledPolicy
             Segments = [.. SegmentsOf(customer).Select(s => s.Name)],
             Stage = stage.Name,
             HouseholdId = householdId,
-            Consents = consents is null ? [] : [.. consents.Select(c => c.Name)],
+            // Null: the host does not say; a channel that requires consent then refuses the request
+            // (ArgumentException naming the rule) instead of reading it as 'consented to nothing'.
+            Consents = consents is null ? null : [.. consents.Select(c => c.Name)],
         };
     }
 }

@@ -777,7 +777,7 @@ public static class CSharpEmitter
             L($"public static {Runtime}ContactRequest CreateRequest(string customerId, Channel channel, Offer? offer = null, string? category = null) => new {Runtime}ContactRequest(customerId, NameOf(channel), offer is {{ }} o ? NameOf(o) : null, category);");
 
             L("");
-            Doc("A contact request that also carries what scoped and household limits and consent need: the customer's segments (computed from the record) and stage, the household id (null: a household of one) and the channels the customer consented to (null: none).");
+            Doc("A contact request that also carries what scoped and household limits and consent need: the customer's segments (computed from the record) and stage, the household id (null: a household of one) and the channels the customer consented to (empty: none; null: not known, so a contact on a channel that requires consent throws an ArgumentException naming the rule).");
             L($"public static {Runtime}ContactRequest CreateRequest(string customerId, Customer customer, Stage stage, Channel channel, Offer? offer = null, string? category = null, string? householdId = null, {Generic}IEnumerable<Channel>? consents = null) => CustomerRequest(customerId, customer, stage, householdId, consents) with {{ Channel = NameOf(channel), Offer = offer is {{ }} o ? NameOf(o) : null, Category = category }};");
 
             L("");
@@ -790,9 +790,12 @@ public static class CSharpEmitter
             L("{");
             L("segments.Add(NameOf(segment));");
             L("}");
-            L($"{Generic}List<string> consented = new {Generic}List<string>();");
+            // Null stays null: the host did not say, and a channel that requires consent refuses the
+            // request (ArgumentException naming the rule) rather than reading it as "consented to nothing".
+            L($"{Generic}List<string>? consented = null;");
             L("if (consents is not null)");
             L("{");
+            L($"consented = new {Generic}List<string>();");
             L("foreach (Channel consent in consents)");
             L("{");
             L("consented.Add(NameOf(consent));");

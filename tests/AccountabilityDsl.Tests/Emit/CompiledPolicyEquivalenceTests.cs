@@ -158,11 +158,12 @@ public sealed class CompiledPolicyEquivalenceTests
                 case <= 5 when policy.Offers.Length > 0:
                     (CustomerValues customer, object generatedCustomer) = RandomCustomer(policy, generated, random);
                     StageSymbol stage = policy.Stages[random.Next(policy.Stages.Length)];
-                    IReadOnlyList<RankedOffer> expectedRanking, actualRanking;
+                    string expectedRanking, actualRanking;
                     if (random.Next(2) == 0)
                     {
-                        expectedRanking = (IReadOnlyList<RankedOffer>)generated.Call("RankOffers", expectedGate, customerId, generatedCustomer, generated.Enum("Stage", stage.Ordinal), request.Category)!;
-                        actualRanking = compiled.RankOffers(actualGate, customerId, customer, stage, request.Category);
+                        // Without consents (not known): a candidate on a channel that requires consent makes both refuse alike.
+                        expectedRanking = Ranking(() => (IReadOnlyList<RankedOffer>)generated.Call("RankOffers", expectedGate, customerId, generatedCustomer, generated.Enum("Stage", stage.Ordinal), request.Category)!);
+                        actualRanking = Ranking(() => compiled.RankOffers(actualGate, customerId, customer, stage, request.Category));
                     }
                     else
                     {
@@ -174,12 +175,12 @@ public sealed class CompiledPolicyEquivalenceTests
                             consents.SetValue(generated.Enum("Channel", policy.Channels.IndexOf(consented[i])), i);
                         }
 
-                        expectedRanking = (IReadOnlyList<RankedOffer>)generated.Call(
-                            "RankOffers", expectedGate, customerId, generatedCustomer, generated.Enum("Stage", stage.Ordinal), request.Category, request.HouseholdId, consents)!;
-                        actualRanking = compiled.RankOffers(actualGate, customerId, customer, stage, request.Category, request.HouseholdId, consented);
+                        expectedRanking = Ranking(() => (IReadOnlyList<RankedOffer>)generated.Call(
+                            "RankOffers", expectedGate, customerId, generatedCustomer, generated.Enum("Stage", stage.Ordinal), request.Category, request.HouseholdId, consents)!);
+                        actualRanking = Ranking(() => compiled.RankOffers(actualGate, customerId, customer, stage, request.Category, request.HouseholdId, consented));
                     }
 
-                    actualRanking.Select(Describe).ShouldBe(expectedRanking.Select(Describe), $"step {step}");
+                    actualRanking.ShouldBe(expectedRanking, $"step {step}");
                     break;
                 default:
                     string key = "k" + random.Next(40);
@@ -219,6 +220,49 @@ public sealed class CompiledPolicyEquivalenceTests
         }
     }
 
+    [Fact]
+    public void Consents_not_given_are_not_known_on_both_sides_and_a_channel_that_requires_consent_refuses_the_request()
+    {
+        (CompiledPolicy compiled, GeneratedAssembly generated) = Load("tests/AccountabilityDsl.Tests/Emit/Policies/contact-rules.owner");
+        using GeneratedAssembly unload = generated;
+        BoundPolicy policy = compiled.Policy;
+        var clock = new ManualClock(new DateTimeOffset(2027, 6, 7, 10, 0, 0, TimeSpan.FromHours(1)));
+        TimeZoneInfo london = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+        using var expectedLedger = new InMemoryContactLedger();
+        using var actualLedger = new InMemoryContactLedger();
+        var expectedGate = (ContactGate)generated.Call("CreateGate", expectedLedger, clock, london)!;
+        ContactGate actualGate = compiled.CreateGate(actualLedger, clock, london);
+        var customer = new CustomerValues([1000m], null, "");
+        object generatedCustomer = generated.Customer(policy, [1000m]);
+        StageSymbol active = policy.Stages.Single(s => s.Name == "Active");
+        ChannelSymbol telemarketing = policy.Channels.Single(c => c.Name == "Telemarketing");
+        OfferSymbol boatLoan = policy.Offers.Single(o => o.Name == "BoatLoan");
+        ContactRequest Generated(Array? consents) => (ContactRequest)generated.Call("CreateRequest", "c1", generatedCustomer, generated.Enum("Stage", active.Ordinal),
+            generated.Enum("Channel", policy.Channels.IndexOf(telemarketing)), generated.Enum("Offer", boatLoan.Ordinal), null, null, consents)!;
+        ConsentRequirement rule = compiled.ContactPolicy.Consents.Single();
+
+        // Not given: not known, on both sides; the gate refuses the request, naming the rule.
+        ContactRequest actual = compiled.CreateRequest("c1", customer, active, telemarketing, boatLoan);
+        ContactRequest expected = Generated(null);
+        actual.Consents.ShouldBeNull();
+        Describe(actual).ShouldBe(Describe(expected));
+        string message = Should.Throw<ArgumentException>(() => actualGate.Check(actual)).Message;
+        message.ShouldStartWith($"The {rule.Description} ({rule.Source}): the request must carry the customer's consents");
+        Should.Throw<ArgumentException>(() => expectedGate.Check(expected)).Message.ShouldBe(message);
+        Ranking(() => compiled.RankOffers(actualGate, "c1", customer, active)).ShouldBe("ArgumentException: " + message);
+
+        // Given as none: the contact is denied by the consent rule, on both sides.
+        ContactRequest none = compiled.CreateRequest("c1", customer, active, telemarketing, boatLoan, consents: []);
+        none.Consents.ShouldBe([]);
+        Describe(none).ShouldBe(Describe(Generated(Array.CreateInstance(generated.Nested("Channel"), 0))));
+        ContactDecision denied = actualGate.Check(none);
+        denied.Denials.Select(d => d.Kind).ShouldBe([RuleKind.Consent]);
+        denied.Source.ShouldBe(rule.Source);
+
+        // On a channel that needs no consent, consents not known do not matter.
+        actualGate.Check(compiled.CreateRequest("c1", customer, active, policy.Channels.Single(c => c.Name == "Email"), boatLoan)).IsAllowed.ShouldBeTrue();
+    }
+
     /// <summary>
     /// The same request made by each side from a random customer, stage, household and consents:
     /// CompiledPolicy.CreateRequest and the generated CreateRequest must fill it alike.
@@ -246,7 +290,20 @@ public sealed class CompiledPolicyEquivalenceTests
     }
 
     private static string Describe(ContactRequest r) =>
-        $"{r.CustomerId} {r.Channel} {r.Offer} {r.Category} segments={string.Join(",", r.Segments ?? [])} stage={r.Stage} household={r.HouseholdId} consents={string.Join(",", r.Consents ?? [])}";
+        $"{r.CustomerId} {r.Channel} {r.Offer} {r.Category} segments={string.Join(",", r.Segments ?? [])} stage={r.Stage} household={r.HouseholdId} consents={(r.Consents is { } c ? "[" + string.Join(",", c) + "]" : "not known")}";
+
+    /// <summary>A ranking, one candidate a line, or the ArgumentException that refused it.</summary>
+    private static string Ranking(Func<IReadOnlyList<RankedOffer>> rank)
+    {
+        try
+        {
+            return string.Join("\n", rank().Select(Describe));
+        }
+        catch (ArgumentException e)
+        {
+            return "ArgumentException: " + e.Message;
+        }
+    }
 
     private static string Describe(ContactLimit l) =>
         $"{l.Scope} {l.MaxCount} {l.Window} {l.Source} {l.PerHousehold} {string.Join(",", l.Segments ?? ["*"])} {string.Join(",", l.Stages ?? ["*"])} {string.Join(",", l.Scope.GroupOffers)}";

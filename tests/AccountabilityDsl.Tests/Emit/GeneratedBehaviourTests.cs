@@ -267,10 +267,13 @@ public sealed class GeneratedBehaviourTests
 
         // At 10:00 the channel is open, but not without the customer's consent.
         clock.Now = new DateTimeOffset(2027, 6, 7, 10, 0, 0, TimeSpan.FromHours(1));
-        ContactDecision noConsent = gate.Check(Request("c1", massMarket, active, telemarketing, boatLoan, "h1"));
+        ContactDecision noConsent = gate.Check(Request("c1", massMarket, active, telemarketing, boatLoan, "h1", Array.CreateInstance(telemarketing.GetType(), 0)));
         noConsent.Denials.Select(d => d.Kind).ShouldBe([RuleKind.Consent]);
         noConsent.Source!.Line.ShouldBe(Line("channel Telemarketing"));
         noConsent.RetryAt.ShouldBeNull();
+        // Consents not given are not known, not "none": the request is refused, naming the rule.
+        Should.Throw<ArgumentException>(() => gate.Check(Request("c1", massMarket, active, telemarketing, boatLoan, "h1")))
+            .Message.ShouldStartWith($"The channel Telemarketing requires consent (contact-rules.owner:{Line("channel Telemarketing")})");
         Send(boat).IsAllowed.ShouldBeTrue();
 
         // A remortgage an hour later: the Lending group's cap (20 days) and the never rule (1 month,
@@ -316,10 +319,12 @@ public sealed class GeneratedBehaviourTests
         var gate = (ContactGate)generated.Call("CreateGate", ledger, clock, TimeZoneInfo.Utc)!;
         object customer = generated.Customer(policy, [1000m]);
         object active = generated.Enum("Stage", 0);
+        Array noConsents = Array.CreateInstance(generated.Nested("Channel"), 0);
         int sent = 0;
         for (int day = 0; day < 21; day++)
         {
-            var ranked = (IReadOnlyList<RankedOffer>)generated.Call("RankOffers", gate, "c-1", customer, active, null)!;
+            // The customer consented to nothing: Telemarketing (requires consent) is never the best offer's channel.
+            var ranked = (IReadOnlyList<RankedOffer>)generated.Call("RankOffers", gate, "c-1", customer, active, null, null, noConsents)!;
             ranked.ShouldNotBeEmpty();
             ranked.ShouldAllBe(r => !r.IsExcluded);
             if (ranked[0].IsAllowed)

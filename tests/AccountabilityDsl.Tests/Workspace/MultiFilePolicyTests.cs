@@ -68,6 +68,33 @@ public class MultiFilePolicyTests
     }
 
     [Fact]
+    public void A_limit_that_never_applies_names_the_file_of_each_limit()
+    {
+        PolicyCompilation compilation = Compile(
+            ("core.owner", Core),
+            ("email.owner", "policy Shop\nlimit offers per customer: at most 3 per 30 days\n"));
+
+        Baseline.Render(compilation.Diagnostics.Where(d => d.Id == "OWN0201")).ShouldBe("""
+            email.owner(2,1,2,49): warning OWN0201: limit on offers per customer (line 2 of email.owner) can never be the one that applies: the stricter limit on offers per customer (line 8 of core.owner, at most 2 per 30 days) counts every contact it counts; remove it
+                related core.owner(8,1,8,49): the stricter limit that applies (at most 2 per 30 days on offers per customer)
+
+            """.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void An_unsendable_offer_names_the_file_of_each_blocking_limit()
+    {
+        PolicyCompilation compilation = Compile(
+            ("core.owner", Core),
+            ("offers.owner", "policy Shop\noffer Welcome by Sales to Retail at Active via Email\nlimit Welcome per customer: at most 0 per 30 days\n"),
+            ("email.owner", "policy Shop\nlimit Email per customer: at most 0 per 1 day\n"));
+
+        compilation.Diagnostics.Single(d => d.Id == "OWN0203").Message.ShouldBe(
+            "offer Welcome can never be sent: the limit on Welcome (line 3 of offers.owner) allows at most 0; "
+            + "and its only channel is blocked (Email limited to 0 on line 2 of email.owner); raise the limit above 0 or remove the offer");
+    }
+
+    [Fact]
     public void Claims_in_one_file_of_several_are_named_once_with_that_file()
     {
         PolicyCompilation compilation = Compile(

@@ -23,7 +23,7 @@ public sealed class DuplicateLimitScopeRule : AnalysisRule
     public static readonly DiagnosticDescriptor Rule = new(
         "OWN0201",
         "Limit that can never be the one that applies",
-        "limit on {0} (line {1}) can never be the one that applies: the {2} limit on {3} (line {4}, {5}) counts every contact it counts; {6}",
+        "limit on {0} ({1}) can never be the one that applies: the {2} limit on {3} ({4}, {5}) counts every contact it counts; {6}",
         DiagnosticSeverity.Warning,
         DiagnosticCategory.ContactPolicy);
 
@@ -71,10 +71,10 @@ public sealed class DuplicateLimitScopeRule : AnalysisRule
                 [context.Related(stricter.Syntax, $"the {kind} limit that applies ({LimitCoverage.Describe(stricter)} on {LimitCoverage.DescribeCounted(stricter)})")],
                 null,
                 LimitCoverage.DescribeCounted(weaker),
-                policy.LineOf(weaker.Syntax),
+                policy.LineReference(weaker.Syntax),
                 kind,
                 LimitCoverage.DescribeCounted(stricter),
-                policy.LineOf(stricter.Syntax),
+                policy.LineReference(stricter.Syntax),
                 LimitCoverage.Describe(stricter),
                 Advice(weaker, stricter));
         }

@@ -47,13 +47,13 @@ public sealed class UnsendableOfferRule : AnalysisRule
             var reasons = new List<string>();
             if (blocking.Count > 0)
             {
-                reasons.Add(string.Join(" and ", blocking.Select(l => $"the limit on {l.ScopeDisplay} (line {policy.LineOf(l.Syntax)}) allows at most 0")));
+                reasons.Add(string.Join(" and ", blocking.Select(l => $"the limit on {l.ScopeDisplay} ({policy.LineReference(l.Syntax)}) allows at most 0")));
             }
 
             if (everyChannelBlocked)
             {
                 string Why(int i) => channelBlocks[i].Count > 0
-                    ? $"{channels[i].Name} limited to 0 on line {policy.LineOf(channelBlocks[i][0].Syntax)}"
+                    ? $"{channels[i].Name} limited to 0 on {policy.LineReference(channelBlocks[i][0].Syntax)}"
                     : $"{channels[i].Name} quiet at every hour of every day";
                 reasons.Add((channels.Length == 1 ? "its only channel is blocked" : "every channel it uses is blocked")
                     + $" ({string.Join(", ", channels.Select((_, i) => Why(i)))})");
