@@ -85,11 +85,11 @@ public sealed class PolicyModel<TSegment, TStage, TOwner, TChannel, TOffer, TCus
         ArgumentNullException.ThrowIfNull(isIn);
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(approvers);
-        RequireInt<TSegment>();
-        RequireInt<TStage>();
-        RequireInt<TOwner>();
-        RequireInt<TChannel>();
-        RequireInt<TOffer>();
+        RequireInt<TSegment>(nameof(TSegment));
+        RequireInt<TStage>(nameof(TStage));
+        RequireInt<TOwner>(nameof(TOwner));
+        RequireInt<TChannel>(nameof(TChannel));
+        RequireInt<TOffer>(nameof(TOffer));
 
         ContactPolicy = contactPolicy;
         _segmentNames = [.. segmentNames];
@@ -448,17 +448,19 @@ public sealed class PolicyModel<TSegment, TStage, TOwner, TChannel, TOffer, TCus
     private int Cell(TSegment segment, TStage stage) =>
         Check(segment, _segmentNames.Length, nameof(segment)) * _stageNames.Length + Check(stage, _stageNames.Length, nameof(stage));
 
-    private static TOwner?[] Owners(ReadOnlySpan<int> table, string parameter)
+    /// <summary>A table of owner + 1 (0 = nobody) as owners.</summary>
+    private TOwner?[] Owners(ReadOnlySpan<int> table, string parameter)
     {
         var owners = new TOwner?[table.Length];
         for (int i = 0; i < table.Length; i++)
         {
-            owners[i] = table[i] switch
+            int plusOne = table[i];
+            if ((uint)plusOne > (uint)_ownerNames.Length)
             {
-                0 => null,
-                > 0 and var plusOne => Value<TOwner>(plusOne - 1),
-                _ => throw new ArgumentException($"Entry {i} is {table[i]}: 0 (nobody) or an owner + 1 expected.", parameter),
-            };
+                throw new ArgumentException($"Entry {i} is {plusOne}: 0 (nobody) or an owner + 1 (at most {_ownerNames.Length}) expected.", parameter);
+            }
+
+            owners[i] = plusOne == 0 ? null : Value<TOwner>(plusOne - 1);
         }
 
         return owners;
@@ -482,12 +484,12 @@ public sealed class PolicyModel<TSegment, TStage, TOwner, TChannel, TOffer, TCus
         return (uint)index < (uint)count ? index : throw new ArgumentOutOfRangeException(parameter, value, Undeclared);
     }
 
-    private static void RequireInt<TEnum>()
+    private static void RequireInt<TEnum>(string parameter)
         where TEnum : struct, Enum
     {
         if (Enum.GetUnderlyingType(typeof(TEnum)) != typeof(int))
         {
-            throw new ArgumentException($"{typeof(TEnum).Name} must be backed by int, as the generated enums are.", nameof(TEnum));
+            throw new ArgumentException($"{typeof(TEnum).Name} must be backed by int, as the generated enums are.", parameter);
         }
     }
 }
