@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using static AccountabilityDsl.Runtime.DeclaredEnum;
 
 namespace AccountabilityDsl.Runtime;
 
@@ -20,9 +22,11 @@ namespace AccountabilityDsl.Runtime;
 /// Every enum is one of the generated class's nested enums: backed by <see cref="int"/>, with the
 /// values 0, 1, … in declaration order. A value outside them throws
 /// <see cref="ArgumentOutOfRangeException"/>; a null customer throws <see cref="ArgumentNullException"/>.
-/// Immutable and thread-safe. <see cref="AccountableFor(TSegment, TStage)"/> is a table lookup
-/// that allocates nothing; the customer members allocate only for a list of more than one owner
-/// or segment.
+/// Immutable and thread-safe. <see cref="AccountableFor(TSegment, TStage)"/> is a table lookup;
+/// <see cref="AccountableFor(TCustomer, TStage)"/>, <see cref="AccountableOwner"/> and
+/// <see cref="IsApproved"/> allocate nothing either, except a list when a customer has more than
+/// one owner; <see cref="SegmentsOf"/>, <see cref="EscalationChain"/>, requests and rankings
+/// return new lists.
 /// </para>
 /// </remarks>
 /// <typeparam name="TSegment">The policy's segments.</typeparam>
@@ -39,14 +43,14 @@ public sealed class PolicyModel<TSegment, TStage, TOwner, TChannel, TOffer, TCus
     where TOffer : struct, Enum
     where TCustomer : class
 {
-    private const string Undeclared = "Not a value the policy declares.";
-
-    private readonly string[] _segmentNames;
+        private readonly string[] _segmentNames;
     private readonly string[] _stageNames;
     private readonly string[] _ownerNames;
     private readonly Func<TSegment, TCustomer, bool> _isIn;
     private readonly Func<TOffer, TCustomer, TStage, bool> _targets;
+    private readonly int _stageCount;
     private readonly TOwner?[] _claimed;
+    private readonly TOwner?[] _resolved;
     private readonly TOwner?[] _reportsTo;
     private readonly TOwner[][] _approvers;
     private readonly IReadOnlyList<TOwner>[] _singleOwner;
@@ -94,6 +98,7 @@ public sealed class PolicyModel<TSegment, TStage, TOwner, TChannel, TOffer, TCus
         ContactPolicy = contactPolicy;
         _segmentNames = [.. segmentNames];
         _stageNames = [.. stageNames];
+        _stageCount = _stageNames.Length;
         _ownerNames = [.. ownerNames];
         _isIn = isIn;
         _targets = targets;
@@ -103,12 +108,14 @@ public sealed class PolicyModel<TSegment, TStage, TOwner, TChannel, TOffer, TCus
         }
 
         Fallback = fallback;
-        if (accountable.Length != _segmentNames.Length * _stageNames.Length)
+        if (accountable.Length != _segmentNames.Length * _stageCount)
         {
-            throw new ArgumentException($"The table has {accountable.Length} cells; {_segmentNames.Length} segments × {_stageNames.Length} stages need {_segmentNames.Length * _stageNames.Length}.", nameof(accountable));
+            throw new ArgumentException($"The table has {accountable.Length} cells; {_segmentNames.Length} segments × {_stageCount} stages need {_segmentNames.Length * _stageCount}.", nameof(accountable));
         }
 
         _claimed = Owners(accountable, nameof(accountable));
+        // AccountableFor(segment, stage) is the hot path: the fallback is applied once, here.
+        _resolved = [.. _claimed.Select(owner => owner ?? fallback)];
         if (reportsTo.Length != _ownerNames.Length)
         {
             throw new ArgumentException($"The table has {reportsTo.Length} entries for {_ownerNames.Length} owners.", nameof(reportsTo));
@@ -148,7 +155,7 @@ public sealed class PolicyModel<TSegment, TStage, TOwner, TChannel, TOffer, TCus
     public string SegmentName(TSegment segment) => _segmentNames[Check(segment, _segmentNames.Length, nameof(segment))];
 
     /// <summary>The stage's name as written in the policy.</summary>
-    public string StageName(TStage stage) => _stageNames[Check(stage, _stageNames.Length, nameof(stage))];
+    public string StageName(TStage stage) => _stageNames[Check(stage, _stageCount, nameof(stage))];
 
     /// <summary>The owner's name as written in the policy.</summary>
     public string OwnerName(TOwner owner) => _ownerNames[Check(owner, _ownerNames.Length, nameof(owner))];
@@ -197,8 +204,8 @@ public sealed class PolicyModel<TSegment, TStage, TOwner, TChannel, TOffer, TCus
     /// The owner accountable for the segment at the stage: the owner its accountable line names, or
     /// else <see cref="Fallback"/>, or null when there is neither. A table lookup: no allocation.
     /// </summary>
-    public TOwner? AccountableFor(TSegment segment, TStage stage) =>
-        _claimed[Cell(segment, stage)] ?? Fallback;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TOwner? AccountableFor(TSegment segment, TStage stage) => _resolved[Cell(segment, stage)];
 
     /// <summary>True when no accountable line claims the cell and its owner is <see cref="Fallback"/>.</summary>
     public bool IsFromFallback(TSegment segment, TStage stage) =>
@@ -208,7 +215,7 @@ public sealed class PolicyModel<TSegment, TStage, TOwner, TChannel, TOffer, TCus
     public bool IsOwnedThroughFallback(TCustomer customer, TStage stage)
     {
         ArgumentNullException.ThrowIfNull(customer);
-        int row = Check(stage, _stageNames.Length, nameof(stage));
+        int row = Check(stage, _stageCount, nameof(stage));
         if (Fallback is null || !IsInAnySegment(customer))
         {
             return false;
@@ -216,7 +223,7 @@ public sealed class PolicyModel<TSegment, TStage, TOwner, TChannel, TOffer, TCus
 
         for (int i = 0; i < _segmentNames.Length; i++)
         {
-            if (_isIn(Value<TSegment>(i), customer) && _claimed[i * _stageNames.Length + row] is not null)
+            if (_isIn(Value<TSegment>(i), customer) && _claimed[i * _stageCount + row] is not null)
             {
                 return false;
             }
@@ -250,12 +257,12 @@ public sealed class PolicyModel<TSegment, TStage, TOwner, TChannel, TOffer, TCus
     public IReadOnlyList<TOwner> AccountableFor(TCustomer customer, TStage stage)
     {
         ArgumentNullException.ThrowIfNull(customer);
-        int row = Check(stage, _stageNames.Length, nameof(stage));
+        int row = Check(stage, _stageCount, nameof(stage));
         int first = -1;
         List<TOwner>? more = null;
         for (int i = 0; i < _segmentNames.Length; i++)
         {
-            if (_claimed[i * _stageNames.Length + row] is not { } owner || !_isIn(Value<TSegment>(i), customer))
+            if (_claimed[i * _stageCount + row] is not { } owner || !_isIn(Value<TSegment>(i), customer))
             {
                 continue;
             }
@@ -291,11 +298,11 @@ public sealed class PolicyModel<TSegment, TStage, TOwner, TChannel, TOffer, TCus
     public TOwner? AccountableOwner(TCustomer customer, TStage stage)
     {
         ArgumentNullException.ThrowIfNull(customer);
-        int row = Check(stage, _stageNames.Length, nameof(stage));
+        int row = Check(stage, _stageCount, nameof(stage));
         TOwner? result = null;
         for (int i = 0; i < _segmentNames.Length; i++)
         {
-            if (_claimed[i * _stageNames.Length + row] is not { } owner || !_isIn(Value<TSegment>(i), customer))
+            if (_claimed[i * _stageCount + row] is not { } owner || !_isIn(Value<TSegment>(i), customer))
             {
                 continue;
             }
@@ -320,11 +327,11 @@ public sealed class PolicyModel<TSegment, TStage, TOwner, TChannel, TOffer, TCus
     {
         ArgumentNullException.ThrowIfNull(customer);
         int offerIndex = Check(offer, _approvers.Length, nameof(offer));
-        int row = Check(stage, _stageNames.Length, nameof(stage));
+        int row = Check(stage, _stageCount, nameof(stage));
         bool any = false;
         for (int i = 0; i < _segmentNames.Length; i++)
         {
-            if (_claimed[i * _stageNames.Length + row] is not { } owner || !_isIn(Value<TSegment>(i), customer))
+            if (_claimed[i * _stageCount + row] is not { } owner || !_isIn(Value<TSegment>(i), customer))
             {
                 continue;
             }
@@ -445,8 +452,9 @@ public sealed class PolicyModel<TSegment, TStage, TOwner, TChannel, TOffer, TCus
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Cell(TSegment segment, TStage stage) =>
-        Check(segment, _segmentNames.Length, nameof(segment)) * _stageNames.Length + Check(stage, _stageNames.Length, nameof(stage));
+        Check(segment, _segmentNames.Length, nameof(segment)) * _stageCount + Check(stage, _stageCount, nameof(stage));
 
     /// <summary>A table of owner + 1 (0 = nobody) as owners.</summary>
     private TOwner?[] Owners(ReadOnlySpan<int> table, string parameter)
@@ -466,24 +474,6 @@ public sealed class PolicyModel<TSegment, TStage, TOwner, TChannel, TOffer, TCus
         return owners;
     }
 
-    // The enums are the generated class's own, backed by int (checked once in the constructor), so
-    // a value and its index are the same 32 bits: no boxing, nothing the JIT cannot inline.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Index<TEnum>(TEnum value)
-        where TEnum : struct, Enum => Unsafe.BitCast<TEnum, int>(value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TEnum Value<TEnum>(int index)
-        where TEnum : struct, Enum => Unsafe.BitCast<int, TEnum>(index);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Check<TEnum>(TEnum value, int count, string parameter)
-        where TEnum : struct, Enum
-    {
-        int index = Index(value);
-        return (uint)index < (uint)count ? index : throw new ArgumentOutOfRangeException(parameter, value, Undeclared);
-    }
-
     private static void RequireInt<TEnum>(string parameter)
         where TEnum : struct, Enum
     {
@@ -492,4 +482,42 @@ public sealed class PolicyModel<TSegment, TStage, TOwner, TChannel, TOffer, TCus
             throw new ArgumentException($"{typeof(TEnum).Name} must be backed by int, as the generated enums are.", parameter);
         }
     }
+}
+
+/// <summary>
+/// The generated enums' values as indexes. The enums are the generated class's own, backed by int
+/// (<see cref="PolicyModel{TSegment, TStage, TOwner, TChannel, TOffer, TCustomer}"/> checks once), so
+/// a value and its index are the same 32 bits: no boxing. A non-generic class, so that calls from the
+/// model's shared generic code (its customer type is a class) need no run-time type lookup and inline.
+/// </summary>
+internal static class DeclaredEnum
+{
+    private const string Undeclared = "Not a value the policy declares.";
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Index<TEnum>(TEnum value)
+        where TEnum : struct, Enum => Unsafe.BitCast<TEnum, int>(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TEnum Value<TEnum>(int index)
+        where TEnum : struct, Enum => Unsafe.BitCast<int, TEnum>(index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Check<TEnum>(TEnum value, int count, string parameter)
+        where TEnum : struct, Enum
+    {
+        int index = Index(value);
+        if ((uint)index >= (uint)count)
+        {
+            ThrowUndeclared(value, parameter);
+        }
+
+        return index;
+    }
+
+    // Out of line, so that the checks stay small enough to inline.
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowUndeclared<TEnum>(TEnum value, string parameter)
+        where TEnum : struct, Enum => throw new ArgumentOutOfRangeException(parameter, value, Undeclared);
 }
