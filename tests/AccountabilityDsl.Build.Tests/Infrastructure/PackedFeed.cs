@@ -30,12 +30,13 @@ public sealed class PackedFeed : IDisposable
             ("src/AccountabilityDsl.Runtime.Hosting/AccountabilityDsl.Runtime.Hosting.csproj", true),
             ("src/AccountabilityDsl.Build/AccountabilityDsl.Build.csproj", true),
             // The tool's packages are built for their platforms (ReadyToRun for this machine's,
-            // plus the portable one): builds the tests did not make, so this pack builds them.
+            // plus the portable one): builds the tests did not make, so this pack makes them, on
+            // the libraries the tests built, and may take minutes on a busy machine.
             ("src/AccountabilityDsl.Cli/AccountabilityDsl.Cli.csproj", false),
         })
         {
-            ProcessResult pack = DotNet.Run(DotNet.RepoRoot, null,
-                ["pack", Path.Combine(DotNet.RepoRoot, project), .. built ? ["--no-build"] : Array.Empty<string>(), "-c", DotNet.Configuration,
+            ProcessResult pack = DotNet.RunLong(DotNet.RepoRoot, TimeSpan.FromMinutes(built ? 4 : 12),
+                ["pack", Path.Combine(DotNet.RepoRoot, project), .. built ? ["--no-build"] : ["-p:BuildProjectReferences=false"], "-c", DotNet.Configuration,
                 "-o", Feed, "-p:VersionSuffix=" + suffix, "-nr:false"]);
             if (pack.ExitCode != 0)
             {
