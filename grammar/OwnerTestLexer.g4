@@ -24,6 +24,9 @@ DENIED      : 'denied';
 BY          : 'by';
 LINE        : 'line';
 RETRY       : 'retry';
+IN          : 'in';
+HOUSEHOLD   : 'household';
+CONSENT     : 'consent';
 TRUE        : 'true';
 FALSE       : 'false';
 

@@ -34,9 +34,20 @@ contactStep : AT DATE TIME? zone? COLON action (COLON outcome)?;
 zone : IDENTIFIER (SLASH IDENTIFIER)*;
 
 action
-    : OFFER name TO name VIA name (CATEGORY name)?   #offerAction
-    | CONTACT name VIA name (CATEGORY name)?         #contactAction
-    | EVENT name FOR name                            #eventAction
+    : OFFER name TO name VIA name (CATEGORY name)? customerFacts   #offerAction
+    | CONTACT name VIA name (CATEGORY name)? customerFacts         #contactAction
+    | EVENT name FOR name                                          #eventAction
+    ;
+
+// What the language v2 contact rules read about the customer, each optional, in any order (each
+// at most once: the parser says so): segments (limits scoped 'in'), stage (limits scoped 'at'),
+// household ('per household') and the channels the customer consented to ('requires consent').
+customerFacts : customerFact*;
+customerFact
+    : IN (NONE | name (COMMA name)*)
+    | AT name
+    | HOUSEHOLD name
+    | CONSENT (NONE | name (COMMA name)*)
     ;
 
 outcome
@@ -47,5 +58,5 @@ outcome
 // A declared name may be spelt like a keyword of test files (an attribute called `line`).
 name
     : IDENTIFIER | TEST | FOR | CUSTOMER | EXPECT | ACCOUNTABLE | SEGMENTS | OFFER | CONTACT
-    | EVENT | TO | VIA | CATEGORY | ALLOWED | DENIED | BY | LINE | RETRY
+    | EVENT | TO | VIA | CATEGORY | ALLOWED | DENIED | BY | LINE | RETRY | IN | HOUSEHOLD | CONSENT
     ;

@@ -6,7 +6,8 @@ using OfferDesk;
 using Policy = OfferDesk.Policies.OfferDeskBankPolicy;
 
 // offer desk: replays the 17 offers in three weeks against the generated policy and a contact
-// ledger: a SQLite file, or a PostgreSQL database shared by every desk of a fleet.
+// ledger (a SQLite file, or a PostgreSQL database shared by every desk of a fleet), then one
+// short scene per contact rule of language v2, each ending in that rule's denial.
 // Usage: dotnet run --project samples/OfferDesk [-- --ledger <file.db> | --ledger "postgres:Host=…;Database=…"]
 using AccountabilityDsl.Runtime;
 
@@ -66,14 +67,8 @@ try
         Console.WriteLine(connectionString is not null
             ? $"Offer desk for policy {Policy.PolicyName} ({Policy.SourceFile}), PostgreSQL ledger"
             : $"Offer desk for policy {Policy.PolicyName} ({Policy.SourceFile}), ledger {(temporary ? "(temporary) " : "")}{ledgerPath}");
-        Desk.Run(
-            gate,
-            clock,
-            customerId: "customer-1042",
-            customer: new Policy.Customer(Balance: 12_500m),
-            Desk.SeventeenOffersInThreeWeeks,
-            start,
-            Console.Out);
+        Desk.Run(gate, clock, Desk.StoryCustomer, Desk.SeventeenOffersInThreeWeeks, start, Console.Out);
+        Desk.RunScenes(gate, clock, Desk.OneDenialPerRule, start, Console.Out);
     }
 
     return 0;

@@ -10,6 +10,9 @@ public partial class TestCommandTests
 {
     private const string Failing = Ownerc.Fixtures + "/policy-tests/failing";
 
+    /// <summary>A policy of two files and a test file whose contact steps give the customer's segments, stage, household and consents.</summary>
+    private const string ContactFacts = Ownerc.Fixtures + "/policy-tests/contact-facts";
+
     [Fact]
     public void The_samples_tests_pass()
     {
@@ -96,15 +99,65 @@ public partial class TestCommandTests
     }
 
     [Fact]
+    public void Contact_steps_give_segments_stage_household_and_consents_and_a_failure_names_its_file()
+    {
+        CliResult result = Ownerc.Run("test", ContactFacts);
+        result.ExitCode.ShouldBe(1);
+        result.Stderr.ShouldBeEmpty();
+        // The scoped limit, the household limit and consent decide with what the steps give.
+        result.Stdout.ShouldContain($"PASS  {ContactFacts}/lending.owner-test(3): an affluent customer hears of one offer a month\n");
+        result.Stdout.ShouldContain($"PASS  {ContactFacts}/lending.owner-test(8): a household shares two offers a month\n");
+        // The wrong expectation is reported at its line, and the rules it involves in their own file of the policy.
+        result.Stdout.ShouldContain(
+            $"FAIL  {ContactFacts}/lending.owner-test(14): calls need consent, and the call centre is quiet at night\n"
+            + "      line 18: expected offer Remortgage to c2 via CallCentre in MassMarket at Active consent CallCentre: denied by line 4\n"
+            + "               but offer Remortgage to c2 via CallCentre in MassMarket at Active consent CallCentre: denied by line 5 of calls.owner (quiet CallCentre 20:00..09:00), retry 2026-03-03 09:00\n"
+            + $"        {ContactFacts}/calls.owner(5): quiet CallCentre 20:00..09:00\n"
+            + $"        {ContactFacts}/calls.owner(4): channel CallCentre capacity 100 per day requires consent\n");
+        result.Stdout.ShouldEndWith("2 passed, 1 failed\n");
+    }
+
+    [Fact]
+    public void Customer_facts_name_the_policy_s_segments_stages_and_channels()
+    {
+        using var temp = new TempFolder();
+        temp.Write("shop.owner", "policy Shop\nstages A\nsegment S\nowner O\naccountable O for S at A\nchannel Email\nlimit Email per customer in S at A: at most 1 per 1 day\n");
+        temp.Write("shop.owner-test", "test \"t\"\n  at 2026-01-05 09:00: contact c1 via Email in Sx at B consent Mail: allowed\n"
+            + "test \"u\"\n  at 2026-01-05 10:00: contact c1 via Email at A in S: allowed\n  at 2026-01-05 11:00: contact c1 via Email in S at A in none: denied\n");
+        CliResult result = Ownerc.RunIn(temp.Path, "test", ".");
+        result.ExitCode.ShouldBe(1);
+        result.Stdout.ShouldContain("./shop.owner-test(2,48): error OWN0902: policy Shop has no segment 'Sx'; did you mean 'S'?\n");
+        result.Stdout.ShouldContain("./shop.owner-test(2,54): error OWN0902: policy Shop has no stage 'B'; did you mean 'A'?\n");
+        result.Stdout.ShouldContain("./shop.owner-test(2,64): error OWN0902: policy Shop has no channel 'Mail'; did you mean 'Email'?\n");
+        // Any order; each fact once.
+        result.Stdout.ShouldContain("./shop.owner-test(5,55): error OWN0901: 'in' is given twice on this step; give it once\n");
+        result.Stdout.ShouldNotContain("OWN0903");
+    }
+
+    [Fact]
+    public void Accountability_failures_in_a_policy_of_several_files_cite_each_line_in_its_own_file()
+    {
+        using var temp = new TempFolder();
+        temp.Write("shop.owner", "policy Shop\nstages A\nsegment S\nowner O\nowner P\n");
+        temp.Write("owners.owner", "// who owns S\npolicy Shop\naccountable P for S at A\n");
+        temp.Write("shop.owner-test", "test \"t\"\n  customer segment = S\n  expect accountable O at A\n");
+        CliResult result = Ownerc.RunIn(temp.Path, "test", ".");
+        result.ExitCode.ShouldBe(1);
+        result.Stdout.ShouldContain("      line 3: expected accountable O at A\n              but P is accountable at A\n"
+            + "        ./shop.owner(3): segment S\n        ./owners.owner(3): accountable P for S at A\n");
+    }
+
+    [Fact]
     public void A_step_the_policy_needs_more_for_is_an_error_not_a_crash()
     {
-        // A limit scoped to a segment needs the customer's segments, which contact steps do not carry.
+        // A limit scoped to a segment needs the customer's segments, which this step does not give.
         using var temp = new TempFolder();
         temp.Write("shop.owner", "policy Shop\nstages A\nsegment S\nowner O\naccountable O for S at A\nchannel Email\nlimit Email per customer in S: at most 1 per 1 day\n");
         temp.Write("shop.owner-test", "test \"t\"\n  at 2026-01-05 09:00: contact c1 via Email: allowed\n");
         CliResult result = Ownerc.RunIn(temp.Path, "test", ".");
         result.ExitCode.ShouldBe(1);
         result.Stdout.ShouldContain("shop.owner-test(2,3): error OWN0903: this step cannot run against policy Shop: The limit 'Email contacts per customer in S: at most 1 per 1 day' (shop.owner:7) applies only to customers in S");
+        result.Stdout.ShouldContain("On a contact step, give the customer's segments with 'in Segment, …' ('in none')");
         result.Stderr.ShouldNotContain("   at ");
     }
 

@@ -152,11 +152,22 @@ public sealed class PolicyTestRunner(IReadOnlyList<PolicyCompilation> policies)
             return null;
         }
 
+        /// <summary><c>path(line): text</c> of a declaration, in its own file of the policy.</summary>
         private string PolicyLine(SyntaxNode node)
         {
             int line = _policy.LineOf(node);
-            string text = string.Join(" ", _policy.Source.GetLineText(line).Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
-            return $"{_policy.Source.FilePath}({line}): {text}";
+            string text = string.Join(" ", _policy.SourceOf(node).GetLineText(line).Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+            return $"{_policy.SourceOf(node).FilePath}({line}): {text}";
+        }
+
+        /// <summary>
+        /// <c>path(line): text</c> of a rule the gate cites; the gate names the file without its folder,
+        /// so it is matched to the policy's file of that name.
+        /// </summary>
+        private string PolicyLine(SourceLine rule)
+        {
+            string path = _policy.Trees.Select(t => t.Source.FilePath).FirstOrDefault(p => Path.GetFileName(p) == rule.File) ?? rule.File;
+            return $"{path}({rule.Line}): {rule.Text}";
         }
 
         private CustomerValues? BindCustomer(CustomerStepSyntax step)
@@ -384,7 +395,11 @@ public sealed class PolicyTestRunner(IReadOnlyList<PolicyCompilation> policies)
                 return;
             }
 
-            var request = new ContactRequest(customer, channel.Name, offer?.Name, step.Category?.Text);
+            if (Request(step, channel, offer) is not { } request)
+            {
+                return;
+            }
+
             ReservationResult result;
             try
             {
@@ -393,8 +408,10 @@ public sealed class PolicyTestRunner(IReadOnlyList<PolicyCompilation> policies)
             catch (ArgumentException e)
             {
                 // A scoped limit needs the customer's segments and stage, a channel that requires
-                // consent needs the customer's consents: contact steps do not give them yet.
-                Error(TestFileDiagnostics.InvalidValue, step.Span, $"this step cannot run against policy {_policy.Name}: {e.Message}");
+                // consent needs the customer's consents: the step did not give what a rule reads.
+                Error(TestFileDiagnostics.InvalidValue, step.Span,
+                    $"this step cannot run against policy {_policy.Name}: {(e.ParamName is { } parameter ? e.Message.Replace($" (Parameter '{parameter}')", "") : e.Message)} On a contact step, give the customer's segments with 'in Segment, …' ('in none'), the stage with 'at Stage', "
+                    + "the household with 'household id' and the consented channels with 'consent Channel, …' ('consent none').");
                 return;
             }
 
@@ -422,21 +439,86 @@ public sealed class PolicyTestRunner(IReadOnlyList<PolicyCompilation> policies)
                 var lines = new List<string>();
                 if (decision.Source is { } denial)
                 {
-                    lines.Add($"{_policy.Source.FilePath}({denial.Line}): {denial.Text}");
+                    lines.Add(PolicyLine(denial));
                 }
 
-                if (expected.Line is { } expectedLine && expectedLine != decision.Source?.Line && expectedLine >= 1 && expectedLine <= _policy.Source.LineCount)
+                if (expected.Line is { } expectedLine && expectedLine != decision.Source?.Line)
                 {
-                    lines.Add($"{_policy.Source.FilePath}({expectedLine}): {_policy.Source.GetLineText(expectedLine).Trim()}");
+                    lines.AddRange(LinesNumbered(expectedLine));
                 }
 
                 failures.Add(new TestFailure(LineOf(step.Span), $"{Action(step)}: {wanted}", $"{Action(step)}: {actual}", [.. lines]));
             }
         }
 
-        private static string Action(ContactStepSyntax step) => step.Kind == ContactActionKind.Offer
+        /// <summary>
+        /// Line <paramref name="line"/> of the policy, for an expectation that names it: in a policy of
+        /// one file, that line; in one of several, the contact rules written on that line of any file
+        /// (a step names a line, not a file), else that line of each file that has it.
+        /// </summary>
+        private IEnumerable<string> LinesNumbered(int line)
+        {
+            if (_policy.Trees.Length > 1)
+            {
+                ContactPolicy rules = _gate!.Policy;
+                var cited = rules.Limits.Select(r => r.Source)
+                    .Concat(rules.Capacities.Select(r => r.Source))
+                    .Concat(rules.Cooldowns.Select(r => r.Source))
+                    .Concat(rules.Exclusions.Select(r => r.Source))
+                    .Concat(rules.Consents.Select(r => r.Source))
+                    .Concat(rules.QuietPeriods.Select(r => r.Source))
+                    .Where(r => r.Line == line)
+                    .Distinct()
+                    .Select(PolicyLine)
+                    .ToList();
+                if (cited.Count > 0)
+                {
+                    return cited;
+                }
+            }
+
+            return _policy.Trees.Select(t => t.Source).Where(s => line >= 1 && line <= s.LineCount)
+                .Select(s => $"{s.FilePath}({line}): {s.GetLineText(line).Trim()}");
+        }
+
+        /// <summary>
+        /// The gate's request for an offer or contact step: the channel, offer and category, and what
+        /// the step says about its customer (segments, stage, household, consents; each left unsaid
+        /// when not written). Null when a name is not the policy's (reported).
+        /// </summary>
+        private ContactRequest? Request(ContactStepSyntax step, ChannelSymbol channel, OfferSymbol? offer)
+        {
+            CustomerFactsSyntax facts = step.Facts;
+            List<SegmentSymbol?>? segments = facts.Segments?.Select(s => Find(s, _policy.Segments, "segment")).ToList();
+            StageSymbol? stage = facts.Stage is { } stageName ? Find(stageName, _policy.Stages, "stage") : null;
+            List<ChannelSymbol?>? consents = facts.Consents?.Select(c => Find(c, _policy.Channels, "channel")).ToList();
+            if (segments?.Contains(null) == true || (facts.Stage is not null && stage is null) || consents?.Contains(null) == true)
+            {
+                return null;
+            }
+
+            return new ContactRequest(step.Customer.Text, channel.Name, offer?.Name, step.Category?.Text)
+            {
+                Segments = segments?.Select(s => s!.Name).ToArray(),
+                Stage = stage?.Name,
+                HouseholdId = facts.Household?.Text,
+                Consents = consents?.Select(c => c!.Name).ToArray(),
+            };
+        }
+
+        private static string Action(ContactStepSyntax step) => (step.Kind == ContactActionKind.Offer
             ? $"offer {step.Subject.Text} to {step.Customer.Text} via {step.Channel!.Text}"
-            : $"contact {step.Customer.Text} via {step.Channel!.Text}";
+            : $"contact {step.Customer.Text} via {step.Channel!.Text}") + Facts(step.Facts);
+
+        /// <summary>The customer facts as a step writes them (with a leading space), or nothing.</summary>
+        private static string Facts(CustomerFactsSyntax facts)
+        {
+            static string List(ImmutableArray<NameSyntax> names) => names.IsEmpty ? "none" : string.Join(", ", names.Select(n => n.Text));
+            return (facts.Segments is { } segments ? " in " + List(segments) : "")
+                + (facts.Stage is { } stage ? " at " + stage.Text : "")
+                + (facts.Household is { } household ? " household " + household.Text : "")
+                + (facts.Consents is { } consents ? " consent " + List(consents) : "");
+        }
 
         private string Describe(ContactDecision decision)
         {
@@ -448,7 +530,9 @@ public sealed class PolicyTestRunner(IReadOnlyList<PolicyCompilation> policies)
             string retry = decision.RetryAt is { } at
                 ? $", retry {TimeZoneInfo.ConvertTime(at, _zone!).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}"
                 : ", never allowed";
-            return $"denied by line {decision.Source?.Line} ({decision.RuleDescription}){retry}";
+            // A policy of several files: say which file the line is in.
+            string file = _policy.Trees.Length > 1 && decision.Source is { } source ? $" of {source.File}" : "";
+            return $"denied by line {decision.Source?.Line}{file} ({decision.RuleDescription}){retry}";
         }
 
         private bool RetryMatches(ContactOutcomeSyntax expected, DateTimeOffset? retryAt)

@@ -48,7 +48,7 @@ internal static class TestFileParser
             var steps = ImmutableArray.CreateBuilder<TestStepSyntax>();
             foreach (OwnerTestParser.StepContext step in test.step())
             {
-                if (Complete(step) && Build(step) is { } built)
+                if (Complete(step) && Build(step, source, errors.Diagnostics) is { } built)
                 {
                     steps.Add(built);
                 }
@@ -61,7 +61,7 @@ internal static class TestFileParser
         return new TestFileSyntax(source, tests.ToImmutable(), [.. errors.Diagnostics.OrderBy(d => d.Location.Span.Start)]);
     }
 
-    private static TestStepSyntax? Build(OwnerTestParser.StepContext step)
+    private static TestStepSyntax? Build(OwnerTestParser.StepContext step, SourceText source, List<Diagnostic> errors)
     {
         if (step.customerStep() is { } customer)
         {
@@ -113,14 +113,57 @@ internal static class TestFileParser
         {
             OwnerTestParser.OfferActionContext offer => new ContactStepSyntax(
                 date.Text, time?.Text, when, zone, ContactActionKind.Offer, Name(offer.name(0)), Name(offer.name(1)), Name(offer.name(2)),
-                offer.name().Length > 3 ? Name(offer.name(3)) : null, outcome, Span(contact)),
+                offer.name().Length > 3 ? Name(offer.name(3)) : null, Facts(offer.customerFacts(), source, errors), outcome, Span(contact)),
             OwnerTestParser.ContactActionContext plain => new ContactStepSyntax(
                 date.Text, time?.Text, when, zone, ContactActionKind.Contact, Name(plain.name(0)), Name(plain.name(0)), Name(plain.name(1)),
-                plain.name().Length > 2 ? Name(plain.name(2)) : null, outcome, Span(contact)),
+                plain.name().Length > 2 ? Name(plain.name(2)) : null, Facts(plain.customerFacts(), source, errors), outcome, Span(contact)),
             OwnerTestParser.EventActionContext @event => new ContactStepSyntax(
-                date.Text, time?.Text, when, zone, ContactActionKind.Event, Name(@event.name(0)), Name(@event.name(1)), null, null, outcome, Span(contact)),
+                date.Text, time?.Text, when, zone, ContactActionKind.Event, Name(@event.name(0)), Name(@event.name(1)), null, null,
+                CustomerFactsSyntax.None, outcome, Span(contact)),
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// <c>in …</c>, <c>at Stage</c>, <c>household id</c>, <c>consent …</c>, in any order; a clause
+    /// given twice is a syntax error (OWN0901) and the first one counts.
+    /// </summary>
+    private static CustomerFactsSyntax Facts(OwnerTestParser.CustomerFactsContext facts, SourceText source, List<Diagnostic> errors)
+    {
+        ImmutableArray<NameSyntax>? segments = null;
+        NameSyntax? stage = null;
+        NameSyntax? household = null;
+        ImmutableArray<NameSyntax>? consents = null;
+        var given = new HashSet<int>();
+        foreach (OwnerTestParser.CustomerFactContext fact in facts.customerFact())
+        {
+            IToken keyword = fact.Start;
+            if (!given.Add(keyword.Type))
+            {
+                errors.Add(Diagnostic.Create(TestFileDiagnostics.SyntaxError, source, Span(fact),
+                    $"'{keyword.Text}' is given twice on this step; give it once"));
+                continue;
+            }
+
+            ImmutableArray<NameSyntax> names = [.. fact.name().Select(Name)];
+            switch (keyword.Type)
+            {
+                case OwnerTestLexer.IN:
+                    segments = names;
+                    break;
+                case OwnerTestLexer.AT:
+                    stage = names[0];
+                    break;
+                case OwnerTestLexer.HOUSEHOLD:
+                    household = names[0];
+                    break;
+                default:
+                    consents = names;
+                    break;
+            }
+        }
+
+        return new CustomerFactsSyntax(segments, stage, household, consents);
     }
 
     private static string Unquote(string text)
@@ -240,7 +283,8 @@ internal static class TestFileParser
         private static bool IsNameKeyword(int type) => type is OwnerTestLexer.TEST or OwnerTestLexer.FOR or OwnerTestLexer.CUSTOMER
             or OwnerTestLexer.EXPECT or OwnerTestLexer.ACCOUNTABLE or OwnerTestLexer.SEGMENTS or OwnerTestLexer.OFFER
             or OwnerTestLexer.CONTACT or OwnerTestLexer.EVENT or OwnerTestLexer.TO or OwnerTestLexer.VIA or OwnerTestLexer.CATEGORY
-            or OwnerTestLexer.ALLOWED or OwnerTestLexer.DENIED or OwnerTestLexer.BY or OwnerTestLexer.LINE or OwnerTestLexer.RETRY;
+            or OwnerTestLexer.ALLOWED or OwnerTestLexer.DENIED or OwnerTestLexer.BY or OwnerTestLexer.LINE or OwnerTestLexer.RETRY
+            or OwnerTestLexer.IN or OwnerTestLexer.HOUSEHOLD or OwnerTestLexer.CONSENT;
 
         private static string TokenDescription(int type) => type switch
         {

@@ -47,9 +47,26 @@ public enum ContactActionKind { Offer, Contact, Event }
 public sealed record ContactOutcomeSyntax(bool Allowed, int? Line, TextSpan? LineSpan, string? RetryDate, string? RetryTime, TextSpan? RetrySpan, TextSpan Span);
 
 /// <summary>
+/// What a contact step says about its customer for the language v2 contact rules:
+/// <c>in Seg, …</c> (or <c>in none</c>: empty), <c>at Stage</c>, <c>household id</c> and
+/// <c>consent Channel, …</c> (or <c>consent none</c>: empty). Each is null when not written, so
+/// the request does not say, and a rule that needs it makes the step an error.
+/// </summary>
+public sealed record CustomerFactsSyntax(
+    ImmutableArray<NameSyntax>? Segments,
+    NameSyntax? Stage,
+    NameSyntax? Household,
+    ImmutableArray<NameSyntax>? Consents)
+{
+    public static CustomerFactsSyntax None { get; } = new(null, null, null, null);
+}
+
+/// <summary>
 /// <c>at 2026-01-05 09:00 Europe/London: offer Upgrade to c1 via Email: allowed</c>, or a plain
 /// contact (<c>contact c1 via Email</c>) or an event (<c>event Complaint for c1</c>, no outcome).
-/// The date and time are local to the zone (the test's zone when not given).
+/// The date and time are local to the zone (the test's zone when not given). An offer or a
+/// contact may give its customer's <see cref="CustomerFactsSyntax">facts</see> after the channel
+/// and category.
 /// </summary>
 public sealed record ContactStepSyntax(
     string Date,
@@ -61,5 +78,6 @@ public sealed record ContactStepSyntax(
     NameSyntax Customer,
     NameSyntax? Channel,
     NameSyntax? Category,
+    CustomerFactsSyntax Facts,
     ContactOutcomeSyntax? Outcome,
     TextSpan Span) : TestStepSyntax(Span);

@@ -325,7 +325,10 @@ public sealed class GeneratedBehaviourTests
             if (ranked[0].IsAllowed)
             {
                 OfferCandidate best = ranked[0].Candidate;
-                ReservationResult reserved = gate.TryReserve(new ContactRequest("c-1", best.Channel, best.Offer.Name), $"day-{day}");
+                // The policy scopes a limit to Wealth at Active: the request carries the customer's segments and stage.
+                var request = (ContactRequest)generated.Call("CreateRequest", "c-1", customer, active,
+                    Enum.Parse(generated.Nested("Channel"), best.Channel), Enum.Parse(generated.Nested("Offer"), best.Offer.Name), null, null, null)!;
+                ReservationResult reserved = gate.TryReserve(request, $"day-{day}");
                 reserved.IsAllowed.ShouldBeTrue();
                 gate.Commit(reserved.Reservation!);
                 sent++;
@@ -338,9 +341,10 @@ public sealed class GeneratedBehaviourTests
             clock.Now = clock.Now.AddDays(1);
         }
 
-        sent.ShouldBe(policy.Limits.Single(l => l.Scope == LimitScope.Offers).MaxCount);
+        var offersCap = policy.Limits.Single(l => l.Scope == LimitScope.Offers && !l.PerHousehold);
+        sent.ShouldBe(offersCap.MaxCount);
         ContactDecision denied = gate.Check(new ContactRequest("c-1", "Email", "SaverPlus"));
-        denied.Denials.ShouldContain(d => d.Source.Line == policy.LineOf(policy.Limits.Single(l => l.Scope == LimitScope.Offers).Syntax));
+        denied.Denials.ShouldContain(d => d.Source.Line == policy.LineOf(offersCap.Syntax));
     }
 
     [Fact]
