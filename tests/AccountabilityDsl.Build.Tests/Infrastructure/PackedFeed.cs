@@ -36,7 +36,7 @@ public sealed class PackedFeed : IDisposable
         })
         {
             ProcessResult pack = DotNet.RunLong(DotNet.RepoRoot, TimeSpan.FromMinutes(built ? 4 : 12),
-                ["pack", Path.Combine(DotNet.RepoRoot, project), .. built ? ["--no-build"] : ["-p:BuildProjectReferences=false"], "-c", DotNet.Configuration,
+                ["pack", Path.Combine(DotNet.RepoRoot, project), built ? "--no-build" : "-p:BuildProjectReferences=false", "-c", DotNet.Configuration,
                 "-o", Feed, "-p:VersionSuffix=" + suffix, "-nr:false"]);
             if (pack.ExitCode != 0)
             {
