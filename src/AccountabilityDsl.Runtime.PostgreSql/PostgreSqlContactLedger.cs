@@ -485,6 +485,11 @@ public sealed class PostgreSqlContactLedger : IContactLedger
             // The handful of ledger statements are prepared once per physical connection.
             builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
         }
+        // The ledger's own pool runs only the ledger's statements, which leave no session state behind (no SET, no
+        // temporary table, no LISTEN; its advisory locks are transaction-scoped). Npgsql would otherwise send a reset
+        // (RESET ALL, UNLISTEN *, pg_advisory_unlock_all(), DISCARD …: seven statements) with the first command after
+        // every return to the pool, i.e. twice per reserve+commit.
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
         return builder.Build();
     }
 

@@ -17,7 +17,7 @@ namespace AccountabilityDsl.Testing;
 /// records why, and <see cref="Require"/> (the first line of every test using it, inside a <c>[SkippableFact]</c>)
 /// skips the test outside CI and fails it under <c>CI=true</c>, like <see cref="RequiredTool"/>.
 /// </remarks>
-public sealed class PostgresCluster : IDisposable
+public sealed partial class PostgresCluster : IDisposable
 {
     private const string DebianPackage = "postgresql";
     private readonly string? _missing;
@@ -36,8 +36,16 @@ public sealed class PostgresCluster : IDisposable
     /// loss, and costs each test (and each crash recovery's checkpoint) seconds on a slow disk.
     /// </summary>
     public PostgresCluster()
+        : this(fsync: Environment.GetEnvironmentVariable("OWNER_PG_FSYNC") == "on")
     {
-        bool fsync = Environment.GetEnvironmentVariable("OWNER_PG_FSYNC") == "on";
+    }
+
+    /// <summary>
+    /// Creates and starts the cluster with fsync on or off. The benchmark in bench/LedgerThroughput turns it on, so that
+    /// every acknowledged commit is on disk, as in production.
+    /// </summary>
+    internal PostgresCluster(bool fsync)
+    {
         var initdb = RequiredTool.TryFind("initdb", ServerBinFolders());
         if (initdb is null)
         {
@@ -99,14 +107,24 @@ public sealed class PostgresCluster : IDisposable
     /// <summary>True when the server binaries were found and the cluster started.</summary>
     public bool Available => _missing is null;
 
-    /// <summary>Skips the calling test (fails it under CI=true) when no server could be started.</summary>
+    /// <summary>
+    /// Skips the calling test (fails it under CI=true) when no server could be started; outside a test project (the
+    /// benchmark links this file without xunit) it throws <see cref="InvalidOperationException"/> with the reason.
+    /// </summary>
     public void Require()
     {
         if (_missing is not null)
         {
-            RequiredTool.Missing(_missing);
+            ReportMissing(_missing);
+            throw new InvalidOperationException(_missing);
         }
     }
+
+    /// <summary>Reports a missing server the test way (PostgresCluster.Testing.cs, linked into test projects only).</summary>
+    partial void ReportMissing(string reason);
+
+    /// <summary>Why the cluster could not be started, or null when it runs.</summary>
+    public string? MissingReason => _missing;
 
     /// <summary>A libpq/Npgsql-style connection string to <paramref name="database"/> through the unix socket.</summary>
     public string ConnectionString(string database = "postgres") =>

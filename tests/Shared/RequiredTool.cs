@@ -8,7 +8,7 @@ namespace AccountabilityDsl.Testing;
 /// fails under <c>CI=true</c>, whose <c>.ci/run</c> installs every such tool: a test never passes
 /// without having run. Use it from a <c>[SkippableFact]</c> or <c>[SkippableTheory]</c>.
 /// </summary>
-public static class RequiredTool
+public static partial class RequiredTool
 {
     /// <summary>True where the CI script runs the tests (<c>CI=true</c>).</summary>
     public static bool UnderCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
@@ -27,20 +27,6 @@ public static class RequiredTool
 
         Missing($"'{program}' is not installed (Debian package '{debianPackage}'; .ci/run installs it)");
         return null!; // unreachable: Missing always throws
-    }
-
-    /// <summary>The full path of <paramref name="program"/>, or null.</summary>
-    public static string? TryFind(string program, params string[] alsoLookIn)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            return null;
-        }
-
-        IEnumerable<string> folders = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Concat(alsoLookIn);
-        return folders.Where(folder => folder.Length > 0)
-            .Select(folder => Path.Combine(folder, program))
-            .FirstOrDefault(File.Exists);
     }
 
     /// <summary>Skips the test with <paramref name="reason"/>, or fails it under CI, where nothing may be missing.</summary>

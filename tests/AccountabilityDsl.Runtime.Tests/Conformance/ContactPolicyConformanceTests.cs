@@ -159,6 +159,25 @@ public abstract partial class LedgerConformanceTests
     }
 
     [Fact]
+    public void A_household_limit_retries_from_its_own_contacts_not_from_another_households_or_a_members_own()
+    {
+        var household = T.Limit(LimitScope.Offers, 1, 30, TimeUnit.Day, line: 24) with { PerHousehold = true };
+        var (gate, clock) = Gate(V2Policy([household]));
+        // Older contacts that the h1 limit must not see: carol's in household h2, and alice's own one made without a
+        // household id (a household of one). Both lie inside h1's 30-day window on 1 February.
+        Contact(gate, clock, T.Utc(2026, 1, 10, 12), Req("carol", "BoatLoan") with { HouseholdId = "h2" });
+        Contact(gate, clock, T.Utc(2026, 1, 20, 12), Req("alice", "BoatLoan"));
+        Contact(gate, clock, T.Utc(2026, 1, 31, 12), Req("alice", "Remortgage") with { HouseholdId = "h1" });
+        var bob = CheckAt(gate, clock, T.Utc(2026, 2, 1, 12), Req("bob", "PlatinumCard") with { HouseholdId = "h1" });
+        bob.IsAllowed.ShouldBeFalse();
+        bob.CurrentCount.ShouldBe(1);
+        // Only alice's h1 contact of 31 January counts: free 30 × 24 h later (not 9 February, not 19 February).
+        bob.RetryAt.ShouldBe(T.Utc(2026, 3, 2, 12));
+        CheckAt(gate, clock, T.Utc(2026, 3, 2, 12).AddTicks(-1), Req("bob", "PlatinumCard") with { HouseholdId = "h1" }).IsAllowed.ShouldBeFalse();
+        CheckAt(gate, clock, T.Utc(2026, 3, 2, 12), Req("bob", "PlatinumCard") with { HouseholdId = "h1" }).IsAllowed.ShouldBeTrue();
+    }
+
+    [Fact]
     public void A_rolling_month_household_limit_from_31_January_frees_at_1_March_local_midnight_in_New_York()
     {
         var household = T.Limit(LimitScope.Contacts, 1, 1, TimeUnit.Month, line: 24) with { PerHousehold = true };

@@ -59,7 +59,7 @@ public sealed class PostgreSqlLedgerTests(PostgresCluster cluster) : IDisposable
         var db = cluster.CreateDatabase();
         var e = Should.Throw<LedgerSchemaException>(() => new PostgreSqlContactLedger(cluster.ConnectionString(db)));
         e.Message.ShouldContain("ownerc ledger migrate --postgres");
-        e.Message.ShouldContain("version 1");
+        e.Message.ShouldContain("version 2");
         cluster.Psql(db, "SELECT count(*) FROM pg_namespace WHERE nspname = 'contact_ledger'").ShouldBe("0");
     }
 
@@ -72,11 +72,11 @@ public sealed class PostgreSqlLedgerTests(PostgresCluster cluster) : IDisposable
         {
             conn.Open();
             PostgreSqlLedgerSchema.Migrate(conn).ShouldBeNull();
-            PostgreSqlLedgerSchema.Migrate(conn).ShouldBe(1);
+            PostgreSqlLedgerSchema.Migrate(conn).ShouldBe(2);
         }
         cluster.Psql(db, "UPDATE contact_ledger.schema_version SET version = 7");
         var e = Should.Throw<LedgerSchemaException>(() => new PostgreSqlContactLedger(cluster.ConnectionString(db)));
-        e.Message.ShouldContain("version 7, newer than version 1");
+        e.Message.ShouldContain("version 7, newer than version 2");
         using (var conn = new NpgsqlConnection(cluster.ConnectionString(db)))
         {
             conn.Open();
@@ -98,8 +98,43 @@ public sealed class PostgreSqlLedgerTests(PostgresCluster cluster) : IDisposable
         cluster.Psql(db, "UPDATE contact_ledger.schema_version SET version = 0");
         var e = Should.Throw<LedgerSchemaException>(() =>
             new PostgreSqlContactLedger(cluster.ConnectionString(db), new PostgreSqlLedgerOptions(CreateIfMissing: true)));
-        e.Message.ShouldContain("version 0, older than version 1");
+        e.Message.ShouldContain("version 0, older than version 2");
         cluster.Psql(db, "SELECT version FROM contact_ledger.schema_version").ShouldBe("0");
+    }
+
+    [SkippableFact]
+    public void A_version_1_ledger_is_refused_on_open_and_migrate_upgrades_it_keeping_its_contacts_and_counters()
+    {
+        cluster.Require();
+        var db = cluster.CreateDatabase();
+        using (var conn = new NpgsqlConnection(cluster.ConnectionString(db)))
+        {
+            conn.Open();
+            using var v1 = new NpgsqlCommand(PostgreSqlLedgerSchema.Script(1, PostgreSqlLedgerSchema.DefaultSchema), conn);
+            v1.ExecuteNonQuery();
+        }
+        // A contact written by version 1's own reserve function (one shared capacity constraint, committed at once).
+        cluster.Psql(db, $"""
+            SELECT r_status FROM contact_ledger.reserve('c1', 'k1', 'sms', NULL, NULL, true, NULL, {T0}, {T0 + TimeSpan.TicksPerMinute}, {T0}, true,
+                ARRAY[NULL]::text[], ARRAY['sms'], ARRAY[NULL]::text[], ARRAY[false], ARRAY[NULL]::text[], ARRAY[NULL]::text[], ARRAY[{T0}]::bigint[], ARRAY[100],
+                ARRAY[]::text[], ARRAY[]::text[], ARRAY[]::bigint[], false)
+            """).ShouldBe("5");
+        Should.Throw<LedgerSchemaException>(() =>
+            new PostgreSqlContactLedger(cluster.ConnectionString(db), new PostgreSqlLedgerOptions(CreateIfMissing: true)))
+            .Message.ShouldContain("version 1, older than version 2");
+        using (var conn = new NpgsqlConnection(cluster.ConnectionString(db)))
+        {
+            conn.Open();
+            PostgreSqlLedgerSchema.Migrate(conn).ShouldBe(1);
+        }
+        cluster.Psql(db, "SELECT version FROM contact_ledger.schema_version").ShouldBe("2");
+        using var ledger = new PostgreSqlContactLedger(cluster.ConnectionString(db));
+        ledger.VerifyIntegrity().ShouldBeEmpty();
+        ledger.Find("c1", "k1").ShouldNotBeNull().IsCommitted.ShouldBeTrue();
+        ledger.Measure(Capacity("sms", 100), T0 + 1).Count.ShouldBe(1);
+        ledger.TryReserve(Entry("c2", "k2", at: 1), [Capacity("sms", 100)], [], T0 + 1).Status.ShouldBe(LedgerReserveStatus.Reserved);
+        ledger.Measure(Capacity("sms", 100), T0 + 1).Count.ShouldBe(2);
+        ledger.VerifyIntegrity().ShouldBeEmpty();
     }
 
     [SkippableFact]
