@@ -1,3 +1,5 @@
+using System.Reflection.PortableExecutable;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using AccountabilityDsl.Build.Tests.Infrastructure;
 
@@ -53,6 +55,21 @@ public sealed partial class ReadmeAppTests(PackedFeed feed)
         ProcessResult check = DotNet.RunProgram(Path.Combine(tools, "ownerc"), DotNet.RepoRoot, feed.Environment, "check", "samples/retail-bank.owner");
         check.ExitCode.ShouldBe(0, check.ToString());
         check.Output.ShouldContain("no problems found in 1 file");
+
+        // Start-up (docs/performance.md): what installs on this machine is its platform's package,
+        // compiled ahead of time (ReadyToRun), not the portable one that JIT-compiles every run.
+        string[] entryAssemblies = Directory.GetFiles(Path.Combine(tools, ".store"), "ownerc.dll", SearchOption.AllDirectories);
+        entryAssemblies.Length.ShouldBe(1, string.Join("\n", entryAssemblies));
+        entryAssemblies[0].ShouldContain($"ownerc.{RuntimeInformation.RuntimeIdentifier}", Case.Insensitive);
+        IsReadyToRun(entryAssemblies[0]).ShouldBeTrue("ownerc.dll carries precompiled code");
+        IsReadyToRun(Path.Combine(Path.GetDirectoryName(entryAssemblies[0])!, "AccountabilityDsl.dll")).ShouldBeTrue("the compiler carries precompiled code");
+    }
+
+    /// <summary>Whether the assembly carries ReadyToRun code (its CLI header points at a native header).</summary>
+    private static bool IsReadyToRun(string assembly)
+    {
+        using var reader = new PEReader(File.OpenRead(assembly));
+        return reader.PEHeaders.CorHeader is { ManagedNativeHeaderDirectory.Size: > 0 };
     }
 
     [GeneratedRegex("```xml\n(.*?)```", RegexOptions.Singleline)]

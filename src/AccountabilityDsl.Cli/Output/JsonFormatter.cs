@@ -20,7 +20,9 @@ namespace AccountabilityDsl.Cli.Output;
 /// </summary>
 public sealed class JsonFormatter : IDiagnosticFormatter
 {
-    internal static readonly JsonWriterOptions WriterOptions = new()
+    // A property, not a static field: a struct field would load System.Text.Json with this type,
+    // that is on every `ownerc check`, JSON or not (start-up, docs/performance.md).
+    internal static JsonWriterOptions WriterOptions => new()
     {
         Indented = true,
         NewLine = "\n",

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using AccountabilityDsl.Diagnostics;
 using AccountabilityDsl.Text;
@@ -50,12 +51,16 @@ public sealed partial class EditorConfigSeverities
     public ImmutableDictionary<string, DiagnosticSeverity> ForFile(string policyPath)
     {
         string fullPath = Path.GetFullPath(policyPath);
-        var chain = new List<AnalyzerConfig>();
+        var chain = new List<LoadedConfig>();
         for (string? directory = Path.GetDirectoryName(fullPath); directory is not null; directory = Path.GetDirectoryName(directory))
         {
             if (Load(Path.Combine(directory, ".editorconfig")) is { } file)
             {
-                chain.Add(file.Config);
+                if (file.Config is not null)
+                {
+                    chain.Add(file);
+                }
+
                 if (file.IsRoot)
                 {
                     break;
@@ -63,13 +68,18 @@ public sealed partial class EditorConfigSeverities
             }
         }
 
-        var result = ImmutableDictionary.CreateBuilder<string, DiagnosticSeverity>(StringComparer.OrdinalIgnoreCase);
-        if (chain.Count == 0)
-        {
-            return result.ToImmutable();
-        }
+        return chain.Count == 0
+            ? ImmutableDictionary.Create<string, DiagnosticSeverity>(StringComparer.OrdinalIgnoreCase)
+            : SeveritiesFrom(chain, fullPath);
+    }
 
-        AnalyzerConfigOptionsResult options = AnalyzerConfigSet.Create(chain).GetOptionsForSourcePath(fullPath);
+    // Roslyn is touched only here and in ParseForRoslyn, so that a check with no owner setting in
+    // any .editorconfig never loads Microsoft.CodeAnalysis (start-up, docs/performance.md).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ImmutableDictionary<string, DiagnosticSeverity> SeveritiesFrom(List<LoadedConfig> chain, string fullPath)
+    {
+        var result = ImmutableDictionary.CreateBuilder<string, DiagnosticSeverity>(StringComparer.OrdinalIgnoreCase);
+        AnalyzerConfigOptionsResult options = AnalyzerConfigSet.Create(chain.ConvertAll(c => (AnalyzerConfig)c.Config!)).GetOptionsForSourcePath(fullPath);
         foreach (KeyValuePair<string, string> option in options.AnalyzerOptions)
         {
             Match key = SeverityKey().Match(option.Key);
@@ -81,6 +91,16 @@ public sealed partial class EditorConfigSeverities
 
         return result.ToImmutable();
     }
+
+    /// <summary>
+    /// Roslyn's parse of a file that may set owner severities; null for one that cannot (no
+    /// <c>owner_diagnostic</c> key anywhere in it), which then only counts for <c>root = true</c>.
+    /// </summary>
+    private static object? ParseIfItSetsSeverities(SourceText text, string path) =>
+        text.Text.IndexOf("owner_diagnostic", StringComparison.OrdinalIgnoreCase) < 0 ? null : ParseForRoslyn(text.Text, path);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static object ParseForRoslyn(string text, string path) => AnalyzerConfig.Parse(text, path);
 
     private LoadedConfig? Load(string path)
     {
@@ -97,7 +117,7 @@ public sealed partial class EditorConfigSeverities
         {
             // Configuration is read as policies are: never blocking on a FIFO, never huge.
             SourceText text = SourceText.FromBytes(PolicyFileReader.ReadAllBytes(path), DisplayPath(path));
-            loaded = new LoadedConfig(AnalyzerConfig.Parse(text.Text, path), IsRoot(text), [.. BadSeverities(text)]);
+            loaded = new LoadedConfig(ParseIfItSetsSeverities(text, path), IsRoot(text), [.. BadSeverities(text)]);
         }
 
         lock (_lock)
@@ -163,7 +183,12 @@ public sealed partial class EditorConfigSeverities
         return false;
     }
 
-    private sealed record LoadedConfig(AnalyzerConfig Config, bool IsRoot, ImmutableArray<Diagnostic> Diagnostics);
+    /// <param name="Config">
+    /// Roslyn's <see cref="AnalyzerConfig"/>, or null for a file that sets no owner severity. Typed
+    /// <see cref="object"/>, as are the members that pass it, so that compiling or loading them
+    /// never loads Roslyn.
+    /// </param>
+    private sealed record LoadedConfig(object? Config, bool IsRoot, ImmutableArray<Diagnostic> Diagnostics);
 
     [GeneratedRegex(@"^root\s*[=:]\s*true\s*(?:[#;].*)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex RootLine();

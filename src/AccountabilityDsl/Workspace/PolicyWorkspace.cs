@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using AccountabilityDsl.Diagnostics;
 using AccountabilityDsl.Syntax;
 using AccountabilityDsl.Text;
@@ -98,7 +99,7 @@ public sealed class PolicyWorkspace
         var documents = new PolicyDocument[files.Count];
         var severities = new ImmutableDictionary<string, DiagnosticSeverity>?[files.Count];
         // Each file lands in its own slot, so order never depends on which thread finished first.
-        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, i =>
+        ForEachIndex(files.Count, i =>
         {
             // A listed file that does not exist gets the words a missing command-line path gets.
             PolicyDocument document = File.Exists(files[i].FullPath) || Directory.Exists(files[i].FullPath)
@@ -149,12 +150,11 @@ public sealed class PolicyWorkspace
         CompilationOptions effective = WithConfiguration(options);
         ImmutableArray<PolicyDocument> read = [.. Documents.Where(d => d.WasRead)];
         var trees = new SyntaxTree[read.Length];
-        Parallel.For(0, read.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) },
-            i => trees[i] = SyntaxTree.Parse(read[i].Source!));
+        ForEachIndex(read.Length, i => trees[i] = SyntaxTree.Parse(read[i].Source!));
 
         List<List<SyntaxTree>> groups = GroupByPolicy(trees);
         var compilations = new PolicyCompilation[groups.Count];
-        Parallel.For(0, groups.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, i =>
+        ForEachIndex(groups.Count, i =>
         {
             PolicyCompilation compilation = PolicyCompilation.Create(groups[i], effective);
             _ = compilation.Diagnostics; // analyse now, on this thread
@@ -163,6 +163,28 @@ public sealed class PolicyWorkspace
 
         return [.. compilations];
     }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> for 0..<paramref name="count"/>-1, in parallel when there is
+    /// more than one. One file (the common <c>ownerc check policy.owner</c>) runs on this thread:
+    /// starting the thread pool and the parallel loop costs more than the check itself.
+    /// </summary>
+    private static void ForEachIndex(int count, Action<int> body)
+    {
+        if (count == 1)
+        {
+            body(0);
+        }
+        else if (count > 1)
+        {
+            InParallel(count, body);
+        }
+    }
+
+    // Apart, so that a one-file run never loads the parallel library.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void InParallel(int count, Action<int> body) =>
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, body);
 
     /// <summary>Trees grouped by the policy their header names, in first-appearance order; a tree without a name stands alone.</summary>
     public static List<List<SyntaxTree>> GroupByPolicy(IEnumerable<SyntaxTree> trees)

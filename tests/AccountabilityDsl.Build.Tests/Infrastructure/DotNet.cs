@@ -24,8 +24,18 @@ public static class DotNet
     public static ProcessResult Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
         RunProgram(Executable, workingDirectory, environment, args);
 
+    /// <summary>
+    /// <see cref="Run"/> for a command that may take longer than four minutes on a busy machine:
+    /// a pack that compiles ahead of time (the ownerc tool's ReadyToRun package).
+    /// </summary>
+    public static ProcessResult RunLong(string workingDirectory, TimeSpan timeout, params string[] args) =>
+        Execute(Executable, workingDirectory, null, args, timeout);
+
     /// <summary>Any program (<c>mono</c>, for one), in the same clean environment as a child <c>dotnet</c>.</summary>
-    public static ProcessResult RunProgram(string executable, string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static ProcessResult RunProgram(string executable, string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        Execute(executable, workingDirectory, environment, args, TimeSpan.FromMinutes(4));
+
+    private static ProcessResult Execute(string executable, string workingDirectory, IReadOnlyDictionary<string, string>? environment, string[] args, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(executable)
         {
@@ -70,10 +80,10 @@ public static class DotNet
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (gate) { output.Append(e.Data).Append('\n'); } } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(4)))
+        if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{Path.GetFileName(executable)} {string.Join(' ', args)} did not finish within four minutes:\n{output}");
+            throw new TimeoutException($"{Path.GetFileName(executable)} {string.Join(' ', args)} did not finish within {timeout.TotalMinutes} minutes:\n{output}");
         }
 
         process.WaitForExit();
