@@ -10,6 +10,7 @@ namespace AccountabilityDsl.Build.Tests;
 /// (or, for a policy with errors, nothing, as ownerc does).
 /// </summary>
 [Collection(nameof(PackedFeedCollection))]
+[Trait("Category", "Slow")]
 public sealed class MultiFilePackageTests(PackedFeed feed)
 {
     private const string Program = """

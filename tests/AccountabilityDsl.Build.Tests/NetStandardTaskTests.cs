@@ -17,6 +17,7 @@ namespace AccountabilityDsl.Build.Tests;
 /// checked to be a complete closure for a .NET Framework host.
 /// </summary>
 [Collection(nameof(PackedFeedCollection))]
+[Trait("Category", "Slow")]
 public sealed class NetStandardTaskTests(PackedFeed feed)
 {
     private const string NetStandardTaskFolder = "tasks/netstandard2.0/";

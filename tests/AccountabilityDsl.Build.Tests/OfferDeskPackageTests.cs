@@ -9,6 +9,7 @@ namespace AccountabilityDsl.Build.Tests;
 /// the solution's own build of the sample (from source) is never disturbed.
 /// </summary>
 [Collection(nameof(PackedFeedCollection))]
+[Trait("Category", "Slow")]
 public sealed class OfferDeskPackageTests(PackedFeed feed)
 {
     [Fact]

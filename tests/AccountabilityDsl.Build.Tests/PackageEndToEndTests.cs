@@ -10,6 +10,7 @@ namespace AccountabilityDsl.Build.Tests;
 /// run one after another; they share the packed feed.
 /// </summary>
 [Collection(nameof(PackedFeedCollection))]
+[Trait("Category", "Slow")]
 public sealed class PackageEndToEndTests(PackedFeed feed)
 {
     private const string SkippedLine = "Skipping target \"GenerateOwnerPolicies\" because all output files are up-to-date";

@@ -8,6 +8,7 @@ namespace AccountabilityDsl.Build.Tests;
 /// format, passing tests say nothing, and a passing project does not run them again.
 /// </summary>
 [Collection(nameof(PackedFeedCollection))]
+[Trait("Category", "Slow")]
 public sealed class PolicyTestsPackageTests(PackedFeed feed)
 {
     private const string SkippedLine = "Skipping target \"RunOwnerPolicyTests\" because all output files are up-to-date";

@@ -9,6 +9,7 @@ namespace AccountabilityDsl.Build.Tests;
 /// read, OWN0001 for content), and nothing blocks.
 /// </summary>
 [Collection(nameof(PackedFeedCollection))]
+[Trait("Category", "Slow")]
 public sealed class UnreadablePolicyPackageTests(PackedFeed feed)
 {
     [Fact]

@@ -6,6 +6,7 @@ namespace AccountabilityDsl.Build.Tests;
 /// How the project's warning properties, read into <see cref="CompilationOptions"/> as the task
 /// reads them, change an OWN diagnostic's severity (null: not reported).
 /// </summary>
+[Trait("Category", "Slow")]
 public class WarningOptionsTests
 {
     [Theory]

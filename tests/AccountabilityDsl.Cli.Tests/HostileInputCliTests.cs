@@ -13,6 +13,7 @@ namespace AccountabilityDsl.Cli.Tests;
 /// Covered elsewhere and not repeated here: link loops between folders, unreadable folders and
 /// files for non-root users, a file deleted between search and read (<see cref="InputTests"/>).
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class HostileInputCliTests
 {
     /// <summary>Generous: each case finishes in milliseconds unless it hangs.</summary>

@@ -9,6 +9,7 @@ namespace AccountabilityDsl.Cli.Tests;
 /// in-process tests cannot show: exit codes as the shell sees them, the console wiring in
 /// <c>Program.Main</c>, and no stack trace on stderr.
 /// </summary>
+[Trait("Category", "Slow")]
 public class ProcessTests
 {
     private static CliResult RunOwnerc(params string[] args)

@@ -57,6 +57,7 @@ public sealed class RuntimeFastPathTests : IDisposable
         }
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void In_memory_ledger_answers_like_sqlite_for_a_random_sequence_of_operations()
     {

@@ -6,6 +6,7 @@ namespace AccountabilityDsl.Runtime.Tests.PostgreSql;
 
 /// <summary>The shared ledger contract, run against a real PostgreSQL server (one fresh schema per ledger).</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class PostgreSqlLedgerContractTests(PostgresCluster cluster) : LedgerConformanceTests
 {
     protected override IContactLedger CreateLedgerCore()
@@ -23,6 +24,7 @@ public sealed class PostgreSqlLedgerContractTests(PostgresCluster cluster) : Led
 
 /// <summary>What only the PostgreSQL ledger has: its schema versioning, counters, striped locks and server errors.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class PostgreSqlLedgerTests(PostgresCluster cluster) : IDisposable
 {
     private static int _schemas;

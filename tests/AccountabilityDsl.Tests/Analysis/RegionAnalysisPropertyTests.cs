@@ -17,6 +17,7 @@ namespace AccountabilityDsl.Tests.Analysis;
 /// Predicates name other segments too (assigned and predicate ones), so segment atoms are
 /// checked against the same brute force.
 /// </summary>
+[Trait("Category", "Slow")]
 public partial class RegionAnalysisPropertyTests
 {
     private static readonly decimal[] IntGrid = [-1, 0, 1, 2, 3, 4, 5];

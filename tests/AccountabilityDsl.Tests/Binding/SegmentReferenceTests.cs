@@ -95,6 +95,7 @@ public class SegmentReferenceTests
             """), "Binding/segment-reference-errors.txt");
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void A_long_chain_of_segments_defined_through_each_other_binds_and_analyses_without_deep_recursion()
     {

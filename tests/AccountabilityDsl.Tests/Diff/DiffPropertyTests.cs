@@ -18,6 +18,7 @@ namespace AccountabilityDsl.Tests.Diff;
 /// every customer whose owner changes must lie in a reported region. The new version may add
 /// an attribute, an enum member, an assigned segment and a stage, to exercise the union space.
 /// </summary>
+[Trait("Category", "Slow")]
 public class DiffPropertyTests
 {
     private static readonly string[] Stages = ["A", "B", "C"];

@@ -55,6 +55,7 @@ public sealed class GeneratedBehaviourTests
         }
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [MemberData(nameof(Policies))]
     public void Segments_owners_and_approval_of_random_customers_match_the_compiler(string path)

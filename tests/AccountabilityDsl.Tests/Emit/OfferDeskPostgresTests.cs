@@ -14,6 +14,7 @@ public sealed class PostgresCollection : ICollectionFixture<PostgresCluster>
 
 /// <summary>The offer desk sample as a fleet: several desk processes sharing one PostgreSQL ledger.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class OfferDeskPostgresTests(PostgresCluster cluster)
 {
     [SkippableFact]

@@ -73,6 +73,7 @@ public sealed class OfferDeskTests : IDisposable
         }
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task The_desk_prints_a_denial_with_its_line_and_retry_time_for_each_language_v2_rule()
     {

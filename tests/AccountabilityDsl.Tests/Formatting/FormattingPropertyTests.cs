@@ -13,6 +13,7 @@ namespace AccountabilityDsl.Tests.Formatting;
 /// them suppression directives, so that moving text across lines would show), in any mix.
 /// CI runs 2,000 variants; OWNER_FUZZ_ITERATIONS runs more (docs/fuzzing.md).
 /// </summary>
+[Trait("Category", "Slow")]
 public class FormattingPropertyTests
 {
     private static readonly string[] Corpus =

@@ -15,6 +15,7 @@ namespace AccountabilityDsl.Tests.Fuzzing;
 /// when only whitespace and comments change. CI runs 20,000 inputs; set
 /// OWNER_FUZZ_ITERATIONS for a longer local run (docs/fuzzing.md).
 /// </summary>
+[Trait("Category", "Slow")]
 public partial class PipelineFuzzTests
 {
     /// <summary>Hang detection, not a speed measurement: the slowest small input takes milliseconds.</summary>

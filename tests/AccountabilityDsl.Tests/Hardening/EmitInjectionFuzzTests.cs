@@ -33,6 +33,7 @@ namespace AccountabilityDsl.Tests.Hardening;
 /// Budget: 30 Roslyn compilations of 4 policies each (120 policies, about 20 s on the 2-core CI
 /// machine); <c>OWNER_FUZZ_ITERATIONS</c> sets the number of compilations for a longer local run.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class EmitInjectionFuzzTests
 {
     private const int PoliciesPerCompilation = 4;

@@ -24,6 +24,7 @@ public sealed class MemoryCollection;
 /// Figures are printed to the test output; the assertions are loose regression bounds.
 /// </summary>
 [Collection(nameof(MemoryCollection))]
+[Trait("Category", "Slow")]
 public sealed class MemoryTests(ITestOutputHelper output)
 {
     [Fact]

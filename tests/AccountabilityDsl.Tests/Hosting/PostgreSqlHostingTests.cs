@@ -13,6 +13,7 @@ namespace AccountabilityDsl.Tests.Hosting;
 
 /// <summary><c>services.AddContactGate&lt;TPolicy&gt;().UsePostgreSqlLedger(…)</c> on a real generic host and a real server.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class PostgreSqlHostingTests(PostgresCluster cluster)
 {
     [SkippableFact]

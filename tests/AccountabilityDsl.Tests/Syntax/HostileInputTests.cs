@@ -11,6 +11,7 @@ namespace AccountabilityDsl.Tests.Syntax;
 /// Input nobody should write, that the parser must still survive: no exception, no hang, no
 /// stack overflow, and diagnostics that point at real places in the text.
 /// </summary>
+[Trait("Category", "Slow")]
 public class HostileInputTests
 {
     internal static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);

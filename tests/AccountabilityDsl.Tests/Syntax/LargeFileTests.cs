@@ -13,6 +13,7 @@ public sealed class LargeFileCollection;
 /// figures it measures are its own.
 /// </summary>
 [Collection(nameof(LargeFileTests))]
+[Trait("Category", "Slow")]
 public class LargeFileTests
 {
     /// <summary>

@@ -12,6 +12,7 @@ namespace AccountabilityDsl.Tests.Syntax;
 /// never throws, every diagnostic and declaration span lies inside the text, and parsing the same
 /// text twice gives identical diagnostics.
 /// </summary>
+[Trait("Category", "Slow")]
 public partial class MutationFuzzTests
 {
     private enum Mutation { Delete, Insert, Duplicate, Replace, Swap }
