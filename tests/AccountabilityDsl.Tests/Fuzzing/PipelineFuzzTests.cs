@@ -139,8 +139,11 @@ public partial class PipelineFuzzTests
             }
             else
             {
-                // Before the line break: a trailing comment; after it: a blank line.
-                result.Append(value[..newline]).Append(random.Next(2) == 0 ? " // layout" : "").Append(value[newline..]).Append(random.Next(2) == 0 ? "\n" : "");
+                // Before the line break: a trailing comment and maybe a blank line. The blank line goes
+                // before the break, not after the next line's indentation: whether a skipped line starts
+                // at its first column is what error recovery reads to tell a misspelt declaration keyword
+                // from a continuation line, so moving an indented word to column 1 is not "only layout".
+                result.Append(value[..newline]).Append(random.Next(2) == 0 ? " // layout" : "").Append(random.Next(2) == 0 ? "\n" : "").Append(value[newline..]);
             }
         }
 
