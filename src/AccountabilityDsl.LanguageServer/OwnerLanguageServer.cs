@@ -255,7 +255,7 @@ public sealed class OwnerLanguageServer : IDisposable
         [JsonRpcMethod("workspace/didChangeWatchedFiles")]
         public void DidChangeWatchedFiles(Lsp.DidChangeWatchedFilesParams request)
         {
-            if (request.Changes.Any(c => c.Uri.EndsWith(".editorconfig", StringComparison.Ordinal)))
+            if (request.Changes.Any(c => c.Uri.EndsWith(AccountabilityDsl.Workspace.EditorConfigSeverities.FileName, StringComparison.Ordinal)))
             {
                 Workspace.Host.ReloadConfiguration();
                 foreach (DocumentState document in Workspace.All().ToList())
