@@ -162,6 +162,24 @@ public partial class TestCommandTests
     }
 
     [Fact]
+    public void A_group_limit_reads_as_written_in_failures_and_diagnostics()
+    {
+        // The rule is quoted as a whole where it is quoted; the group's name inside it is not quoted again.
+        using var temp = new TempFolder();
+        temp.Write("shop.owner", "policy Shop\nstages A\nsegment S\nowner O\naccountable O for S at A\nchannel Email\n"
+            + "offer Loan by O to S at A via Email\noffer Card by O to S at A via Email\ngroup Lending: Loan, Card\n"
+            + "limit Lending per customer in S: at most 1 per 30 days\n");
+        temp.Write("shop.owner-test", "test \"t\"\n  at 2026-01-05 09:00: offer Loan to c1 via Email in S: allowed\n"
+            + "  at 2026-01-06 09:00: offer Card to c1 via Email in S: allowed\n"
+            + "test \"u\"\n  at 2026-01-05 09:00: offer Loan to c1 via Email: allowed\n");
+        CliResult result = Ownerc.RunIn(temp.Path, "test", ".");
+        result.ExitCode.ShouldBe(1);
+        result.Stdout.ShouldContain("but offer Card to c1 via Email in S: denied by line 10 (group Lending per customer in S: at most 1 per 30 days), retry 2026-02-04 09:00\n");
+        result.Stdout.ShouldContain("error OWN0903: this step cannot run against policy Shop: The limit 'group Lending per customer in S: at most 1 per 30 days' (shop.owner:10) applies only to customers in S");
+        result.Stdout.ShouldNotContain("'Lending'");
+    }
+
+    [Fact]
     public void The_readme_shows_a_real_test_run()
     {
         string readme = File.ReadAllText(Path.Combine(Baseline.RepoRoot, "README.md")).ReplaceLineEndings("\n");
