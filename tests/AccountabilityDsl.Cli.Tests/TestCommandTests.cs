@@ -110,8 +110,8 @@ public partial class TestCommandTests
         // The wrong expectation is reported at its line, and the rules it involves in their own file of the policy.
         result.Stdout.ShouldContain(
             $"FAIL  {ContactFacts}/lending.owner-test(14): calls need consent, and the call centre is quiet at night\n"
-            + "      line 18: expected offer Remortgage to c2 via CallCentre in MassMarket at Active consent CallCentre: denied by line 4\n"
-            + "               but offer Remortgage to c2 via CallCentre in MassMarket at Active consent CallCentre: denied by line 5 of calls.owner (quiet CallCentre 20:00..09:00), retry 2026-03-03 09:00\n"
+            + "      line 18: expected offer Remortgage to c2 via CallCentre in MassMarket at Active consent CallCentre: denied by calls.owner line 4\n"
+            + "               but offer Remortgage to c2 via CallCentre in MassMarket at Active consent CallCentre: denied by calls.owner line 5 (quiet CallCentre 20:00..09:00), retry 2026-03-03 09:00\n"
             + $"        {ContactFacts}/calls.owner(5): quiet CallCentre 20:00..09:00\n"
             + $"        {ContactFacts}/calls.owner(4): channel CallCentre capacity 100 per day requires consent\n");
         result.Stdout.ShouldEndWith("2 passed, 1 failed\n");
