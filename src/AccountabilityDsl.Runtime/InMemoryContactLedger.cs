@@ -195,7 +195,7 @@ public sealed class InMemoryContactLedger : IContactLedger
     public LedgerReserveResult TryReserve(in LedgerEntry entry, ReadOnlySpan<CountConstraint> counts, ReadOnlySpan<EventConstraint> events, long nowUtcTicks, bool commit = false)
     {
         entry.Validate();
-        var result = TryReserveLocked(entry, counts, [], [], events, nowUtcTicks, commit);
+        var result = TryReserveLocked(entry, counts, [], [], events, nowUtcTicks, commit, null);
         return result.Status is LedgerReserveStatus.Reserved or LedgerReserveStatus.Recorded
             ? result with { Entry = commit ? entry with { ExpiresUtcTicks = long.MaxValue } : entry }
             : result;
@@ -207,7 +207,148 @@ public sealed class InMemoryContactLedger : IContactLedger
     /// </summary>
     /// <remarks>The result of a new entry carries no copy of it (see <see cref="TryReserveLocked"/>).</remarks>
     internal LedgerReserveResult TryReserveValidated(in LedgerEntry entry, ReadOnlySpan<RuleConstraint> rules, ContactFilter[] templates, ReadOnlySpan<EventConstraint> events, long nowUtcTicks, bool commit) =>
-        TryReserveLocked(entry, [], rules, templates, events, nowUtcTicks, commit);
+        TryReserveLocked(entry, [], rules, templates, events, nowUtcTicks, commit, null);
+
+    /// <summary>
+    /// The reserve step for <see cref="ContactGate"/> with the request's counted rules as a <see cref="QuickPlan"/>
+    /// (no cool-downs, consent and quiet hours already passed): <see cref="LedgerReserveStatus.Denied"/> (with no
+    /// constraint index) when a rule is, or may be, at its cap: the gate then takes its full path.
+    /// </summary>
+    internal LedgerReserveResult TryReserveQuick(in LedgerEntry entry, QuickPlan quick, ContactFilter[] templates, ContactRequest request, (Dictionary<string, int> Segments, Dictionary<string, int> Stages)? names, long nowUtcTicks, bool commit) =>
+        TryReserveLocked(entry, [], [], templates, [], nowUtcTicks, commit, new QuickRequest(quick, request, names));
+
+    /// <summary>
+    /// <see cref="ContactGate.Check"/>'s quick answer: true when every rule of <paramref name="quick"/> holds for the
+    /// request now; false when one is, or may be, at its cap (the gate then measures every rule).
+    /// </summary>
+    internal bool QuickHolds(QuickPlan quick, ContactFilter[] templates, ContactRequest request, (Dictionary<string, int> Segments, Dictionary<string, int> Stages)? names, long nowUtcTicks)
+    {
+        lock (_lock)
+        {
+            return QuickHoldsLocked(new QuickRequest(quick, request, names), _customers.GetValueOrDefault(request.CustomerId), templates, nowUtcTicks, Math.Max(nowUtcTicks, _highWater));
+        }
+    }
+
+    /// <summary>What <see cref="QuickHoldsLocked"/> decides: the rules, the request (customer, household, scope) and the scope names.</summary>
+    private readonly record struct QuickRequest(QuickPlan Plan, ContactRequest Request, (Dictionary<string, int> Segments, Dictionary<string, int> Stages)? Names);
+
+    /// <summary>
+    /// True when every rule of the quick plan holds (see <see cref="QuickPlan"/>). A rule whose cap exceeds all the
+    /// entries the customer (its household) has holds whatever they are; the others are scoped, then answered as
+    /// <see cref="FirstDenied"/> answers them (a binary search for the entries in the window, then a count). False for
+    /// a rule at its cap, and for one with a calendar window (the full path computes its start).
+    /// <paramref name="windowNow"/> is the request's time (windows end there); <paramref name="now"/> the ledger's
+    /// (expiry). Call under the lock.
+    /// </summary>
+    private bool QuickHoldsLocked(in QuickRequest q, Customer? customer, ContactFilter[] templates, long windowNow, long now)
+    {
+        var plan = q.Plan;
+        var household = q.Request.HouseholdId;
+        var own = customer?.Count ?? 0;
+        List<Customer>? members = null;
+        var inHousehold = 0;
+        if (household is null)
+        {
+            if (own < plan.MinCustomerCap && own < plan.MinHouseholdCap)
+            {
+                return true;
+            }
+        }
+        else if (own < plan.MinCustomerCap)
+        {
+            if (plan.MinHouseholdCap == int.MaxValue)
+            {
+                return true;
+            }
+            inHousehold = HouseholdEntries(household, ref members);
+            if (inHousehold < plan.MinHouseholdCap)
+            {
+                return true;
+            }
+        }
+        var scope = default(ScopeBits);
+        // The rules come by cap, smallest first: past the customer's (household's) entry count, every later rule of
+        // the same kind holds too.
+        var customerDone = false;
+        var householdDone = household is null || plan.MinHouseholdCap == int.MaxValue;
+        foreach (ref readonly var r in plan.Rules.AsSpan())
+        {
+            var by = r.By == CountedBy.Household && household is null ? CountedBy.Customer : r.By;
+            if (by == CountedBy.Customer)
+            {
+                customerDone |= r.Max > own;
+            }
+            else
+            {
+                if (members is null)
+                {
+                    inHousehold = HouseholdEntries(household!, ref members);
+                }
+                householdDone |= r.Max > inHousehold;
+            }
+            if (by == CountedBy.Customer ? customerDone : householdDone)
+            {
+                if (customerDone && householdDone)
+                {
+                    break;
+                }
+                continue;
+            }
+            if ((r.SegmentBits | r.StageBits) != 0)
+            {
+                if (!scope.Known)
+                {
+                    scope = ScopeBits.Of(q.Request, q.Names!.Value);
+                }
+                if (!scope.InScope(r.SegmentBits, r.StageBits))
+                {
+                    continue;
+                }
+            }
+            if (r.RollingTicks == 0)
+            {
+                return false;
+            }
+            // No entry with an offer the rule counts (the offer Bloom words): it holds without a look at the times.
+            ref readonly var counted = ref templates[r.RuleIndex];
+            if (by == CountedBy.Customer ? !customer!.MayMatchOffer(counted) : !AnyMayMatchOffer(members!, counted))
+            {
+                continue;
+            }
+            var c = new RuleConstraint(r.RuleIndex, by, windowNow - r.RollingTicks + 1, r.Max);
+            if (HoldsWithoutCounting(c, customer, household, ref members)
+                || Count(c.ToCountConstraint(templates, q.Request.CustomerId, household), now, r.Max, customer) < r.Max)
+            {
+                continue;
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>True unless no member's offer Bloom word admits <paramref name="filter"/>'s offer condition.</summary>
+    private static bool AnyMayMatchOffer(List<Customer> members, in ContactFilter filter)
+    {
+        foreach (var member in members)
+        {
+            if (member.MayMatchOffer(filter))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>How many entries the live members of <paramref name="household"/> hold (any time, any state). Call under the lock.</summary>
+    private int HouseholdEntries(string household, ref List<Customer>? members)
+    {
+        var total = 0;
+        foreach (var member in members ??= HouseholdMembers(household))
+        {
+            total += member.Count;
+        }
+        return total;
+    }
 
     /// <summary>
     /// The atomic reserve step; the count constraints are <paramref name="counts"/> followed by <paramref name="rules"/>
@@ -215,7 +356,7 @@ public sealed class InMemoryContactLedger : IContactLedger
     /// (<see cref="LedgerReserveResult.Entry"/> is default for <see cref="LedgerReserveStatus.Reserved"/> and
     /// <see cref="LedgerReserveStatus.Recorded"/>): the caller has it, and the copy cost a tenth of the step.
     /// </summary>
-    private LedgerReserveResult TryReserveLocked(in LedgerEntry entry, ReadOnlySpan<CountConstraint> counts, ReadOnlySpan<RuleConstraint> rules, ContactFilter[] templates, ReadOnlySpan<EventConstraint> events, long nowUtcTicks, bool commit)
+    private LedgerReserveResult TryReserveLocked(in LedgerEntry entry, ReadOnlySpan<CountConstraint> counts, ReadOnlySpan<RuleConstraint> rules, ContactFilter[] templates, ReadOnlySpan<EventConstraint> events, long nowUtcTicks, bool commit, QuickRequest? quick)
     {
         lock (_lock)
         {
@@ -234,7 +375,9 @@ public sealed class InMemoryContactLedger : IContactLedger
                     return Existing(customer, existing);
                 }
             }
-            var denied = FirstDenied(customer, entry.HouseholdId, counts, rules, templates, events, now);
+            var denied = quick is { } q
+                ? (QuickHoldsLocked(q, customer, templates, nowUtcTicks, now) ? -1 : 0)
+                : FirstDenied(customer, entry.HouseholdId, counts, rules, templates, events, now);
             if (denied >= 0)
             {
                 if (customer.Count == 0 && customer.Events is null)
