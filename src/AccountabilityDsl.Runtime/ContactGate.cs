@@ -29,6 +29,7 @@ public sealed class ContactGate
     private string? _validChannel;
     private string? _validOffer;
     private string? _validCategory;
+    private string? _validKey;
     private readonly ZoneCalendar _calendar;
     // Copies of the policy's lists as arrays: iterating IReadOnlyList<T> through the interface allocates an
     // enumerator per call, which showed up on the reserve path.
@@ -236,7 +237,12 @@ public sealed class ContactGate
     private ReservationResult Reserve(ContactRequest request, string idempotencyKey, TimeSpan hold, bool commit)
     {
         Validate(request);
-        LedgerText.Require(idempotencyKey, "idempotency key");
+        // Hosts often reuse key strings (e.g. a few per batch); like the names in Validate, one seen valid is not scanned again.
+        if (!ReferenceEquals(idempotencyKey, _validKey))
+        {
+            LedgerText.Require(idempotencyKey, "idempotency key");
+            _validKey = idempotencyKey;
+        }
         var now = Clock.GetUtcNow();
         var exempt = IsExempt(request.Category);
         try
@@ -274,7 +280,7 @@ public sealed class ContactGate
         if (_memoryLedger is { } quickLedger && QuickApplies(request, plan, now))
         {
             // Decided in the ledger's locked step without per-rule constraints; a rule that may be at its cap (or a
-            // denial) goes the full way below, in a step of its own.
+            // denial) goes the full way, in a step of its own.
             entry.ValidateTimes();
             var quick = quickLedger.TryReserveQuick(entry, plan.Quick!, _counted, request, _scopeNames, nowTicks, commit);
             if (quick.Status != LedgerReserveStatus.Denied)
@@ -282,6 +288,17 @@ public sealed class ContactGate
                 return ToResult(ContactDecision.Allowed, quick, request, entry);
             }
         }
+        return ReserveFully(request, plan, entry, commit, now);
+    }
+
+    /// <summary>
+    /// The reserve step with a constraint per applicable rule, and the decision that explains a denial. Not inlined:
+    /// its constraints and ledger results would make every reserve zero a large stack frame.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private ReservationResult ReserveFully(ContactRequest request, Plan plan, in LedgerEntry entry, bool commit, DateTimeOffset now)
+    {
+        var nowTicks = now.UtcTicks;
         var most = plan.Steps.Length;
         Span<RuleConstraint> constraints = most <= MaxStackConstraints ? stackalloc RuleConstraint[most] : new RuleConstraint[most];
         var events = _hasCooldowns ? EventConstraints(request.CustomerId, nowTicks) : [];

@@ -240,6 +240,7 @@ public sealed class InMemoryContactLedger : IContactLedger
     /// <paramref name="windowNow"/> is the request's time (windows end there); <paramref name="now"/> the ledger's
     /// (expiry). Call under the lock.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private bool QuickHoldsLocked(in QuickRequest q, Customer? customer, ContactFilter[] templates, long windowNow, long now)
     {
         var plan = q.Plan;
@@ -326,6 +327,15 @@ public sealed class InMemoryContactLedger : IContactLedger
         return true;
     }
 
+    /// <summary>
+    /// The first test of <see cref="QuickHoldsLocked"/>, inlined into the reserve step: a request without a household
+    /// (or a plan without household rules) whose customer holds fewer entries than every cap.
+    /// </summary>
+    /// <remarks><see cref="QuickHoldsLocked"/> is not inlined: its struct temporaries would make the reserve step zero a large stack frame on every call.</remarks>
+    private static bool QuickBound(in QuickRequest q, Customer customer) =>
+        customer.Count < q.Plan.MinCustomerCap
+        && (q.Plan.MinHouseholdCap == int.MaxValue || (q.Request.HouseholdId is null && customer.Count < q.Plan.MinHouseholdCap));
+
     /// <summary>True unless no member's offer Bloom word admits <paramref name="filter"/>'s offer condition.</summary>
     private static bool AnyMayMatchOffer(List<Customer> members, in ContactFilter filter)
     {
@@ -376,7 +386,7 @@ public sealed class InMemoryContactLedger : IContactLedger
                 }
             }
             var denied = quick is { } q
-                ? (QuickHoldsLocked(q, customer, templates, nowUtcTicks, now) ? -1 : 0)
+                ? (QuickBound(q, customer) || QuickHoldsLocked(q, customer, templates, nowUtcTicks, now) ? -1 : 0)
                 : FirstDenied(customer, entry.HouseholdId, counts, rules, templates, events, now);
             if (denied >= 0)
             {
