@@ -30,6 +30,7 @@ public sealed class ContactGate
     private string? _validOffer;
     private string? _validCategory;
     private string? _validKey;
+    private string? _validCustomer;
     private readonly ZoneCalendar _calendar;
     // Copies of the policy's lists as arrays: iterating IReadOnlyList<T> through the interface allocates an
     // enumerator per call, which showed up on the reserve path.
@@ -199,6 +200,13 @@ public sealed class ContactGate
             return ContactDecision.AllowedExempt;
         }
         var now = Clock.GetUtcNow();
+        // The common answer, "every rule holds", from the in-memory ledger without building a constraint per rule; any
+        // doubt (a rule that may be at its cap) goes to the full evaluation, which explains the denial.
+        if (_memoryLedger is { } quickLedger && PlanFor(request) is var plan && QuickApplies(request, plan, now)
+            && quickLedger.QuickHolds(plan.Quick!, _counted, request, _scopeNames, now.UtcTicks))
+        {
+            return ContactDecision.Allowed;
+        }
         try
         {
             return Decide(request, now);
@@ -505,7 +513,13 @@ public sealed class ContactGate
     private void Validate(ContactRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        LedgerText.Require(request.CustomerId, "customer id");
+        // A host that checks, then reserves, passes the same customer id object twice in a row.
+        var customerId = request.CustomerId;
+        if (!ReferenceEquals(customerId, _validCustomer))
+        {
+            LedgerText.Require(customerId, "customer id");
+            _validCustomer = customerId;
+        }
         LedgerText.RequireOptional(request.HouseholdId, "household id");
         // Channel, offer and category are usually the same few string objects call after call.
         var channel = request.Channel;
@@ -793,13 +807,6 @@ public sealed class ContactGate
     private ContactDecision Decide(ContactRequest request, DateTimeOffset now)
     {
         var plan = PlanFor(request);
-        // The common answer, "every rule holds", from the in-memory ledger without building a constraint per rule; any
-        // doubt (a rule that may be at its cap) falls through to the full evaluation, which explains the denial.
-        if (_memoryLedger is { } quickLedger && QuickApplies(request, plan, now)
-            && quickLedger.QuickHolds(plan.Quick!, _counted, request, _scopeNames, now.UtcTicks))
-        {
-            return ContactDecision.Allowed;
-        }
         var most = plan.Steps.Length;
         Span<RuleConstraint> constraints = most <= MaxStackConstraints ? stackalloc RuleConstraint[most] : new RuleConstraint[most];
         var n = BuildConstraints(request, plan, now, constraints);

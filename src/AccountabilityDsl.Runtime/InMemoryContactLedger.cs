@@ -225,7 +225,9 @@ public sealed class InMemoryContactLedger : IContactLedger
     {
         lock (_lock)
         {
-            return QuickHoldsLocked(new QuickRequest(quick, request, names), _customers.GetValueOrDefault(request.CustomerId), templates, nowUtcTicks, Math.Max(nowUtcTicks, _highWater));
+            var q = new QuickRequest(quick, request, names);
+            var customer = _customers.GetValueOrDefault(request.CustomerId);
+            return QuickBound(q, customer) || QuickHoldsLocked(q, customer, templates, nowUtcTicks, Math.Max(nowUtcTicks, _highWater));
         }
     }
 
@@ -332,9 +334,12 @@ public sealed class InMemoryContactLedger : IContactLedger
     /// (or a plan without household rules) whose customer holds fewer entries than every cap.
     /// </summary>
     /// <remarks><see cref="QuickHoldsLocked"/> is not inlined: its struct temporaries would make the reserve step zero a large stack frame on every call.</remarks>
-    private static bool QuickBound(in QuickRequest q, Customer customer) =>
-        customer.Count < q.Plan.MinCustomerCap
-        && (q.Plan.MinHouseholdCap == int.MaxValue || (q.Request.HouseholdId is null && customer.Count < q.Plan.MinHouseholdCap));
+    private static bool QuickBound(in QuickRequest q, Customer? customer)
+    {
+        var own = customer?.Count ?? 0;
+        return own < q.Plan.MinCustomerCap
+            && (q.Plan.MinHouseholdCap == int.MaxValue || (q.Request.HouseholdId is null && own < q.Plan.MinHouseholdCap));
+    }
 
     /// <summary>True unless no member's offer Bloom word admits <paramref name="filter"/>'s offer condition.</summary>
     private static bool AnyMayMatchOffer(List<Customer> members, in ContactFilter filter)
