@@ -31,6 +31,7 @@ public sealed class ContactGate
     private string? _validCategory;
     private string? _validKey;
     private string? _validCustomer;
+    private string? _validHousehold;
     private readonly ZoneCalendar _calendar;
     // Copies of the policy's lists as arrays: iterating IReadOnlyList<T> through the interface allocates an
     // enumerator per call, which showed up on the reserve path.
@@ -520,7 +521,12 @@ public sealed class ContactGate
             LedgerText.Require(customerId, "customer id");
             _validCustomer = customerId;
         }
-        LedgerText.RequireOptional(request.HouseholdId, "household id");
+        var household = request.HouseholdId;
+        if (!ReferenceEquals(household, _validHousehold))
+        {
+            LedgerText.RequireOptional(household, "household id");
+            _validHousehold = household;
+        }
         // Channel, offer and category are usually the same few string objects call after call.
         var channel = request.Channel;
         if (!ReferenceEquals(channel, _validChannel))
@@ -746,7 +752,8 @@ public sealed class ContactGate
             }
             needsSegments |= rule.Segments is not null;
             needsStage |= rule.Stages is not null;
-            rules.Add(new QuickRule(step.Rule, step.CountedBy, step.Max, step.RollingTicks, step.SegmentBits, step.StageBits));
+            rules.Add(new QuickRule(step.Rule, step.CountedBy, step.Max, step.RollingTicks, step.SegmentBits, step.StageBits,
+                InMemoryContactLedger.OfferMask(_counted[step.Rule])));
         }
         return new QuickPlan([.. rules], needsSegments, needsStage);
     }

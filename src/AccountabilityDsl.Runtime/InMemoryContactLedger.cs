@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace AccountabilityDsl.Runtime;
 
@@ -249,52 +250,22 @@ public sealed class InMemoryContactLedger : IContactLedger
         var household = q.Request.HouseholdId;
         var own = customer?.Count ?? 0;
         List<Customer>? members = null;
-        var inHousehold = 0;
-        if (household is null)
-        {
-            if (own < plan.MinCustomerCap && own < plan.MinHouseholdCap)
-            {
-                return true;
-            }
-        }
-        else if (own < plan.MinCustomerCap)
-        {
-            if (plan.MinHouseholdCap == int.MaxValue)
-            {
-                return true;
-            }
-            inHousehold = HouseholdEntries(household, ref members);
-            if (inHousehold < plan.MinHouseholdCap)
-            {
-                return true;
-            }
-        }
+        // Without a household, household rules count the customer's own contacts.
+        var customerDone = own < plan.MinCustomerCap && (household is not null || own < plan.MinHouseholdCap);
+        var inHousehold = household is null || plan.MinHouseholdCap == int.MaxValue ? 0 : HouseholdEntries(household, ref members);
+        var householdDone = household is null || inHousehold < plan.MinHouseholdCap;
         var scope = default(ScopeBits);
         // The rules come by cap, smallest first: past the customer's (household's) entry count, every later rule of
         // the same kind holds too.
-        var customerDone = false;
-        var householdDone = household is null || plan.MinHouseholdCap == int.MaxValue;
         foreach (ref readonly var r in plan.Rules.AsSpan())
         {
+            if (customerDone && householdDone)
+            {
+                break;
+            }
             var by = r.By == CountedBy.Household && household is null ? CountedBy.Customer : r.By;
-            if (by == CountedBy.Customer)
+            if (by == CountedBy.Customer ? customerDone |= r.Max > own : householdDone |= r.Max > inHousehold)
             {
-                customerDone |= r.Max > own;
-            }
-            else
-            {
-                if (members is null)
-                {
-                    inHousehold = HouseholdEntries(household!, ref members);
-                }
-                householdDone |= r.Max > inHousehold;
-            }
-            if (by == CountedBy.Customer ? customerDone : householdDone)
-            {
-                if (customerDone && householdDone)
-                {
-                    break;
-                }
                 continue;
             }
             if ((r.SegmentBits | r.StageBits) != 0)
@@ -313,8 +284,7 @@ public sealed class InMemoryContactLedger : IContactLedger
                 return false;
             }
             // No entry with an offer the rule counts (the offer Bloom words): it holds without a look at the times.
-            ref readonly var counted = ref templates[r.RuleIndex];
-            if (by == CountedBy.Customer ? !customer!.MayMatchOffer(counted) : !AnyMayMatchOffer(members!, counted))
+            if (by == CountedBy.Customer ? !customer!.MayMatchOffers(r.OfferMask) : !AnyMayMatchOffer(members!, r.OfferMask))
             {
                 continue;
             }
@@ -334,19 +304,31 @@ public sealed class InMemoryContactLedger : IContactLedger
     /// (or a plan without household rules) whose customer holds fewer entries than every cap.
     /// </summary>
     /// <remarks><see cref="QuickHoldsLocked"/> is not inlined: its struct temporaries would make the reserve step zero a large stack frame on every call.</remarks>
-    private static bool QuickBound(in QuickRequest q, Customer? customer)
+    private bool QuickBound(in QuickRequest q, Customer? customer)
     {
         var own = customer?.Count ?? 0;
-        return own < q.Plan.MinCustomerCap
-            && (q.Plan.MinHouseholdCap == int.MaxValue || (q.Request.HouseholdId is null && own < q.Plan.MinHouseholdCap));
+        if (own >= q.Plan.MinCustomerCap)
+        {
+            return false;
+        }
+        if (q.Plan.MinHouseholdCap == int.MaxValue)
+        {
+            return true;
+        }
+        if (q.Request.HouseholdId is not { } household)
+        {
+            return own < q.Plan.MinHouseholdCap;
+        }
+        // A household nobody has contacted under yet (the usual new customer) holds no entries.
+        return !_households.ContainsKey(household);
     }
 
-    /// <summary>True unless no member's offer Bloom word admits <paramref name="filter"/>'s offer condition.</summary>
-    private static bool AnyMayMatchOffer(List<Customer> members, in ContactFilter filter)
+    /// <summary>True unless no member's offer Bloom word admits the offer condition of <paramref name="offerMask"/>.</summary>
+    private static bool AnyMayMatchOffer(List<Customer> members, ulong offerMask)
     {
         foreach (var member in members)
         {
-            if (member.MayMatchOffer(filter))
+            if (member.MayMatchOffers(offerMask))
             {
                 return true;
             }
@@ -354,15 +336,40 @@ public sealed class InMemoryContactLedger : IContactLedger
         return false;
     }
 
+    /// <summary>The bits of a rule's offer condition in a customer's offer Bloom word (for <see cref="QuickRule.OfferMask"/>).</summary>
+    internal static ulong OfferMask(in ContactFilter counted) => Customer.OfferMask(counted);
+
     /// <summary>How many entries the live members of <paramref name="household"/> hold (any time, any state). Call under the lock.</summary>
     private int HouseholdEntries(string household, ref List<Customer>? members)
     {
-        var total = 0;
-        foreach (var member in members ??= HouseholdMembers(household))
+        if (members is null)
         {
-            total += member.Count;
+            if (!_households.TryGetValue(household, out var list))
+            {
+                members = NoMembers;
+                return 0;
+            }
+            // One pass over the members (as a span: no enumerator) for the sum, and the lazy removal of dropped
+            // customers that HouseholdMembers does only when one is found.
+            var total = 0;
+            foreach (var member in CollectionsMarshal.AsSpan(list))
+            {
+                if (member.Removed)
+                {
+                    members = HouseholdMembers(household);
+                    return HouseholdEntries(household, ref members);
+                }
+                total += member.Count;
+            }
+            members = list;
+            return total;
         }
-        return total;
+        var sum = 0;
+        foreach (var member in CollectionsMarshal.AsSpan(members))
+        {
+            sum += member.Count;
+        }
+        return sum;
     }
 
     /// <summary>
@@ -989,6 +996,31 @@ public sealed class InMemoryContactLedger : IContactLedger
         /// <summary>The offer's bit in <see cref="_offerBits"/>: a cheap mix of its length and three characters.</summary>
         private static ulong OfferBit(string offer) =>
             1UL << (int)((uint)(offer.Length * 31 + offer[0] * 7 + offer[offer.Length >> 1] * 3 + offer[^1]) % 64);
+
+        /// <summary>
+        /// The bits of <paramref name="f"/>'s offer condition in an offer Bloom word (see <see cref="MayMatchOffers"/>):
+        /// the offer's bit, the group's bits, every bit for "any offer", 0 when the filter has no offer condition.
+        /// </summary>
+        public static ulong OfferMask(in ContactFilter f)
+        {
+            if (f.Offer is { } offer)
+            {
+                return OfferBit(offer);
+            }
+            if (f.OfferIn is { } group)
+            {
+                var mask = 0UL;
+                for (var i = 0; i < group.Count; i++)
+                {
+                    mask |= OfferBit(group[i]);
+                }
+                return mask;
+            }
+            return f.OffersOnly ? ~0UL : 0;
+        }
+
+        /// <summary><see cref="MayMatchOffer"/> with the filter's <see cref="OfferMask"/> computed once.</summary>
+        public bool MayMatchOffers(ulong mask) => mask == 0 || (_offerBits & mask) != 0;
 
         /// <summary>False when no entry can match <paramref name="f"/>'s offer condition (see <see cref="_offerBits"/>).</summary>
         public bool MayMatchOffer(in ContactFilter f)

@@ -94,8 +94,11 @@ internal readonly struct ScopeBits(ulong segments, ulong stage)
 /// One counted rule of a <see cref="QuickPlan"/>: whose contacts it counts, its cap, its rolling window length (0 for a
 /// window that needs the calendar) and its scope bits.
 /// </summary>
-internal readonly struct QuickRule(int ruleIndex, CountedBy by, int max, long rollingTicks, ulong segmentBits, ulong stageBits)
+internal readonly struct QuickRule(int ruleIndex, CountedBy by, int max, long rollingTicks, ulong segmentBits, ulong stageBits, ulong offerMask)
 {
+    /// <summary>The bits of the rule's offer condition in the in-memory ledger's offer Bloom words (0: none).</summary>
+    public ulong OfferMask { get; } = offerMask;
+
     public int RuleIndex { get; } = ruleIndex;
 
     public CountedBy By { get; } = by;
