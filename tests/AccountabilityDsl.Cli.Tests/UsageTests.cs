@@ -18,6 +18,23 @@ public class UsageTests
         Baseline.Verify(result.Stdout.Replace($"ownerc {CommandLine.Version} ", "ownerc <version> "), "Help/root.txt");
     }
 
+    public static TheoryData<string> CommandNames => [.. CommandLine.Commands.Select(c => c.Name)];
+
+    /// <summary>
+    /// Every command's help, from the one place help is answered (before the command runs, so a
+    /// command that serves or waits, such as serve or lsp, only prints it).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CommandNames))]
+    public void Every_command_prints_its_help(string command)
+    {
+        CliResult result = Ownerc.Run(command, "--help");
+        result.ExitCode.ShouldBe(0);
+        result.Stderr.ShouldBeEmpty();
+        Baseline.Verify(result.Stdout, $"Help/{command}.txt");
+        Ownerc.Run("help", command).ShouldBe(result);
+    }
+
     [Theory]
     [InlineData("check", "--help")]
     [InlineData("check", "-h")]
@@ -56,6 +73,24 @@ public class UsageTests
             CliResult result = Ownerc.Run("help", id);
             result.ExitCode.ShouldBe(0, id);
             result.Stdout.ShouldStartWith($"# {id}: ");
+        }
+    }
+
+    [Fact]
+    public void Every_help_line_of_a_check_names_a_command_that_prints_that_rules_page()
+    {
+        // The samples' designed problems give a spread of IDs; each help line must work as printed.
+        CliResult check = Ownerc.Run("check", Path.Combine(Baseline.RepoRoot, "samples"));
+        string[] helpLines = [.. check.Stdout.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("help: ", StringComparison.Ordinal)).Distinct()];
+        helpLines.Length.ShouldBeGreaterThan(3);
+        foreach (string line in helpLines)
+        {
+            string[] words = line["help: ".Length..].Split(' ');
+            words.Length.ShouldBe(3, line);
+            words[..2].ShouldBe(["ownerc", "help"], line);
+            CliResult page = Ownerc.Run(words[1], words[2]);
+            page.ExitCode.ShouldBe(0, line);
+            page.Stdout.ShouldBe(File.ReadAllText(Path.Combine(Baseline.RepoRoot, "docs", "rules", words[2] + ".md")).ReplaceLineEndings("\n"), line);
         }
     }
 
