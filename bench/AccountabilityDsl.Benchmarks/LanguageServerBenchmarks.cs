@@ -50,7 +50,12 @@ public class LanguageServerBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _client.Dispose();
+    public void Cleanup()
+    {
+        // Closing the client's end ends the server's read loop; wait for it so no server outlives the run.
+        _client.Dispose();
+        _server.Wait(TimeSpan.FromSeconds(10));
+    }
 
     [Benchmark(Baseline = true, Description = "PolicyCompilation.Create (baseline)")]
     public int Compile() => PolicyCompilation.Create(_text, "large.owner").Diagnostics.Length;

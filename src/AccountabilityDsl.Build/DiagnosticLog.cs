@@ -19,7 +19,7 @@ internal static class DiagnosticLog
         DiagnosticSeverity severity = d.Severity;
         LinePositionSpan span = d.Location.LineSpan;
         string file = d.Location.FilePath;
-        string help = d.Descriptor.HelpLink;
+        string? help = d.Descriptor.HelpLink;
         switch (severity)
         {
             case DiagnosticSeverity.Error:

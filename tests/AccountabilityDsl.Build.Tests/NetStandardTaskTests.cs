@@ -107,7 +107,7 @@ public sealed class NetStandardTaskTests(PackedFeed feed)
         Diagnostic conflictError = Net10Compilation(conflict).Diagnostics.Single(d => d.Severity == DiagnosticSeverity.Error);
         string[] expected =
         [
-            Event("error", conflictError.Id, conflictError.Location, conflictError.Descriptor.HelpLink, conflictError.Message),
+            Event("error", conflictError.Id, conflictError.Location, PageInTaskFolder(tasks, conflictError.Id), conflictError.Message),
             .. conflictError.Related.Select(r => Event("message", conflictError.Id, r.Location, null, $"related location: {r.Message}")),
         ];
         run.Where(e => e.GetProperty("kind").GetString() is "error" or "warning" or "message").Select(e => JsonSerializer.Serialize(e, Relaxed)).ShouldBe(expected);
@@ -174,7 +174,7 @@ public sealed class NetStandardTaskTests(PackedFeed feed)
             foreach (Diagnostic d in Net10Compilation(Path.Combine(policies, sample)).Diagnostics)
             {
                 string kind = d.Severity switch { DiagnosticSeverity.Error => "error", DiagnosticSeverity.Warning => "warning", _ => "message" };
-                expected.Add(Event(kind, d.Id, d.Location, kind == "message" ? null : d.Descriptor.HelpLink, d.Message));
+                expected.Add(Event(kind, d.Id, d.Location, kind == "message" ? null : PageInTaskFolder(tasks, d.Id), d.Message));
                 expected.AddRange(d.Related.Select(r => Event("message", d.Id, r.Location, null, $"related location: {r.Message}")));
             }
         }
@@ -211,12 +211,22 @@ public sealed class NetStandardTaskTests(PackedFeed feed)
         {
             foreach (ZipArchiveEntry entry in package.Entries.Where(e => e.FullName.StartsWith(NetStandardTaskFolder, StringComparison.Ordinal) && e.Name.Length > 0))
             {
-                Directory.CreateDirectory(tasks);
-                entry.ExtractToFile(Path.Combine(tasks, entry.Name));
+                // As NuGet extracts it: the rule pages keep their docs/rules/ folder.
+                string file = Path.Combine(tasks, entry.FullName[NetStandardTaskFolder.Length..]);
+                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                entry.ExtractToFile(file);
             }
         }
 
         return (host, tasks);
+    }
+
+    /// <summary>The help link the task gives: the rule's page shipped in its own folder, which must exist.</summary>
+    private static string PageInTaskFolder(string tasks, string id)
+    {
+        string page = Path.Combine(tasks, "docs", "rules", id + ".md");
+        File.ReadAllText(page).ShouldBe(File.ReadAllText(Path.Combine(DotNet.RepoRoot, "docs", "rules", id + ".md")));
+        return new Uri(page).AbsoluteUri;
     }
 
     private const string FrameworkHost = "AccountabilityDsl.Build.Tests.FrameworkHost";

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Reflection.PortableExecutable;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
@@ -63,6 +64,16 @@ public sealed partial class ReadmeAppTests(PackedFeed feed)
         entryAssemblies[0].ShouldContain($"ownerc.{RuntimeInformation.RuntimeIdentifier}", Case.Insensitive);
         IsReadyToRun(entryAssemblies[0]).ShouldBeTrue("ownerc.dll carries precompiled code");
         IsReadyToRun(Path.Combine(Path.GetDirectoryName(entryAssemblies[0])!, "AccountabilityDsl.dll")).ShouldBeTrue("the compiler carries precompiled code");
+
+        // Help links (docs/cli.md): the installed tool links every rule to its page in its own folder.
+        ProcessResult sarif = DotNet.RunProgram(Path.Combine(tools, "ownerc"), DotNet.RepoRoot, feed.Environment, "check", "samples/company-c.owner", "--format", "sarif");
+        using JsonDocument log = JsonDocument.Parse(sarif.Output);
+        foreach (JsonElement rule in log.RootElement.GetProperty("runs")[0].GetProperty("tool").GetProperty("driver").GetProperty("rules").EnumerateArray())
+        {
+            string page = new Uri(rule.GetProperty("helpUri").GetString()!).LocalPath;
+            page.ShouldStartWith(Path.Combine(tools, ".store"));
+            File.ReadAllText(page).ShouldBe(File.ReadAllText(Path.Combine(DotNet.RepoRoot, "docs", "rules", rule.GetProperty("id").GetString() + ".md")));
+        }
     }
 
     /// <summary>Whether the assembly carries ReadyToRun code (its CLI header points at a native header).</summary>

@@ -1,3 +1,4 @@
+using AccountabilityDsl.Diagnostics;
 using System.Text.Json.Nodes;
 using AccountabilityDsl.Cli.Tests.Infrastructure;
 using AccountabilityDsl.Tests.Infrastructure;
@@ -42,6 +43,7 @@ public class CheckFormatTests
         JsonObject driver = run["tool"]!["driver"]!.AsObject();
         driver["version"] = "<version>";
         driver["semanticVersion"] = "<version>";
+        driver["informationUri"] = driver["informationUri"]!.GetValue<string>().Replace(DiagnosticDescriptor.HelpLinkBase!, "file:///<ownerc folder>/docs/rules/", StringComparison.Ordinal);
         driver["rules"] = "<every rule in DiagnosticCatalog.All: see SarifTests>";
         run["originalUriBaseIds"]!["%SRCROOT%"]!["uri"] = "file:///<repository root>/";
         foreach (JsonNode? r in run["results"]!.AsArray())

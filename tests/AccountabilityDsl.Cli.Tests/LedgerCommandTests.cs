@@ -87,12 +87,12 @@ public sealed class LedgerCommandTests(PostgresCluster cluster) : IDisposable
         string target = $"contact ledger schema \"contact_ledger\" in database '{db}' on {cluster.Folder}";
         Ownerc.Run("ledger", "migrate", "--postgres", conn).ShouldSatisfyAllConditions(
             r => r.ExitCode.ShouldBe(0),
-            r => r.Stdout.ShouldBe($"created the {target} at version 2\n"));
-        cluster.Psql(db, "SELECT component || ' ' || version FROM contact_ledger.schema_version").ShouldBe("AccountabilityDsl.ContactLedger 2");
-        Ownerc.Run("ledger", "migrate", "--postgres", conn).Stdout.ShouldBe($"the {target} is already at version 2; nothing to do\n");
+            r => r.Stdout.ShouldBe($"created the {target} at version 3\n"));
+        cluster.Psql(db, "SELECT component || ' ' || version FROM contact_ledger.schema_version").ShouldBe("AccountabilityDsl.ContactLedger 3");
+        Ownerc.Run("ledger", "migrate", "--postgres", conn).Stdout.ShouldBe($"the {target} is already at version 3; nothing to do\n");
         Ownerc.Run("ledger", "verify", "--postgres", conn).ShouldSatisfyAllConditions(
             r => r.ExitCode.ShouldBe(0),
-            r => r.Stdout.ShouldBe($"the {target} is sound (schema version 2)\n"));
+            r => r.Stdout.ShouldBe($"the {target} is sound (schema version 3)\n"));
         Ownerc.Run("ledger", "migrate", "--postgres", conn, "--schema", "second").ExitCode.ShouldBe(0);
         cluster.Psql(db, "SELECT count(*) FROM second.schema_version").ShouldBe("1");
     }
@@ -104,14 +104,14 @@ public sealed class LedgerCommandTests(PostgresCluster cluster) : IDisposable
         string db = cluster.CreateDatabase("cli");
         string conn = cluster.ConnectionString(db);
         Ownerc.Run("ledger", "migrate", "--postgres", conn).ExitCode.ShouldBe(0);
-        cluster.Psql(db, "UPDATE contact_ledger.schema_version SET version = 3");
+        cluster.Psql(db, "UPDATE contact_ledger.schema_version SET version = 4");
         CliResult migrate = Ownerc.Run("ledger", "migrate", "--postgres", conn);
         migrate.ExitCode.ShouldBe(1);
-        migrate.Stderr.ShouldBe("ownerc: error: the contact ledger schema \"contact_ledger\" is version 3, newer than version 2 that this AccountabilityDsl.Runtime.PostgreSql reads: upgrade the package (nothing was changed)\n");
+        migrate.Stderr.ShouldBe("ownerc: error: the contact ledger schema \"contact_ledger\" is version 4, newer than version 3 that this AccountabilityDsl.Runtime.PostgreSql reads: upgrade the package (nothing was changed)\n");
         CliResult verify = Ownerc.Run("ledger", "verify", "--postgres", conn);
         verify.ExitCode.ShouldBe(1);
-        verify.Stdout.ShouldContain("version 3, newer than version 2");
-        cluster.Psql(db, "SELECT version FROM contact_ledger.schema_version").ShouldBe("3");
+        verify.Stdout.ShouldContain("version 4, newer than version 3");
+        cluster.Psql(db, "SELECT version FROM contact_ledger.schema_version").ShouldBe("4");
     }
 
     [SkippableFact]

@@ -33,7 +33,10 @@ public class SarifTests
         JsonElement driver = root.GetProperty("runs")[0].GetProperty("tool").GetProperty("driver");
         driver.GetProperty("name").GetString().ShouldBe("ownerc");
         driver.GetProperty("version").GetString().ShouldBe(CommandLine.Version);
-        System.Uri.IsWellFormedUriString(driver.GetProperty("informationUri").GetString(), UriKind.Absolute).ShouldBeTrue();
+        // The rule pages' index, as a page that exists: here the copy next to the compiler.
+        string home = driver.GetProperty("informationUri").GetString()!;
+        home.ShouldBe(DiagnosticDescriptor.HelpLinkBase + "README.md");
+        File.Exists(new Uri(home).LocalPath).ShouldBeTrue(home);
     }
 
     [Fact]
@@ -48,9 +51,12 @@ public class SarifTests
             rule.GetProperty("name").GetString()!.ShouldMatch("^[A-Z][A-Za-z0-9]*$");
             rule.GetProperty("shortDescription").GetProperty("text").GetString().ShouldBe(descriptor.Title);
             rule.GetProperty("fullDescription").GetProperty("text").GetString().ShouldNotBeNullOrWhiteSpace();
-            rule.GetProperty("helpUri").GetString().ShouldBe(descriptor.HelpLink);
-            rule.GetProperty("help").GetProperty("text").GetString().ShouldNotBeNullOrWhiteSpace();
-            rule.GetProperty("help").GetProperty("markdown").GetString().ShouldNotBeNullOrWhiteSpace();
+            // A link to a page that exists (the copy next to the compiler); the page is in the log too.
+            string helpUri = rule.GetProperty("helpUri").GetString()!;
+            helpUri.ShouldBe(descriptor.HelpLink);
+            File.ReadAllText(new Uri(helpUri).LocalPath).ShouldBe(DiagnosticCatalog.GetDocumentation(descriptor.Id));
+            rule.GetProperty("help").GetProperty("markdown").GetString().ShouldBe(DiagnosticCatalog.GetDocumentation(descriptor.Id));
+            rule.GetProperty("help").GetProperty("text").GetString().ShouldBe(DiagnosticCatalog.GetDocumentation(descriptor.Id));
             rule.GetProperty("defaultConfiguration").GetProperty("level").GetString().ShouldBeOneOf(Levels);
         }
 

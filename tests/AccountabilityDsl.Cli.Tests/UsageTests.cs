@@ -60,6 +60,24 @@ public class UsageTests
     }
 
     [Fact]
+    public void Every_help_line_of_a_check_names_a_command_that_prints_that_rules_page()
+    {
+        // The samples' designed problems give a spread of IDs; each help line must work as printed.
+        CliResult check = Ownerc.Run("check", Path.Combine(Baseline.RepoRoot, "samples"));
+        string[] helpLines = [.. check.Stdout.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("help: ", StringComparison.Ordinal)).Distinct()];
+        helpLines.Length.ShouldBeGreaterThan(3);
+        foreach (string line in helpLines)
+        {
+            string[] words = line["help: ".Length..].Split(' ');
+            words.Length.ShouldBe(3, line);
+            words[..2].ShouldBe(["ownerc", "help"], line);
+            CliResult page = Ownerc.Run(words[1], words[2]);
+            page.ExitCode.ShouldBe(0, line);
+            page.Stdout.ShouldBe(File.ReadAllText(Path.Combine(Baseline.RepoRoot, "docs", "rules", words[2] + ".md")).ReplaceLineEndings("\n"), line);
+        }
+    }
+
+    [Fact]
     public void Help_for_an_id_far_from_every_known_one_lists_the_ids()
     {
         CliResult result = Ownerc.Run("help", "OWN7777777");

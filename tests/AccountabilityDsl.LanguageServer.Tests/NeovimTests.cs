@@ -58,7 +58,9 @@ public class NeovimTests
         JsonElement diagnostic = root.GetProperty("first_diagnostics").GetProperty("diagnostics").EnumerateArray().ShouldHaveSingleItem();
         diagnostic.GetProperty("code").GetString().ShouldBe("OWN0002");
         diagnostic.GetProperty("message").GetString().ShouldBe("unknown owner 'Saless'; did you mean 'Sales'?");
-        diagnostic.GetProperty("codeDescription").GetProperty("href").GetString()!.ShouldEndWith("docs/rules/OWN0002.md");
+        string page = new Uri(diagnostic.GetProperty("codeDescription").GetProperty("href").GetString()!).LocalPath;
+        page.ShouldEndWith("/docs/rules/OWN0002.md");
+        File.Exists(page).ShouldBeTrue(page);
         root.GetProperty("neovim_diagnostics")[0].GetProperty("code").GetString().ShouldBe("OWN0002");
 
         root.GetProperty("hover").GetProperty("contents").GetProperty("value").GetString()!.ShouldContain("- MassMarket at Onboarding..Active");

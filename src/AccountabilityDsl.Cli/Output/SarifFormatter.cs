@@ -20,7 +20,6 @@ namespace AccountabilityDsl.Cli.Output;
 public sealed class SarifFormatter : IDiagnosticFormatter
 {
     public const string SchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
-    public const string InformationUri = "https://github.com/accountabilitydsl/accountabilitydsl";
     public const string SourceRootId = "%SRCROOT%";
     public const string FingerprintKey = "ownercDiagnostic/v1";
 
@@ -57,7 +56,13 @@ public sealed class SarifFormatter : IDiagnosticFormatter
             json.WriteString("name", "ownerc");
             json.WriteString("version", CommandLine.Version);
             json.WriteString("semanticVersion", CommandLine.Version);
-            json.WriteString("informationUri", InformationUri);
+            if (DiagnosticDescriptor.HelpLinkBase is { } documentation)
+            {
+                // The index of the rule pages; SARIF makes the property optional, so it is left
+                // out rather than pointed at a page that does not exist.
+                json.WriteString("informationUri", documentation + "README.md");
+            }
+
             json.WriteStartArray("rules");
             foreach (DiagnosticDescriptor rule in rules)
             {
@@ -105,10 +110,15 @@ public sealed class SarifFormatter : IDiagnosticFormatter
         json.WriteStartObject("fullDescription");
         json.WriteString("text", (documentation is null ? null : FirstParagraph(documentation)) ?? rule.Title + ".");
         json.WriteEndObject();
-        json.WriteString("helpUri", rule.HelpLink);
+        if (rule.HelpLink is { } link)
+        {
+            json.WriteString("helpUri", link);
+        }
+
+        // The page itself travels in the log, so a viewer shows it without any link.
         json.WriteStartObject("help");
-        json.WriteString("text", documentation ?? $"{rule.Title}. See {rule.HelpLink}");
-        json.WriteString("markdown", documentation ?? $"{rule.Title}. See [{rule.Id}]({rule.HelpLink}).");
+        json.WriteString("text", documentation ?? $"{rule.Title}. Run '{rule.HelpCommand}' for the rule's page.");
+        json.WriteString("markdown", documentation ?? $"{rule.Title}. Run `{rule.HelpCommand}` for the rule's page.");
         json.WriteEndObject();
         json.WriteStartObject("defaultConfiguration");
         json.WriteString("level", Level(rule.DefaultSeverity));

@@ -13,7 +13,7 @@ namespace AccountabilityDsl.Cli.Output;
 ///       |             ^~~~
 ///   note: policies/bank.owner:4:7: Sales is declared here
 ///   witness: assets = 0, region = North
-///   help: https://.../docs/rules/OWN0002.md
+///   help: ownerc help OWN0002
 ///
 /// 1 error in 3 files
 /// </code>
@@ -69,7 +69,8 @@ public sealed class TextFormatter(bool useColor) : IDiagnosticFormatter
             text.Append("  ").Append(Paint(Blue, "witness:")).Append($" {witness}\n");
         }
 
-        text.Append("  ").Append(Paint(Blue, "help:")).Append($" {d.Descriptor.HelpLink}\n");
+        // The command, not a link: it is short, works offline and matches the installed version.
+        text.Append("  ").Append(Paint(Blue, "help:")).Append(' ').Append(d.Descriptor.HelpCommand).Append('\n');
     }
 
     private void WriteSnippet(StringBuilder text, Location location, string color)

@@ -16,7 +16,7 @@ internal static class DiagnosticConverter
         analysis.RangeOf(diagnostic.Location.Span),
         SeverityOf(diagnostic.Severity),
         diagnostic.Id,
-        new Lsp.CodeDescription(diagnostic.Descriptor.HelpLink),
+        diagnostic.Descriptor.HelpLink is { } link ? new Lsp.CodeDescription(link) : null,
         Source,
         diagnostic.Message,
         diagnostic.Related.IsEmpty

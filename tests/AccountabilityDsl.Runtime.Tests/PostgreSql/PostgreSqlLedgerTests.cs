@@ -61,7 +61,7 @@ public sealed class PostgreSqlLedgerTests(PostgresCluster cluster) : IDisposable
         var db = cluster.CreateDatabase();
         var e = Should.Throw<LedgerSchemaException>(() => new PostgreSqlContactLedger(cluster.ConnectionString(db)));
         e.Message.ShouldContain("ownerc ledger migrate --postgres");
-        e.Message.ShouldContain("version 2");
+        e.Message.ShouldContain("version 3");
         cluster.Psql(db, "SELECT count(*) FROM pg_namespace WHERE nspname = 'contact_ledger'").ShouldBe("0");
     }
 
@@ -74,11 +74,11 @@ public sealed class PostgreSqlLedgerTests(PostgresCluster cluster) : IDisposable
         {
             conn.Open();
             PostgreSqlLedgerSchema.Migrate(conn).ShouldBeNull();
-            PostgreSqlLedgerSchema.Migrate(conn).ShouldBe(2);
+            PostgreSqlLedgerSchema.Migrate(conn).ShouldBe(3);
         }
         cluster.Psql(db, "UPDATE contact_ledger.schema_version SET version = 7");
         var e = Should.Throw<LedgerSchemaException>(() => new PostgreSqlContactLedger(cluster.ConnectionString(db)));
-        e.Message.ShouldContain("version 7, newer than version 2");
+        e.Message.ShouldContain("version 7, newer than version 3");
         using (var conn = new NpgsqlConnection(cluster.ConnectionString(db)))
         {
             conn.Open();
@@ -100,7 +100,7 @@ public sealed class PostgreSqlLedgerTests(PostgresCluster cluster) : IDisposable
         cluster.Psql(db, "UPDATE contact_ledger.schema_version SET version = 0");
         var e = Should.Throw<LedgerSchemaException>(() =>
             new PostgreSqlContactLedger(cluster.ConnectionString(db), new PostgreSqlLedgerOptions(CreateIfMissing: true)));
-        e.Message.ShouldContain("version 0, older than version 2");
+        e.Message.ShouldContain("version 0, older than version 3");
         cluster.Psql(db, "SELECT version FROM contact_ledger.schema_version").ShouldBe("0");
     }
 
@@ -123,19 +123,109 @@ public sealed class PostgreSqlLedgerTests(PostgresCluster cluster) : IDisposable
             """).ShouldBe("5");
         Should.Throw<LedgerSchemaException>(() =>
             new PostgreSqlContactLedger(cluster.ConnectionString(db), new PostgreSqlLedgerOptions(CreateIfMissing: true)))
-            .Message.ShouldContain("version 1, older than version 2");
+            .Message.ShouldContain("version 1, older than version 3");
         using (var conn = new NpgsqlConnection(cluster.ConnectionString(db)))
         {
             conn.Open();
             PostgreSqlLedgerSchema.Migrate(conn).ShouldBe(1);
         }
-        cluster.Psql(db, "SELECT version FROM contact_ledger.schema_version").ShouldBe("2");
+        cluster.Psql(db, "SELECT version FROM contact_ledger.schema_version").ShouldBe("3");
         using var ledger = new PostgreSqlContactLedger(cluster.ConnectionString(db));
         ledger.VerifyIntegrity().ShouldBeEmpty();
         ledger.Find("c1", "k1").ShouldNotBeNull().IsCommitted.ShouldBeTrue();
         ledger.Measure(Capacity("sms", 100), T0 + 1).Count.ShouldBe(1);
         ledger.TryReserve(Entry("c2", "k2", at: 1), [Capacity("sms", 100)], [], T0 + 1).Status.ShouldBe(LedgerReserveStatus.Reserved);
         ledger.Measure(Capacity("sms", 100), T0 + 1).Count.ShouldBe(2);
+        ledger.VerifyIntegrity().ShouldBeEmpty();
+    }
+
+    [SkippableFact]
+    public void A_version_2_ledger_is_refused_on_open_and_migrate_upgrades_it_keeping_its_pending_reservations()
+    {
+        cluster.Require();
+        var db = cluster.CreateDatabase();
+        using (var conn = new NpgsqlConnection(cluster.ConnectionString(db)))
+        {
+            conn.Open();
+            foreach (var version in new[] { 1, 2 })
+            {
+                using var script = new NpgsqlCommand(PostgreSqlLedgerSchema.Script(version, PostgreSqlLedgerSchema.DefaultSchema), conn);
+                script.ExecuteNonQuery();
+            }
+        }
+        // A pending reservation taken by version 2's reserve function (a per-customer cap of 1, an hour's hold).
+        var reserved = cluster.Psql(db, $"""
+            SELECT r_status || ' ' || r_id FROM contact_ledger.reserve('c1', 'k1', 'sms', NULL, NULL, true, NULL, {T0}, {T0 + TimeSpan.TicksPerHour}, {T0}, false,
+                ARRAY['c1'], ARRAY[NULL]::text[], ARRAY[NULL]::text[], ARRAY[false], ARRAY[NULL]::text[], ARRAY[NULL]::text[], ARRAY[{T0}]::bigint[], ARRAY[1],
+                ARRAY[]::text[], ARRAY[]::text[], ARRAY[]::bigint[], false)
+            """).Split(' ');
+        reserved[0].ShouldBe("0");
+        Should.Throw<LedgerSchemaException>(() =>
+            new PostgreSqlContactLedger(cluster.ConnectionString(db), new PostgreSqlLedgerOptions(CreateIfMissing: true)))
+            .Message.ShouldContain("version 2, older than version 3");
+        cluster.Psql(db, "SELECT count(*) FROM pg_proc WHERE proname = 'reserve' AND prosrc LIKE '%array_remove(c_household%'").ShouldBe("0");
+        using (var conn = new NpgsqlConnection(cluster.ConnectionString(db)))
+        {
+            conn.Open();
+            PostgreSqlLedgerSchema.Migrate(conn).ShouldBe(2);
+            PostgreSqlLedgerSchema.Migrate(conn).ShouldBe(3);
+        }
+        cluster.Psql(db, "SELECT version FROM contact_ledger.schema_version").ShouldBe("3");
+        cluster.Psql(db, "SELECT count(*) FROM pg_proc WHERE proname = 'reserve' AND prosrc LIKE '%array_remove(c_household%'").ShouldBe("1");
+
+        using var ledger = new PostgreSqlContactLedger(cluster.ConnectionString(db));
+        var perCustomer = new CountConstraint(new ContactFilter("c1", null, null, false), T0, 1);
+        // The version 2 reservation still holds the customer's only slot, and commits under its id.
+        ledger.TryReserve(Entry("c1", "k2", at: 1), [perCustomer], [], T0 + 1).Status.ShouldBe(LedgerReserveStatus.Denied);
+        ledger.Commit(new ReservationRef("c1", "k1", long.Parse(reserved[1], System.Globalization.CultureInfo.InvariantCulture)), T0 + 2)
+            .ShouldBe(CommitOutcome.Committed);
+        // Version 3's reserve: a household constraint still locks and counts its household.
+        var perHousehold = new CountConstraint(new ContactFilter(null, null, null, false) { HouseholdId = "h1" }, T0, 1);
+        ledger.TryReserve(Entry("c2", "k1", at: 3) with { HouseholdId = "h1" }, [perHousehold], [], T0 + 3).Status.ShouldBe(LedgerReserveStatus.Reserved);
+        ledger.TryReserve(Entry("c3", "k1", at: 4) with { HouseholdId = "h1" }, [perHousehold], [], T0 + 4).Status.ShouldBe(LedgerReserveStatus.Denied);
+        ledger.VerifyIntegrity().ShouldBeEmpty();
+    }
+
+    [SkippableFact]
+    public void An_acknowledged_reservation_survives_an_immediate_server_restart_holding_its_slot_until_committed()
+    {
+        // A host sends between reserve and commit, so a reservation the ledger acknowledged must outlive a crash like a
+        // commit does: were it forgotten, its slot would open again while the contact it stands for is already out.
+        cluster.Require();
+        var db = cluster.CreateDatabase("crash");
+        using var ledger = NewLedger(cluster, "crash", db);
+        var held = new List<LedgerReserveResult>();
+        for (var i = 0; i < 20; i++)
+        {
+            var customer = $"c{i}";
+            held.Add(ledger.TryReserve(Entry(customer, "k1", hold: TimeSpan.TicksPerHour),
+                [new CountConstraint(new ContactFilter(customer, null, null, false), T0, 1), Capacity("sms", 1000)], [], T0));
+            held[^1].Status.ShouldBe(LedgerReserveStatus.Reserved);
+        }
+        cluster.RestartImmediate();
+
+        T Retrying<T>(Func<T> call)
+        {
+            // The pool's connections died with the server: the first call fails as retryable, and clears the pool.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return call();
+                }
+                catch (LedgerUnavailableException) when (attempt < 5)
+                {
+                }
+            }
+        }
+        for (var i = 0; i < 20; i++)
+        {
+            var customer = $"c{i}";
+            Retrying(() => ledger.TryReserve(Entry(customer, "k2", at: 1), [new CountConstraint(new ContactFilter(customer, null, null, false), T0, 1)], [], T0 + 1))
+                .Status.ShouldBe(LedgerReserveStatus.Denied);
+            Retrying(() => ledger.Commit(held[i].Reference, T0 + 2)).ShouldBe(CommitOutcome.Committed);
+        }
+        ledger.Measure(Capacity("sms", 1000), T0 + 3).Count.ShouldBe(20);
         ledger.VerifyIntegrity().ShouldBeEmpty();
     }
 
