@@ -81,7 +81,7 @@ internal sealed class Profile : IDisposable
         return text.ToString();
     }
 
-    /// <summary>Time in each ledger function (track_functions = all), self and total, per call.</summary>
+    /// <summary>Time in each ledger function (track_functions = all), self and total, per call; then each ledger table's size and row versions.</summary>
     public static string Functions(string connectionString)
     {
         using var connection = new NpgsqlConnection(connectionString);
@@ -94,6 +94,16 @@ internal sealed class Profile : IDisposable
         while (reader.Read())
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"    {reader.GetString(0),-16} {reader.GetInt64(1),9} {reader.GetDouble(2),8:F3} {reader.GetDouble(3),8:F3}");
+        }
+        reader.Close();
+        // How the ledger's tables look after the run: a table that every call updates (the clock) shows here whether its
+        // updates stay on their page (HOT) and how many dead row versions each scan of it has to step over.
+        cmd.CommandText = "SELECT relname, pg_relation_size(relid) / 8192, n_live_tup, n_dead_tup, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables ORDER BY relname;";
+        using var tables = cmd.ExecuteReader();
+        text.AppendLine("table: pages, live rows, dead rows, updates, HOT updates");
+        while (tables.Read())
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"    {tables.GetString(0),-16} {tables.GetInt64(1),9} {tables.GetInt64(2),9} {tables.GetInt64(3),9} {tables.GetInt64(4),9} {tables.GetInt64(5),9}");
         }
         return text.ToString();
     }

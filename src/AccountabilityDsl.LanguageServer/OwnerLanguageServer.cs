@@ -28,13 +28,23 @@ public sealed record LanguageServerOptions
 /// Messages are dispatched one at a time in arrival order (a document's edits must apply in
 /// order), and each handler only swaps immutable snapshots or hands its work to the thread
 /// pool, so the reading of messages never waits for a compile. Requests honour
-/// <c>$/cancelRequest</c>.
+/// <c>$/cancelRequest</c>. Shutting down is orderly: <c>shutdown</c> is answered after every
+/// request before it, later requests are refused, and <c>exit</c> ends the server once every
+/// answer it owes has been written.
 /// </summary>
 public sealed class OwnerLanguageServer : IDisposable
 {
     public static readonly string[] TokenTypes = SemanticTokensProvider.TokenTypes;
 
+    /// <summary>
+    /// How long <c>exit</c> waits for answers still owed. Handlers are short and cancellable, so
+    /// this only matters for a handler stuck on something outside the server; the editor has said
+    /// it is leaving, and a server process left behind is worse than one lost answer.
+    /// </summary>
+    private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(10);
+
     private readonly JsonRpc _rpc;
+    private readonly Lsp.AnswerTrackingMessageHandler _messages;
     private readonly ServerWorkspace _workspace = new(new CompilerHost());
     private readonly DiagnosticsPublisher _diagnostics;
     private readonly CancellationTokenSource _stopping = new();
@@ -48,7 +58,8 @@ public sealed class OwnerLanguageServer : IDisposable
         _options = options;
         var formatter = new SystemTextJsonFormatter();
         Lsp.ProtocolJson.Configure(formatter.JsonSerializerOptions);
-        _rpc = new JsonRpc(new HeaderDelimitedMessageHandler(output, new Lsp.LeadingByteOrderMarkSkipper(input), formatter))
+        _messages = new Lsp.AnswerTrackingMessageHandler(output, new Lsp.LeadingByteOrderMarkSkipper(input), formatter);
+        _rpc = new JsonRpc(_messages)
         {
             SynchronizationContext = new NonConcurrentSynchronizationContext(sticky: false),
             CancelLocallyInvokedMethodsWhenConnectionIsClosed = true,
@@ -121,14 +132,25 @@ public sealed class OwnerLanguageServer : IDisposable
         (_workspace.Get(document.Uri) is { } state ? _workspace.Analyze(state) : null)
         ?? throw new LocalRpcException($"unknown document '{document.Uri}': open it first") { ErrorCode = (int)JsonRpcErrorCode.InvalidParams };
 
-    /// <summary>Runs a request's work on the thread pool, so the message loop goes on meanwhile.</summary>
-    private static Task<T> OffLoop<T>(Func<T> work, CancellationToken cancellation) => Task.Run(
-        () =>
+    /// <summary>
+    /// Runs a request's work on the thread pool, so the message loop goes on meanwhile. After
+    /// <c>shutdown</c> requests are refused with InvalidRequest, as LSP says.
+    /// </summary>
+    private Task<T> OffLoop<T>(Func<T> work, CancellationToken cancellation)
+    {
+        if (_shutdownRequested)
         {
-            cancellation.ThrowIfCancellationRequested();
-            return work();
-        },
-        cancellation);
+            throw new LocalRpcException("the server is shutting down: only 'exit' is accepted now") { ErrorCode = (int)JsonRpcErrorCode.InvalidRequest };
+        }
+
+        return Task.Run(
+            () =>
+            {
+                cancellation.ThrowIfCancellationRequested();
+                return work();
+            },
+            cancellation);
+    }
 
     /// <summary>The JSON-RPC methods. A separate class keeps the server's own members off the wire.</summary>
     private sealed class Handlers(OwnerLanguageServer server)
@@ -173,15 +195,33 @@ public sealed class OwnerLanguageServer : IDisposable
             });
         }
 
+        /// <summary>
+        /// Answered once every request before it has been answered: a client may end the process
+        /// as soon as this answer arrives (many do, if <c>exit</c> does not end it quickly).
+        /// </summary>
         [JsonRpcMethod("shutdown")]
-        public object? Shutdown()
+        public async Task<object?> Shutdown()
         {
             server._shutdownRequested = true;
+            await server._messages.AnsweredAsync(except: "shutdown").ConfigureAwait(false);
             return null;
         }
 
+        /// <summary>Ends the server once every answer it owes is written (with or without <c>shutdown</c> before).</summary>
         [JsonRpcMethod("exit")]
-        public void Exit() => server._exitReceived.TrySetResult();
+        public async Task Exit()
+        {
+            try
+            {
+                await server._messages.AnsweredAsync().WaitAsync(ExitGrace).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                server.Log($"exit: some answers were not written within {ExitGrace.TotalSeconds:0} s; exiting without them");
+            }
+
+            server._exitReceived.TrySetResult();
+        }
 
         [JsonRpcMethod("textDocument/didOpen")]
         public void DidOpen(Lsp.DidOpenTextDocumentParams request)
@@ -215,7 +255,7 @@ public sealed class OwnerLanguageServer : IDisposable
         [JsonRpcMethod("workspace/didChangeWatchedFiles")]
         public void DidChangeWatchedFiles(Lsp.DidChangeWatchedFilesParams request)
         {
-            if (request.Changes.Any(c => c.Uri.EndsWith(".editorconfig", StringComparison.Ordinal)))
+            if (request.Changes.Any(c => c.Uri.EndsWith(AccountabilityDsl.Workspace.EditorConfigSeverities.FileName, StringComparison.Ordinal)))
             {
                 Workspace.Host.ReloadConfiguration();
                 foreach (DocumentState document in Workspace.All().ToList())
@@ -234,47 +274,47 @@ public sealed class OwnerLanguageServer : IDisposable
 
         [JsonRpcMethod("textDocument/hover")]
         public Task<Lsp.Hover?> Hover(Lsp.TextDocumentPositionParams request, CancellationToken cancellation) =>
-            OffLoop(() => HoverProvider.Hover(server.AnalysisOf(request.TextDocument), request.Position), cancellation);
+            server.OffLoop(() => HoverProvider.Hover(server.AnalysisOf(request.TextDocument), request.Position), cancellation);
 
         [JsonRpcMethod("textDocument/definition")]
         public Task<Lsp.Location[]> Definition(Lsp.TextDocumentPositionParams request, CancellationToken cancellation) =>
-            OffLoop(() => Navigation.Definition(server.AnalysisOf(request.TextDocument), request.Position), cancellation);
+            server.OffLoop(() => Navigation.Definition(server.AnalysisOf(request.TextDocument), request.Position), cancellation);
 
         [JsonRpcMethod("textDocument/references")]
         public Task<Lsp.Location[]> References(Lsp.ReferenceParams request, CancellationToken cancellation) =>
-            OffLoop(() => Navigation.References(server.AnalysisOf(request.TextDocument), request.Position, request.Context.IncludeDeclaration), cancellation);
+            server.OffLoop(() => Navigation.References(server.AnalysisOf(request.TextDocument), request.Position, request.Context.IncludeDeclaration), cancellation);
 
         [JsonRpcMethod("textDocument/documentSymbol")]
         public Task<Lsp.DocumentSymbol[]> DocumentSymbols(Lsp.DocumentSymbolParams request, CancellationToken cancellation) =>
-            OffLoop(() => Navigation.DocumentSymbols(server.AnalysisOf(request.TextDocument)), cancellation);
+            server.OffLoop(() => Navigation.DocumentSymbols(server.AnalysisOf(request.TextDocument)), cancellation);
 
         [JsonRpcMethod("workspace/symbol")]
         public Task<Lsp.SymbolInformation[]> WorkspaceSymbols(Lsp.WorkspaceSymbolParams request, CancellationToken cancellation) =>
-            OffLoop(() => Navigation.WorkspaceSymbols(Workspace.All().Select(Workspace.Analyze), request.Query, cancellation), cancellation);
+            server.OffLoop(() => Navigation.WorkspaceSymbols(Workspace.All().Select(Workspace.Analyze), request.Query, cancellation), cancellation);
 
         [JsonRpcMethod("textDocument/prepareRename")]
         public Task<Lsp.PrepareRenameResult?> PrepareRename(Lsp.TextDocumentPositionParams request, CancellationToken cancellation) =>
-            OffLoop(() => Rename.Prepare(server.AnalysisOf(request.TextDocument), request.Position), cancellation);
+            server.OffLoop(() => Rename.Prepare(server.AnalysisOf(request.TextDocument), request.Position), cancellation);
 
         [JsonRpcMethod("textDocument/rename")]
         public Task<Lsp.WorkspaceEdit> RenameSymbol(Lsp.RenameParams request, CancellationToken cancellation) =>
-            OffLoop(() => Rename.Apply(server.AnalysisOf(request.TextDocument), request.Position, request.NewName), cancellation);
+            server.OffLoop(() => Rename.Apply(server.AnalysisOf(request.TextDocument), request.Position, request.NewName), cancellation);
 
         [JsonRpcMethod("textDocument/completion")]
         public Task<Lsp.CompletionList> Completion(Lsp.CompletionParams request, CancellationToken cancellation) =>
-            OffLoop(() => CompletionProvider.Complete(server.AnalysisOf(request.TextDocument), request.Position), cancellation);
+            server.OffLoop(() => CompletionProvider.Complete(server.AnalysisOf(request.TextDocument), request.Position), cancellation);
 
         [JsonRpcMethod("textDocument/codeAction")]
         public Task<Lsp.CodeAction[]> CodeActions(Lsp.CodeActionParams request, CancellationToken cancellation) =>
-            OffLoop(() => CodeActionProvider.Actions(server.AnalysisOf(request.TextDocument), request.Range), cancellation);
+            server.OffLoop(() => CodeActionProvider.Actions(server.AnalysisOf(request.TextDocument), request.Range), cancellation);
 
         [JsonRpcMethod("textDocument/formatting")]
         public Task<Lsp.TextEdit[]> Formatting(Lsp.DocumentFormattingParams request, CancellationToken cancellation) =>
-            OffLoop(() => FormattingProvider.Format(server.AnalysisOf(request.TextDocument)), cancellation);
+            server.OffLoop(() => FormattingProvider.Format(server.AnalysisOf(request.TextDocument)), cancellation);
 
         [JsonRpcMethod("textDocument/semanticTokens/full")]
         public Task<Lsp.SemanticTokens> SemanticTokens(Lsp.SemanticTokensParams request, CancellationToken cancellation) =>
-            OffLoop(() => SemanticTokensProvider.Tokens(server.AnalysisOf(request.TextDocument)), cancellation);
+            server.OffLoop(() => SemanticTokensProvider.Tokens(server.AnalysisOf(request.TextDocument)), cancellation);
 
         private static IEnumerable<string> FoldersOf(Lsp.InitializeParams request)
         {

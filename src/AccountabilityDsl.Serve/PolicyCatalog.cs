@@ -97,7 +97,11 @@ internal sealed partial class PolicyCatalog : IDisposable
 
     public LoadedPolicy? Find(string name) => Snapshot.ByName.GetValueOrDefault(name);
 
-    /// <summary>Loads every policy, then watches the command line's files and folders.</summary>
+    /// <summary>
+    /// Loads every policy, then watches the command line's files and folders, and the
+    /// <c>.editorconfig</c> files that can apply to them: a severity change is reloaded like a
+    /// policy edit (an error it raises keeps the previous version serving).
+    /// </summary>
     public void Start()
     {
         Reload();
@@ -106,6 +110,7 @@ internal sealed partial class PolicyCatalog : IDisposable
             return;
         }
 
+        var configurationFolders = new HashSet<(string Folder, bool Below)>();
         foreach (string path in _options.WatchedPaths)
         {
             bool folder = Directory.Exists(path);
@@ -115,18 +120,37 @@ internal sealed partial class PolicyCatalog : IDisposable
                 continue;
             }
 
-            var watcher = new FileSystemWatcher(directory, folder ? "*" + InputCollector.Extension : Path.GetFileName(path))
+            Watch(directory, folder ? "*" + InputCollector.Extension : Path.GetFileName(path), folder);
+
+            // .editorconfig files are read from a policy's folder upwards (EditorConfigSeverities): in a served
+            // folder and the folders below it, and in every folder above. Which of those stop the search
+            // (root = true) can change with an edit, so all of them are watched.
+            configurationFolders.Add((directory, folder));
+            for (string? above = Path.GetDirectoryName(directory); above is not null; above = Path.GetDirectoryName(above))
             {
-                IncludeSubdirectories = folder,
-                NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
-            };
-            watcher.Changed += OnChange;
-            watcher.Created += OnChange;
-            watcher.Deleted += OnChange;
-            watcher.Renamed += OnChange;
-            watcher.EnableRaisingEvents = true;
-            _watchers.Add(watcher);
+                configurationFolders.Add((above, false));
+            }
         }
+
+        foreach ((string folder, bool below) in configurationFolders.Where(f => f.Below || !configurationFolders.Contains((f.Folder, true))))
+        {
+            Watch(folder, EditorConfigSeverities.FileName, below);
+        }
+    }
+
+    private void Watch(string directory, string filter, bool includeSubdirectories)
+    {
+        var watcher = new FileSystemWatcher(directory, filter)
+        {
+            IncludeSubdirectories = includeSubdirectories,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
+        };
+        watcher.Changed += OnChange;
+        watcher.Created += OnChange;
+        watcher.Deleted += OnChange;
+        watcher.Renamed += OnChange;
+        watcher.EnableRaisingEvents = true;
+        _watchers.Add(watcher);
     }
 
     // Editors write a file in several steps (truncate, write, rename): reload once things settle.

@@ -14,15 +14,6 @@ public class FormatCommandTests
 
     private const string Broken = "policy Demo\nstages Prospect ->\nowner   Sales\n";
 
-    [Fact]
-    public void Help_lists_arguments_options_exit_codes_and_examples()
-    {
-        CliResult result = Ownerc.Run("fmt", "--help");
-        result.ExitCode.ShouldBe(0);
-        result.Stderr.ShouldBeEmpty();
-        Baseline.Verify(result.Stdout, "Help/fmt.txt");
-        Ownerc.Run("help", "fmt").Stdout.ShouldBe(result.Stdout);
-    }
 
     [Fact]
     public void The_root_help_lists_fmt() =>

@@ -126,14 +126,4 @@ public class GenerateCommandTests
         File.ReadAllText(Path.Combine(temp.Path, "out", "OtherPolicy.g.cs")).ShouldContain("public sealed partial class OtherPolicy");
     }
 
-    [Fact]
-    public void Help_describes_the_command()
-    {
-        CliResult result = Ownerc.Run("generate", "--help");
-
-        result.ExitCode.ShouldBe(0);
-        Baseline.Verify(result.Stdout, "Help/generate.txt");
-        Ownerc.Run("help", "generate").Stdout.ShouldBe(result.Stdout);
-        Ownerc.Run("--help").Stdout.ShouldContain("  generate  Write the C# policy class for a policy that checks without errors.\n");
-    }
 }

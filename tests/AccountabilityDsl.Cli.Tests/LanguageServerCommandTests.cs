@@ -6,14 +6,6 @@ namespace AccountabilityDsl.Cli.Tests;
 /// <summary><c>ownerc lsp</c> on the command line; the server itself is tested in AccountabilityDsl.LanguageServer.Tests.</summary>
 public class LanguageServerCommandTests
 {
-    [Fact]
-    public void Help_text()
-    {
-        CliResult result = Ownerc.Run("lsp", "--help");
-        result.ExitCode.ShouldBe(0);
-        result.Stderr.ShouldBeEmpty();
-        Baseline.Verify(result.Stdout, "Help/lsp.txt");
-    }
 
     [Fact]
     public void An_unknown_argument_is_bad_usage()

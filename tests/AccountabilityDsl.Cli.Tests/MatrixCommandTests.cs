@@ -160,12 +160,4 @@ public class MatrixCommandTests
         result.Stderr.ShouldContain("did you mean 'markdown'?");
     }
 
-    [Fact]
-    public void Help_text()
-    {
-        CliResult result = Ownerc.Run("matrix", "--help");
-        result.ExitCode.ShouldBe(0);
-        Baseline.Verify(result.Stdout, "Help/matrix.txt");
-        Ownerc.Run("help", "matrix").Stdout.ShouldBe(result.Stdout);
-    }
 }

@@ -18,6 +18,23 @@ public class UsageTests
         Baseline.Verify(result.Stdout.Replace($"ownerc {CommandLine.Version} ", "ownerc <version> "), "Help/root.txt");
     }
 
+    public static TheoryData<string> CommandNames => [.. CommandLine.Commands.Select(c => c.Name)];
+
+    /// <summary>
+    /// Every command's help, from the one place help is answered (before the command runs, so a
+    /// command that serves or waits, such as serve or lsp, only prints it).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CommandNames))]
+    public void Every_command_prints_its_help(string command)
+    {
+        CliResult result = Ownerc.Run(command, "--help");
+        result.ExitCode.ShouldBe(0);
+        result.Stderr.ShouldBeEmpty();
+        Baseline.Verify(result.Stdout, $"Help/{command}.txt");
+        Ownerc.Run("help", command).ShouldBe(result);
+    }
+
     [Theory]
     [InlineData("check", "--help")]
     [InlineData("check", "-h")]

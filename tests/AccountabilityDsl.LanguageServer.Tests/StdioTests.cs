@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace AccountabilityDsl.LanguageServer.Tests;
 
@@ -9,11 +11,14 @@ public class StdioTests
     private static string Frame(string json) => $"Content-Length: {Encoding.UTF8.GetByteCount(json)}\r\n\r\n{json}";
 
     /// <summary>
-    /// Runs <c>ownerc lsp</c> on the input. As a client must, <c>exit</c> (when <paramref name="exit"/>
-    /// is given) is sent only once the answer to <c>shutdown</c> has arrived: the server may end
-    /// its process as soon as it reads <c>exit</c>, before answers still being written.
+    /// Runs <c>ownerc lsp</c> on the input, then sends <paramref name="then"/> (when given) once the
+    /// output contains <paramref name="waitFor"/>. By default that is <c>exit</c> after the answer to
+    /// <c>shutdown</c>, as a well-behaved client does.
     /// </summary>
-    private static async Task<(int ExitCode, string Stdout)> RunAsync(string input, bool closeInput, string? exit = null)
+    private static Task<(int ExitCode, string Stdout)> RunAsync(string input, bool closeInput, string? exit = null) =>
+        RunAsync(input, closeInput, ShutdownAnswer, exit);
+
+    private static async Task<(int ExitCode, string Stdout)> RunAsync(string input, bool closeInput, string waitFor, string? then)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
@@ -39,15 +44,15 @@ public class StdioTests
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         await process.StandardInput.WriteAsync(input);
         await process.StandardInput.FlushAsync();
-        if (exit is not null)
+        if (then is not null)
         {
             using var answered = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            while (!Received(output, ShutdownAnswer))
+            while (!Received(output, waitFor))
             {
                 await Task.Delay(10, answered.Token);
             }
 
-            await process.StandardInput.WriteAsync(exit);
+            await process.StandardInput.WriteAsync(then);
             await process.StandardInput.FlushAsync();
         }
 
@@ -118,5 +123,129 @@ public class StdioTests
     {
         (int exitCode, _) = await RunAsync(Frame("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"""), closeInput: true);
         exitCode.ShouldBe(1);
+    }
+
+    /// <summary>
+    /// Opens a policy of 3,000 owners, segments and accountabilities: formatting it or listing its
+    /// tokens takes long enough that <c>exit</c>, sent right behind the request, is read first.
+    /// </summary>
+    private static string OpenLargePolicy(string uri)
+    {
+        var text = new StringBuilder("policy Large\nattribute assets: int\nstages A -> B -> C\n");
+        const int count = 3000;
+        for (int i = 0; i < count; i++)
+        {
+            text.Append($"owner O{i}\n");
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            text.Append($"segment S{i} where assets >= {i * 10} and assets < {(i * 10) + 10}\n");
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            text.Append($"accountable O{i} for S{i} at A..C\n");
+        }
+
+        return Frame(JsonSerializer.Serialize(new
+        {
+            jsonrpc = "2.0",
+            method = "textDocument/didOpen",
+            @params = new { textDocument = new { uri, languageId = "owner", version = 1, text = text.ToString() } },
+        }));
+    }
+
+    private static string Request(int id, string method, string uri) =>
+        Frame(JsonSerializer.Serialize(new
+        {
+            jsonrpc = "2.0",
+            id,
+            method,
+            @params = new { textDocument = new { uri }, options = new { tabSize = 4, insertSpaces = true } },
+        }));
+
+    private static readonly string Initialize =
+        Frame("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}""")
+        + Frame("""{"jsonrpc":"2.0","method":"initialized","params":{}}""");
+
+    /// <summary>
+    /// The server has compiled the opened policy: requests sent after it only do their own work,
+    /// which is what an early exit could cut short.
+    /// </summary>
+    private const string Published = "\"method\":\"textDocument/publishDiagnostics\"";
+
+    private static readonly string Exit = Frame("""{"jsonrpc":"2.0","method":"exit"}""");
+
+    /// <summary>Where in the output the answer to request <paramref name="id"/> starts (-1: never answered).</summary>
+    private static int AnswerAt(string stdout, int id) =>
+        Regex.Match(stdout, $$"""\{"jsonrpc":"2.0","id":{{id}},"(result|error)":""") is { Success: true } m ? m.Index : -1;
+
+    /// <summary>The answers in the output, in order (a failure message; the output itself is megabytes).</summary>
+    private static string Answers(string stdout) => "answered: " + string.Join(", ",
+        Regex.Matches(stdout, """\{"jsonrpc":"2.0","id":(\d+),"(result|error)":""").Select(m => $"{m.Groups[1].Value} ({m.Groups[2].Value})"));
+
+    /// <summary>
+    /// Requests sent right before <c>shutdown</c> and <c>exit</c>, all in one write with stdin left
+    /// open, are answered before <c>shutdown</c> is, and the process ends with 0 only after that:
+    /// <c>exit</c> must not drop answers still being computed or written.
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task Requests_sent_just_before_shutdown_and_exit_are_answered_before_the_process_ends()
+    {
+        const string uri = "file:///tmp/orderly-exit/large.owner";
+        (int exitCode, string stdout) = await RunAsync(
+            Initialize + OpenLargePolicy(uri),
+            closeInput: false,
+            waitFor: Published,
+            then: Request(2, "textDocument/semanticTokens/full", uri)
+                + Request(3, "textDocument/formatting", uri)
+                + Frame("""{"jsonrpc":"2.0","id":4,"method":"shutdown"}""")
+                + Exit);
+        exitCode.ShouldBe(0);
+        int tokens = AnswerAt(stdout, 2), formatting = AnswerAt(stdout, 3), shutdown = AnswerAt(stdout, 4);
+        tokens.ShouldBeGreaterThan(0, Answers(stdout));
+        formatting.ShouldBeGreaterThan(0, Answers(stdout));
+        stdout.ShouldContain("""{"jsonrpc":"2.0","id":2,"result":{"data":[""");
+        stdout.ShouldContain("""{"jsonrpc":"2.0","id":3,"result":[""");
+        stdout.ShouldContain("""{"jsonrpc":"2.0","id":4,"result":null}""");
+        // The answer to shutdown says the server is done: nothing it still owes comes after it.
+        shutdown.ShouldBeGreaterThan(Math.Max(tokens, formatting), Answers(stdout));
+    }
+
+    /// <summary><c>exit</c> without <c>shutdown</c> still answers what is pending, then ends with 1.</summary>
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task Exit_without_shutdown_answers_pending_requests_and_ends_with_1()
+    {
+        const string uri = "file:///tmp/abrupt-exit/large.owner";
+        (int exitCode, string stdout) = await RunAsync(
+            Initialize + OpenLargePolicy(uri),
+            closeInput: false,
+            waitFor: Published,
+            then: Request(2, "textDocument/semanticTokens/full", uri) + Exit);
+        exitCode.ShouldBe(1);
+        AnswerAt(stdout, 2).ShouldBeGreaterThan(0, Answers(stdout));
+        stdout.ShouldContain("""{"jsonrpc":"2.0","id":2,"result":{"data":[""");
+    }
+
+    /// <summary>LSP: a request after <c>shutdown</c> is refused with InvalidRequest (-32600), not served.</summary>
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task A_request_after_shutdown_is_refused_as_an_invalid_request()
+    {
+        const string uri = "file:///tmp/after-shutdown/large.owner";
+        (int exitCode, string stdout) = await RunAsync(
+            Initialize
+            + OpenLargePolicy(uri)
+            + Frame("""{"jsonrpc":"2.0","id":2,"method":"shutdown"}""")
+            + Request(3, "textDocument/documentSymbol", uri),
+            closeInput: false,
+            exit: Exit);
+        exitCode.ShouldBe(0);
+        Match refused = Regex.Match(stdout, """\{"jsonrpc":"2.0","id":3,"error":\{"code":(-?\d+)""");
+        refused.Success.ShouldBeTrue(Answers(stdout));
+        refused.Groups[1].Value.ShouldBe("-32600");
     }
 }

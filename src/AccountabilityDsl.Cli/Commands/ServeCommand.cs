@@ -27,8 +27,9 @@ public sealed class ServeCommand : ICommand
           POST /v1/{policy}/offers/rank           rank the offers for a customer
           GET  /healthz, /readyz, /metrics, /openapi/v1.json
         Files are compiled as 'ownerc check' compiles them: files whose headers name the same
-        policy are one policy. They are watched: a change that compiles without errors replaces
-        the running policy; one with errors is reported and the previous version keeps serving.
+        policy are one policy. They are watched, with the .editorconfig files that apply to them:
+        a change that compiles without errors replaces the running policy; one with errors is
+        reported and the previous version keeps serving.
 
         Options:
           --urls <urls>        Where to listen (default http://127.0.0.1:5199; several separated
@@ -48,12 +49,6 @@ public sealed class ServeCommand : ICommand
 
     public int Run(IReadOnlyList<string> args, CommandContext context)
     {
-        if (ArgumentReader.WantsHelp(args))
-        {
-            context.Out.Write(Help);
-            return ExitCodes.Success;
-        }
-
         var paths = new List<string>();
         string? urls = null, ledger = null, tokenFile = null;
         var reader = new ArgumentReader(args, "serve", ["--urls", "--ledger", "--token-file", "--help"]);

@@ -25,6 +25,9 @@ namespace AccountabilityDsl.Workspace;
 /// </summary>
 public sealed partial class EditorConfigSeverities
 {
+    /// <summary>The name of the configuration files read, in a policy's folder and every folder above it.</summary>
+    public const string FileName = ".editorconfig";
+
     private readonly Dictionary<string, LoadedConfig?> _cache = new(StringComparer.Ordinal);
     private readonly object _lock = new();
     private readonly string? _displayBase;
@@ -62,7 +65,7 @@ public sealed partial class EditorConfigSeverities
         var chain = new List<LoadedConfig>();
         for (string? directory = Path.GetDirectoryName(fullPath); directory is not null; directory = Path.GetDirectoryName(directory))
         {
-            if (Load(Path.Combine(directory, ".editorconfig")) is { } file)
+            if (Load(Path.Combine(directory, FileName)) is { } file)
             {
                 if (file.Config is not null)
                 {
