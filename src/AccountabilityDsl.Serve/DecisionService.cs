@@ -58,7 +58,12 @@ public static class DecisionService
             return 2;
         }
 
-        using IHost host = CreateHostBuilder(options, token, ledger).Build();
+        // A start-up failure reaches this method as the exception host.Run throws (an address in use
+        // becomes the one line below); the host's own "Hosting failed to start" error log would
+        // print the same exception again, stack trace and all, before it.
+        using IHost host = CreateHostBuilder(options, token, ledger)
+            .ConfigureLogging(logging => logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical))
+            .Build();
         try
         {
             host.Run();

@@ -58,6 +58,23 @@ public sealed class ProcessTests : IDisposable
         server.Output.ShouldNotContain("Exception");
     }
 
+    [Fact]
+    public void An_address_in_use_is_one_error_line_and_exit_code_2()
+    {
+        File.Copy(ServeFactory.Source("capped.owner"), Path.Combine(_directory, "capped.owner"));
+        using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        occupant.Start();
+        string url = $"http://127.0.0.1:{((System.Net.IPEndPoint)occupant.LocalEndpoint).Port}";
+        using ServeProcess server = ServeProcess.Start(_directory, "capped.owner", "--urls", url, "--ledger", "memory:");
+
+        server.WaitForExit().ShouldBe(2, server.Output);
+        server.ErrorOutput.ShouldStartWith($"ownerc: error: cannot listen on {url}: ", Case.Sensitive, server.Output);
+        server.ErrorOutput.TrimEnd('\n').Split('\n').Length.ShouldBe(1, server.Output);
+        server.Output.ShouldNotContain("fail:");
+        server.Output.ShouldNotContain("Exception");
+        server.Output.ShouldNotContain("   at ");
+    }
+
     public void Dispose()
     {
         try
