@@ -40,6 +40,9 @@ COMMA       : ',';
 EQUALS      : '=';
 SLASH       : '/';
 
+// A policy file, as `denied by retail-bank.owner line 12` names it: relative to the test file's folder.
+POLICY_FILE : [A-Za-z0-9_] [A-Za-z0-9_.\-/]* '.owner';
+
 IDENTIFIER  : [A-Za-z_] [A-Za-z0-9_]*;
 STRING      : '"' ( '\\' ~[\r\n] | ~["\\\r\n] )* '"';
 UNTERMINATED_STRING : '"' ( '\\' ~[\r\n] | ~["\\\r\n] )*;

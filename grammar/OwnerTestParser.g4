@@ -52,7 +52,7 @@ customerFact
 
 outcome
     : ALLOWED                                                    #allowedOutcome
-    | DENIED (BY LINE NUMBER)? (COMMA? RETRY DATE TIME?)?        #deniedOutcome
+    | DENIED (BY POLICY_FILE? LINE NUMBER)? (COMMA? RETRY DATE TIME?)?   #deniedOutcome
     ;
 
 // A declared name may be spelt like a keyword of test files (an attribute called `line`).

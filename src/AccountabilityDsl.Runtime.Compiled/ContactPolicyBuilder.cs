@@ -13,10 +13,23 @@ namespace AccountabilityDsl.Runtime.Compiled;
 public static class ContactPolicyBuilder
 {
     /// <summary>The contact policy of <paramref name="policy"/>, which must have bound without errors.</summary>
-    public static ContactPolicy Build(BoundPolicy policy)
+    public static ContactPolicy Build(BoundPolicy policy) => Build(policy, filePaths: null);
+
+    /// <summary>
+    /// As <see cref="Build(BoundPolicy)"/>; <paramref name="filePaths"/> (keyed by reference) receives the
+    /// path of the file each rule's <see cref="SourceLine"/> cites. A <see cref="SourceLine"/> names its
+    /// file without the folder, as generated code does, so two files of one name in different folders
+    /// are told apart only by this.
+    /// </summary>
+    internal static ContactPolicy Build(BoundPolicy policy, Dictionary<SourceLine, string>? filePaths)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        SourceLine Source(SyntaxNode node) => new(RuntimeRuleFacts.SourceFileOf(policy, node), policy.LineOf(node), RuntimeRuleFacts.RuleText(policy, node));
+        SourceLine Source(SyntaxNode node)
+        {
+            var line = new SourceLine(RuntimeRuleFacts.SourceFileOf(policy, node), policy.LineOf(node), RuntimeRuleFacts.RuleText(policy, node));
+            filePaths?.Add(line, policy.SourceOf(node).FilePath);
+            return line;
+        }
 
         var limits = policy.Limits.Select(limit => new ContactLimit(
             limit.Scope switch

@@ -677,6 +677,10 @@ public static class PostgreSqlLedgerSchema
     //   reading every clock row again.
     // * channel_usage skips the count of a partial first hour when the window starts on the hour, which a capacity's
     //   calendar period always does.
+    // * commit takes the customer's lock before it reads the time. A reserve of the same customer whose caller's clock
+    //   is past a reservation's expiry may give that reservation's slot away; without the lock a commit running at the
+    //   same moment read the time before that reserve's clock advance was visible and recorded the contact too, one
+    //   over the customer's cap. With it, the commit waits for the reserve and then finds the reservation expired.
     private static readonly string V3 = string.Join("\n\n",
         Edit(FunctionOf(V1, "reserve"),
             ("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"),
@@ -707,6 +711,29 @@ public static class PostgreSqlLedgerSchema
                          WHERE channel = p_channel AND counted AND at >= p_from / {H} * {H} AND at < p_from) END
             """)),
         """
+        CREATE OR REPLACE FUNCTION {s}.commit(p_customer text, p_key text, p_id bigint, p_now bigint) RETURNS integer
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            row     {s}.contacts%ROWTYPE;
+            now_eff bigint;
+        BEGIN
+            PERFORM pg_advisory_xact_lock({CUST}, hashtext(p_customer));
+            now_eff := {s}.advance_clock(p_now, (hashtext(p_customer) & 2147483647) % {CLOCK});
+            UPDATE {s}.contacts SET committed = true, expires = {MAX}
+             WHERE id = p_id AND customer = p_customer AND idem_key = p_key AND NOT committed AND expires > now_eff;
+            IF FOUND THEN
+                RETURN 0;
+            END IF;
+            SELECT * INTO row FROM {s}.contacts WHERE customer = p_customer AND idem_key = p_key;
+            IF NOT FOUND THEN
+                RETURN 3;
+            END IF;
+            IF row.id <> p_id THEN
+                RETURN 2;
+            END IF;
+            RETURN CASE WHEN row.committed THEN 1 ELSE 2 END;
+        END $$;
+
         CREATE OR REPLACE FUNCTION {s}.advance_clock(p_now bigint, p_stripe integer) RETURNS bigint
         LANGUAGE plpgsql AS $$
         DECLARE

@@ -156,14 +156,18 @@ public sealed class LimitScope : IEquatable<LimitScope>
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Kind, Name);
 
-    /// <summary>Human text such as <c>offers per customer</c> or <c>sms contacts per customer</c>.</summary>
+    /// <summary>
+    /// Human text such as <c>offers per customer</c>, <c>sms contacts per customer</c> or
+    /// <c>group Lending per customer</c>. Names are not quoted: denials quote the whole rule
+    /// (<c>limit 'group Lending per customer: at most 1 per 90 days'</c>).
+    /// </summary>
     public override string ToString() => Kind switch
     {
         LimitScopeKind.Offers => "offers per customer",
         LimitScopeKind.Contacts => "contacts per customer",
         LimitScopeKind.Channel => $"{Name} contacts per customer",
-        LimitScopeKind.Group => $"group '{Name}' per customer",
-        _ => $"offer '{Name}' per customer",
+        LimitScopeKind.Group => $"group {Name} per customer",
+        _ => $"offer {Name} per customer",
     };
 }
 

@@ -110,8 +110,8 @@ public partial class TestCommandTests
         // The wrong expectation is reported at its line, and the rules it involves in their own file of the policy.
         result.Stdout.ShouldContain(
             $"FAIL  {ContactFacts}/lending.owner-test(14): calls need consent, and the call centre is quiet at night\n"
-            + "      line 18: expected offer Remortgage to c2 via CallCentre in MassMarket at Active consent CallCentre: denied by line 4\n"
-            + "               but offer Remortgage to c2 via CallCentre in MassMarket at Active consent CallCentre: denied by line 5 of calls.owner (quiet CallCentre 20:00..09:00), retry 2026-03-03 09:00\n"
+            + "      line 18: expected offer Remortgage to c2 via CallCentre in MassMarket at Active consent CallCentre: denied by calls.owner line 4\n"
+            + "               but offer Remortgage to c2 via CallCentre in MassMarket at Active consent CallCentre: denied by calls.owner line 5 (quiet CallCentre 20:00..09:00), retry 2026-03-03 09:00\n"
             + $"        {ContactFacts}/calls.owner(5): quiet CallCentre 20:00..09:00\n"
             + $"        {ContactFacts}/calls.owner(4): channel CallCentre capacity 100 per day requires consent\n");
         result.Stdout.ShouldEndWith("2 passed, 1 failed\n");
@@ -159,6 +159,24 @@ public partial class TestCommandTests
         result.Stdout.ShouldContain("shop.owner-test(2,3): error OWN0903: this step cannot run against policy Shop: The limit 'Email contacts per customer in S: at most 1 per 1 day' (shop.owner:7) applies only to customers in S");
         result.Stdout.ShouldContain("On a contact step, give the customer's segments with 'in Segment, …' ('in none')");
         result.Stderr.ShouldNotContain("   at ");
+    }
+
+    [Fact]
+    public void A_group_limit_reads_as_written_in_failures_and_diagnostics()
+    {
+        // The rule is quoted as a whole where it is quoted; the group's name inside it is not quoted again.
+        using var temp = new TempFolder();
+        temp.Write("shop.owner", "policy Shop\nstages A\nsegment S\nowner O\naccountable O for S at A\nchannel Email\n"
+            + "offer Loan by O to S at A via Email\noffer Card by O to S at A via Email\ngroup Lending: Loan, Card\n"
+            + "limit Lending per customer in S: at most 1 per 30 days\n");
+        temp.Write("shop.owner-test", "test \"t\"\n  at 2026-01-05 09:00: offer Loan to c1 via Email in S: allowed\n"
+            + "  at 2026-01-06 09:00: offer Card to c1 via Email in S: allowed\n"
+            + "test \"u\"\n  at 2026-01-05 09:00: offer Loan to c1 via Email: allowed\n");
+        CliResult result = Ownerc.RunIn(temp.Path, "test", ".");
+        result.ExitCode.ShouldBe(1);
+        result.Stdout.ShouldContain("but offer Card to c1 via Email in S: denied by line 10 (group Lending per customer in S: at most 1 per 30 days), retry 2026-02-04 09:00\n");
+        result.Stdout.ShouldContain("error OWN0903: this step cannot run against policy Shop: The limit 'group Lending per customer in S: at most 1 per 30 days' (shop.owner:10) applies only to customers in S");
+        result.Stdout.ShouldNotContain("'Lending'");
     }
 
     [Fact]

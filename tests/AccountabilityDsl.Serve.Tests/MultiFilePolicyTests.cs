@@ -39,7 +39,7 @@ public sealed class MultiFilePolicyTests : IDisposable
         JsonElement second = await Reserve(client, remortgage, "second");
         second.GetProperty("allowed").GetBoolean().ShouldBeFalse();
         JsonElement decision = second.GetProperty("decision");
-        decision.Str("rule").ShouldBe("offer 'Remortgage' per customer: at most 1 per 180 days");
+        decision.Str("rule").ShouldBe("offer Remortgage per customer: at most 1 per 180 days");
         decision.Str("file").ShouldBe("mortgages.owner");
         decision.GetProperty("line").GetInt32().ShouldBe(LineOf(Mortgages, "limit Remortgage per customer"));
     }

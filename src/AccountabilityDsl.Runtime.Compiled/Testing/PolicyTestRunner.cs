@@ -103,6 +103,9 @@ public sealed class PolicyTestRunner(IReadOnlyList<PolicyCompilation> policies)
         private readonly AccountabilityExplainer _explainer = new(compilation.Policy);
         private CustomerValues? _customer;
         private ContactGate? _gate;
+
+        /// <summary>The path of the file each of the gate's rules is in (its <see cref="SourceLine"/> names the file only).</summary>
+        private readonly Dictionary<SourceLine, string> _ruleFiles = new(ReferenceEqualityComparer.Instance);
         private ScenarioClock? _clock;
         private TimeZoneInfo? _zone;
         private string? _zoneName;
@@ -160,14 +163,35 @@ public sealed class PolicyTestRunner(IReadOnlyList<PolicyCompilation> policies)
             return $"{_policy.SourceOf(node).FilePath}({line}): {text}";
         }
 
+        /// <summary><c>path(line): text</c> of a rule the gate cites, in its own file of the policy.</summary>
+        private string PolicyLine(SourceLine rule) => $"{FileOf(rule)}({rule.Line}): {rule.Text}";
+
+        /// <summary>The path of the policy file a rule of the gate is in.</summary>
+        private string FileOf(SourceLine rule) => _ruleFiles.GetValueOrDefault(rule) ?? rule.File;
+
+        /// <summary>A policy file as a step names it: relative to the test file's folder, with '/'.</summary>
+        private string StepFileName(string path) =>
+            Path.GetRelativePath(Path.GetFullPath(Path.GetDirectoryName(source.FilePath) is { Length: > 0 } folder ? folder : "."), Path.GetFullPath(path)).Replace('\\', '/');
+
         /// <summary>
-        /// <c>path(line): text</c> of a rule the gate cites; the gate names the file without its folder,
-        /// so it is matched to the policy's file of that name.
+        /// The policy file <c>denied by retail.owner line 12</c> names, by its path relative to the
+        /// test file's folder (not by its name alone: two files of one name may be in different
+        /// folders); null, reported, when it is none of the policy's files.
         /// </summary>
-        private string PolicyLine(SourceLine rule)
+        private string? PolicyFile(NameSyntax file)
         {
-            string path = _policy.Trees.Select(t => t.Source.FilePath).FirstOrDefault(p => Path.GetFileName(p) == rule.File) ?? rule.File;
-            return $"{path}({rule.Line}): {rule.Text}";
+            var files = _policy.Trees.Select(t => t.FilePath).ToList();
+            string named = file.Text.Replace('\\', '/');
+            if (files.FirstOrDefault(f => string.Equals(StepFileName(f), named, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal)) is { } found)
+            {
+                return found;
+            }
+
+            // A file's name alone is often too far from its path for a spelling suggestion: list the files then.
+            var names = files.Select(StepFileName).ToList();
+            string hint = DidYouMean(file.Text, names) is { Length: > 0 } suggestion ? suggestion : $" (its files, from this test file's folder: {string.Join(", ", names)})";
+            diagnostics.Add(Diagnostic.Create(TestFileDiagnostics.UnknownName, source, file.Span, _policy.Name, "file", file.Text, hint));
+            return null;
         }
 
         private CustomerValues? BindCustomer(CustomerStepSyntax step)
@@ -395,6 +419,12 @@ public sealed class PolicyTestRunner(IReadOnlyList<PolicyCompilation> policies)
                 return;
             }
 
+            string? expectedFile = null;
+            if (step.Outcome?.File is { } namedFile && (expectedFile = PolicyFile(namedFile)) is null)
+            {
+                return;
+            }
+
             if (Request(step, channel, offer) is not { } request)
             {
                 return;
@@ -431,20 +461,23 @@ public sealed class PolicyTestRunner(IReadOnlyList<PolicyCompilation> policies)
                 ? decision.IsAllowed
                 : !decision.IsAllowed
                   && (expected.Line is not { } line || decision.Source?.Line == line)
+                  && (expectedFile is null || (decision.Source is { } cited && FileOf(cited) == expectedFile))
                   && (expected.RetryDate is null || RetryMatches(expected, decision.RetryAt));
             if (!holds)
             {
+                string by = expected.Line is { } l ? expected.File is { } f ? $" by {f.Text} line {l}" : $" by line {l}" : "";
                 string wanted = expected.Allowed ? "allowed"
-                    : "denied" + (expected.Line is { } l ? $" by line {l}" : "") + (expected.RetryDate is { } d ? $", retry {d}{(expected.RetryTime is { } t ? " " + t : "")}" : "");
+                    : "denied" + by + (expected.RetryDate is { } d ? $", retry {d}{(expected.RetryTime is { } t ? " " + t : "")}" : "");
                 var lines = new List<string>();
                 if (decision.Source is { } denial)
                 {
                     lines.Add(PolicyLine(denial));
                 }
 
-                if (expected.Line is { } expectedLine && expectedLine != decision.Source?.Line)
+                if (expected.Line is { } expectedLine
+                    && (expectedLine != decision.Source?.Line || (expectedFile is not null && (decision.Source is not { } denying || FileOf(denying) != expectedFile))))
                 {
-                    lines.AddRange(LinesNumbered(expectedLine));
+                    lines.AddRange(LinesNumbered(expectedLine, expectedFile));
                 }
 
                 failures.Add(new TestFailure(LineOf(step.Span), $"{Action(step)}: {wanted}", $"{Action(step)}: {actual}", [.. lines]));
@@ -452,12 +485,19 @@ public sealed class PolicyTestRunner(IReadOnlyList<PolicyCompilation> policies)
         }
 
         /// <summary>
-        /// Line <paramref name="line"/> of the policy, for an expectation that names it: in a policy of
-        /// one file, that line; in one of several, the contact rules written on that line of any file
-        /// (a step names a line, not a file), else that line of each file that has it.
+        /// Line <paramref name="line"/> of the policy, for an expectation that names it: that line of
+        /// <paramref name="file"/> when the step names one, or of the policy's one file; in a policy
+        /// of several files, the contact rules written on that line of any file, else that line of
+        /// each file that has it.
         /// </summary>
-        private IEnumerable<string> LinesNumbered(int line)
+        private IEnumerable<string> LinesNumbered(int line, string? file)
         {
+            if (file is not null)
+            {
+                SourceText text = _policy.Trees.First(t => t.FilePath == file).Source;
+                return line >= 1 && line <= text.LineCount ? [$"{file}({line}): {text.GetLineText(line).Trim()}"] : [];
+            }
+
             if (_policy.Trees.Length > 1)
             {
                 ContactPolicy rules = _gate!.Policy;
@@ -530,9 +570,9 @@ public sealed class PolicyTestRunner(IReadOnlyList<PolicyCompilation> policies)
             string retry = decision.RetryAt is { } at
                 ? $", retry {TimeZoneInfo.ConvertTime(at, _zone!).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}"
                 : ", never allowed";
-            // A policy of several files: say which file the line is in.
-            string file = _policy.Trees.Length > 1 && decision.Source is { } source ? $" of {source.File}" : "";
-            return $"denied by line {decision.Source?.Line}{file} ({decision.RuleDescription}){retry}";
+            // A policy of several files: say which file the line is in, as a step would name it.
+            string file = _policy.Trees.Length > 1 && decision.Source is { } cited ? $"{StepFileName(FileOf(cited))} " : "";
+            return $"denied by {file}line {decision.Source?.Line} ({decision.RuleDescription}){retry}";
         }
 
         private bool RetryMatches(ContactOutcomeSyntax expected, DateTimeOffset? retryAt)
@@ -601,7 +641,7 @@ public sealed class PolicyTestRunner(IReadOnlyList<PolicyCompilation> policies)
 
             _clock ??= new ScenarioClock(when);
             _clock.Set(when);
-            _gate ??= new ContactGate(ContactPolicyBuilder.Build(_policy), new InMemoryContactLedger(), _clock, _zone);
+            _gate ??= new ContactGate(ContactPolicyBuilder.Build(_policy, _ruleFiles), new InMemoryContactLedger(), _clock, _zone);
             return true;
         }
     }

@@ -105,7 +105,10 @@ internal static class TestFileParser
                 denied.DATE()?.GetText(),
                 denied.TIME()?.GetText(),
                 denied.DATE() is { } retry ? TextSpan.FromBounds(retry.Symbol.StartIndex, (denied.TIME()?.Symbol ?? retry.Symbol).StopIndex + 1) : null,
-                Span(denied)),
+                Span(denied))
+            {
+                File = denied.POLICY_FILE() is { } file ? new NameSyntax(file.GetText(), Span(file.Symbol)) : null,
+            },
             _ => null,
         };
 
@@ -294,6 +297,7 @@ internal static class TestFileParser
             OwnerTestLexer.DATE => "a date such as 2026-01-05",
             OwnerTestLexer.TIME => "a time such as 09:00",
             OwnerTestLexer.NUMBER => "a number",
+            OwnerTestLexer.POLICY_FILE => "a policy file such as retail.owner",
             _ => OwnerTestLexer.DefaultVocabulary.GetLiteralName(type) ?? OwnerTestLexer.DefaultVocabulary.GetDisplayName(type),
         };
     }

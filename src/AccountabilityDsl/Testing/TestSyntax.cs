@@ -43,8 +43,18 @@ public sealed record ExpectSegmentsSyntax(ImmutableArray<NameSyntax> Segments, T
 
 public enum ContactActionKind { Offer, Contact, Event }
 
-/// <summary>What a contact step expects: allowed, or denied (optionally by a line, with a retry time).</summary>
-public sealed record ContactOutcomeSyntax(bool Allowed, int? Line, TextSpan? LineSpan, string? RetryDate, string? RetryTime, TextSpan? RetrySpan, TextSpan Span);
+/// <summary>
+/// What a contact step expects: allowed, or denied (optionally by a line, of a named file of the
+/// policy, with a retry time).
+/// </summary>
+public sealed record ContactOutcomeSyntax(bool Allowed, int? Line, TextSpan? LineSpan, string? RetryDate, string? RetryTime, TextSpan? RetrySpan, TextSpan Span)
+{
+    /// <summary>
+    /// <c>denied by retail-bank.owner line 12</c>: the policy file the line is in, relative to the
+    /// test file's folder; null when the step names a line only (then any file of the policy).
+    /// </summary>
+    public NameSyntax? File { get; init; }
+}
 
 /// <summary>
 /// What a contact step says about its customer for the language v2 contact rules:

@@ -48,7 +48,7 @@ public abstract partial class LedgerConformanceTests
         denied.IsAllowed.ShouldBeFalse();
         denied.Kind.ShouldBe(RuleKind.Limit);
         denied.Source.ShouldBe(T.Line(20));
-        denied.RuleDescription.ShouldBe("group 'Lending' per customer: at most 1 per 90 days");
+        denied.RuleDescription.ShouldBe("group Lending per customer: at most 1 per 90 days");
         // 90 × 24 h later: 1 May 15:00 UTC, which is 11:00 EDT after the March change.
         denied.RetryAt.ShouldBe(T.At(T.NewYork, 2026, 5, 1, 11, 0, -4));
         CheckAt(gate, clock, T.At(T.NewYork, 2026, 2, 1, 10, 0, -5), Req("c1", "PlatinumCard")).IsAllowed.ShouldBeTrue();

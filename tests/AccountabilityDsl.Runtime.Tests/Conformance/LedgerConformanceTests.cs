@@ -337,7 +337,7 @@ public abstract partial class LedgerConformanceTests : IDisposable
         d.IsAllowed.ShouldBeFalse();
         d.RetryAt.ShouldBeNull();
         d.Cap.ShouldBe(0);
-        d.ToString().ShouldBe("denied: limit 'offer 'payday-loan' per customer: at most 0 per 1 year' (retail-bank.owner:7) — 0 of 0 used; never allowed");
+        d.ToString().ShouldBe("denied: limit 'offer payday-loan per customer: at most 0 per 1 year' (retail-bank.owner:7) — 0 of 0 used; never allowed");
         var r = gate.TryReserve(Offer(offer: "payday-loan"), "k");
         r.IsAllowed.ShouldBeFalse();
         r.Decision.RetryAt.ShouldBeNull();

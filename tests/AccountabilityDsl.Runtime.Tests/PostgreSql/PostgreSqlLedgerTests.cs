@@ -230,6 +230,52 @@ public sealed class PostgreSqlLedgerTests(PostgresCluster cluster) : IDisposable
     }
 
     [SkippableFact]
+    public async Task A_commit_waits_for_a_reserve_of_its_customer_and_then_honours_the_time_that_reserve_saw()
+    {
+        // Clocks differ across a fleet: a reserve whose caller is past a reservation's expiry may give its slot away,
+        // while the holder, whose clock is behind, commits at the same moment. The commit must serialise with the
+        // reserve (the customer's lock) and then see its time: one contact, never two over a cap of one.
+        cluster.Require();
+        var db = cluster.CreateDatabase("skew");
+        using var ledger = NewLedger(cluster, "skew", db);
+        LedgerReserveResult held = ledger.TryReserve(Entry("c", "k1", hold: TimeSpan.TicksPerMinute),
+            [new CountConstraint(new ContactFilter("c", null, null, false), T0, 1)], [], T0);
+        held.Status.ShouldBe(LedgerReserveStatus.Reserved);
+
+        // A reserve of customer c in flight, as far as commit can see it: the customer's lock held and the
+        // time advanced past the reservation's expiry, neither committed yet.
+        await using var reserving = new NpgsqlConnection(cluster.ConnectionString(db));
+        await reserving.OpenAsync();
+        await using NpgsqlTransaction inFlight = await reserving.BeginTransactionAsync();
+        await using (var step = new NpgsqlCommand(
+            $"SELECT pg_advisory_xact_lock({PostgreSqlLedgerSchema.CustomerLockClass}, hashtext('c'));" +
+            // One clock row, as a reserve's advance writes one; the others stay free for the commit's own advance.
+            $"UPDATE {ledger.Schema}.ledger_clock SET high_water = {T0 + 2 * TimeSpan.TicksPerMinute} WHERE stripe = 0;", reserving, inFlight))
+        {
+            await step.ExecuteNonQueryAsync();
+        }
+
+        Task<CommitOutcome> commit = Task.Run(() => ledger.Commit(held.Reference, T0 + TimeSpan.TicksPerSecond));
+        await using (var watcher = new NpgsqlConnection(cluster.ConnectionString(db)))
+        {
+            await watcher.OpenAsync();
+            await using var waiting = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND datname = current_database()", watcher);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((long)(await waiting.ExecuteScalarAsync())! == 0)
+            {
+                commit.IsCompleted.ShouldBeFalse($"the commit did not wait for the customer's reserve: {(commit.IsCompleted ? commit.Result : default)}");
+                (DateTime.UtcNow < deadline).ShouldBeTrue("the commit never waited on the customer's lock");
+                await Task.Delay(20);
+            }
+        }
+
+        await inFlight.CommitAsync();
+        (await commit).ShouldBe(CommitOutcome.Expired);
+        ledger.Measure(new CountConstraint(new ContactFilter("c", null, null, false), T0, 1), T0 + 3 * TimeSpan.TicksPerMinute).Count.ShouldBe(0);
+    }
+
+    [SkippableFact]
     public void A_foreign_schema_of_the_same_name_is_refused()
     {
         cluster.Require();

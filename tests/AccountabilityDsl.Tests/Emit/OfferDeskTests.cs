@@ -85,7 +85,7 @@ public sealed class OfferDeskTests : IDisposable
         [
             $"""
              2. 2027-04-12 14:00  customer-2001  Remortgage    via Email         from MortgageProductManager  ----
-                  held back: denied: limit 'group 'Lending' per customer: at most 1 per 90 days' ({Source("limit Lending ")}) — 1 of 1 used; retry at 2027-07-04T10:00:00+00:00
+                  held back: denied: limit 'group Lending per customer: at most 1 per 90 days' ({Source("limit Lending ")}) — 1 of 1 used; retry at 2027-07-04T10:00:00+00:00
             """,
             $"""
              4. 2027-05-04 11:00  customer-2002  PlatinumCard  via DirectMail    from CardsProductManager     ----
