@@ -29,6 +29,9 @@ public sealed class ContactGate
     private string? _validChannel;
     private string? _validOffer;
     private string? _validCategory;
+    private string? _validKey;
+    private string? _validCustomer;
+    private string? _validHousehold;
     private readonly ZoneCalendar _calendar;
     // Copies of the policy's lists as arrays: iterating IReadOnlyList<T> through the interface allocates an
     // enumerator per call, which showed up on the reserve path.
@@ -153,8 +156,8 @@ public sealed class ContactGate
         }
         foreach (var rule in rules)
         {
-            rule.SegmentBits = Bits(rule.Segments, segments);
-            rule.StageBits = Bits(rule.Stages, stages);
+            rule.SegmentBits = ScopeBits.Bits(rule.Segments, segments);
+            rule.StageBits = ScopeBits.Bits(rule.Stages, stages);
         }
         return (segments, stages);
     }
@@ -198,6 +201,13 @@ public sealed class ContactGate
             return ContactDecision.AllowedExempt;
         }
         var now = Clock.GetUtcNow();
+        // The common answer, "every rule holds", from the in-memory ledger without building a constraint per rule; any
+        // doubt (a rule that may be at its cap) goes to the full evaluation, which explains the denial.
+        if (_memoryLedger is { } quickLedger && PlanFor(request) is var plan && QuickApplies(request, plan, now)
+            && quickLedger.QuickHolds(plan.Quick!, _counted, request, _scopeNames, now.UtcTicks))
+        {
+            return ContactDecision.Allowed;
+        }
         try
         {
             return Decide(request, now);
@@ -236,7 +246,12 @@ public sealed class ContactGate
     private ReservationResult Reserve(ContactRequest request, string idempotencyKey, TimeSpan hold, bool commit)
     {
         Validate(request);
-        LedgerText.Require(idempotencyKey, "idempotency key");
+        // Hosts often reuse key strings (e.g. a few per batch); like the names in Validate, one seen valid is not scanned again.
+        if (!ReferenceEquals(idempotencyKey, _validKey))
+        {
+            LedgerText.Require(idempotencyKey, "idempotency key");
+            _validKey = idempotencyKey;
+        }
         var now = Clock.GetUtcNow();
         var exempt = IsExempt(request.Category);
         try
@@ -271,6 +286,28 @@ public sealed class ContactGate
         }
 
         var plan = PlanFor(request);
+        if (_memoryLedger is { } quickLedger && QuickApplies(request, plan, now))
+        {
+            // Decided in the ledger's locked step without per-rule constraints; a rule that may be at its cap (or a
+            // denial) goes the full way, in a step of its own.
+            entry.ValidateTimes();
+            var quick = quickLedger.TryReserveQuick(entry, plan.Quick!, _counted, request, _scopeNames, nowTicks, commit);
+            if (quick.Status != LedgerReserveStatus.Denied)
+            {
+                return ToResult(ContactDecision.Allowed, quick, request, entry);
+            }
+        }
+        return ReserveFully(request, plan, entry, commit, now);
+    }
+
+    /// <summary>
+    /// The reserve step with a constraint per applicable rule, and the decision that explains a denial. Not inlined:
+    /// its constraints and ledger results would make every reserve zero a large stack frame.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private ReservationResult ReserveFully(ContactRequest request, Plan plan, in LedgerEntry entry, bool commit, DateTimeOffset now)
+    {
+        var nowTicks = now.UtcTicks;
         var most = plan.Steps.Length;
         Span<RuleConstraint> constraints = most <= MaxStackConstraints ? stackalloc RuleConstraint[most] : new RuleConstraint[most];
         var events = _hasCooldowns ? EventConstraints(request.CustomerId, nowTicks) : [];
@@ -477,8 +514,19 @@ public sealed class ContactGate
     private void Validate(ContactRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        LedgerText.Require(request.CustomerId, "customer id");
-        LedgerText.RequireOptional(request.HouseholdId, "household id");
+        // A host that checks, then reserves, passes the same customer id object twice in a row.
+        var customerId = request.CustomerId;
+        if (!ReferenceEquals(customerId, _validCustomer))
+        {
+            LedgerText.Require(customerId, "customer id");
+            _validCustomer = customerId;
+        }
+        var household = request.HouseholdId;
+        if (!ReferenceEquals(household, _validHousehold))
+        {
+            LedgerText.RequireOptional(household, "household id");
+            _validHousehold = household;
+        }
         // Channel, offer and category are usually the same few string objects call after call.
         var channel = request.Channel;
         if (!ReferenceEquals(channel, _validChannel))
@@ -664,7 +712,7 @@ public sealed class ContactGate
                     steps.Add(new Step(i, _rules[i]));
                 }
             }
-            plan = new Plan(request.Channel, request.Offer, [.. steps]);
+            plan = new Plan(request.Channel, request.Offer, [.. steps], QuickPlanOf(steps));
             // ConcurrentDictionary.Count takes every lock; a separate counter keeps the full-cache check cheap.
             if (Volatile.Read(ref _planCount) < MaxCachedShapes)
             {
@@ -680,6 +728,69 @@ public sealed class ContactGate
         }
         _lastPlan = plan;
         return plan;
+    }
+
+    /// <summary>
+    /// The plan's counted rules for the in-memory ledger's quick step (<see cref="QuickPlan"/>), or null when a rule needs
+    /// the full path: a capacity (everyone's contacts), a cap of 0, or scope names the bits do not cover.
+    /// </summary>
+    private QuickPlan? QuickPlanOf(List<Step> steps)
+    {
+        var rules = new List<QuickRule>();
+        bool needsSegments = false, needsStage = false;
+        foreach (var step in steps)
+        {
+            if (step.Kind is RuleKind.Consent or RuleKind.Quiet)
+            {
+                continue;
+            }
+            var rule = _rules[step.Rule];
+            if (step.CountedBy == CountedBy.Everyone || step.Max <= 0 || (step.Scoped && _scopeNames is null)
+                || (rule.Segments is { Length: 0 }) || (rule.Stages is { Length: 0 }))
+            {
+                return null;
+            }
+            needsSegments |= rule.Segments is not null;
+            needsStage |= rule.Stages is not null;
+            rules.Add(new QuickRule(step.Rule, step.CountedBy, step.Max, step.RollingTicks, step.SegmentBits, step.StageBits,
+                InMemoryContactLedger.OfferMask(_counted[step.Rule])));
+        }
+        return new QuickPlan([.. rules], needsSegments, needsStage);
+    }
+
+    /// <summary>
+    /// True when the in-memory ledger's quick step may decide the request (<see cref="QuickPlan"/>): no cool-downs, the
+    /// request carries what the scoped rules need (a request that lacks it takes the full path, which names the rule),
+    /// and no consent or quiet-hours rule denies (evaluated here, in policy order, as the full path does).
+    /// </summary>
+    private bool QuickApplies(ContactRequest request, Plan plan, DateTimeOffset now)
+    {
+        if (_hasCooldowns || plan.Quick is not { } quick
+            || (quick.NeedsSegments && request.Segments is null) || (quick.NeedsStage && request.Stage is null))
+        {
+            return false;
+        }
+        DateTime? local = null;
+        for (var k = 0; k < plan.GateSteps; k++)
+        {
+            var rule = _rules[plan.Steps[k].Rule];
+            if (rule.Kind == RuleKind.Consent)
+            {
+                if (!rule.HasConsent(request))
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                local ??= _calendar.ToLocal(now);
+                if (rule.Quiet!.IsQuietAt(local.Value))
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private bool CooldownDenials(string customerId, DateTimeOffset now, List<RuleDenial>? into)
@@ -961,11 +1072,17 @@ public sealed class ContactGate
     }
 
     /// <summary>The indices (in policy order) of the rules that apply to one (channel, offer) pair.</summary>
-    private sealed class Plan(string channel, string? offer, Step[] steps)
+    private sealed class Plan(string channel, string? offer, Step[] steps, QuickPlan? quick)
     {
         public readonly string Channel = channel;
         public readonly string? Offer = offer;
         public readonly Step[] Steps = steps;
+
+        /// <summary>The counted rules as the in-memory ledger answers them without constraints; null when it cannot (see <see cref="QuickPlan"/>).</summary>
+        public readonly QuickPlan? Quick = quick;
+
+        /// <summary>How many consent and quiet-hours steps come first (policy order puts them before the counted rules).</summary>
+        public readonly int GateSteps = steps.TakeWhile(s => s.Kind is RuleKind.Consent or RuleKind.Quiet).Count();
     }
 
     /// <summary>
@@ -1040,46 +1157,5 @@ public sealed class ContactGate
             return (step.StageBits & scope.Stage) != 0;
         }
         return true;
-    }
-
-    /// <summary>The bits of the <paramref name="names"/> that rules are scoped by (others have none).</summary>
-    private static ulong Bits(IReadOnlyCollection<string>? names, Dictionary<string, int> index)
-    {
-        var bits = 0UL;
-        if (names is IReadOnlyList<string> list)
-        {
-            // Indexed: enumerating through the interface would allocate an enumerator per call.
-            for (var i = 0; i < list.Count; i++)
-            {
-                if (index.TryGetValue(list[i], out var bit))
-                {
-                    bits |= 1UL << bit;
-                }
-            }
-        }
-        else if (names is not null)
-        {
-            foreach (var name in names)
-            {
-                if (index.TryGetValue(name, out var bit))
-                {
-                    bits |= 1UL << bit;
-                }
-            }
-        }
-        return bits;
-    }
-
-    /// <summary>A request's segments and stage as bits (see <see cref="InScope"/>); default until computed.</summary>
-    private readonly struct ScopeBits(ulong segments, ulong stage)
-    {
-        public static ScopeBits Of(ContactRequest request, (Dictionary<string, int> Segments, Dictionary<string, int> Stages) names) =>
-            new(Bits(request.Segments, names.Segments), request.Stage is { } stage && names.Stages.TryGetValue(stage, out var bit) ? 1UL << bit : 0);
-
-        public ulong Segments { get; } = segments;
-
-        public ulong Stage { get; } = stage;
-
-        public bool Known { get; } = true;
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace AccountabilityDsl.Runtime;
 
@@ -195,7 +196,7 @@ public sealed class InMemoryContactLedger : IContactLedger
     public LedgerReserveResult TryReserve(in LedgerEntry entry, ReadOnlySpan<CountConstraint> counts, ReadOnlySpan<EventConstraint> events, long nowUtcTicks, bool commit = false)
     {
         entry.Validate();
-        var result = TryReserveLocked(entry, counts, [], [], events, nowUtcTicks, commit);
+        var result = TryReserveLocked(entry, counts, [], [], events, nowUtcTicks, commit, null);
         return result.Status is LedgerReserveStatus.Reserved or LedgerReserveStatus.Recorded
             ? result with { Entry = commit ? entry with { ExpiresUtcTicks = long.MaxValue } : entry }
             : result;
@@ -207,7 +208,169 @@ public sealed class InMemoryContactLedger : IContactLedger
     /// </summary>
     /// <remarks>The result of a new entry carries no copy of it (see <see cref="TryReserveLocked"/>).</remarks>
     internal LedgerReserveResult TryReserveValidated(in LedgerEntry entry, ReadOnlySpan<RuleConstraint> rules, ContactFilter[] templates, ReadOnlySpan<EventConstraint> events, long nowUtcTicks, bool commit) =>
-        TryReserveLocked(entry, [], rules, templates, events, nowUtcTicks, commit);
+        TryReserveLocked(entry, [], rules, templates, events, nowUtcTicks, commit, null);
+
+    /// <summary>
+    /// The reserve step for <see cref="ContactGate"/> with the request's counted rules as a <see cref="QuickPlan"/>
+    /// (no cool-downs, consent and quiet hours already passed): <see cref="LedgerReserveStatus.Denied"/> (with no
+    /// constraint index) when a rule is, or may be, at its cap: the gate then takes its full path.
+    /// </summary>
+    internal LedgerReserveResult TryReserveQuick(in LedgerEntry entry, QuickPlan quick, ContactFilter[] templates, ContactRequest request, (Dictionary<string, int> Segments, Dictionary<string, int> Stages)? names, long nowUtcTicks, bool commit) =>
+        TryReserveLocked(entry, [], [], templates, [], nowUtcTicks, commit, new QuickRequest(quick, request, names));
+
+    /// <summary>
+    /// <see cref="ContactGate.Check"/>'s quick answer: true when every rule of <paramref name="quick"/> holds for the
+    /// request now; false when one is, or may be, at its cap (the gate then measures every rule).
+    /// </summary>
+    internal bool QuickHolds(QuickPlan quick, ContactFilter[] templates, ContactRequest request, (Dictionary<string, int> Segments, Dictionary<string, int> Stages)? names, long nowUtcTicks)
+    {
+        lock (_lock)
+        {
+            var q = new QuickRequest(quick, request, names);
+            var customer = _customers.GetValueOrDefault(request.CustomerId);
+            return QuickBound(q, customer) || QuickHoldsLocked(q, customer, templates, nowUtcTicks, Math.Max(nowUtcTicks, _highWater));
+        }
+    }
+
+    /// <summary>What <see cref="QuickHoldsLocked"/> decides: the rules, the request (customer, household, scope) and the scope names.</summary>
+    private readonly record struct QuickRequest(QuickPlan Plan, ContactRequest Request, (Dictionary<string, int> Segments, Dictionary<string, int> Stages)? Names);
+
+    /// <summary>
+    /// True when every rule of the quick plan holds (see <see cref="QuickPlan"/>). A rule whose cap exceeds all the
+    /// entries the customer (its household) has holds whatever they are; the others are scoped, then answered as
+    /// <see cref="FirstDenied"/> answers them (a binary search for the entries in the window, then a count). False for
+    /// a rule at its cap, and for one with a calendar window (the full path computes its start).
+    /// <paramref name="windowNow"/> is the request's time (windows end there); <paramref name="now"/> the ledger's
+    /// (expiry). Call under the lock.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool QuickHoldsLocked(in QuickRequest q, Customer? customer, ContactFilter[] templates, long windowNow, long now)
+    {
+        var plan = q.Plan;
+        var household = q.Request.HouseholdId;
+        var own = customer?.Count ?? 0;
+        List<Customer>? members = null;
+        // Without a household, household rules count the customer's own contacts.
+        var customerDone = own < plan.MinCustomerCap && (household is not null || own < plan.MinHouseholdCap);
+        var inHousehold = household is null || plan.MinHouseholdCap == int.MaxValue ? 0 : HouseholdEntries(household, ref members);
+        var householdDone = household is null || inHousehold < plan.MinHouseholdCap;
+        var scope = default(ScopeBits);
+        // The rules come by cap, smallest first: past the customer's (household's) entry count, every later rule of
+        // the same kind holds too.
+        foreach (ref readonly var r in plan.Rules.AsSpan())
+        {
+            if (customerDone && householdDone)
+            {
+                break;
+            }
+            var by = r.By == CountedBy.Household && household is null ? CountedBy.Customer : r.By;
+            if (by == CountedBy.Customer ? customerDone |= r.Max > own : householdDone |= r.Max > inHousehold)
+            {
+                continue;
+            }
+            if ((r.SegmentBits | r.StageBits) != 0)
+            {
+                if (!scope.Known)
+                {
+                    scope = ScopeBits.Of(q.Request, q.Names!.Value);
+                }
+                if (!scope.InScope(r.SegmentBits, r.StageBits))
+                {
+                    continue;
+                }
+            }
+            if (r.RollingTicks == 0)
+            {
+                return false;
+            }
+            // No entry with an offer the rule counts (the offer Bloom words): it holds without a look at the times.
+            if (by == CountedBy.Customer ? !customer!.MayMatchOffers(r.OfferMask) : !AnyMayMatchOffer(members!, r.OfferMask))
+            {
+                continue;
+            }
+            var c = new RuleConstraint(r.RuleIndex, by, windowNow - r.RollingTicks + 1, r.Max);
+            if (HoldsWithoutCounting(c, customer, household, ref members)
+                || Count(c.ToCountConstraint(templates, q.Request.CustomerId, household), now, r.Max, customer) < r.Max)
+            {
+                continue;
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The first test of <see cref="QuickHoldsLocked"/>, inlined into the reserve step: a request without a household
+    /// (or a plan without household rules) whose customer holds fewer entries than every cap.
+    /// </summary>
+    /// <remarks><see cref="QuickHoldsLocked"/> is not inlined: its struct temporaries would make the reserve step zero a large stack frame on every call.</remarks>
+    private bool QuickBound(in QuickRequest q, Customer? customer)
+    {
+        var own = customer?.Count ?? 0;
+        if (own >= q.Plan.MinCustomerCap)
+        {
+            return false;
+        }
+        if (q.Plan.MinHouseholdCap == int.MaxValue)
+        {
+            return true;
+        }
+        if (q.Request.HouseholdId is not { } household)
+        {
+            return own < q.Plan.MinHouseholdCap;
+        }
+        // A household nobody has contacted under yet (the usual new customer) holds no entries.
+        return !_households.ContainsKey(household);
+    }
+
+    /// <summary>True unless no member's offer Bloom word admits the offer condition of <paramref name="offerMask"/>.</summary>
+    private static bool AnyMayMatchOffer(List<Customer> members, ulong offerMask)
+    {
+        foreach (var member in members)
+        {
+            if (member.MayMatchOffers(offerMask))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The bits of a rule's offer condition in a customer's offer Bloom word (for <see cref="QuickRule.OfferMask"/>).</summary>
+    internal static ulong OfferMask(in ContactFilter counted) => Customer.OfferMask(counted);
+
+    /// <summary>How many entries the live members of <paramref name="household"/> hold (any time, any state). Call under the lock.</summary>
+    private int HouseholdEntries(string household, ref List<Customer>? members)
+    {
+        if (members is null)
+        {
+            if (!_households.TryGetValue(household, out var list))
+            {
+                members = NoMembers;
+                return 0;
+            }
+            // One pass over the members (as a span: no enumerator) for the sum, and the lazy removal of dropped
+            // customers that HouseholdMembers does only when one is found.
+            var total = 0;
+            foreach (var member in CollectionsMarshal.AsSpan(list))
+            {
+                if (member.Removed)
+                {
+                    members = HouseholdMembers(household);
+                    return HouseholdEntries(household, ref members);
+                }
+                total += member.Count;
+            }
+            members = list;
+            return total;
+        }
+        var sum = 0;
+        foreach (var member in CollectionsMarshal.AsSpan(members))
+        {
+            sum += member.Count;
+        }
+        return sum;
+    }
 
     /// <summary>
     /// The atomic reserve step; the count constraints are <paramref name="counts"/> followed by <paramref name="rules"/>
@@ -215,7 +378,7 @@ public sealed class InMemoryContactLedger : IContactLedger
     /// (<see cref="LedgerReserveResult.Entry"/> is default for <see cref="LedgerReserveStatus.Reserved"/> and
     /// <see cref="LedgerReserveStatus.Recorded"/>): the caller has it, and the copy cost a tenth of the step.
     /// </summary>
-    private LedgerReserveResult TryReserveLocked(in LedgerEntry entry, ReadOnlySpan<CountConstraint> counts, ReadOnlySpan<RuleConstraint> rules, ContactFilter[] templates, ReadOnlySpan<EventConstraint> events, long nowUtcTicks, bool commit)
+    private LedgerReserveResult TryReserveLocked(in LedgerEntry entry, ReadOnlySpan<CountConstraint> counts, ReadOnlySpan<RuleConstraint> rules, ContactFilter[] templates, ReadOnlySpan<EventConstraint> events, long nowUtcTicks, bool commit, QuickRequest? quick)
     {
         lock (_lock)
         {
@@ -234,7 +397,9 @@ public sealed class InMemoryContactLedger : IContactLedger
                     return Existing(customer, existing);
                 }
             }
-            var denied = FirstDenied(customer, entry.HouseholdId, counts, rules, templates, events, now);
+            var denied = quick is { } q
+                ? (QuickBound(q, customer) || QuickHoldsLocked(q, customer, templates, nowUtcTicks, now) ? -1 : 0)
+                : FirstDenied(customer, entry.HouseholdId, counts, rules, templates, events, now);
             if (denied >= 0)
             {
                 if (customer.Count == 0 && customer.Events is null)
@@ -831,6 +996,31 @@ public sealed class InMemoryContactLedger : IContactLedger
         /// <summary>The offer's bit in <see cref="_offerBits"/>: a cheap mix of its length and three characters.</summary>
         private static ulong OfferBit(string offer) =>
             1UL << (int)((uint)(offer.Length * 31 + offer[0] * 7 + offer[offer.Length >> 1] * 3 + offer[^1]) % 64);
+
+        /// <summary>
+        /// The bits of <paramref name="f"/>'s offer condition in an offer Bloom word (see <see cref="MayMatchOffers"/>):
+        /// the offer's bit, the group's bits, every bit for "any offer", 0 when the filter has no offer condition.
+        /// </summary>
+        public static ulong OfferMask(in ContactFilter f)
+        {
+            if (f.Offer is { } offer)
+            {
+                return OfferBit(offer);
+            }
+            if (f.OfferIn is { } group)
+            {
+                var mask = 0UL;
+                for (var i = 0; i < group.Count; i++)
+                {
+                    mask |= OfferBit(group[i]);
+                }
+                return mask;
+            }
+            return f.OffersOnly ? ~0UL : 0;
+        }
+
+        /// <summary><see cref="MayMatchOffer"/> with the filter's <see cref="OfferMask"/> computed once.</summary>
+        public bool MayMatchOffers(ulong mask) => mask == 0 || (_offerBits & mask) != 0;
 
         /// <summary>False when no entry can match <paramref name="f"/>'s offer condition (see <see cref="_offerBits"/>).</summary>
         public bool MayMatchOffer(in ContactFilter f)

@@ -35,9 +35,17 @@ public sealed record CompilationOptions
     /// <summary>IDs whose warnings and suggestions are not reported (errors always are).</summary>
     public ImmutableHashSet<string> NoWarn { get; init; } = NoIds;
 
+    // Null until a host sets it: a dictionary of a value type (the severity enum) is framework
+    // generic code that ReadyToRun cannot precompile, so the common run (no host severities) never
+    // makes one (start-up, docs/performance.md).
+    private readonly ImmutableDictionary<string, DiagnosticSeverity>? _specificSeverities;
+
     /// <summary>Severity per diagnostic ID for every file.</summary>
-    public ImmutableDictionary<string, DiagnosticSeverity> SpecificSeverities { get; init; } =
-        ImmutableDictionary.Create<string, DiagnosticSeverity>(StringComparer.OrdinalIgnoreCase);
+    public ImmutableDictionary<string, DiagnosticSeverity> SpecificSeverities
+    {
+        get => _specificSeverities ?? NoSeverities.Instance;
+        init => _specificSeverities = value;
+    }
 
     /// <summary>
     /// Severity per diagnostic ID per file, keyed by <see cref="Text.SourceText.FilePath"/> (what
@@ -68,7 +76,7 @@ public sealed record CompilationOptions
             severity = configured;
         }
 
-        if (SpecificSeverities.TryGetValue(diagnostic.Id, out DiagnosticSeverity specific))
+        if (_specificSeverities is { } specificSeverities && specificSeverities.TryGetValue(diagnostic.Id, out DiagnosticSeverity specific))
         {
             severity = specific;
         }
@@ -97,4 +105,11 @@ public sealed record CompilationOptions
             .Select(id => id.Trim())
             .Where(id => id.Length > 0)
             .ToImmutableHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The empty severity map, made on first use.</summary>
+    private static class NoSeverities
+    {
+        public static readonly ImmutableDictionary<string, DiagnosticSeverity> Instance =
+            ImmutableDictionary.Create<string, DiagnosticSeverity>(StringComparer.OrdinalIgnoreCase);
+    }
 }

@@ -42,6 +42,27 @@ public class EditorConfigTests
         Ownerc.RunIn(temp.Path, "check", ".", "--format", "sarif").Stdout.ShouldContain("\"level\": \"note\"");
     }
 
+    [Theory]
+    [InlineData("root = true\n", true)]
+    [InlineData("ROOT:True ; ends the search\n", true)]
+    [InlineData("  root =  true  # no further up\n", true)]
+    [InlineData("root = false\n", false)]
+    [InlineData("root = trueish\n", false)]
+    [InlineData("rooted = true\n", false)]
+    [InlineData("[*.owner]\nroot = true\n", false)]
+    public void A_root_line_before_any_section_stops_the_search_upwards(string nearer, bool isRoot)
+    {
+        using var temp = new TempFolder();
+        temp.Write("a/bank.owner", Policies.Conflict);
+        temp.Write(".editorconfig", Header + "owner_diagnostic.OWN0102.severity = warning\n");
+        // The nearer file sets nothing about owner rules: only whether it is the root counts.
+        temp.Write("a/.editorconfig", nearer);
+
+        CliResult result = Ownerc.RunIn(temp.Path, "check", "a", "--format", "msbuild");
+        result.ExitCode.ShouldBe(isRoot ? 1 : 0);
+        result.Stdout.ShouldContain(isRoot ? "error OWN0102" : "warning OWN0102");
+    }
+
     [Fact]
     public void A_nearer_editorconfig_wins_for_the_files_below_it()
     {

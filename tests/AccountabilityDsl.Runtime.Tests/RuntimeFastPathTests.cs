@@ -211,4 +211,75 @@ public sealed class RuntimeFastPathTests : IDisposable
             }
         }
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void The_quick_in_memory_decision_answers_like_the_full_path_for_a_random_stream(int seed)
+    {
+        // The in-memory gate answers "every rule holds" from the customer's and household's entry counts, each rule's
+        // cap, the offer Bloom words and a count (QuickPlan); a gate over a wrapped ledger always builds every
+        // constraint. Small caps, households, scopes, groups, never rules, consent and a calendar window put customers
+        // at and around their caps, so both the quick answers and the fall-backs are exercised.
+        string[] lending = ["loan", "card"];
+        var policy = new ContactPolicy("quick", T.File,
+            limits:
+            [
+                T.Limit(LimitScope.Offers, 4, 7, TimeUnit.Day, line: 1),
+                T.Limit(LimitScope.Channel("email"), 3, 2, TimeUnit.Day, line: 2),
+                T.Limit(LimitScope.Contacts, 6, 14, TimeUnit.Day, line: 3),
+                T.Limit(LimitScope.Group("Lending", lending), 2, 5, TimeUnit.Day, line: 4),
+                T.Limit(LimitScope.Offer("loan"), 1, 3, TimeUnit.Day, line: 5) with { Segments = ["affluent"] },
+                T.Limit(LimitScope.Contacts, 2, 1, TimeUnit.Day, line: 6) with { Stages = ["onboarding"] },
+                T.Limit(LimitScope.Offers, 3, 4, TimeUnit.Day, line: 7) with { PerHousehold = true },
+                T.Limit(LimitScope.Channel("sms"), 2, 1, TimeUnit.Week, calendar: true, line: 8),
+                T.Limit(LimitScope.Offer("saver"), 2, 1, TimeUnit.Month, line: 9) with { PerHousehold = true, Segments = ["affluent", "mass"] },
+            ],
+            exclusions: [new OfferExclusion(["loan"], false, ["saver"], new TimeWindow(2, TimeUnit.Day), T.Line(10), "never loan with saver within 2 days")],
+            consents: [new ConsentRequirement("phone", T.Line(11))]);
+        var clock = new ManualClock(T.Utc(2026, 3, 20, 9));
+        var quick = new ContactGate(policy, new InMemoryContactLedger(), clock, T.Berlin);
+        var full = new ContactGate(policy, new InterleavingLedger(new InMemoryContactLedger()), clock, T.Berlin);
+        var random = new Random(seed);
+        string[] channels = ["email", "sms", "phone"];
+        string?[] offers = [null, "loan", "card", "saver", "isa"];
+        string?[] households = [null, "h1", "h2"];
+        for (var step = 0; step < 4000; step++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(random.Next(0, 12 * 60)));
+            var request = new ContactRequest("c" + random.Next(6), channels[random.Next(channels.Length)], offers[random.Next(offers.Length)],
+                random.Next(10) == 0 ? "transactional" : "marketing")
+            {
+                HouseholdId = households[random.Next(households.Length)],
+                Segments = random.Next(3) switch { 0 => ["affluent"], 1 => ["mass"], _ => [] },
+                Stage = random.Next(2) == 0 ? "onboarding" : "active",
+                Consents = random.Next(2) == 0 ? ["phone"] : [],
+            };
+            var expected = full.Check(request);
+            quick.Check(request).ToString().ShouldBe(expected.ToString(), $"step {step}: check {request}");
+            var key = "k" + random.Next(40);
+            var (fullResult, quickResult) = random.Next(3) switch
+            {
+                0 => (full.TryRecord(request, key), quick.TryRecord(request, key)),
+                _ => (full.TryReserve(request, key), quick.TryReserve(request, key)),
+            };
+            quickResult.Decision.ToString().ShouldBe(fullResult.Decision.ToString(), $"step {step}: reserve {request}");
+            (quickResult.Reservation?.ReservationId).ShouldBe(fullResult.Reservation?.ReservationId, $"step {step}");
+            (quickResult.IsRepeat, quickResult.IsCommitted).ShouldBe((fullResult.IsRepeat, fullResult.IsCommitted), $"step {step}");
+            if (fullResult.Reservation is { IsRecorded: true } held && !fullResult.IsCommitted)
+            {
+                if (random.Next(4) == 0)
+                {
+                    quick.Release(quickResult.Reservation!).ShouldBe(full.Release(held));
+                }
+                else if (random.Next(3) > 0)
+                {
+                    quick.Commit(quickResult.Reservation!).ShouldBe(full.Commit(held));
+                }
+            }
+        }
+    }
 }

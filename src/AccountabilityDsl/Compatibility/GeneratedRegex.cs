@@ -50,8 +50,6 @@ namespace AccountabilityDsl.Workspace
         private static partial Regex SeverityKey() => Compatibility.GeneratedRegexFallback.For(typeof(EditorConfigSeverities), nameof(SeverityKey));
 
         private static partial Regex SeverityLine() => Compatibility.GeneratedRegexFallback.For(typeof(EditorConfigSeverities), nameof(SeverityLine));
-
-        private static partial Regex RootLine() => Compatibility.GeneratedRegexFallback.For(typeof(EditorConfigSeverities), nameof(RootLine));
     }
 
     public static partial class WorkspaceMessages

@@ -51,7 +51,15 @@ public sealed partial class EditorConfigSeverities
     }
 
     /// <summary>The overrides that apply to one policy file (by diagnostic ID, case-insensitive).</summary>
-    public ImmutableDictionary<string, DiagnosticSeverity> ForFile(string policyPath)
+    public ImmutableDictionary<string, DiagnosticSeverity> ForFile(string policyPath) =>
+        OverridesFor(policyPath) ?? ImmutableDictionary.Create<string, DiagnosticSeverity>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// <see cref="ForFile"/>, but null when no <c>.editorconfig</c> on the way up sets an owner
+    /// severity: the common case then makes no dictionary of the severity enum (framework generic
+    /// code over a value type, which ReadyToRun cannot precompile; start-up, docs/performance.md).
+    /// </summary>
+    internal ImmutableDictionary<string, DiagnosticSeverity>? OverridesFor(string policyPath)
     {
         string fullPath = Path.GetFullPath(policyPath);
         var chain = new List<LoadedConfig>();
@@ -71,9 +79,7 @@ public sealed partial class EditorConfigSeverities
             }
         }
 
-        return chain.Count == 0
-            ? ImmutableDictionary.Create<string, DiagnosticSeverity>(StringComparer.OrdinalIgnoreCase)
-            : SeveritiesFrom(chain, fullPath);
+        return chain.Count == 0 ? null : SeveritiesFrom(chain, fullPath);
     }
 
     // Roslyn is touched only here and in ParseForRoslyn, so that a check with no owner setting in
@@ -100,7 +106,12 @@ public sealed partial class EditorConfigSeverities
     /// <c>owner_diagnostic</c> key anywhere in it), which then only counts for <c>root = true</c>.
     /// </summary>
     private static object? ParseIfItSetsSeverities(SourceText text, string path) =>
-        text.Text.IndexOf("owner_diagnostic", StringComparison.OrdinalIgnoreCase) < 0 ? null : ParseForRoslyn(text.Text, path);
+        MaySetSeverities(text) ? ParseForRoslyn(text.Text, path) : null;
+
+    // Most .editorconfig files say nothing about owner diagnostics: for those neither Roslyn nor
+    // the regular expressions below are needed (start-up, docs/performance.md).
+    private static bool MaySetSeverities(SourceText text) =>
+        text.Text.IndexOf("owner_diagnostic", StringComparison.OrdinalIgnoreCase) >= 0;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static object ParseForRoslyn(string text, string path) => AnalyzerConfig.Parse(text, path);
@@ -145,6 +156,11 @@ public sealed partial class EditorConfigSeverities
     /// <summary>Every <c>owner_diagnostic.ID.severity</c> line whose value is not a severity.</summary>
     private static IEnumerable<Diagnostic> BadSeverities(SourceText text)
     {
+        if (!MaySetSeverities(text))
+        {
+            yield break;
+        }
+
         for (int line = 1; line <= text.LineCount; line++)
         {
             string content = text.GetLineText(line);
@@ -177,7 +193,7 @@ public sealed partial class EditorConfigSeverities
                 return false;
             }
 
-            if (RootLine().IsMatch(content))
+            if (IsRootLine(content))
             {
                 return true;
             }
@@ -186,15 +202,35 @@ public sealed partial class EditorConfigSeverities
         return false;
     }
 
+    /// <summary>
+    /// Whether a trimmed line is <c>root = true</c> (or <c>root: true</c>, any case, an optional
+    /// <c>#</c>/<c>;</c> comment after it). Read by hand rather than by a regular expression: it runs
+    /// on every check, and most checks need no regular expression otherwise.
+    /// </summary>
+    private static bool IsRootLine(string line)
+    {
+        if (!TrySkipWord(line, "root", out string rest) || rest.Length == 0 || (rest[0] != '=' && rest[0] != ':')
+            || !TrySkipWord(rest.Substring(1).TrimStart(), "true", out rest))
+        {
+            return false;
+        }
+
+        return rest.Length == 0 || rest[0] == '#' || rest[0] == ';';
+
+        static bool TrySkipWord(string text, string word, out string rest)
+        {
+            bool starts = text.StartsWith(word, StringComparison.OrdinalIgnoreCase);
+            rest = starts ? text.Substring(word.Length).TrimStart() : text;
+            return starts;
+        }
+    }
+
     /// <param name="Config">
     /// Roslyn's <see cref="AnalyzerConfig"/>, or null for a file that sets no owner severity. Typed
     /// <see cref="object"/>, as are the members that pass it, so that compiling or loading them
     /// never loads Roslyn.
     /// </param>
     private sealed record LoadedConfig(object? Config, bool IsRoot, ImmutableArray<Diagnostic> Diagnostics);
-
-    [GeneratedRegex(@"^root\s*[=:]\s*true\s*(?:[#;].*)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex RootLine();
 
     [GeneratedRegex(@"^owner_diagnostic\.(?<id>OWN\d{4})\.severity$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SeverityKey();

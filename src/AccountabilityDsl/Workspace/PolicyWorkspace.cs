@@ -79,7 +79,7 @@ public sealed class PolicyWorkspace
             documents.Add(new PolicyDocument(new PolicyInput(text.FilePath, configurationPath), text, null));
             try
             {
-                if (configuration.ForFile(configurationPath) is { Count: > 0 } severities)
+                if (configuration.OverridesFor(configurationPath) is { Count: > 0 } severities)
                 {
                     byFile[text.FilePath] = severities;
                 }
@@ -109,7 +109,7 @@ public sealed class PolicyWorkspace
             {
                 try
                 {
-                    severities[i] = configuration.ForFile(files[i].FullPath);
+                    severities[i] = configuration.OverridesFor(files[i].FullPath);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
                 {
