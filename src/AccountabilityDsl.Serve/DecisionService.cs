@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using AccountabilityDsl.Runtime;
 using AccountabilityDsl.Runtime.Compiled;
@@ -5,6 +6,7 @@ using AccountabilityDsl.Runtime.Hosting;
 using AccountabilityDsl.Runtime.PostgreSql;
 using AccountabilityDsl.Serve.Api;
 using AccountabilityDsl.Serve.Operations;
+using AccountabilityDsl.Workspace;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
@@ -43,6 +45,14 @@ public static class DecisionService
             return 2;
         }
 
+        // Nothing to serve is a failed check, not a service answering 404 for ever: at start-up, when
+        // no policy compiles without errors, the diagnostics are printed and the service exits with 2.
+        // (After start-up, a broken edit keeps the previous version serving: PolicyCatalog.)
+        if (NothingToServe(options, error))
+        {
+            return 2;
+        }
+
         // Opened before the host starts, so that a ledger it cannot use (an unmigrated or foreign
         // PostgreSQL schema, an unreachable server, a bad connection string) is one clear line and
         // exit code 2, not a stack trace from the first request.
@@ -58,7 +68,12 @@ public static class DecisionService
             return 2;
         }
 
-        using IHost host = CreateHostBuilder(options, token, ledger).Build();
+        // A start-up failure reaches this method as the exception host.Run throws (an address in use
+        // becomes the one line below); the host's own "Hosting failed to start" error log would
+        // print the same exception again, stack trace and all, before it.
+        using IHost host = CreateHostBuilder(options, token, ledger)
+            .ConfigureLogging(logging => logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical))
+            .Build();
         try
         {
             host.Run();
@@ -70,6 +85,29 @@ public static class DecisionService
         }
 
         return 0;
+    }
+
+    private static bool NothingToServe(ServeOptions options, TextWriter error)
+    {
+        PolicyWorkspace workspace = PolicyWorkspace.Open(options.Paths, options.WorkingDirectory);
+        ImmutableArray<PolicyCompilation> compilations = workspace.Compile();
+        if (compilations.Any(c => !c.HasErrors))
+        {
+            return false;
+        }
+
+        foreach (string input in workspace.InputErrors)
+        {
+            error.WriteLine("ownerc: error: " + input);
+        }
+
+        foreach (Diagnostics.Diagnostic diagnostic in compilations.SelectMany(c => c.Diagnostics))
+        {
+            error.WriteLine(diagnostic.ToString());
+        }
+
+        error.WriteLine("ownerc: error: no policy compiles without errors; nothing to serve");
+        return true;
     }
 
     /// <summary>The service's host, not yet built (tests build it on a test server).</summary>

@@ -220,7 +220,8 @@ internal sealed partial class PolicyCatalog : IDisposable
         var byName = new Dictionary<string, LoadedPolicy>(StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < compilations.Length; i++)
         {
-            PolicyState state = Attempt(compilations[i], names[i], files[i], olds[i], troubled, displayPath, now);
+            bool wasFailing = olds[i] is { } running && before.Policies.Any(p => p.Failed && ReferenceEquals(p.Serving, running));
+            PolicyState state = Attempt(compilations[i], names[i], files[i], olds[i], wasFailing, troubled, displayPath, now);
             if (state.Serving is { } serving && byName.TryGetValue(serving.Name, out LoadedPolicy? first))
             {
                 state = state with
@@ -267,25 +268,29 @@ internal sealed partial class PolicyCatalog : IDisposable
     }
 
     /// <summary>What one compilation of the workspace serves: itself, the running version it would replace, or nothing.</summary>
-    private PolicyState Attempt(PolicyCompilation compilation, string? name, List<string> files, LoadedPolicy? old,
+    /// <param name="wasFailing">The attempt before this one failed and <paramref name="old"/> kept serving.</param>
+    private PolicyState Attempt(PolicyCompilation compilation, string? name, List<string> files, LoadedPolicy? old, bool wasFailing,
         HashSet<string> troubled, Dictionary<string, string> displayPath, DateTimeOffset now)
     {
         string hash = Hash(compilation.SyntaxTrees);
         string described = Describe(files, displayPath);
         if (compilation.HasErrors)
         {
-            int errors = compilation.Diagnostics.Count(d => d.IsError);
+            string errors = Count(compilation.Diagnostics.Count(d => d.IsError), "error");
             string first = string.Join("; ", compilation.Diagnostics.Where(d => d.IsError).Take(3));
+            string error;
             if (old is not null)
             {
+                error = $"{described} has {errors}; the previous version of policy {old.Name} (sha256 {old.ContentHash[..12]}) keeps serving";
                 Log.RejectedKeepsOld(_logger, described, errors, old.Name, old.ContentHash[..12], first);
             }
             else
             {
+                error = $"{described} has {errors} and is not served";
                 Log.Rejected(_logger, described, errors, first);
             }
 
-            return new PolicyState(name, files, hash, now, compilation.Diagnostics, null, old);
+            return new PolicyState(name, files, hash, now, compilation.Diagnostics, error, old);
         }
 
         if (old is not null && old.Files.FirstOrDefault(f => !files.Contains(f) && troubled.Contains(f)) is { } leftBehind)
@@ -297,13 +302,19 @@ internal sealed partial class PolicyCatalog : IDisposable
 
         if (old is not null && old.ContentHash == hash && old.Name == compilation.PolicyName)
         {
-            // Unchanged text: the same tables and gate keep serving (a file touched, or another policy changed).
+            // Unchanged text: the same tables and gate keep serving (a file touched, or another policy changed, or
+            // a broken edit undone: then the log says the files are served again).
+            if (wasFailing)
+            {
+                Log.ServedAgain(_logger, old.Name, described, hash[..12]);
+            }
+
             return new PolicyState(name, files, hash, now, compilation.Diagnostics, null, old with { Files = files });
         }
 
         var compiled = CompiledPolicy.Create(compilation);
         var loaded = new LoadedPolicy(compiled, _createGate(compiled), files, hash, now);
-        Log.Loaded(_logger, loaded.Name, described, hash[..12], compilation.Diagnostics.Length);
+        Log.Loaded(_logger, loaded.Name, described, hash[..12], Count(compilation.Diagnostics.Length, "warning"));
         return new PolicyState(name, files, hash, now, compilation.Diagnostics, null, loaded);
     }
 
@@ -327,6 +338,8 @@ internal sealed partial class PolicyCatalog : IDisposable
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
+    private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
     private static string Describe(IEnumerable<string> files, Dictionary<string, string> displayPath) =>
         string.Join(", ", files.Select(f => displayPath.GetValueOrDefault(f, f)));
 
@@ -342,14 +355,14 @@ internal sealed partial class PolicyCatalog : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2001, EventName = "PolicyLoaded", Level = LogLevel.Information, Message = "Serving policy {Policy} from {Files} (sha256 {Hash}, {Diagnostics} warnings)")]
-        public static partial void Loaded(ILogger logger, string policy, string files, string hash, int diagnostics);
+        [LoggerMessage(EventId = 2001, EventName = "PolicyLoaded", Level = LogLevel.Information, Message = "Serving policy {Policy} from {Files} (sha256 {Hash}, {Diagnostics})")]
+        public static partial void Loaded(ILogger logger, string policy, string files, string hash, string diagnostics);
 
-        [LoggerMessage(EventId = 2002, EventName = "PolicyRejected", Level = LogLevel.Error, Message = "{Files} has {Errors} errors; the previous version of policy {Policy} (sha256 {Hash}) keeps serving: {FirstErrors}")]
-        public static partial void RejectedKeepsOld(ILogger logger, string files, int errors, string policy, string hash, string firstErrors);
+        [LoggerMessage(EventId = 2002, EventName = "PolicyRejected", Level = LogLevel.Error, Message = "{Files} has {Errors}; the previous version of policy {Policy} (sha256 {Hash}) keeps serving: {FirstErrors}")]
+        public static partial void RejectedKeepsOld(ILogger logger, string files, string errors, string policy, string hash, string firstErrors);
 
-        [LoggerMessage(EventId = 2003, EventName = "PolicyNotServed", Level = LogLevel.Error, Message = "{Files} has {Errors} errors and is not served: {FirstErrors}")]
-        public static partial void Rejected(ILogger logger, string files, int errors, string firstErrors);
+        [LoggerMessage(EventId = 2003, EventName = "PolicyNotServed", Level = LogLevel.Error, Message = "{Files} has {Errors} and is not served: {FirstErrors}")]
+        public static partial void Rejected(ILogger logger, string files, string errors, string firstErrors);
 
         [LoggerMessage(EventId = 2004, EventName = "PolicyKeptOld", Level = LogLevel.Error, Message = "Policy {Policy} (sha256 {Hash}) keeps serving: {Reason}")]
         public static partial void KeptOld(ILogger logger, string policy, string hash, string reason);
@@ -362,5 +375,8 @@ internal sealed partial class PolicyCatalog : IDisposable
 
         [LoggerMessage(EventId = 2007, EventName = "PolicyInputError", Level = LogLevel.Error, Message = "{Error}")]
         public static partial void InputError(ILogger logger, string error);
+
+        [LoggerMessage(EventId = 2008, EventName = "PolicyServedAgain", Level = LogLevel.Information, Message = "Serving policy {Policy} from {Files} again (sha256 {Hash}): the errors are fixed")]
+        public static partial void ServedAgain(ILogger logger, string policy, string files, string hash);
     }
 }

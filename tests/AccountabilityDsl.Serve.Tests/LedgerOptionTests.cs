@@ -1,3 +1,5 @@
+using AccountabilityDsl.Serve.Tests.Infrastructure;
+
 namespace AccountabilityDsl.Serve.Tests;
 
 /// <summary>
@@ -33,6 +35,8 @@ public sealed class LedgerOptionTests : IDisposable
 
     private (int Exit, string Error) Run(string ledger)
     {
+        // A policy that compiles: with nothing to serve, serve would stop before it opens the ledger.
+        File.Copy(ServeFactory.Source("capped.owner"), Path.Combine(_directory, "capped.owner"), overwrite: true);
         using var error = new StringWriter();
         int exit = DecisionService.Run(new ServeOptions { Paths = [_directory], Ledger = ledger, WorkingDirectory = _directory }, error);
         return (exit, error.ToString());

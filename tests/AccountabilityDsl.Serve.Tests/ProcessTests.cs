@@ -58,6 +58,74 @@ public sealed class ProcessTests : IDisposable
         server.Output.ShouldNotContain("Exception");
     }
 
+    [Fact]
+    public void An_address_in_use_is_one_error_line_and_exit_code_2()
+    {
+        File.Copy(ServeFactory.Source("capped.owner"), Path.Combine(_directory, "capped.owner"));
+        using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        occupant.Start();
+        string url = $"http://127.0.0.1:{((System.Net.IPEndPoint)occupant.LocalEndpoint).Port}";
+        using ServeProcess server = ServeProcess.Start(_directory, "capped.owner", "--urls", url, "--ledger", "memory:");
+
+        server.WaitForExit().ShouldBe(2, server.Output);
+        server.ErrorOutput.ShouldStartWith($"ownerc: error: cannot listen on {url}: ", Case.Sensitive, server.Output);
+        server.ErrorOutput.TrimEnd('\n').Split('\n').Length.ShouldBe(1, server.Output);
+        server.Output.ShouldNotContain("fail:");
+        server.Output.ShouldNotContain("Exception");
+        server.Output.ShouldNotContain("   at ");
+    }
+
+    [Theory]
+    [InlineData("typo.owner", "policy Typo\nsegmant Young where age < 30\n", "typo.owner(2,1): error OWN0001: ")]
+    [InlineData("empty.owner", "", "empty.owner(1,1): error OWN")]
+    public void Nothing_that_compiles_at_start_up_prints_the_diagnostics_and_exits_with_2(string file, string text, string diagnostic)
+    {
+        File.WriteAllText(Path.Combine(_directory, file), text);
+        using ServeProcess server = ServeProcess.Start(_directory, file, "--urls", "http://127.0.0.1:0", "--ledger", "memory:");
+
+        server.WaitForExit().ShouldBe(2, server.Output);
+        server.ErrorOutput.ShouldContain(diagnostic, Case.Sensitive, server.Output);
+        server.ErrorOutput.ShouldEndWith("ownerc: error: no policy compiles without errors; nothing to serve\n", Case.Sensitive, server.Output);
+        server.Output.ShouldNotContain("Now listening");
+    }
+
+    [Fact]
+    public async Task A_broken_edit_says_why_in_the_error_field_and_its_fix_is_logged_as_served_again()
+    {
+        string path = Path.Combine(_directory, "capped.owner");
+        File.Copy(ServeFactory.Source("capped.owner"), path);
+        string original = File.ReadAllText(path);
+        using ServeProcess server = ServeProcess.Start(_directory, "capped.owner", "--urls", "http://127.0.0.1:0", "--ledger", "memory:").WaitUntilListening();
+        using HttpClient client = server.Client();
+
+        File.WriteAllText(path, original + "\ngarbage here\n");
+        JsonElement broken = await WaitForPolicy(client, p => p.Str("status") == "serving-previous");
+        broken.Str("error").ShouldStartWith("capped.owner has 1 error; the previous version of policy ");
+        server.Output.ShouldContain("capped.owner has 1 error; the previous version");
+
+        File.WriteAllText(path, original);
+        JsonElement fixedAgain = await WaitForPolicy(client, p => p.Str("status") == "serving");
+        fixedAgain.GetProperty("error").ValueKind.ShouldBe(JsonValueKind.Null);
+        server.Output.ShouldContain("from capped.owner again");
+        server.Terminate().ShouldBe(0, server.Output);
+    }
+
+    private static async Task<JsonElement> WaitForPolicy(HttpClient client, Func<JsonElement, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            JsonElement policy = (await client.Get("/v1/policies")).Body.GetProperty("policies")[0];
+            if (condition(policy))
+            {
+                return policy;
+            }
+
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the service did not reload the policy within 20 s: " + policy);
+            await Task.Delay(100);
+        }
+    }
+
     public void Dispose()
     {
         try

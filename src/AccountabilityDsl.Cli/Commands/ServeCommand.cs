@@ -29,7 +29,8 @@ public sealed class ServeCommand : ICommand
         Files are compiled as 'ownerc check' compiles them: files whose headers name the same
         policy are one policy. They are watched, with the .editorconfig files that apply to them:
         a change that compiles without errors replaces the running policy; one with errors is
-        reported and the previous version keeps serving.
+        reported and the previous version keeps serving. At start-up, when no policy compiles
+        without errors, there is nothing to serve: the diagnostics are printed and it exits with 2.
 
         Options:
           --urls <urls>        Where to listen (default http://127.0.0.1:5199; several separated
@@ -43,7 +44,8 @@ public sealed class ServeCommand : ICommand
 
         Exit codes:
           0  stopped by SIGTERM or Ctrl+C after finishing the requests in flight
-          2  bad usage, no policy file found, or an address it cannot listen on
+          2  bad usage, no policy file found, no policy that compiles without errors at
+             start-up, or an address it cannot listen on
 
         """.ReplaceLineEndings("\n");
 

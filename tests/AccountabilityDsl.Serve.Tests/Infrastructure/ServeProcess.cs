@@ -13,6 +13,7 @@ public sealed partial class ServeProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _error = new();
 
     private ServeProcess(Process process) => _process = process;
 
@@ -25,6 +26,18 @@ public sealed partial class ServeProcess : IDisposable
             lock (_output)
             {
                 return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>What it wrote to standard error alone (also part of <see cref="Output"/>).</summary>
+    public string ErrorOutput
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _error.ToString();
             }
         }
     }
@@ -51,7 +64,7 @@ public sealed partial class ServeProcess : IDisposable
         start.Environment["ContactGate__TimeZone"] = "UTC";
         var server = new ServeProcess(Process.Start(start)!);
         server._process.OutputDataReceived += (_, e) => server.Append(e.Data);
-        server._process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        server._process.ErrorDataReceived += (_, e) => server.Append(e.Data, toError: true);
         server._process.BeginOutputReadLine();
         server._process.BeginErrorReadLine();
         return server;
@@ -104,7 +117,7 @@ public sealed partial class ServeProcess : IDisposable
         return _process.ExitCode;
     }
 
-    private void Append(string? line)
+    private void Append(string? line, bool toError = false)
     {
         if (line is null)
         {
@@ -114,6 +127,10 @@ public sealed partial class ServeProcess : IDisposable
         lock (_output)
         {
             _output.Append(line).Append('\n');
+            if (toError)
+            {
+                _error.Append(line).Append('\n');
+            }
         }
     }
 
