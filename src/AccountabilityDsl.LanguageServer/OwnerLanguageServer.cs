@@ -98,6 +98,16 @@ public sealed class OwnerLanguageServer : IDisposable
         catch (Exception e) when (e is ConnectionLostException or ObjectDisposedException or IOException)
         {
         }
+        catch (Exception e) when (e is BadRpcHeaderException or JsonException)
+        {
+            // Not a client speaking LSP (someone piping text in, a wrong program at the other end):
+            // a reason for the person, not the transport's exception.
+            throw new LanguageClientInputException(
+                e is BadRpcHeaderException
+                    ? $"the input is not a Language Server Protocol message header ({e.Message.TrimEnd('.')})"
+                    : $"a message's content is not JSON ({e.Message.Split('.')[0]})",
+                e);
+        }
         finally
         {
             _diagnostics.Complete();
@@ -332,3 +342,9 @@ public sealed class OwnerLanguageServer : IDisposable
         }
     }
 }
+
+/// <summary>
+/// The client sent something that is not the Language Server Protocol (a malformed header or a
+/// body that is not JSON): the session cannot go on, and the host says why in one line.
+/// </summary>
+public sealed class LanguageClientInputException(string message, Exception inner) : Exception(message, inner);

@@ -117,6 +117,31 @@ public class StdioTests
         stdout.ShouldContain(ShutdownAnswer);
     }
 
+    /// <summary>Text piped in by hand, or a body that is not JSON: one line saying so, exit 1, no exception names.</summary>
+    [Theory]
+    [Trait("Category", "Slow")]
+    [InlineData("garbage\r\n\r\n", "ownerc: error: ownerc lsp: the input is not a Language Server Protocol message header (Colon not found in header); editors start 'ownerc lsp' and speak LSP to it (docs/editors.md)\n")]
+    [InlineData("Content-Length: 5\r\n\r\nxxxxx", "ownerc: error: ownerc lsp: a message's content is not JSON ('x' is an invalid start of a value); editors start 'ownerc lsp' and speak LSP to it (docs/editors.md)\n")]
+    public async Task Input_that_is_not_LSP_is_one_clear_error_and_exit_1(string input, string expected)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "ownerc.dll"), "lsp" },
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        (process.ExitCode, await stdout, (await stderr).ReplaceLineEndings("\n")).ShouldBe((1, "", expected));
+    }
+
     [Fact]
     [Trait("Category", "Slow")]
     public async Task An_editor_that_goes_away_without_shutdown_ends_the_process_with_1()

@@ -31,7 +31,8 @@ public sealed class LanguageServerCommand : ICommand
 
         Exit codes:
           0  the editor asked the server to shut down, then to exit
-          1  the editor went away (or sent 'exit') without asking it to shut down first
+          1  the editor went away (or sent 'exit') without asking it to shut down first,
+             or the input is not the Language Server Protocol
           2  bad usage
 
         """.ReplaceLineEndings("\n");
@@ -49,7 +50,15 @@ public sealed class LanguageServerCommand : ICommand
         using Stream input = Console.OpenStandardInput();
         using Stream output = Console.OpenStandardOutput();
         var options = new LanguageServerOptions { Version = CommandLine.Version };
-        bool shutDown = LanguageServer.OwnerLanguageServer.RunAsync(input, output, options).GetAwaiter().GetResult();
-        return shutDown ? ExitCodes.Success : ExitCodes.ErrorsReported;
+        try
+        {
+            bool shutDown = LanguageServer.OwnerLanguageServer.RunAsync(input, output, options).GetAwaiter().GetResult();
+            return shutDown ? ExitCodes.Success : ExitCodes.ErrorsReported;
+        }
+        catch (LanguageServer.LanguageClientInputException e)
+        {
+            context.WriteError($"ownerc lsp: {e.Message}; editors start 'ownerc lsp' and speak LSP to it (docs/editors.md)");
+            return ExitCodes.ErrorsReported;
+        }
     }
 }
