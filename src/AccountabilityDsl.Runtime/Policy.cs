@@ -252,8 +252,11 @@ public sealed record ChannelCapacity(string Channel, int MaxCount, TimeUnit Peri
 /// <param name="Source">Where the rule was written.</param>
 public sealed record Cooldown(int Days, string EventName, SourceLine Source)
 {
-    /// <summary>Rule text such as <c>cool-down: no contact within 30 days after complaint</c>.</summary>
-    public string Description => $"cool-down: no contact within {Days} days after {EventName}";
+    /// <summary>
+    /// Rule text such as <c>no contact within 30 days after complaint</c>; a denial puts the kind in front
+    /// (<c>cool-down 'no contact within …'</c>), so the text does not repeat it.
+    /// </summary>
+    public string Description => $"no contact within {Days} days after {EventName}";
 }
 
 /// <summary>

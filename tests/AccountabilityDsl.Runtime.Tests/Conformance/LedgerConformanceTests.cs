@@ -298,7 +298,7 @@ public abstract partial class LedgerConformanceTests : IDisposable
         d.Kind.ShouldBe(RuleKind.Cooldown);
         d.RetryAt.ShouldBe(T.Utc(2026, 5, 1, 8));
         d.ToString().ShouldBe(
-            "denied: cool-down 'cool-down: no contact within 30 days after complaint' (retail-bank.owner:30) — event at 2026-04-01T08:00:00+00:00; retry at 2026-05-01T08:00:00+00:00");
+            "denied: cool-down 'no contact within 30 days after complaint' (retail-bank.owner:30) — event at 2026-04-01T08:00:00+00:00; retry at 2026-05-01T08:00:00+00:00");
         gate.TryReserve(new ContactRequest("c1", "email"), "k").IsAllowed.ShouldBeFalse();
         CheckAt(gate, clock, T.Utc(2026, 4, 11), new ContactRequest("c1", "email", Category: "transactional")).IsAllowed.ShouldBeTrue();
         CheckAt(gate, clock, T.Utc(2026, 4, 11), new ContactRequest("c2", "email")).IsAllowed.ShouldBeTrue();
