@@ -710,30 +710,19 @@ public static class PostgreSqlLedgerSchema
                      - CASE WHEN p_from % {H} = 0 THEN 0 ELSE (SELECT count(*) FROM {s}.contacts
                          WHERE channel = p_channel AND counted AND at >= p_from / {H} * {H} AND at < p_from) END
             """)),
+        Edit(FunctionOf(V1, "commit"),
+            ("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"),
+            ("now_eff bigint := {s}.advance_clock(p_now, (hashtext(p_customer) & 2147483647) % {CLOCK});", "now_eff bigint;"),
+            ("""
+            BEGIN
+                UPDATE {s}.contacts SET committed = true
+            """, """
+            BEGIN
+                PERFORM pg_advisory_xact_lock({CUST}, hashtext(p_customer));
+                now_eff := {s}.advance_clock(p_now, (hashtext(p_customer) & 2147483647) % {CLOCK});
+                UPDATE {s}.contacts SET committed = true
+            """)),
         """
-        CREATE OR REPLACE FUNCTION {s}.commit(p_customer text, p_key text, p_id bigint, p_now bigint) RETURNS integer
-        LANGUAGE plpgsql AS $$
-        DECLARE
-            row     {s}.contacts%ROWTYPE;
-            now_eff bigint;
-        BEGIN
-            PERFORM pg_advisory_xact_lock({CUST}, hashtext(p_customer));
-            now_eff := {s}.advance_clock(p_now, (hashtext(p_customer) & 2147483647) % {CLOCK});
-            UPDATE {s}.contacts SET committed = true, expires = {MAX}
-             WHERE id = p_id AND customer = p_customer AND idem_key = p_key AND NOT committed AND expires > now_eff;
-            IF FOUND THEN
-                RETURN 0;
-            END IF;
-            SELECT * INTO row FROM {s}.contacts WHERE customer = p_customer AND idem_key = p_key;
-            IF NOT FOUND THEN
-                RETURN 3;
-            END IF;
-            IF row.id <> p_id THEN
-                RETURN 2;
-            END IF;
-            RETURN CASE WHEN row.committed THEN 1 ELSE 2 END;
-        END $$;
-
         CREATE OR REPLACE FUNCTION {s}.advance_clock(p_now bigint, p_stripe integer) RETURNS bigint
         LANGUAGE plpgsql AS $$
         DECLARE
