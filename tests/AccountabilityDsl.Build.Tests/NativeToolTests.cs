@@ -155,7 +155,7 @@ public sealed class NativeToolTests(PackedFeed feed)
         string initialize = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}""";
         string exit = """{"jsonrpc":"2.0","method":"exit"}""";
         string input = Frame(initialize) + Frame("""{"jsonrpc":"2.0","id":2,"method":"shutdown"}""") + Frame(exit);
-        ToolRun lsp = tool.RunNative(DotNet.RepoRoot, input, "lsp");
+        ToolRun lsp = tool.RunNativeWithInput(DotNet.RepoRoot, input, "lsp");
         lsp.Stdout.ShouldContain("\"id\":1");
         lsp.Stdout.ShouldContain("\"capabilities\"");
         lsp.ExitCode.ShouldBe(0, lsp.ToString());
@@ -183,7 +183,7 @@ public sealed class InstalledTool(string native)
 
     public ToolRun RunNative(string workingDirectory, params string[] args) => ToolRun.Start(Native, workingDirectory, null, args);
 
-    public ToolRun RunNative(string workingDirectory, string stdin, params string[] args) => ToolRun.Start(Native, workingDirectory, stdin, args);
+    public ToolRun RunNativeWithInput(string workingDirectory, string stdin, params string[] args) => ToolRun.Start(Native, workingDirectory, stdin, args);
 
     public ToolRun RunManaged(string workingDirectory, params string[] args) =>
         ToolRun.Start(ToolRun.DotnetHost, workingDirectory, null, ["exec", Managed, .. args]);
