@@ -19,6 +19,9 @@ public static class CommandLine
 
     public static string Version { get; } = ReadVersion();
 
+    /// <summary>The options that come before any command.</summary>
+    private static readonly string[] GlobalOptions = ["--help", "--version"];
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string? currentDirectory = null, bool useColor = false) =>
         Run(args, new CommandContext(stdout, stderr, currentDirectory ?? Environment.CurrentDirectory, useColor));
 
@@ -96,7 +99,10 @@ public static class CommandLine
 
         if (first.StartsWith('-'))
         {
-            throw new UsageException($"unknown option '{first}'; options come after the command", "run 'ownerc --help' to see the commands, or 'ownerc check --help'");
+            // As a command's options do: "did you mean" for a misspelt --version or --help, one line.
+            throw SpellingSuggestion.Closest(first, GlobalOptions) is { } option
+                ? new UsageException($"unknown option '{first}'; did you mean '{option}'?")
+                : new UsageException($"unknown option '{first}'; options come after the command", "run 'ownerc --help' to see the commands, or 'ownerc check --help'");
         }
 
         string? closest = SpellingSuggestion.Closest(first, Commands.Select(c => c.Name));

@@ -176,6 +176,12 @@ public partial class UsageTests
     [InlineData(new[] { "help", "OWN0199" }, "ownerc: error: unknown diagnostic ID 'OWN0199'\nhint: the OWN01xx diagnostics are OWN0101, OWN0102, OWN0103, OWN0104, OWN0105, OWN0106, OWN0107, OWN0108; run 'ownerc help' with one of them\n")]
     [InlineData(new[] { "help", "own0910" }, "ownerc: error: unknown diagnostic ID 'own0910'\nhint: the OWN09xx diagnostics are OWN0901, OWN0902, OWN0903, OWN0904; run 'ownerc help' with one of them\n")]
     [InlineData(new[] { "help", "OWNB008" }, "ownerc: error: unknown diagnostic ID 'OWNB008'\nhint: the OWNB0xx diagnostics are OWNB001, OWNB002, OWNB003, OWNB004, OWNB005, OWNB006, OWNB007; run 'ownerc help' with one of them\n")]
+    [InlineData(new[] { "--versoin" }, "ownerc: error: unknown option '--versoin'; did you mean '--version'?\n")]
+    [InlineData(new[] { "--hlep" }, "ownerc: error: unknown option '--hlep'; did you mean '--help'?\n")]
+    [InlineData(new[] { "-version" }, "ownerc: error: unknown option '-version'; did you mean '--version'?\n")]
+    [InlineData(new[] { "lsp", "--stdoi" }, "ownerc: error: unknown option '--stdoi' for 'ownerc lsp'; did you mean '--stdio'?\n")]
+    [InlineData(new[] { "test", "x.owner-test", "--fromat", "junit" }, "ownerc: error: unknown option '--fromat' for 'ownerc test'; did you mean '--format'?\n")]
+    [InlineData(new[] { "diff", "a", "b", "--git=main", "--formt", "json" }, "ownerc: error: unknown option '--formt' for 'ownerc diff'; did you mean '--format'?\n")]
     [InlineData(new[] { "help", "OWN0101", "OWN0102" }, "ownerc: error: 'ownerc help OWN0101' takes no further arguments, but 'OWN0102' follows it\nhint: run 'ownerc help OWN0101' alone\n")]
     public void Bad_usage_is_one_clear_error_and_exit_2(string[] args, string stderr)
     {
