@@ -156,8 +156,10 @@ public partial class TestCommandTests
         temp.Write("shop.owner-test", "test \"t\"\n  at 2026-01-05 09:00: contact c1 via Email: allowed\n");
         CliResult result = Ownerc.RunIn(temp.Path, "test", ".");
         result.ExitCode.ShouldBe(1);
-        result.Stdout.ShouldContain("shop.owner-test(2,3): error OWN0903: this step cannot run against policy Shop: The limit 'Email contacts per customer in S: at most 1 per 1 day' (shop.owner:7) applies only to customers in S");
-        result.Stdout.ShouldContain("On a contact step, give the customer's segments with 'in Segment, …' ('in none')");
+        // One sentence: the runtime's refusal is a clause of it, not a capitalised sentence in the middle.
+        result.Stdout.ShouldContain("shop.owner-test(2,3): error OWN0903: this step cannot run against policy Shop: the limit 'Email contacts per customer in S: at most 1 per 1 day' (shop.owner:7) applies only to customers in S: "
+            + "the request must carry the customer's segments (ContactRequest.Segments; the generated CreateRequest fills them from the customer record); "
+            + "on a contact step, give the customer's segments with 'in Segment, …' ('in none'), the stage with 'at Stage', the household with 'household id' and the consented channels with 'consent Channel, …' ('consent none')\n");
         result.Stderr.ShouldNotContain("   at ");
     }
 
@@ -175,7 +177,7 @@ public partial class TestCommandTests
         CliResult result = Ownerc.RunIn(temp.Path, "test", ".");
         result.ExitCode.ShouldBe(1);
         result.Stdout.ShouldContain("but offer Card to c1 via Email in S: denied by line 10 (group Lending per customer in S: at most 1 per 30 days), retry 2026-02-04 09:00\n");
-        result.Stdout.ShouldContain("error OWN0903: this step cannot run against policy Shop: The limit 'group Lending per customer in S: at most 1 per 30 days' (shop.owner:10) applies only to customers in S");
+        result.Stdout.ShouldContain("error OWN0903: this step cannot run against policy Shop: the limit 'group Lending per customer in S: at most 1 per 30 days' (shop.owner:10) applies only to customers in S");
         result.Stdout.ShouldNotContain("'Lending'");
     }
 
