@@ -88,6 +88,27 @@ public partial class TestCommandTests
     }
 
     [Fact]
+    public void A_run_that_ran_no_test_is_not_a_success()
+    {
+        using var temp = new TempFolder();
+        temp.Write("shop.owner", "policy Shop\nstages A\nsegment S\nowner O\naccountable O for S at A\n");
+        temp.Write("shop.owner-test", "");
+        temp.Write("commented.owner-test", "// test \"t\" comes later\n");
+
+        Ownerc.RunIn(temp.Path, "test", "shop.owner-test").ShouldBe(new CliResult(1, "0 passed, 0 failed\n",
+            "ownerc: error: no tests ran: 'shop.owner-test' holds none; a test starts with 'test \"name\"' (docs/testing.md)\n"));
+        Ownerc.RunIn(temp.Path, "test", ".").ShouldBe(new CliResult(1, "0 passed, 0 failed\n",
+            "ownerc: error: no tests ran: none of the 2 .owner-test files holds one; a test starts with 'test \"name\"' (docs/testing.md)\n"));
+
+        // Beside files that do hold tests, an empty one is a warning: the run counts what it ran.
+        temp.Write("shop.owner-test", "test \"t\"\n  customer segment = S\n  expect accountable O at A\n");
+        CliResult mixed = Ownerc.RunIn(temp.Path, "test", ".");
+        mixed.ExitCode.ShouldBe(0);
+        mixed.Stdout.ShouldEndWith("1 passed, 0 failed\n");
+        mixed.Stderr.ShouldBe("ownerc: warning: './commented.owner-test' holds no tests; a test starts with 'test \"name\"' (docs/testing.md)\n");
+    }
+
+    [Fact]
     public void A_policy_with_name_errors_cannot_be_tested()
     {
         using var temp = new TempFolder();
