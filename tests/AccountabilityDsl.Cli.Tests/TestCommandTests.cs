@@ -108,6 +108,27 @@ public partial class TestCommandTests
         mixed.Stderr.ShouldBe("ownerc: warning: './commented.owner-test' holds no tests; a test starts with 'test \"name\"' (docs/testing.md)\n");
     }
 
+    /// <summary>
+    /// One policy in several files, some in subfolders (as samples/high-street-bank): a test file next
+    /// to the policy's main file tests the whole policy, as 'ownerc check' of the folder compiles it.
+    /// </summary>
+    [Fact]
+    public void A_policy_whose_files_are_in_subfolders_is_tested_whole()
+    {
+        using var temp = new TempFolder();
+        temp.Write("bank/core.owner", "policy Bank\nstages A\nsegment S\nowner O\naccountable O for S at A\nchannel Email\n");
+        temp.Write("bank/offers/loans.owner", "policy Bank\noffer Loan by O to S at A via Email\n");
+        temp.Write("bank/limits/email.owner", "policy Bank\nlimit Email per customer: at most 1 per 7 days\n");
+        temp.Write("bank/core.owner-test", "test \"one email a week\"\n  at 2026-01-05 09:00: offer Loan to c1 via Email: allowed\n"
+            + "  at 2026-01-06 09:00: offer Loan to c1 via Email: denied by limits/email.owner line 2\n");
+        Ownerc.RunIn(temp.Path, "check", "bank").ExitCode.ShouldBe(0);
+
+        CliResult result = Ownerc.RunIn(temp.Path, "test", "bank");
+        result.Stderr.ShouldBeEmpty();
+        result.Stdout.ShouldBe("PASS  bank/core.owner-test(1): one email a week\n1 passed, 0 failed\n");
+        result.ExitCode.ShouldBe(0);
+    }
+
     [Fact]
     public void A_policy_with_name_errors_cannot_be_tested()
     {
