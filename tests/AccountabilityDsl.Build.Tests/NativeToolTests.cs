@@ -151,14 +151,53 @@ public sealed class NativeToolTests(PackedFeed feed)
         File.Exists(Path.Combine(folder, "contacts.db")).ShouldBeTrue();
         tool.ShouldAgree(folder, "ledger", "verify", "--sqlite", "contacts.db").ExitCode.ShouldBe(0);
 
-        // The language server, forwarded, answers an initialize request on stdin.
-        string initialize = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}""";
-        string exit = """{"jsonrpc":"2.0","method":"exit"}""";
-        string input = Frame(initialize) + Frame("""{"jsonrpc":"2.0","id":2,"method":"shutdown"}""") + Frame(exit);
-        ToolRun lsp = tool.RunNativeWithInput(DotNet.RepoRoot, input, "lsp");
-        lsp.Stdout.ShouldContain("\"id\":1");
-        lsp.Stdout.ShouldContain("\"capabilities\"");
-        lsp.ExitCode.ShouldBe(0, lsp.ToString());
+        // The language server, forwarded, answers an initialize request on stdin, then shuts down.
+        var start = new ProcessStartInfo(tool.Native, ["lsp"])
+        {
+            WorkingDirectory = DotNet.RepoRoot,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using Process lsp = Process.Start(start)!;
+        Task<string> stderr = lsp.StandardError.ReadToEndAsync();
+        lsp.StandardInput.Write(Frame("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}"""));
+        lsp.StandardInput.Flush();
+        Task<string> response = ReadMessage(lsp.StandardOutput);
+        response.Wait(TimeSpan.FromMinutes(1)).ShouldBeTrue("the forwarded language server answers initialize");
+        response.Result.ShouldContain("\"id\":1");
+        response.Result.ShouldContain("\"capabilities\"");
+        lsp.StandardInput.Write(Frame("""{"jsonrpc":"2.0","id":2,"method":"shutdown"}""") + Frame("""{"jsonrpc":"2.0","method":"exit"}"""));
+        lsp.StandardInput.Close();
+        if (!lsp.WaitForExit(TimeSpan.FromMinutes(1)))
+        {
+            lsp.Kill(entireProcessTree: true);
+        }
+
+        lsp.ExitCode.ShouldBe(0, stderr.Result);
+    }
+
+    /// <summary>One LSP message: its Content-Length header, then that many bytes (ASCII here).</summary>
+    private static async Task<string> ReadMessage(StreamReader output)
+    {
+        int length = 0;
+        for (string? line = await output.ReadLineAsync(); !string.IsNullOrEmpty(line); line = await output.ReadLineAsync())
+        {
+            if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+            {
+                length = int.Parse(line["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        char[] body = new char[length];
+        int read = 0;
+        while (read < length && await output.ReadAsync(body.AsMemory(read)) is > 0 and var count)
+        {
+            read += count;
+        }
+
+        return new string(body, 0, read);
     }
 
     private static string Frame(string json) => $"Content-Length: {Encoding.UTF8.GetByteCount(json)}\r\n\r\n{json}";
@@ -182,8 +221,6 @@ public sealed class InstalledTool(string native)
     public string Managed => Path.Combine(Folder, "managed", "ownerc.dll");
 
     public ToolRun RunNative(string workingDirectory, params string[] args) => ToolRun.Start(Native, workingDirectory, null, args);
-
-    public ToolRun RunNativeWithInput(string workingDirectory, string stdin, params string[] args) => ToolRun.Start(Native, workingDirectory, stdin, args);
 
     public ToolRun RunManaged(string workingDirectory, params string[] args) =>
         ToolRun.Start(ToolRun.DotnetHost, workingDirectory, null, ["exec", Managed, .. args]);
