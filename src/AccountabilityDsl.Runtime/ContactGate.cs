@@ -232,18 +232,20 @@ public sealed class ContactGate
     {
         var hold = holdFor ?? DefaultHold;
         RequireHold(hold, nameof(holdFor));
-        return Reserve(request, idempotencyKey, hold, commit: false);
+        return Reserve(request, idempotencyKey, hold, commit: false).ToReservationResult();
     }
 
     /// <summary>
     /// The one-call path for hosts that send synchronously: checks and, when allowed, records the contact as made
     /// (committed) in one atomic ledger step — no reservation to commit or release. A repeated
-    /// <paramref name="idempotencyKey"/> returns the existing contact (<see cref="ReservationResult.IsRepeat"/>).
+    /// <paramref name="idempotencyKey"/> returns the existing contact (<see cref="RecordResult.IsRepeat"/>). The result
+    /// is a struct: an allowed contact allocates nothing unless its <see cref="RecordResult.Reservation"/> is read.
     /// </summary>
-    public ReservationResult TryRecord(ContactRequest request, string idempotencyKey) =>
+    public RecordResult TryRecord(ContactRequest request, string idempotencyKey) =>
         Reserve(request, idempotencyKey, DefaultHold, commit: true);
 
-    private ReservationResult Reserve(ContactRequest request, string idempotencyKey, TimeSpan hold, bool commit)
+    /// <summary>The reserve and record paths; the result holds a new contact's parts, not yet a <see cref="Reservation"/> (see <see cref="RecordResult"/>).</summary>
+    private RecordResult Reserve(ContactRequest request, string idempotencyKey, TimeSpan hold, bool commit)
     {
         Validate(request);
         // Hosts often reuse key strings (e.g. a few per batch); like the names in Validate, one seen valid is not scanned again.
@@ -262,10 +264,10 @@ public sealed class ContactGate
         {
             var decision = WithoutLedger(e, now, exempt);
             // An allowed contact gets a reservation that was never stored (id 0): commit answers NotRecorded.
-            return decision.IsAllowed
-                ? new ReservationResult(decision, new Reservation(request, idempotencyKey, now,
-                    commit ? DateTimeOffset.MaxValue : new DateTimeOffset(SaturatingAdd(now.UtcTicks, hold.Ticks), TimeSpan.Zero), exempt))
-                : new ReservationResult(decision, null);
+            return new RecordResult(decision, decision.IsAllowed
+                ? new Reservation(request, idempotencyKey, now,
+                    commit ? DateTimeOffset.MaxValue : new DateTimeOffset(SaturatingAdd(now.UtcTicks, hold.Ticks), TimeSpan.Zero), exempt)
+                : null, isRepeat: false, isCommitted: false);
         }
     }
 
@@ -275,7 +277,7 @@ public sealed class ContactGate
             ? ContactDecision.AllowedWithoutLedger(failure, exempt)
             : ContactDecision.DeniedLedgerUnavailable(failure, _calendar.InZone(now));
 
-    private ReservationResult ReserveInLedger(ContactRequest request, string idempotencyKey, TimeSpan hold, bool commit, DateTimeOffset now, bool exempt)
+    private RecordResult ReserveInLedger(ContactRequest request, string idempotencyKey, TimeSpan hold, bool commit, DateTimeOffset now, bool exempt)
     {
         var nowTicks = now.UtcTicks;
         var entry = new LedgerEntry(request.CustomerId, idempotencyKey, request.Channel, request.Offer, request.Category,
@@ -305,7 +307,7 @@ public sealed class ContactGate
     /// its constraints and ledger results would make every reserve zero a large stack frame.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private ReservationResult ReserveFully(ContactRequest request, Plan plan, in LedgerEntry entry, bool commit, DateTimeOffset now)
+    private RecordResult ReserveFully(ContactRequest request, Plan plan, in LedgerEntry entry, bool commit, DateTimeOffset now)
     {
         var nowTicks = now.UtcTicks;
         var most = plan.Steps.Length;
@@ -322,13 +324,13 @@ public sealed class ContactGate
             var decision = Decide(request, now);
             if (!decision.IsAllowed)
             {
-                return new ReservationResult(decision, null);
+                return new RecordResult(decision, null, isRepeat: false, isCommitted: false);
             }
             if (attempt == 2)
             {
                 // The ledger keeps denying while a re-evaluation sees room (slots being released concurrently):
                 // report the constraint the ledger saw failing, retry immediately.
-                return new ReservationResult(ContactDecision.Denied([DenialFromLedger(request, now, constraints[..n], result.DeniedConstraint)]), null);
+                return new RecordResult(ContactDecision.Denied([DenialFromLedger(request, now, constraints[..n], result.DeniedConstraint)]), null, isRepeat: false, isCommitted: false);
             }
         }
     }
@@ -615,26 +617,34 @@ public sealed class ContactGate
             _calendar.InZone(new DateTimeOffset(at, TimeSpan.Zero)));
 
     /// <summary>
-    /// The result of a reserve step: a new reservation (or recorded contact) is <paramref name="sent"/> as requested; a
-    /// repeated key answers with the stored entry. (The in-memory ledger does not copy a new entry back.)
+    /// The result of a reserve step: a new reservation (or recorded contact) is <paramref name="sent"/> as requested, kept
+    /// as parts (no object made: see <see cref="RecordResult"/>); a repeated key answers with the stored entry. (The
+    /// in-memory ledger does not copy a new entry back.)
     /// </summary>
-    private static ReservationResult ToResult(ContactDecision decision, in LedgerReserveResult result, ContactRequest asRequested, in LedgerEntry sent)
+    private static RecordResult ToResult(ContactDecision decision, in LedgerReserveResult result, ContactRequest asRequested, in LedgerEntry sent)
     {
-        var isNew = result.Status is LedgerReserveStatus.Reserved or LedgerReserveStatus.Recorded;
-        var stored = isNew ? default : result.Entry;
-        ref readonly var e = ref isNew ? ref sent : ref stored;
-        var request = isNew
-            ? asRequested
-            : new ContactRequest(e.CustomerId, e.Channel, e.Offer, e.Category) { HouseholdId = e.HouseholdId };
         var committed = result.Status is LedgerReserveStatus.AlreadyCommitted or LedgerReserveStatus.Recorded;
+        if (result.Status is LedgerReserveStatus.Reserved or LedgerReserveStatus.Recorded)
+        {
+            return new RecordResult(sent.Counted ? decision : ContactDecision.AllowedExempt, asRequested, sent.IdempotencyKey,
+                sent.AtUtcTicks, sent.ExpiresUtcTicks, !sent.Counted, committed, result.ReservationId, result.Hint);
+        }
+        return Repeated(decision, result, committed);
+    }
+
+    /// <summary>A repeated key: the stored entry as a <see cref="Reservation"/> (not inlined: the common path is a new entry).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static RecordResult Repeated(ContactDecision decision, in LedgerReserveResult result, bool committed)
+    {
+        var e = result.Entry;
         var reservation = new Reservation(
-            request,
+            new ContactRequest(e.CustomerId, e.Channel, e.Offer, e.Category) { HouseholdId = e.HouseholdId },
             e.IdempotencyKey,
             new DateTimeOffset(e.AtUtcTicks, TimeSpan.Zero),
             committed || e.ExpiresUtcTicks >= DateTimeOffset.MaxValue.UtcTicks ? DateTimeOffset.MaxValue : new DateTimeOffset(e.ExpiresUtcTicks, TimeSpan.Zero),
             !e.Counted)
         { ReservationId = result.ReservationId, Hint = result.Hint };
-        return new ReservationResult(e.Counted ? decision : ContactDecision.AllowedExempt, reservation, !isNew, committed);
+        return new RecordResult(e.Counted ? decision : ContactDecision.AllowedExempt, reservation, isRepeat: true, committed);
     }
 
     /// <summary>
