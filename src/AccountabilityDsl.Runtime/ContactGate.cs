@@ -256,6 +256,34 @@ public sealed class ContactGate
         }
         var now = Clock.GetUtcNow();
         var exempt = IsExempt(request.Category);
+        // The common case on the in-memory ledger (which never throws LedgerUnavailableException): a new counted
+        // contact that the ledger's quick step decides without per-rule constraints (see QuickPlan). A repeated key, a
+        // rule that may be at its cap, a denial go the full way, in a step of their own.
+        if (!exempt && _memoryLedger is { } memory && PlanFor(request) is var plan && QuickApplies(request, plan, now))
+        {
+            var nowTicks = now.UtcTicks;
+            var expires = SaturatingAdd(nowTicks, hold.Ticks);
+            if (expires > nowTicks)
+            {
+                var entry = new LedgerEntry(request.CustomerId, idempotencyKey, request.Channel, request.Offer, request.Category,
+                    true, nowTicks, expires) { HouseholdId = request.HouseholdId };
+                var id = memory.TryInsertQuick(entry, plan.Quick!, _counted, request, _scopeNames, nowTicks, commit, out var hint);
+                if (id != 0)
+                {
+                    return new RecordResult(ContactDecision.Allowed, request, idempotencyKey, nowTicks, expires, exempt: false, commit, id, hint);
+                }
+            }
+        }
+        return ReserveFully(request, idempotencyKey, hold, commit, now, exempt);
+    }
+
+    /// <summary>
+    /// <see cref="Reserve"/> past the quick step, with what a ledger that cannot be reached answers. Not inlined: the
+    /// exception handling and the results it builds would make every reserve zero a large stack frame.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private RecordResult ReserveFully(ContactRequest request, string idempotencyKey, TimeSpan hold, bool commit, DateTimeOffset now, bool exempt)
+    {
         try
         {
             return ReserveInLedger(request, idempotencyKey, hold, commit, now, exempt);
@@ -287,27 +315,11 @@ public sealed class ContactGate
             return ToResult(ContactDecision.AllowedExempt, TryReserveInLedger(entry, [], [], nowTicks, commit), request, entry);
         }
 
-        var plan = PlanFor(request);
-        if (_memoryLedger is { } quickLedger && QuickApplies(request, plan, now))
-        {
-            // Decided in the ledger's locked step without per-rule constraints; a rule that may be at its cap (or a
-            // denial) goes the full way, in a step of its own.
-            entry.ValidateTimes();
-            var quick = quickLedger.TryReserveQuick(entry, plan.Quick!, _counted, request, _scopeNames, nowTicks, commit);
-            if (quick.Status != LedgerReserveStatus.Denied)
-            {
-                return ToResult(ContactDecision.Allowed, quick, request, entry);
-            }
-        }
-        return ReserveFully(request, plan, entry, commit, now);
+        return ReserveWithConstraints(request, PlanFor(request), entry, commit, now);
     }
 
-    /// <summary>
-    /// The reserve step with a constraint per applicable rule, and the decision that explains a denial. Not inlined:
-    /// its constraints and ledger results would make every reserve zero a large stack frame.
-    /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private RecordResult ReserveFully(ContactRequest request, Plan plan, in LedgerEntry entry, bool commit, DateTimeOffset now)
+    /// <summary>The reserve step with a constraint per applicable rule, and the decision that explains a denial.</summary>
+    private RecordResult ReserveWithConstraints(ContactRequest request, Plan plan, in LedgerEntry entry, bool commit, DateTimeOffset now)
     {
         var nowTicks = now.UtcTicks;
         var most = plan.Steps.Length;
