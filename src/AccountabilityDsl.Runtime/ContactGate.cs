@@ -95,6 +95,10 @@ public sealed class ContactGate
         }
         foreach (var limit in policy.Limits)
         {
+            // The policy checked its limits when it was made; a segment or stage list emptied since (a list the host
+            // still holds) is refused here as it would have been then, so no rule ever has an empty scope list: the
+            // paths that decide scope (names, bits, the ledger's quick step) agree only on non-empty lists.
+            limit.Validate();
             rules.Add(new Rule(RuleKind.Limit, limit.Scope, null, limit.MaxCount, limit.Window, limit.Description, limit.Source)
             {
                 PerHousehold = limit.PerHousehold,
@@ -767,8 +771,8 @@ public sealed class ContactGate
                 continue;
             }
             var rule = _rules[step.Rule];
-            if (step.CountedBy == CountedBy.Everyone || step.Max <= 0 || (step.Scoped && _scopeNames is null)
-                || (rule.Segments is { Length: 0 }) || (rule.Stages is { Length: 0 }))
+            // (A scope list is never empty: see the constructor.)
+            if (step.CountedBy == CountedBy.Everyone || step.Max <= 0 || (step.Scoped && _scopeNames is null))
             {
                 return null;
             }

@@ -1093,7 +1093,7 @@ public sealed class InMemoryContactLedger : IContactLedger
                 }
                 for (var i = LowerBound(at); i < End && Entries[i].At == at; i++)
                 {
-                    if (string.Equals(Entries[i].Key, key, StringComparison.Ordinal))
+                    if (SameKey(Entries[i].Key, key))
                     {
                         return i;
                     }
@@ -1102,13 +1102,22 @@ public sealed class InMemoryContactLedger : IContactLedger
             }
             for (var i = End - 1; i >= Head; i--)
             {
-                if (string.Equals(Entries[i].Key, key, StringComparison.Ordinal))
+                if (SameKey(Entries[i].Key, key))
                 {
                     return i;
                 }
             }
             return -1;
         }
+
+        /// <summary>
+        /// Ordinal equality of two keys (never empty). Keys searched for are mostly new, i.e. different: those of equal
+        /// length are told apart by their last character (where "k17"/"k18" or "order-1041"/"order-1042" differ) before
+        /// the full comparison, which is a call.
+        /// </summary>
+        private static bool SameKey(string stored, string key) =>
+            ReferenceEquals(stored, key)
+            || (stored.Length == key.Length && stored[^1] == key[^1] && string.Equals(stored, key, StringComparison.Ordinal));
 
         /// <summary>First index in [Head, End) whose time is ≥ <paramref name="value"/>.</summary>
         public int LowerBound(long value)
