@@ -24,7 +24,6 @@ public sealed class GenerateOwnerPolicies : MSBuildTask, ICancelableTask
     internal const string UnreadablePolicyCode = "OWNB002";
     internal const string OutputCollisionCode = "OWNB003";
     internal const string BadNamespaceCode = "OWNB004";
-    internal const string EditorConfigCode = "OWNB005";
 
     private volatile bool _cancelled;
 

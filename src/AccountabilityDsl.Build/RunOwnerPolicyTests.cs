@@ -36,12 +36,19 @@ public sealed class RunOwnerPolicyTests : MSBuildTask, ICancelableTask
     public override bool Execute()
     {
         var comparer = OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
-        ILookup<string, PolicyInput> policiesByFolder = Policies
-            .Select(p => p.GetMetadata("FullPath"))
-            .Distinct(comparer)
-            .Order(StringComparer.Ordinal)
-            .ToLookup(path => Path.GetDirectoryName(path)!, path => new PolicyInput(path, path), comparer);
-        var session = new PolicyTestSession(test => policiesByFolder[Path.GetDirectoryName(test.FullPath)!]);
+        string[] policies = [.. Policies.Select(p => p.GetMetadata("FullPath")).Distinct(comparer).Order(StringComparer.Ordinal)];
+        StringComparison pathComparison = OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+
+        // A test file tests the policies with a file in its folder, whose other files may be in subfolders
+        // (PolicyTestSession keeps those): the folder's items first, then the subfolders', as ownerc test does.
+        var session = new PolicyTestSession(test =>
+        {
+            string folder = Path.GetDirectoryName(test.FullPath)!;
+            return policies
+                .Where(path => path.StartsWith(folder + Path.DirectorySeparatorChar, pathComparison))
+                .OrderBy(path => string.Equals(Path.GetDirectoryName(path), folder, pathComparison) ? 0 : 1)
+                .Select(path => new PolicyInput(path, path));
+        });
 
         int passed = 0, failed = 0;
         foreach (string path in Tests.Select(t => t.GetMetadata("FullPath")).Distinct(comparer).Order(StringComparer.Ordinal))

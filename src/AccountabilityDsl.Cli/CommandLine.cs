@@ -1,5 +1,4 @@
 using AccountabilityDsl.Analysis;
-using AccountabilityDsl.Testing;
 using AccountabilityDsl.Text;
 using System.Reflection;
 using AccountabilityDsl.Cli.Commands;
@@ -19,6 +18,9 @@ public static class CommandLine
         [new CheckCommand(), new GenerateCommand(), new ExplainCommand(), new MatrixCommand(), new FormatCommand(), new TestCommand(), new DiffCommand(), new ServeCommand(), new LedgerCommand(), new LanguageServerCommand()];
 
     public static string Version { get; } = ReadVersion();
+
+    /// <summary>The options that come before any command.</summary>
+    private static readonly string[] GlobalOptions = ["--help", "--version"];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string? currentDirectory = null, bool useColor = false) =>
         Run(args, new CommandContext(stdout, stderr, currentDirectory ?? Environment.CurrentDirectory, useColor));
@@ -97,7 +99,10 @@ public static class CommandLine
 
         if (first.StartsWith('-'))
         {
-            throw new UsageException($"unknown option '{first}'; options come after the command", "run 'ownerc --help' to see the commands, or 'ownerc check --help'");
+            // As a command's options do: "did you mean" for a misspelt --version or --help, one line.
+            throw SpellingSuggestion.Closest(first, GlobalOptions) is { } option
+                ? new UsageException($"unknown option '{first}'; did you mean '{option}'?")
+                : new UsageException($"unknown option '{first}'; options come after the command", "run 'ownerc --help' to see the commands, or 'ownerc check --help'");
         }
 
         string? closest = SpellingSuggestion.Closest(first, Commands.Select(c => c.Name));
@@ -106,8 +111,48 @@ public static class CommandLine
             closest is null ? "run 'ownerc --help' to see the commands" : $"did you mean 'ownerc {closest}'? Run 'ownerc --help' to see the commands");
     }
 
-    private static bool LooksLikeDiagnosticId(string argument) =>
-        argument.StartsWith("OWN", StringComparison.OrdinalIgnoreCase) && argument.Length > 3 && char.IsAsciiDigit(argument[3]);
+    /// <summary><c>OWN0101</c>, <c>own0101</c>, the MSBuild package's <c>OWNB006</c>: the word after <c>help</c> is an ID, not a command.</summary>
+    private static bool LooksLikeDiagnosticId(string argument)
+    {
+        int start = argument.Length > 3 && (argument[3] is 'B' or 'b') ? 4 : 3;
+        return argument.StartsWith("OWN", StringComparison.OrdinalIgnoreCase) && argument.Length > start && char.IsAsciiDigit(argument[start]);
+    }
+
+    /// <summary>An ID's prefix (<c>OWN</c> or <c>OWNB</c>, upper case) and number, or null when it is not shaped like one.</summary>
+    private static (string Prefix, int Digits, int Number)? DiagnosticIdParts(string id)
+    {
+        if (!id.StartsWith("OWN", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        int start = id.Length > 3 && (id[3] is 'B' or 'b') ? 4 : 3;
+        string digits = id[start..];
+        return digits.Length is > 0 and <= 9 && digits.All(char.IsAsciiDigit)
+            ? (id[..start].ToUpperInvariant(), digits.Length, int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture))
+            : null;
+    }
+
+    /// <summary>
+    /// For an ID no page has: the IDs of its range (OWN0199: "the OWN01xx diagnostics are OWN0101, …"),
+    /// since the hundreds say what kind of finding it is and edit distance between numbers says nothing;
+    /// every ID when its range has none.
+    /// </summary>
+    private static string UnknownIdHint(string id, IReadOnlyList<string> knownIds)
+    {
+        if (DiagnosticIdParts(id) is { } unknown)
+        {
+            string[] range = [.. knownIds.Where(known => DiagnosticIdParts(known) is { } k
+                && k.Prefix == unknown.Prefix && k.Digits == unknown.Digits && k.Number / 100 == unknown.Number / 100)];
+            if (range.Length > 0)
+            {
+                string hundreds = (unknown.Number / 100).ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(unknown.Digits - 2, '0');
+                return $"the {unknown.Prefix}{hundreds}xx diagnostics are {string.Join(", ", range)}; run 'ownerc help' with one of them";
+            }
+        }
+
+        return $"the diagnostic IDs are {string.Join(", ", knownIds)}";
+    }
 
     /// <summary>
     /// <c>ownerc help OWN0101</c> prints the rule's page from docs/rules, which is embedded in the
@@ -121,15 +166,12 @@ public static class CommandLine
             throw new UsageException($"'ownerc help {id}' takes no further arguments, but '{args[2]}' follows it", $"run 'ownerc help {id}' alone");
         }
 
-        // Policy diagnostics and the .owner-test files' own (OWN09xx) share the docs/rules pages.
-        IEnumerable<string> knownIds = DiagnosticCatalog.All.Concat(TestFileDiagnostics.All).Select(d => d.Id);
+        // Policy diagnostics, the .owner-test files' own (OWN09xx) and the MSBuild package's (OWNBxxx) share the docs/rules pages.
+        IReadOnlyList<string> knownIds = DiagnosticCatalog.DocumentedIds;
         string? known = knownIds.FirstOrDefault(known => string.Equals(known, id, StringComparison.OrdinalIgnoreCase));
         if (known is null || DiagnosticCatalog.GetDocumentation(known) is not { } page)
         {
-            string? closest = SpellingSuggestion.Closest(id, knownIds);
-            throw new UsageException(
-                $"unknown diagnostic ID '{id}'",
-                closest is null ? $"the diagnostic IDs are {string.Join(", ", knownIds)}" : $"did you mean 'ownerc help {closest}'?");
+            throw new UsageException($"unknown diagnostic ID '{id}'", UnknownIdHint(id, knownIds));
         }
 
         context.Out.Write(page.ReplaceLineEndings("\n"));

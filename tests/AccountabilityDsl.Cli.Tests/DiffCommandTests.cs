@@ -44,6 +44,21 @@ public partial class DiffCommandTests
         Baseline.Verify(result.Stdout, "Diff/" + baseline);
     }
 
+    /// <summary>
+    /// In Markdown, an indented line that is not a list item is a lazy continuation: GitHub joins it
+    /// to the line before, so a declaration's second line read as the tail of the first.
+    /// </summary>
+    [Fact]
+    public void Markdown_puts_every_indented_line_in_a_list_item_so_that_nothing_is_joined_to_the_line_before()
+    {
+        using TempFolder temp = EditedPair();
+        string markdown = Ownerc.RunIn(temp.Path, "diff", "old/retail-bank.owner", "new/retail-bank.owner", "--format", "markdown").Stdout;
+        string[] indented = [.. markdown.Split('\n').Where(line => line.StartsWith(' '))];
+        indented.ShouldNotBeEmpty();
+        indented.ShouldAllBe(line => line.TrimStart().StartsWith("- ", StringComparison.Ordinal));
+        markdown.ShouldContain("  - old:\n    - old/retail-bank.owner(15): `segment Newcomers where assets < 250000 and tenure_years < 1`\n    - old/retail-bank.owner(33): ");
+    }
+
     [Fact]
     public void A_sample_against_itself_reordered_says_no_change()
     {

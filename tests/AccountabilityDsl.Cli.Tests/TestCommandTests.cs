@@ -88,6 +88,48 @@ public partial class TestCommandTests
     }
 
     [Fact]
+    public void A_run_that_ran_no_test_is_not_a_success()
+    {
+        using var temp = new TempFolder();
+        temp.Write("shop.owner", "policy Shop\nstages A\nsegment S\nowner O\naccountable O for S at A\n");
+        temp.Write("shop.owner-test", "");
+        temp.Write("commented.owner-test", "// test \"t\" comes later\n");
+
+        Ownerc.RunIn(temp.Path, "test", "shop.owner-test").ShouldBe(new CliResult(1, "0 passed, 0 failed\n",
+            "ownerc: error: no tests ran: 'shop.owner-test' holds none; a test starts with 'test \"name\"' (docs/testing.md)\n"));
+        Ownerc.RunIn(temp.Path, "test", ".").ShouldBe(new CliResult(1, "0 passed, 0 failed\n",
+            "ownerc: error: no tests ran: none of the 2 .owner-test files holds one; a test starts with 'test \"name\"' (docs/testing.md)\n"));
+
+        // Beside files that do hold tests, an empty one is a warning: the run counts what it ran.
+        temp.Write("shop.owner-test", "test \"t\"\n  customer segment = S\n  expect accountable O at A\n");
+        CliResult mixed = Ownerc.RunIn(temp.Path, "test", ".");
+        mixed.ExitCode.ShouldBe(0);
+        mixed.Stdout.ShouldEndWith("1 passed, 0 failed\n");
+        mixed.Stderr.ShouldBe("ownerc: warning: './commented.owner-test' holds no tests; a test starts with 'test \"name\"' (docs/testing.md)\n");
+    }
+
+    /// <summary>
+    /// One policy in several files, some in subfolders (as samples/high-street-bank): a test file next
+    /// to the policy's main file tests the whole policy, as 'ownerc check' of the folder compiles it.
+    /// </summary>
+    [Fact]
+    public void A_policy_whose_files_are_in_subfolders_is_tested_whole()
+    {
+        using var temp = new TempFolder();
+        temp.Write("bank/core.owner", "policy Bank\nstages A\nsegment S\nowner O\naccountable O for S at A\nchannel Email\n");
+        temp.Write("bank/offers/loans.owner", "policy Bank\noffer Loan by O to S at A via Email\n");
+        temp.Write("bank/limits/email.owner", "policy Bank\nlimit Email per customer: at most 1 per 7 days\n");
+        temp.Write("bank/core.owner-test", "test \"one email a week\"\n  at 2026-01-05 09:00: offer Loan to c1 via Email: allowed\n"
+            + "  at 2026-01-06 09:00: offer Loan to c1 via Email: denied by limits/email.owner line 2\n");
+        Ownerc.RunIn(temp.Path, "check", "bank").ExitCode.ShouldBe(0);
+
+        CliResult result = Ownerc.RunIn(temp.Path, "test", "bank");
+        result.Stderr.ShouldBeEmpty();
+        result.Stdout.ShouldBe("PASS  bank/core.owner-test(1): one email a week\n1 passed, 0 failed\n");
+        result.ExitCode.ShouldBe(0);
+    }
+
+    [Fact]
     public void A_policy_with_name_errors_cannot_be_tested()
     {
         using var temp = new TempFolder();
@@ -156,8 +198,10 @@ public partial class TestCommandTests
         temp.Write("shop.owner-test", "test \"t\"\n  at 2026-01-05 09:00: contact c1 via Email: allowed\n");
         CliResult result = Ownerc.RunIn(temp.Path, "test", ".");
         result.ExitCode.ShouldBe(1);
-        result.Stdout.ShouldContain("shop.owner-test(2,3): error OWN0903: this step cannot run against policy Shop: The limit 'Email contacts per customer in S: at most 1 per 1 day' (shop.owner:7) applies only to customers in S");
-        result.Stdout.ShouldContain("On a contact step, give the customer's segments with 'in Segment, …' ('in none')");
+        // One sentence: the runtime's refusal is a clause of it, not a capitalised sentence in the middle.
+        result.Stdout.ShouldContain("shop.owner-test(2,3): error OWN0903: this step cannot run against policy Shop: the limit 'Email contacts per customer in S: at most 1 per 1 day' (shop.owner:7) applies only to customers in S: "
+            + "the request must carry the customer's segments (ContactRequest.Segments; the generated CreateRequest fills them from the customer record); "
+            + "on a contact step, give the customer's segments with 'in Segment, …' ('in none'), the stage with 'at Stage', the household with 'household id' and the consented channels with 'consent Channel, …' ('consent none')\n");
         result.Stderr.ShouldNotContain("   at ");
     }
 
@@ -175,7 +219,7 @@ public partial class TestCommandTests
         CliResult result = Ownerc.RunIn(temp.Path, "test", ".");
         result.ExitCode.ShouldBe(1);
         result.Stdout.ShouldContain("but offer Card to c1 via Email in S: denied by line 10 (group Lending per customer in S: at most 1 per 30 days), retry 2026-02-04 09:00\n");
-        result.Stdout.ShouldContain("error OWN0903: this step cannot run against policy Shop: The limit 'group Lending per customer in S: at most 1 per 30 days' (shop.owner:10) applies only to customers in S");
+        result.Stdout.ShouldContain("error OWN0903: this step cannot run against policy Shop: the limit 'group Lending per customer in S: at most 1 per 30 days' (shop.owner:10) applies only to customers in S");
         result.Stdout.ShouldNotContain("'Lending'");
     }
 

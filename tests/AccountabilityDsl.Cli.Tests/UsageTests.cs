@@ -4,7 +4,7 @@ using AccountabilityDsl.Tests.Infrastructure;
 namespace AccountabilityDsl.Cli.Tests;
 
 /// <summary>Help, version, and every way to get the command line wrong: one clear line on stderr, exit 2.</summary>
-public class UsageTests
+public partial class UsageTests
 {
     [Theory]
     [InlineData("--help")]
@@ -76,6 +76,37 @@ public class UsageTests
         }
     }
 
+    /// <summary>
+    /// Every diagnostic ID the product defines, wherever it is defined (the compiler's catalog, the
+    /// .owner-test runner, the MSBuild task's OWNBxxx codes, a Warning in the package's targets),
+    /// found in the sources rather than listed here, so that a new ID without a page fails.
+    /// </summary>
+    [Fact]
+    public void Every_diagnostic_id_the_product_defines_has_a_page_that_ownerc_help_prints()
+    {
+        string src = Path.Combine(Baseline.RepoRoot, "src");
+        string[] ids = [.. Directory.EnumerateFiles(src, "*.*", SearchOption.AllDirectories)
+            .Where(path => path.EndsWith(".cs", StringComparison.Ordinal) || path.EndsWith(".targets", StringComparison.Ordinal))
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(path => DefinedId().Matches(File.ReadAllText(path)).Select(m => m.Groups["id"].Value))
+            .Distinct()
+            .Order(StringComparer.Ordinal)];
+        ids.ShouldContain("OWN0009");
+        ids.ShouldContain("OWN0903");
+        ids.ShouldContain("OWNB006");
+        ids.ShouldContain("OWNB007");
+        foreach (string id in ids)
+        {
+            string page = Path.Combine(Baseline.RepoRoot, "docs", "rules", id + ".md");
+            File.Exists(page).ShouldBeTrue($"{id} is defined in src/ but has no page docs/rules/{id}.md");
+            CliResult result = Ownerc.Run("help", id);
+            result.ShouldBe(new CliResult(0, File.ReadAllText(page).ReplaceLineEndings("\n"), ""), id);
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:""|Code="")(?<id>OWNB?\d{3,4})""")]
+    private static partial System.Text.RegularExpressions.Regex DefinedId();
+
     [Fact]
     public void Every_help_line_of_a_check_names_a_command_that_prints_that_rules_page()
     {
@@ -141,7 +172,16 @@ public class UsageTests
     [InlineData(new[] { "check", "x.owner", "--format" }, "ownerc: error: option '--format' needs a value: text, json, sarif or msbuild\n")]
     [InlineData(new[] { "check", "x.owner", "--format", "--warnaserror" }, "ownerc: error: option '--format' needs a value: text, json, sarif or msbuild\n")]
     [InlineData(new[] { "check", "x.owner", "--warnaserror=true" }, "ownerc: error: option '--warnaserror' does not take a value\n")]
-    [InlineData(new[] { "help", "OWN0019" }, "ownerc: error: unknown diagnostic ID 'OWN0019'\nhint: did you mean 'ownerc help OWN0009'?\n")]
+    [InlineData(new[] { "help", "OWN0019" }, "ownerc: error: unknown diagnostic ID 'OWN0019'\nhint: the OWN00xx diagnostics are OWN0001, OWN0002, OWN0003, OWN0004, OWN0005, OWN0006, OWN0007, OWN0008, OWN0009, OWN0010, OWN0020; run 'ownerc help' with one of them\n")]
+    [InlineData(new[] { "help", "OWN0199" }, "ownerc: error: unknown diagnostic ID 'OWN0199'\nhint: the OWN01xx diagnostics are OWN0101, OWN0102, OWN0103, OWN0104, OWN0105, OWN0106, OWN0107, OWN0108; run 'ownerc help' with one of them\n")]
+    [InlineData(new[] { "help", "own0910" }, "ownerc: error: unknown diagnostic ID 'own0910'\nhint: the OWN09xx diagnostics are OWN0901, OWN0902, OWN0903, OWN0904; run 'ownerc help' with one of them\n")]
+    [InlineData(new[] { "help", "OWNB008" }, "ownerc: error: unknown diagnostic ID 'OWNB008'\nhint: the OWNB0xx diagnostics are OWNB001, OWNB002, OWNB003, OWNB004, OWNB005, OWNB006, OWNB007; run 'ownerc help' with one of them\n")]
+    [InlineData(new[] { "--versoin" }, "ownerc: error: unknown option '--versoin'; did you mean '--version'?\n")]
+    [InlineData(new[] { "--hlep" }, "ownerc: error: unknown option '--hlep'; did you mean '--help'?\n")]
+    [InlineData(new[] { "-version" }, "ownerc: error: unknown option '-version'; did you mean '--version'?\n")]
+    [InlineData(new[] { "lsp", "--stdoi" }, "ownerc: error: unknown option '--stdoi' for 'ownerc lsp'; did you mean '--stdio'?\n")]
+    [InlineData(new[] { "test", "x.owner-test", "--fromat", "junit" }, "ownerc: error: unknown option '--fromat' for 'ownerc test'; did you mean '--format'?\n")]
+    [InlineData(new[] { "diff", "a", "b", "--git=main", "--formt", "json" }, "ownerc: error: unknown option '--formt' for 'ownerc diff'; did you mean '--format'?\n")]
     [InlineData(new[] { "help", "OWN0101", "OWN0102" }, "ownerc: error: 'ownerc help OWN0101' takes no further arguments, but 'OWN0102' follows it\nhint: run 'ownerc help OWN0101' alone\n")]
     public void Bad_usage_is_one_clear_error_and_exit_2(string[] args, string stderr)
     {

@@ -41,10 +41,18 @@ public sealed class LanguageServerCommand : ICommand
     {
         foreach (string arg in args)
         {
-            if (arg != "--stdio")
+            if (arg == "--stdio")
             {
-                throw new UsageException($"'ownerc lsp' takes no argument '{arg}'", "editors start it as 'ownerc lsp'; see docs/editors.md");
+                continue;
             }
+
+            // A misspelt --stdio gets "did you mean", as every command's options do.
+            if (arg.StartsWith('-') && AccountabilityDsl.Text.SpellingSuggestion.Closest(arg, ["--stdio", "--help"]) is { } closest)
+            {
+                throw new UsageException($"unknown option '{arg}' for 'ownerc lsp'; did you mean '{closest}'?");
+            }
+
+            throw new UsageException($"'ownerc lsp' takes no argument '{arg}'", "editors start it as 'ownerc lsp'; see docs/editors.md");
         }
 
         using Stream input = Console.OpenStandardInput();

@@ -37,7 +37,8 @@ public sealed class TestCommand : ICommand
 
         Exit codes:
           0  every test passed
-          1  a test failed, or a test file has errors (printed)
+          1  a test failed, a test file has errors (printed), or no test ran (the
+             files hold none)
           2  bad usage, or a file or folder that could not be read
 
         """.ReplaceLineEndings("\n");
@@ -86,6 +87,14 @@ public sealed class TestCommand : ICommand
             results.Add(result!);
         }
 
+        // A file without tests is most likely a mistake (all commented out, the wrong file); a run that
+        // ran no test at all must not look like success (as pytest's "no tests collected", exit 5).
+        bool ranNothing = results.All(r => r.Tests.IsEmpty);
+        foreach (TestFileResult empty in results.Where(r => !ranNothing && r.Tests.IsEmpty && r.Diagnostics.IsEmpty))
+        {
+            context.WriteWarning($"'{empty.File}' holds no tests; a test starts with 'test \"name\"' (docs/testing.md)");
+        }
+
         string report = junit ? TestReportWriter.JUnit(results) : TestReportWriter.Text(results);
         if (output is null)
         {
@@ -104,6 +113,13 @@ public sealed class TestCommand : ICommand
             }
 
             context.Out.WriteLine(TestReportWriter.Summary(results));
+        }
+
+        if (ranNothing)
+        {
+            context.WriteError((results.Count == 1 ? $"no tests ran: '{results[0].File}' holds none" : $"no tests ran: none of the {results.Count} .owner-test files holds one")
+                + "; a test starts with 'test \"name\"' (docs/testing.md)");
+            return ExitCodes.ErrorsReported;
         }
 
         return results.All(r => r.Passed) ? ExitCodes.Success : ExitCodes.ErrorsReported;

@@ -262,17 +262,24 @@ public static class DiffWriter
             return;
         }
 
+        if (markdown && lines.Length > 1)
+        {
+            // A nested list: an indented second line would be a lazy continuation, which Markdown joins
+            // to the line before it.
+            text.Append($"  - {label}:\n");
+            foreach (SourceLine line in lines)
+            {
+                text.Append($"    - {Line(line, markdown)}\n");
+            }
+
+            return;
+        }
+
         for (int i = 0; i < lines.Length; i++)
         {
             string value = Line(lines[i], markdown);
-            if (markdown)
-            {
-                text.Append(i == 0 ? $"  - {label}: {value}\n" : $"    {value}\n");
-            }
-            else
-            {
-                text.Append(i == 0 ? $"      {label}: {value}\n" : $"{new string(' ', 8 + label.Length)}{value}\n");
-            }
+            text.Append(markdown ? $"  - {label}: {value}\n"
+                : i == 0 ? $"      {label}: {value}\n" : $"{new string(' ', 8 + label.Length)}{value}\n");
         }
     }
 

@@ -440,8 +440,8 @@ public sealed class PolicyTestRunner(IReadOnlyList<PolicyCompilation> policies)
                 // A scoped limit needs the customer's segments and stage, a channel that requires
                 // consent needs the customer's consents: the step did not give what a rule reads.
                 Error(TestFileDiagnostics.InvalidValue, step.Span,
-                    $"this step cannot run against policy {_policy.Name}: {(e.ParamName is { } parameter ? e.Message.Replace($" (Parameter '{parameter}')", "") : e.Message)} On a contact step, give the customer's segments with 'in Segment, …' ('in none'), the stage with 'at Stage', "
-                    + "the household with 'household id' and the consented channels with 'consent Channel, …' ('consent none').");
+                    $"this step cannot run against policy {_policy.Name}: {AsClause(e)}; on a contact step, give the customer's segments with 'in Segment, …' ('in none'), the stage with 'at Stage', "
+                    + "the household with 'household id' and the consented channels with 'consent Channel, …' ('consent none')");
                 return;
             }
 
@@ -544,6 +544,21 @@ public sealed class PolicyTestRunner(IReadOnlyList<PolicyCompilation> policies)
                 HouseholdId = facts.Household?.Text,
                 Consents = consents?.Select(c => c!.Name).ToArray(),
             };
+        }
+
+        /// <summary>
+        /// The runtime's refusal ("The limit '…' (shop.owner:7) applies only to customers in S: ….") as a
+        /// clause inside the diagnostic's sentence: without the parameter note and the full stop, and
+        /// with a lower-case first word unless that word is a name (ContactRequest, a capitalised acronym).
+        /// </summary>
+        private static string AsClause(ArgumentException refusal)
+        {
+            string message = refusal.ParamName is { } parameter ? refusal.Message.Replace($" (Parameter '{parameter}')", "") : refusal.Message;
+            message = message.Trim().TrimEnd('.');
+            int wordEnd = message.IndexOfAny([' ', '\'', ':']);
+            string firstWord = wordEnd < 0 ? message : message[..wordEnd];
+            bool ordinaryWord = firstWord.Length > 1 && char.IsUpper(firstWord[0]) && firstWord.Skip(1).All(char.IsLower);
+            return ordinaryWord ? char.ToLowerInvariant(message[0]) + message[1..] : message;
         }
 
         private static string Action(ContactStepSyntax step) => (step.Kind == ContactActionKind.Offer

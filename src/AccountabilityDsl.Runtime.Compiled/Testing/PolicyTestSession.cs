@@ -40,9 +40,14 @@ public sealed class PolicyTestSession(Func<PolicyInput, IEnumerable<PolicyInput>
         string folder = Path.GetDirectoryName(testFile.FullPath)!;
         if (!_policiesByFolder.TryGetValue(folder, out IReadOnlyList<PolicyCompilation>? policies))
         {
+            // The policies next to the test file are those with a file in its folder; their other files may
+            // be in subfolders (core.owner beside offers/boats.owner), compiled together as 'ownerc check'
+            // of the folder does. Policies wholly in subfolders are not next to it; nor is an unreadable file
+            // there known to be part of one, so only the folder's own unreadable files are reported.
             PolicyWorkspace workspace = PolicyWorkspace.FromFiles(policyFilesNextTo(testFile));
-            _unreadablePolicies.AddRange(workspace.Documents.Where(d => !d.WasRead).Select(d => d.ReadError!));
-            _policiesByFolder[folder] = policies = workspace.Compile();
+            string[] inFolder = [.. workspace.Documents.Where(d => IsIn(folder, d.Input.FullPath)).Select(d => d.Input.DisplayPath)];
+            _unreadablePolicies.AddRange(workspace.Documents.Where(d => !d.WasRead && IsIn(folder, d.Input.FullPath)).Select(d => d.ReadError!));
+            _policiesByFolder[folder] = policies = [.. workspace.Compile().Where(c => c.SyntaxTrees.Any(t => inFolder.Contains(t.FilePath, StringComparer.Ordinal)))];
         }
 
         result = new PolicyTestRunner(policies).Run(TestFileSyntax.Parse(document.Source));
@@ -50,16 +55,21 @@ public sealed class PolicyTestSession(Func<PolicyInput, IEnumerable<PolicyInput>
         return true;
     }
 
+    private static bool IsIn(string folder, string fullPath) =>
+        string.Equals(Path.GetDirectoryName(fullPath), folder, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+
     /// <summary>
-    /// <c>ownerc test</c>'s policies for a test file: the <c>.owner</c> files in its folder, shown
-    /// with paths relative as the test file's own.
+    /// <c>ownerc test</c>'s policies for a test file: the <c>.owner</c> files in its folder and its
+    /// subfolders (searched as <c>ownerc check</c> searches a folder), shown with paths relative as the
+    /// test file's own.
     /// </summary>
     public static IEnumerable<PolicyInput> PolicyFilesOnDisk(PolicyInput testFile)
     {
         string folder = Path.GetDirectoryName(testFile.FullPath)!;
         string displayFolder = Path.GetDirectoryName(testFile.DisplayPath) ?? "";
-        return Directory.EnumerateFiles(folder, "*" + InputCollector.Extension)
-            .Order(StringComparer.Ordinal)
-            .Select(path => new PolicyInput(Path.Join(displayFolder, Path.GetFileName(path)).Replace('\\', '/'), path));
+        return InputCollector.Collect([folder], folder).Files
+            .Select(file => new PolicyInput(Path.Join(displayFolder, Path.GetRelativePath(folder, file.FullPath)).Replace('\\', '/'), file.FullPath))
+            .OrderBy(file => IsIn(folder, file.FullPath) ? 0 : 1)
+            .ThenBy(file => file.DisplayPath, StringComparer.Ordinal);
     }
 }

@@ -32,6 +32,19 @@ public static class DiagnosticCatalog
 
     public static DiagnosticDescriptor? Find(string id) => ById.GetValueOrDefault(id.Trim());
 
+    /// <summary>
+    /// Every ID that has a page in <c>docs/rules</c>, in order: the compiler's, the <c>.owner-test</c>
+    /// runner's (OWN09xx) and the MSBuild package's own (OWNBxxx), whose task assembly the command
+    /// line does not load. What <c>ownerc help &lt;ID&gt;</c> can show.
+    /// </summary>
+    public static ImmutableArray<string> DocumentedIds { get; } =
+    [
+        .. typeof(DiagnosticCatalog).Assembly.GetManifestResourceNames()
+            .Where(name => name.StartsWith("rules/OWN", StringComparison.Ordinal) && name.EndsWith(".md", StringComparison.Ordinal))
+            .Select(name => name.Substring("rules/".Length, name.Length - "rules/".Length - ".md".Length))
+            .OrderBy(id => id, StringComparer.Ordinal),
+    ];
+
     /// <summary>The rule's documentation page (Markdown), embedded from <c>docs/rules</c>.</summary>
     public static string? GetDocumentation(string id)
     {

@@ -71,6 +71,31 @@ public sealed class ContactGateHostingTests : IDisposable
     }
 
     [Fact]
+    public void A_denial_is_logged_with_its_offer_and_a_contact_without_an_offer_names_none()
+    {
+        var logs = new RecordingLoggerProvider();
+        using ServiceProvider services = new ServiceCollection()
+            .AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new ConfigurationBuilder().Build())
+            .AddSingleton<TimeProvider>(new SimulatedClock(new DateTimeOffset(2027, 3, 1, 9, 0, 0, TimeSpan.Zero)))
+            .AddLogging(logging => logging.AddProvider(logs))
+            .AddContactGate<Policy>().UseSqliteLedger(Path.Combine(_directory, "log.db")).Services
+            .BuildServiceProvider();
+        ObservedContactGate gate = services.GetRequiredService<ObservedContactGate>();
+        var withOffer = Policy.CreateRequest("c-1", Policy.Channel.Email, Policy.Offer.SaverPlus);
+        var withoutOffer = Policy.CreateRequest("c-1", Policy.Channel.Email);
+        gate.Commit(gate.TryReserve(withOffer, "k1").Reservation!).ShouldBe(CommitOutcome.Committed);
+
+        gate.Check(withOffer).IsAllowed.ShouldBeFalse();
+        gate.Check(withoutOffer).IsAllowed.ShouldBeFalse();
+
+        string[] denials = [.. logs.Entries.Where(e => e.EventId.Id == 1001 && e.EventId.Name == "ContactDenied").Select(e => e.Message)];
+        denials.Length.ShouldBe(2);
+        denials[0].ShouldStartWith("Contact denied by policy OfferDeskBank (check) for customer c-1 via Email with offer SaverPlus: limit 'Email contacts per customer: at most 1 per 7 days' (offer-desk-bank.owner:50) — 1 of 1 used");
+        denials[1].ShouldStartWith("Contact denied by policy OfferDeskBank (check) for customer c-1 via Email: limit 'Email contacts per customer: at most 1 per 7 days' (offer-desk-bank.owner:50) — 1 of 1 used");
+        denials.ShouldAllBe(message => !message.Contains("(null)") && !message.Contains("offer :"));
+    }
+
+    [Fact]
     public async Task The_ledger_health_check_reports_a_ledger_that_does_not_answer()
     {
         string path = Path.Combine(_directory, "health.db");
