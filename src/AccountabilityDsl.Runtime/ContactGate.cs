@@ -648,19 +648,14 @@ public sealed class ContactGate
         return Repeated(decision, result, committed);
     }
 
-    /// <summary>A repeated key: the stored entry as a <see cref="Reservation"/> (not inlined: the common path is a new entry).</summary>
+    /// <summary>A repeated key: the stored entry, as originally requested (not inlined: the common path is a new entry).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static RecordResult Repeated(ContactDecision decision, in LedgerReserveResult result, bool committed)
     {
         var e = result.Entry;
-        var reservation = new Reservation(
-            new ContactRequest(e.CustomerId, e.Channel, e.Offer, e.Category) { HouseholdId = e.HouseholdId },
-            e.IdempotencyKey,
-            new DateTimeOffset(e.AtUtcTicks, TimeSpan.Zero),
-            committed || e.ExpiresUtcTicks >= DateTimeOffset.MaxValue.UtcTicks ? DateTimeOffset.MaxValue : new DateTimeOffset(e.ExpiresUtcTicks, TimeSpan.Zero),
-            !e.Counted)
-        { ReservationId = result.ReservationId, Hint = result.Hint };
-        return new RecordResult(e.Counted ? decision : ContactDecision.AllowedExempt, reservation, isRepeat: true, committed);
+        return new RecordResult(e.Counted ? decision : ContactDecision.AllowedExempt,
+            new ContactRequest(e.CustomerId, e.Channel, e.Offer, e.Category) { HouseholdId = e.HouseholdId }, e.IdempotencyKey,
+            e.AtUtcTicks, e.ExpiresUtcTicks, !e.Counted, committed, result.ReservationId, result.Hint, isRepeat: true);
     }
 
     /// <summary>

@@ -327,8 +327,8 @@ public sealed record ReservationResult(ContactDecision Decision, Reservation? Re
 /// read (each read makes a new, equal object). Converts implicitly to <see cref="ReservationResult"/>.
 /// </summary>
 /// <remarks>
-/// Holds either a reservation made elsewhere (a repeated key, a contact allowed without the ledger) or the parts of a
-/// new one (request, key, times, id), never both.
+/// Holds either a reservation made already (a contact allowed without the ledger) or the parts of a stored one
+/// (request, key, times, id), never both.
 /// </remarks>
 public readonly struct RecordResult : IEquatable<RecordResult>
 {
@@ -350,9 +350,10 @@ public readonly struct RecordResult : IEquatable<RecordResult>
         IsCommitted = isCommitted;
     }
 
-    /// <summary>A new contact stored by the ledger: the parts of its <see cref="Reservation"/>.</summary>
-    internal RecordResult(ContactDecision decision, ContactRequest request, string key, long atTicks, long expiresTicks, bool exempt, bool isCommitted, long id, object? hint)
+    /// <summary>A contact stored by the ledger (new, or found under a repeated key): the parts of its <see cref="Reservation"/>.</summary>
+    internal RecordResult(ContactDecision decision, ContactRequest request, string key, long atTicks, long expiresTicks, bool exempt, bool isCommitted, long id, object? hint, bool isRepeat = false)
     {
+        IsRepeat = isRepeat;
         Decision = decision;
         _request = request;
         _key = key;
