@@ -17,9 +17,9 @@ public static class ContactPolicyBuilder
 
     /// <summary>
     /// As <see cref="Build(BoundPolicy)"/>; <paramref name="filePaths"/> (keyed by reference) receives the
-    /// path of the file each rule's <see cref="SourceLine"/> cites. A <see cref="SourceLine"/> names its
-    /// file without the folder, as generated code does, so two files of one name in different folders
-    /// are told apart only by this.
+    /// path of the file each rule's <see cref="SourceLine"/> cites (as given to the compiler). A
+    /// <see cref="SourceLine"/> names its file by its path from the policy's root, as generated code
+    /// does; a test runner shows the path a diagnostic would.
     /// </summary>
     internal static ContactPolicy Build(BoundPolicy policy, Dictionary<SourceLine, string>? filePaths)
     {

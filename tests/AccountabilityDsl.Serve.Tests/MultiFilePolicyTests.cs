@@ -40,7 +40,7 @@ public sealed class MultiFilePolicyTests : IDisposable
         second.GetProperty("allowed").GetBoolean().ShouldBeFalse();
         JsonElement decision = second.GetProperty("decision");
         decision.Str("rule").ShouldBe("offer Remortgage per customer: at most 1 per 180 days");
-        decision.Str("file").ShouldBe("mortgages.owner");
+        decision.Str("file").ShouldBe("offers/mortgages.owner");
         decision.GetProperty("line").GetInt32().ShouldBe(LineOf(Mortgages, "limit Remortgage per customer"));
     }
 

@@ -232,13 +232,13 @@ internal static class PolicyEndpoints
             return Problems.BadRequest(fields.Errors);
         }
 
-        string file = RuntimeRuleFacts.SourceFileName(bound);
+        // Each line is cited in its own file (in a policy of several files, by its path from the policy's root).
         var segments = loaded.Compiled.SegmentsOf(customer!).Select(s => new SegmentMatch(
-            s.Name, file, bound.LineOf(s.Syntax),
+            s.Name, RuntimeRuleFacts.SourceFileOf(bound, s.Syntax), bound.LineOf(s.Syntax),
             s.IsAssigned ? "assigned by the host" : "where " + RuntimeRuleFacts.RuleText(bound, s.Syntax.Predicate!))).ToList();
         var stages = loaded.Compiled.Explainer.Explain(customer!, stage).Select(s =>
         {
-            var owners = s.Owners.Select(o => new OwnerClaim(o.Owner.Name, o.Segment.Name, file, bound.LineOf(o.Declaration.Syntax),
+            var owners = s.Owners.Select(o => new OwnerClaim(o.Owner.Name, o.Segment.Name, RuntimeRuleFacts.SourceFileOf(bound, o.Declaration.Syntax), bound.LineOf(o.Declaration.Syntax),
                 RuntimeRuleFacts.RuleText(bound, o.Declaration.Syntax))).ToList();
             string? single = owners.Select(o => o.Owner).Distinct().ToList() is [var one] ? one : null;
             return new StageOwners(s.Stage.Name, single, owners, s.IsVacuum, s.IsConflict);

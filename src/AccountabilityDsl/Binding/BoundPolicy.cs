@@ -14,6 +14,7 @@ namespace AccountabilityDsl.Binding;
 public sealed class BoundPolicy
 {
     private readonly Lazy<Dictionary<SyntaxNode, SyntaxTree>> _treeOfNode;
+    private readonly Lazy<int> _rootDepth;
 
     internal BoundPolicy(
         ImmutableArray<SyntaxTree> trees,
@@ -34,6 +35,7 @@ public sealed class BoundPolicy
         Trees = trees;
         Header = header;
         _treeOfNode = new Lazy<Dictionary<SyntaxNode, SyntaxTree>>(MapNodesToTrees);
+        _rootDepth = new Lazy<int>(RootDepth);
         Attributes = attributes;
         Segments = segments;
         Stages = stages;
@@ -141,7 +143,41 @@ public sealed class BoundPolicy
     /// in a policy of several files (so matrix and explain say which file decided a cell).
     /// </summary>
     public string LineReference(SyntaxNode node) =>
-        Trees.Length == 1 ? $"line {LineOf(node)}" : $"line {LineOf(node)} of {Path.GetFileName(SourceOf(node).FilePath)}";
+        Trees.Length == 1 ? $"line {LineOf(node)}" : $"line {LineOf(node)} of {PathInPolicy(TreeOf(node))}";
+
+    /// <summary>
+    /// A file of this policy named the way generated code and the runtime name it: its path from the
+    /// policy's root, the deepest folder that holds every file of the policy, with <c>/</c> between
+    /// folders (<c>core.owner</c>, <c>offers/boats.owner</c>). A one-file policy's file is its name.
+    /// Unlike a diagnostic's path (as given on the command line), it does not depend on where the
+    /// compiler ran, and two files of one name in different folders stay apart.
+    /// </summary>
+    public string PathInPolicy(SyntaxTree tree)
+    {
+        ArgumentNullException.ThrowIfNull(tree);
+        return string.Join("/", PathParts(tree).Skip(_rootDepth.Value));
+    }
+
+    // A path's folders and name; '\\' separates only where the system says so (on Linux it may be in a name).
+    private static readonly char[] Separators = [.. new[] { Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar }.Distinct()];
+
+    private static string[] PathParts(SyntaxTree tree) => tree.FilePath.Split(Separators);
+
+    /// <summary>How many leading folders every file's path shares: the depth of the policy's root.</summary>
+    private int RootDepth()
+    {
+        string[][] paths = [.. Trees.Select(PathParts)];
+        int depth = paths.Length == 0 ? 0 : paths.Min(p => p.Length - 1);
+        for (int i = 0; i < depth; i++)
+        {
+            if (paths.Any(p => p[i] != paths[0][i]))
+            {
+                return i;
+            }
+        }
+
+        return depth;
+    }
 
     /// <summary>
     /// Where several nodes are, for people: <c>lines 8, 9</c> in a one-file policy, <c>lines 8, 9
@@ -158,7 +194,7 @@ public sealed class BoundPolicy
         }
 
         string lines = "lines " + string.Join(", ", list.Select(LineOf));
-        return Trees.Length == 1 ? lines : $"{lines} of {Path.GetFileName(files[0].FilePath)}";
+        return Trees.Length == 1 ? lines : $"{lines} of {PathInPolicy(TreeOf(list[0]))}";
     }
 
     /// <summary>The text of the line a node starts on, trimmed, from its own file.</summary>

@@ -12,21 +12,22 @@ namespace AccountabilityDsl.Emit;
 public static class RuntimeRuleFacts
 {
     /// <summary>
-    /// The policy's file names without their folders (<c>retail-bank.owner</c>); for a policy of
-    /// several files, all of them in the order they were given (<c>core.owner, boats.owner</c>).
+    /// The policy's file (<c>retail-bank.owner</c>); for a policy of several files, all of them in the
+    /// order they were given, each by its path from the policy's root (<c>core.owner, offers/boats.owner</c>,
+    /// see <see cref="BoundPolicy.PathInPolicy"/>).
     /// </summary>
     public static string SourceFileName(BoundPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        return string.Join(", ", policy.Trees.Select(t => Path.GetFileName(t.FilePath)));
+        return string.Join(", ", policy.Trees.Select(policy.PathInPolicy));
     }
 
-    /// <summary>The file a decision citing <paramref name="declaration"/> names: the declaration's own file, without its folder.</summary>
+    /// <summary>The file a decision citing <paramref name="declaration"/> names: the declaration's own file, by its path from the policy's root.</summary>
     public static string SourceFileOf(BoundPolicy policy, SyntaxNode declaration)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(declaration);
-        return Path.GetFileName(policy.SourceOf(declaration).FilePath);
+        return policy.PathInPolicy(policy.TreeOf(declaration));
     }
 
     /// <summary>The declaration's source text on one line: what a decision quotes as the rule's text.</summary>

@@ -1,3 +1,4 @@
+using AccountabilityDsl.Binding;
 using AccountabilityDsl.Analysis;
 using AccountabilityDsl.Diagnostics;
 using AccountabilityDsl.Emit;
@@ -176,9 +177,39 @@ public class MultiFilePolicyTests
 
         EmitResult emitted = CSharpEmitter.Emit(bank);
         emitted.Success.ShouldBeTrue();
-        emitted.Source.ShouldContain("public const string SourceFile = \"core.owner, boats.owner, mortgages.owner\";");
+        emitted.Source.ShouldContain("public const string SourceFile = \"core.owner, offers/boats.owner, offers/mortgages.owner\";");
         emitted.Source.ShouldContain("Remortgage");
-        emitted.Source.ShouldContain("new global::AccountabilityDsl.Runtime.SourceLine(\"mortgages.owner\", 7,");
+        emitted.Source.ShouldContain("new global::AccountabilityDsl.Runtime.SourceLine(\"offers/mortgages.owner\", 7,");
+    }
+
+    /// <summary>
+    /// Two files of one name in different folders: generated code, the runtime's rules and the
+    /// messages name each by its path from the policy's root, wherever the compiler ran.
+    /// </summary>
+    [Fact]
+    public void Files_of_one_name_in_different_folders_are_named_by_their_path_in_the_policy()
+    {
+        PolicyCompilation compilation = Compile(
+            ("policies/bank/core.owner", Core),
+            ("policies/bank/north/limits.owner", "policy Shop\nlimit Email per customer: at most 1 per 7 days\n"),
+            ("policies/bank/south/limits.owner", "policy Shop\n\nlimit contacts per customer: at most 5 per 30 days\n"));
+        compilation.Diagnostics.Where(d => d.IsError).ShouldBeEmpty();
+        BoundPolicy policy = compilation.Policy;
+        policy.Trees.Select(policy.PathInPolicy).ShouldBe(["core.owner", "north/limits.owner", "south/limits.owner"]);
+        policy.LineReference(policy.Limits[1].Syntax).ShouldBe("line 2 of north/limits.owner");
+
+        EmitResult emitted = CSharpEmitter.Emit(compilation);
+        emitted.Success.ShouldBeTrue();
+        emitted.Source.ShouldContain("public const string SourceFile = \"core.owner, north/limits.owner, south/limits.owner\";");
+        emitted.Source.ShouldContain("new global::AccountabilityDsl.Runtime.SourceLine(\"north/limits.owner\", 2, \"limit Email per customer: at most 1 per 7 days\")");
+        emitted.Source.ShouldContain("new global::AccountabilityDsl.Runtime.SourceLine(\"south/limits.owner\", 3, \"limit contacts per customer: at most 5 per 30 days\")");
+
+        var runtime = AccountabilityDsl.Runtime.Compiled.ContactPolicyBuilder.Build(policy);
+        runtime.Limits.Select(l => $"{l.Source}").ShouldBe(["core.owner:8", "north/limits.owner:2", "south/limits.owner:3"]);
+
+        // A one-file policy is named by its file name, whatever folder it is in.
+        PolicyCompilation single = Compile(("policies/bank/retail.owner", Core));
+        single.Policy.PathInPolicy(single.Policy.Trees[0]).ShouldBe("retail.owner");
     }
 
     [Fact]
