@@ -95,6 +95,10 @@ public sealed class ContactGate
         }
         foreach (var limit in policy.Limits)
         {
+            // The policy checked its limits when it was made; a segment or stage list emptied since (a list the host
+            // still holds) is refused here as it would have been then, so no rule ever has an empty scope list: the
+            // paths that decide scope (names, bits, the ledger's quick step) agree only on non-empty lists.
+            limit.Validate();
             rules.Add(new Rule(RuleKind.Limit, limit.Scope, null, limit.MaxCount, limit.Window, limit.Description, limit.Source)
             {
                 PerHousehold = limit.PerHousehold,
@@ -232,18 +236,20 @@ public sealed class ContactGate
     {
         var hold = holdFor ?? DefaultHold;
         RequireHold(hold, nameof(holdFor));
-        return Reserve(request, idempotencyKey, hold, commit: false);
+        return Reserve(request, idempotencyKey, hold, commit: false).ToReservationResult();
     }
 
     /// <summary>
     /// The one-call path for hosts that send synchronously: checks and, when allowed, records the contact as made
     /// (committed) in one atomic ledger step — no reservation to commit or release. A repeated
-    /// <paramref name="idempotencyKey"/> returns the existing contact (<see cref="ReservationResult.IsRepeat"/>).
+    /// <paramref name="idempotencyKey"/> returns the existing contact (<see cref="RecordResult.IsRepeat"/>). The result
+    /// is a struct: an allowed contact allocates nothing unless its <see cref="RecordResult.Reservation"/> is read.
     /// </summary>
-    public ReservationResult TryRecord(ContactRequest request, string idempotencyKey) =>
+    public RecordResult TryRecord(ContactRequest request, string idempotencyKey) =>
         Reserve(request, idempotencyKey, DefaultHold, commit: true);
 
-    private ReservationResult Reserve(ContactRequest request, string idempotencyKey, TimeSpan hold, bool commit)
+    /// <summary>The reserve and record paths; the result holds a new contact's parts, not yet a <see cref="Reservation"/> (see <see cref="RecordResult"/>).</summary>
+    private RecordResult Reserve(ContactRequest request, string idempotencyKey, TimeSpan hold, bool commit)
     {
         Validate(request);
         // Hosts often reuse key strings (e.g. a few per batch); like the names in Validate, one seen valid is not scanned again.
@@ -254,6 +260,34 @@ public sealed class ContactGate
         }
         var now = Clock.GetUtcNow();
         var exempt = IsExempt(request.Category);
+        // The common case on the in-memory ledger (which never throws LedgerUnavailableException): a new counted
+        // contact that the ledger's quick step decides without per-rule constraints (see QuickPlan). A repeated key, a
+        // rule that may be at its cap, a denial go the full way, in a step of their own.
+        if (!exempt && _memoryLedger is { } memory && PlanFor(request) is var plan && QuickApplies(request, plan, now))
+        {
+            var nowTicks = now.UtcTicks;
+            var expires = SaturatingAdd(nowTicks, hold.Ticks);
+            if (expires > nowTicks)
+            {
+                var entry = new LedgerEntry(request.CustomerId, idempotencyKey, request.Channel, request.Offer, request.Category,
+                    true, nowTicks, expires) { HouseholdId = request.HouseholdId };
+                var id = memory.TryInsertQuick(entry, plan.Quick!, _counted, request, _scopeNames, nowTicks, commit, out var hint);
+                if (id != 0)
+                {
+                    return new RecordResult(ContactDecision.Allowed, request, idempotencyKey, nowTicks, expires, exempt: false, commit, id, hint);
+                }
+            }
+        }
+        return ReserveFully(request, idempotencyKey, hold, commit, now, exempt);
+    }
+
+    /// <summary>
+    /// <see cref="Reserve"/> past the quick step, with what a ledger that cannot be reached answers. Not inlined: the
+    /// exception handling and the results it builds would make every reserve zero a large stack frame.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private RecordResult ReserveFully(ContactRequest request, string idempotencyKey, TimeSpan hold, bool commit, DateTimeOffset now, bool exempt)
+    {
         try
         {
             return ReserveInLedger(request, idempotencyKey, hold, commit, now, exempt);
@@ -262,10 +296,10 @@ public sealed class ContactGate
         {
             var decision = WithoutLedger(e, now, exempt);
             // An allowed contact gets a reservation that was never stored (id 0): commit answers NotRecorded.
-            return decision.IsAllowed
-                ? new ReservationResult(decision, new Reservation(request, idempotencyKey, now,
-                    commit ? DateTimeOffset.MaxValue : new DateTimeOffset(SaturatingAdd(now.UtcTicks, hold.Ticks), TimeSpan.Zero), exempt))
-                : new ReservationResult(decision, null);
+            return new RecordResult(decision, decision.IsAllowed
+                ? new Reservation(request, idempotencyKey, now,
+                    commit ? DateTimeOffset.MaxValue : new DateTimeOffset(SaturatingAdd(now.UtcTicks, hold.Ticks), TimeSpan.Zero), exempt)
+                : null, isRepeat: false, isCommitted: false);
         }
     }
 
@@ -275,7 +309,7 @@ public sealed class ContactGate
             ? ContactDecision.AllowedWithoutLedger(failure, exempt)
             : ContactDecision.DeniedLedgerUnavailable(failure, _calendar.InZone(now));
 
-    private ReservationResult ReserveInLedger(ContactRequest request, string idempotencyKey, TimeSpan hold, bool commit, DateTimeOffset now, bool exempt)
+    private RecordResult ReserveInLedger(ContactRequest request, string idempotencyKey, TimeSpan hold, bool commit, DateTimeOffset now, bool exempt)
     {
         var nowTicks = now.UtcTicks;
         var entry = new LedgerEntry(request.CustomerId, idempotencyKey, request.Channel, request.Offer, request.Category,
@@ -285,27 +319,11 @@ public sealed class ContactGate
             return ToResult(ContactDecision.AllowedExempt, TryReserveInLedger(entry, [], [], nowTicks, commit), request, entry);
         }
 
-        var plan = PlanFor(request);
-        if (_memoryLedger is { } quickLedger && QuickApplies(request, plan, now))
-        {
-            // Decided in the ledger's locked step without per-rule constraints; a rule that may be at its cap (or a
-            // denial) goes the full way, in a step of its own.
-            entry.ValidateTimes();
-            var quick = quickLedger.TryReserveQuick(entry, plan.Quick!, _counted, request, _scopeNames, nowTicks, commit);
-            if (quick.Status != LedgerReserveStatus.Denied)
-            {
-                return ToResult(ContactDecision.Allowed, quick, request, entry);
-            }
-        }
-        return ReserveFully(request, plan, entry, commit, now);
+        return ReserveWithConstraints(request, PlanFor(request), entry, commit, now);
     }
 
-    /// <summary>
-    /// The reserve step with a constraint per applicable rule, and the decision that explains a denial. Not inlined:
-    /// its constraints and ledger results would make every reserve zero a large stack frame.
-    /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private ReservationResult ReserveFully(ContactRequest request, Plan plan, in LedgerEntry entry, bool commit, DateTimeOffset now)
+    /// <summary>The reserve step with a constraint per applicable rule, and the decision that explains a denial.</summary>
+    private RecordResult ReserveWithConstraints(ContactRequest request, Plan plan, in LedgerEntry entry, bool commit, DateTimeOffset now)
     {
         var nowTicks = now.UtcTicks;
         var most = plan.Steps.Length;
@@ -322,13 +340,13 @@ public sealed class ContactGate
             var decision = Decide(request, now);
             if (!decision.IsAllowed)
             {
-                return new ReservationResult(decision, null);
+                return new RecordResult(decision, null, isRepeat: false, isCommitted: false);
             }
             if (attempt == 2)
             {
                 // The ledger keeps denying while a re-evaluation sees room (slots being released concurrently):
                 // report the constraint the ledger saw failing, retry immediately.
-                return new ReservationResult(ContactDecision.Denied([DenialFromLedger(request, now, constraints[..n], result.DeniedConstraint)]), null);
+                return new RecordResult(ContactDecision.Denied([DenialFromLedger(request, now, constraints[..n], result.DeniedConstraint)]), null, isRepeat: false, isCommitted: false);
             }
         }
     }
@@ -615,26 +633,29 @@ public sealed class ContactGate
             _calendar.InZone(new DateTimeOffset(at, TimeSpan.Zero)));
 
     /// <summary>
-    /// The result of a reserve step: a new reservation (or recorded contact) is <paramref name="sent"/> as requested; a
-    /// repeated key answers with the stored entry. (The in-memory ledger does not copy a new entry back.)
+    /// The result of a reserve step: a new reservation (or recorded contact) is <paramref name="sent"/> as requested, kept
+    /// as parts (no object made: see <see cref="RecordResult"/>); a repeated key answers with the stored entry. (The
+    /// in-memory ledger does not copy a new entry back.)
     /// </summary>
-    private static ReservationResult ToResult(ContactDecision decision, in LedgerReserveResult result, ContactRequest asRequested, in LedgerEntry sent)
+    private static RecordResult ToResult(ContactDecision decision, in LedgerReserveResult result, ContactRequest asRequested, in LedgerEntry sent)
     {
-        var isNew = result.Status is LedgerReserveStatus.Reserved or LedgerReserveStatus.Recorded;
-        var stored = isNew ? default : result.Entry;
-        ref readonly var e = ref isNew ? ref sent : ref stored;
-        var request = isNew
-            ? asRequested
-            : new ContactRequest(e.CustomerId, e.Channel, e.Offer, e.Category) { HouseholdId = e.HouseholdId };
         var committed = result.Status is LedgerReserveStatus.AlreadyCommitted or LedgerReserveStatus.Recorded;
-        var reservation = new Reservation(
-            request,
-            e.IdempotencyKey,
-            new DateTimeOffset(e.AtUtcTicks, TimeSpan.Zero),
-            committed || e.ExpiresUtcTicks >= DateTimeOffset.MaxValue.UtcTicks ? DateTimeOffset.MaxValue : new DateTimeOffset(e.ExpiresUtcTicks, TimeSpan.Zero),
-            !e.Counted)
-        { ReservationId = result.ReservationId, Hint = result.Hint };
-        return new ReservationResult(e.Counted ? decision : ContactDecision.AllowedExempt, reservation, !isNew, committed);
+        if (result.Status is LedgerReserveStatus.Reserved or LedgerReserveStatus.Recorded)
+        {
+            return new RecordResult(sent.Counted ? decision : ContactDecision.AllowedExempt, asRequested, sent.IdempotencyKey,
+                sent.AtUtcTicks, sent.ExpiresUtcTicks, !sent.Counted, committed, result.ReservationId, result.Hint);
+        }
+        return Repeated(decision, result, committed);
+    }
+
+    /// <summary>A repeated key: the stored entry, as originally requested (not inlined: the common path is a new entry).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static RecordResult Repeated(ContactDecision decision, in LedgerReserveResult result, bool committed)
+    {
+        var e = result.Entry;
+        return new RecordResult(e.Counted ? decision : ContactDecision.AllowedExempt,
+            new ContactRequest(e.CustomerId, e.Channel, e.Offer, e.Category) { HouseholdId = e.HouseholdId }, e.IdempotencyKey,
+            e.AtUtcTicks, e.ExpiresUtcTicks, !e.Counted, committed, result.ReservationId, result.Hint, isRepeat: true);
     }
 
     /// <summary>
@@ -745,8 +766,8 @@ public sealed class ContactGate
                 continue;
             }
             var rule = _rules[step.Rule];
-            if (step.CountedBy == CountedBy.Everyone || step.Max <= 0 || (step.Scoped && _scopeNames is null)
-                || (rule.Segments is { Length: 0 }) || (rule.Stages is { Length: 0 }))
+            // (A scope list is never empty: see the constructor.)
+            if (step.CountedBy == CountedBy.Everyone || step.Max <= 0 || (step.Scoped && _scopeNames is null))
             {
                 return null;
             }

@@ -321,6 +321,95 @@ public sealed record ReservationResult(ContactDecision Decision, Reservation? Re
     public bool IsAllowed => Reservation is not null;
 }
 
+/// <summary>
+/// Result of <see cref="ContactGate.TryRecord"/>: the decision and, when allowed, the contact as recorded. A struct,
+/// so that the one-call path allocates nothing for an allowed contact: <see cref="Reservation"/> is made when it is
+/// read (each read makes a new, equal object). Converts implicitly to <see cref="ReservationResult"/>.
+/// </summary>
+/// <remarks>
+/// Holds either a reservation made already (a contact allowed without the ledger) or the parts of a stored one
+/// (request, key, times, id), never both.
+/// </remarks>
+public readonly struct RecordResult : IEquatable<RecordResult>
+{
+    private readonly Reservation? _made;
+    private readonly ContactRequest? _request;
+    private readonly string? _key;
+    private readonly long _atTicks;
+    private readonly long _expiresTicks;
+    private readonly long _id;
+    private readonly object? _hint;
+    private readonly bool _exempt;
+
+    /// <summary>A result with a reservation made already (or none: denied).</summary>
+    internal RecordResult(ContactDecision decision, Reservation? reservation, bool isRepeat, bool isCommitted)
+    {
+        Decision = decision;
+        _made = reservation;
+        IsRepeat = isRepeat;
+        IsCommitted = isCommitted;
+    }
+
+    /// <summary>A contact stored by the ledger (new, or found under a repeated key): the parts of its <see cref="Reservation"/>.</summary>
+    internal RecordResult(ContactDecision decision, ContactRequest request, string key, long atTicks, long expiresTicks, bool exempt, bool isCommitted, long id, object? hint, bool isRepeat = false)
+    {
+        IsRepeat = isRepeat;
+        Decision = decision;
+        _request = request;
+        _key = key;
+        _atTicks = atTicks;
+        _expiresTicks = expiresTicks;
+        _exempt = exempt;
+        IsCommitted = isCommitted;
+        _id = id;
+        _hint = hint;
+    }
+
+    /// <summary>The decision.</summary>
+    public ContactDecision Decision { get; }
+
+    /// <summary>True when the contact is recorded (or reserved: a repeated key of a pending reservation).</summary>
+    public bool IsAllowed => _made is not null || _request is not null;
+
+    /// <summary>True when the idempotency key had already been reserved or committed and the existing contact was returned.</summary>
+    public bool IsRepeat { get; }
+
+    /// <summary>True when the returned contact is committed (false for a repeated key of a pending reservation, or a contact allowed without the ledger).</summary>
+    public bool IsCommitted { get; }
+
+    /// <summary>The contact as recorded when allowed, else null; made on each read (see <see cref="RecordResult"/>).</summary>
+    public Reservation? Reservation => _made ?? (_request is null ? null
+        : new Reservation(_request, _key!, new DateTimeOffset(_atTicks, TimeSpan.Zero),
+            IsCommitted || _expiresTicks >= DateTimeOffset.MaxValue.UtcTicks ? DateTimeOffset.MaxValue : new DateTimeOffset(_expiresTicks, TimeSpan.Zero),
+            _exempt)
+        { ReservationId = _id, Hint = _hint });
+
+    /// <summary>The same result as a <see cref="ReservationResult"/> (what <see cref="ContactGate.TryReserve"/> returns).</summary>
+    public ReservationResult ToReservationResult() => new(Decision, Reservation, IsRepeat, IsCommitted);
+
+    /// <summary>See <see cref="ToReservationResult"/>.</summary>
+    public static implicit operator ReservationResult(RecordResult result) => result.ToReservationResult();
+
+    /// <inheritdoc />
+    public bool Equals(RecordResult other) =>
+        Equals(Decision, other.Decision) && IsRepeat == other.IsRepeat && IsCommitted == other.IsCommitted && Equals(Reservation, other.Reservation);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is RecordResult other && Equals(other);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Decision, IsRepeat, IsCommitted, Reservation);
+
+    /// <summary>Equality as <see cref="Equals(RecordResult)"/>.</summary>
+    public static bool operator ==(RecordResult left, RecordResult right) => left.Equals(right);
+
+    /// <summary>Inequality as <see cref="Equals(RecordResult)"/>.</summary>
+    public static bool operator !=(RecordResult left, RecordResult right) => !left.Equals(right);
+
+    /// <inheritdoc />
+    public override string ToString() => ToReservationResult().ToString();
+}
+
 /// <summary>An offer the host would like to make, for <see cref="ContactGate.RankOffers(ContactRequest, IEnumerable{OfferCandidate})"/>.</summary>
 /// <param name="Offer">The offer.</param>
 /// <param name="Channel">The channel it would be made through.</param>

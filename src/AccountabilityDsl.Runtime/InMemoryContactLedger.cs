@@ -196,7 +196,7 @@ public sealed class InMemoryContactLedger : IContactLedger
     public LedgerReserveResult TryReserve(in LedgerEntry entry, ReadOnlySpan<CountConstraint> counts, ReadOnlySpan<EventConstraint> events, long nowUtcTicks, bool commit = false)
     {
         entry.Validate();
-        var result = TryReserveLocked(entry, counts, [], [], events, nowUtcTicks, commit, null);
+        var result = TryReserveLocked(entry, counts, [], [], events, nowUtcTicks, commit);
         return result.Status is LedgerReserveStatus.Reserved or LedgerReserveStatus.Recorded
             ? result with { Entry = commit ? entry with { ExpiresUtcTicks = long.MaxValue } : entry }
             : result;
@@ -208,15 +208,42 @@ public sealed class InMemoryContactLedger : IContactLedger
     /// </summary>
     /// <remarks>The result of a new entry carries no copy of it (see <see cref="TryReserveLocked"/>).</remarks>
     internal LedgerReserveResult TryReserveValidated(in LedgerEntry entry, ReadOnlySpan<RuleConstraint> rules, ContactFilter[] templates, ReadOnlySpan<EventConstraint> events, long nowUtcTicks, bool commit) =>
-        TryReserveLocked(entry, [], rules, templates, events, nowUtcTicks, commit, null);
+        TryReserveLocked(entry, [], rules, templates, events, nowUtcTicks, commit);
 
     /// <summary>
-    /// The reserve step for <see cref="ContactGate"/> with the request's counted rules as a <see cref="QuickPlan"/>
-    /// (no cool-downs, consent and quiet hours already passed): <see cref="LedgerReserveStatus.Denied"/> (with no
-    /// constraint index) when a rule is, or may be, at its cap: the gate then takes its full path.
+    /// The reserve (or record) step for <see cref="ContactGate"/> with the request's counted rules as a
+    /// <see cref="QuickPlan"/> (no cool-downs, consent and quiet hours already passed), for its common outcome only: a
+    /// new entry. Returns its id (<paramref name="customerHint"/> is its customer, the lookup hint), or 0 with nothing changed when the
+    /// key is already in use (a repeat, or an expired hold to replace) or a rule is, or may be, at its cap: the gate then
+    /// takes its full path, a step of its own that decides those cases exactly.
     /// </summary>
-    internal LedgerReserveResult TryReserveQuick(in LedgerEntry entry, QuickPlan quick, ContactFilter[] templates, ContactRequest request, (Dictionary<string, int> Segments, Dictionary<string, int> Stages)? names, long nowUtcTicks, bool commit) =>
-        TryReserveLocked(entry, [], [], templates, [], nowUtcTicks, commit, new QuickRequest(quick, request, names));
+    /// <remarks>
+    /// Apart from <see cref="TryReserveLocked"/> so that the common step returns one number instead of a
+    /// <see cref="LedgerReserveResult"/> (a copy of an entry) and its callers' stack frames stay small. Not inlined: the
+    /// gate's reserve path would carry this step's temporaries in its own frame.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal long TryInsertQuick(in LedgerEntry entry, QuickPlan quick, ContactFilter[] templates, ContactRequest request, (Dictionary<string, int> Segments, Dictionary<string, int> Stages)? names, long nowUtcTicks, bool commit, out object? customerHint)
+    {
+        lock (_lock)
+        {
+            var now = Advance(nowUtcTicks);
+            if (!_customers.TryGetValue(entry.CustomerId, out var customer))
+            {
+                customer = new Customer(entry.CustomerId);
+                _customers.Add(entry.CustomerId, customer);
+            }
+            var q = new QuickRequest(quick, request, names);
+            if (customer.FindKey(entry.IdempotencyKey) >= 0 || !(QuickBound(q, customer) || QuickHoldsLocked(q, customer, templates, nowUtcTicks, now)))
+            {
+                ForgetIfEmpty(customer);
+                customerHint = null;
+                return 0;
+            }
+            customerHint = customer;
+            return Insert(customer, entry, now, commit);
+        }
+    }
 
     /// <summary>
     /// <see cref="ContactGate.Check"/>'s quick answer: true when every rule of <paramref name="quick"/> holds for the
@@ -378,7 +405,7 @@ public sealed class InMemoryContactLedger : IContactLedger
     /// (<see cref="LedgerReserveResult.Entry"/> is default for <see cref="LedgerReserveStatus.Reserved"/> and
     /// <see cref="LedgerReserveStatus.Recorded"/>): the caller has it, and the copy cost a tenth of the step.
     /// </summary>
-    private LedgerReserveResult TryReserveLocked(in LedgerEntry entry, ReadOnlySpan<CountConstraint> counts, ReadOnlySpan<RuleConstraint> rules, ContactFilter[] templates, ReadOnlySpan<EventConstraint> events, long nowUtcTicks, bool commit, QuickRequest? quick)
+    private LedgerReserveResult TryReserveLocked(in LedgerEntry entry, ReadOnlySpan<CountConstraint> counts, ReadOnlySpan<RuleConstraint> rules, ContactFilter[] templates, ReadOnlySpan<EventConstraint> events, long nowUtcTicks, bool commit)
     {
         lock (_lock)
         {
@@ -397,16 +424,10 @@ public sealed class InMemoryContactLedger : IContactLedger
                     return Existing(customer, existing);
                 }
             }
-            var denied = quick is { } q
-                ? (QuickBound(q, customer) || QuickHoldsLocked(q, customer, templates, nowUtcTicks, now) ? -1 : 0)
-                : FirstDenied(customer, entry.HouseholdId, counts, rules, templates, events, now);
+            var denied = FirstDenied(customer, entry.HouseholdId, counts, rules, templates, events, now);
             if (denied >= 0)
             {
-                if (customer.Count == 0 && customer.Events is null)
-                {
-                    _customers.Remove(customer.Id);
-                    customer.Removed = true;
-                }
+                ForgetIfEmpty(customer);
                 return new LedgerReserveResult(LedgerReserveStatus.Denied, default, denied, 0);
             }
             if (existing >= 0)
@@ -416,6 +437,16 @@ public sealed class InMemoryContactLedger : IContactLedger
             }
             var id = Insert(customer, entry, now, commit);
             return new LedgerReserveResult(commit ? LedgerReserveStatus.Recorded : LedgerReserveStatus.Reserved, default, -1, id) { Hint = customer };
+        }
+    }
+
+    /// <summary>Drops a customer added for a step that stored nothing (no entries, no events), so denials do not grow the ledger. Call under the lock.</summary>
+    private void ForgetIfEmpty(Customer customer)
+    {
+        if (customer.Count == 0 && customer.Events is null)
+        {
+            _customers.Remove(customer.Id);
+            customer.Removed = true;
         }
     }
 
@@ -1062,7 +1093,7 @@ public sealed class InMemoryContactLedger : IContactLedger
                 }
                 for (var i = LowerBound(at); i < End && Entries[i].At == at; i++)
                 {
-                    if (string.Equals(Entries[i].Key, key, StringComparison.Ordinal))
+                    if (SameKey(Entries[i].Key, key))
                     {
                         return i;
                     }
@@ -1071,13 +1102,22 @@ public sealed class InMemoryContactLedger : IContactLedger
             }
             for (var i = End - 1; i >= Head; i--)
             {
-                if (string.Equals(Entries[i].Key, key, StringComparison.Ordinal))
+                if (SameKey(Entries[i].Key, key))
                 {
                     return i;
                 }
             }
             return -1;
         }
+
+        /// <summary>
+        /// Ordinal equality of two keys (never empty). Keys searched for are mostly new, i.e. different: those of equal
+        /// length are told apart by their last character (where "k17"/"k18" or "order-1041"/"order-1042" differ) before
+        /// the full comparison, which is a call.
+        /// </summary>
+        private static bool SameKey(string stored, string key) =>
+            ReferenceEquals(stored, key)
+            || (stored.Length == key.Length && stored[^1] == key[^1] && string.Equals(stored, key, StringComparison.Ordinal));
 
         /// <summary>First index in [Head, End) whose time is ≥ <paramref name="value"/>.</summary>
         public int LowerBound(long value)

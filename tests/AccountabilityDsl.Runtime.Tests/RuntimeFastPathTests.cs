@@ -282,4 +282,50 @@ public sealed class RuntimeFastPathTests : IDisposable
             }
         }
     }
+
+    [Fact]
+    public void TryRecord_answers_with_a_struct_whose_reservation_is_made_on_reading()
+    {
+        // The one-call result is a struct (no object per allowed contact; the allocation is measured by the benchmark's
+        // memory diagnoser, not here: unoptimised test builds allocate on their own). What a host reads must be what
+        // the class result gave: the reservation, equal on every read, and the same answer as a ReservationResult.
+        var clock = new ManualClock(T.Utc(2026, 3, 20, 9));
+        var gate = new ContactGate(T.Policy(limits: [T.Limit(LimitScope.Contacts, 1, 1, TimeUnit.Day)]), new InMemoryContactLedger(), clock, TimeZoneInfo.Utc);
+        var request = new ContactRequest("c1", "sms");
+
+        var recorded = gate.TryRecord(request, "k1");
+        (recorded.IsAllowed, recorded.IsCommitted, recorded.IsRepeat).ShouldBe((true, true, false));
+        recorded.Decision.ShouldBe(ContactDecision.Allowed);
+        var reservation = recorded.Reservation.ShouldNotBeNull();
+        recorded.Reservation.ShouldNotBeSameAs(reservation);
+        recorded.Reservation.ShouldBe(reservation);
+        (reservation.Request, reservation.IdempotencyKey, reservation.ReservedAt, reservation.ExpiresAt, reservation.IsExempt)
+            .ShouldBe((request, "k1", clock.Now, DateTimeOffset.MaxValue, false));
+        reservation.ReservationId.ShouldBeGreaterThan(0);
+        gate.Commit(reservation).ShouldBe(CommitOutcome.AlreadyCommitted);
+
+        ReservationResult repeat = gate.TryRecord(request, "k1");
+        (repeat.IsAllowed, repeat.IsRepeat, repeat.IsCommitted, repeat.Reservation!.ReservationId).ShouldBe((true, true, true, reservation.ReservationId));
+        var denied = gate.TryRecord(request, "k2");
+        (denied.IsAllowed, denied.Reservation, denied.Decision.Kind).ShouldBe((false, (Reservation?)null, RuleKind.Limit));
+        denied.ToReservationResult().ShouldBe(new ReservationResult(denied.Decision, null));
+        denied.ToString().ShouldBe(new ReservationResult(denied.Decision, null).ToString());
+    }
+
+    [Fact]
+    public void A_scope_list_is_never_empty_the_policy_refuses_one_and_the_gate_one_emptied_since()
+    {
+        // An empty list would mean "no customer" to the rule's own names test but "any customer" to the scope bits
+        // (no bit set), and the quick step cannot answer it: it is refused instead of decided one way or the other.
+        Should.Throw<ArgumentException>(() => T.Policy(limits: [T.Limit(LimitScope.Contacts, 1, 1, TimeUnit.Day) with { Segments = [] }]))
+            .Message.ShouldContain("empty segment or stage list");
+        Should.Throw<ArgumentException>(() => T.Policy(limits: [T.Limit(LimitScope.Contacts, 1, 1, TimeUnit.Day) with { Stages = [] }]))
+            .Message.ShouldContain("empty segment or stage list");
+
+        var segments = new List<string> { "affluent" };
+        var policy = T.Policy(limits: [T.Limit(LimitScope.Contacts, 1, 1, TimeUnit.Day) with { Segments = segments }]);
+        segments.Clear();
+        Should.Throw<ArgumentException>(() => new ContactGate(policy, new InMemoryContactLedger(), new ManualClock(T.Utc(2026, 3, 20, 9)), TimeZoneInfo.Utc))
+            .Message.ShouldContain("empty segment or stage list");
+    }
 }
