@@ -85,8 +85,14 @@ MINUS       : '-';
 
 IDENTIFIER  : [A-Za-z_] [A-Za-z0-9_]*;
 // A name with letters outside ASCII (`Señor`): one token, reported by the syntax layer and
-// parsed as a name, instead of a run of unexpected characters and name fragments.
-NON_ASCII_IDENTIFIER : [\p{L}_] [\p{L}\p{N}_]*;
+// parsed as a name, instead of a run of unexpected characters and name fragments. A letter is
+// \p{L} and a name's later characters \p{L}, \p{N} or '_', as Unicode classes would say; the
+// characters outside ASCII are told apart in code (OwnerLexer.Letters.cs) because the C# runtime
+// builds those classes' ~800 ranges at start-up in quadratic time (over half of what a check of a
+// small policy allocates, docs/performance.md).
+NON_ASCII_IDENTIFIER : NAME_START NAME_PART*;
+fragment NAME_START : [A-Za-z_] | ~[\u0000-\u007F] {IsNonAsciiLetter(digits: false)}?;
+fragment NAME_PART  : [A-Za-z0-9_] | ~[\u0000-\u007F] {IsNonAsciiLetter(digits: true)}?;
 // `09:00` in quiet hours: one token, so that whitespace can never split it; the syntax layer checks
 // the digits (two each, 00:00 to 24:00) with a precise message.
 TIME_OF_DAY : [0-9]+ ':' [0-9]+;

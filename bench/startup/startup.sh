@@ -6,22 +6,28 @@
 #   bench/startup/startup.sh [runs]       (from anywhere; needs dotnet and hyperfine)
 #
 # It measures what users run: the ownerc tool packed as README's "Use it in an app" packs it
-# (ReadyToRun for this machine's platform) and installed with `dotnet tool install` from that
-# folder. Prints hyperfine's table and the ratio of the means; docs/performance.md has the figures.
+# (Native AOT for this machine's platform when clang or gcc is there, else ReadyToRun; extra
+# arguments after [runs] go to dotnet pack, e.g. -p:NativeTool=false for the ReadyToRun tool) and
+# installed with `dotnet tool install` from that folder. Prints the pack's time and the package's
+# size, hyperfine's table and the ratio of the means; docs/performance.md has the figures.
 set -euo pipefail
 runs="${1:-20}"
+shift || true
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
 suffix="bench.$(date -u +%Y%m%d%H%M%S)"
-dotnet pack "$root/src/AccountabilityDsl.Cli" -c Release -o "$out/feed" -p:VersionSuffix="$suffix" -v q -nologo >/dev/null
+started=$(date +%s)
+dotnet pack "$root/src/AccountabilityDsl.Cli" -c Release -o "$out/feed" -p:VersionSuffix="$suffix" -v q -nologo "$@" >/dev/null
+echo "pack: $(( $(date +%s) - started )) s; packages: $(cd "$out/feed" && ls -l --block-size=K *.nupkg | awk '{ print $9, $5 }' | tr '\n' ' ')"
 # A package folder of its own, so that no cached ownerc of the same version can answer instead.
 NUGET_PACKAGES="$out/packages" dotnet tool install ownerc --tool-path "$out/tool" --add-source "$out/feed" \
   --version "0.1.0-$suffix" >/dev/null
 ownerc="$out/tool/ownerc"
 sample="$root/samples/retail-bank.owner"
 
+echo "installed: $(du -sh "$out/tool" | cut -f1); $(uptime)"
 hyperfine --shell=none --warmup 3 --runs "$runs" --export-json "$out/startup.json" \
   -n version "$ownerc --version" \
   -n check "$ownerc check $sample"

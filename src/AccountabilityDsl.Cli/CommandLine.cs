@@ -13,9 +13,17 @@ namespace AccountabilityDsl.Cli;
 /// </summary>
 public static class CommandLine
 {
-    /// <summary>Commands in the order the root help lists them.</summary>
+    /// <summary>
+    /// Commands in the order the root help lists them. The native ownerc forwards serve, ledger and
+    /// lsp to its managed companion; the managed build runs every command itself (<see cref="ManagedCompanion"/>).
+    /// </summary>
     public static IReadOnlyList<ICommand> Commands { get; } =
-        [new CheckCommand(), new GenerateCommand(), new ExplainCommand(), new MatrixCommand(), new FormatCommand(), new TestCommand(), new DiffCommand(), new ServeCommand(), new LedgerCommand(), new LanguageServerCommand()];
+    [
+        new CheckCommand(), new GenerateCommand(), new ExplainCommand(), new MatrixCommand(), new FormatCommand(), new TestCommand(), new DiffCommand(),
+        ManagedCompanion.AllCommandsInProcess ? new ServeCommand() : new ForwardedCommand(ServeCommand.CommandName, ServeCommand.CommandSummary),
+        ManagedCompanion.AllCommandsInProcess ? new LedgerCommand() : new ForwardedCommand(LedgerCommand.CommandName, LedgerCommand.CommandSummary),
+        ManagedCompanion.AllCommandsInProcess ? new LanguageServerCommand() : new ForwardedCommand(LanguageServerCommand.CommandName, LanguageServerCommand.CommandSummary),
+    ];
 
     public static string Version { get; } = ReadVersion();
 
@@ -87,6 +95,11 @@ public static class CommandLine
 
         if (Commands.FirstOrDefault(c => c.Name == first) is { } command)
         {
+            if (command is ForwardedCommand)
+            {
+                return command.Run([.. args.Skip(1)], context);
+            }
+
             // Whoever asks for a command's help gets it, wherever the flag is and even after a mistake.
             if (ArgumentReader.WantsHelp([.. args.Skip(1)]))
             {

@@ -8,9 +8,14 @@ namespace AccountabilityDsl.Cli.Commands;
 /// </summary>
 public sealed class LanguageServerCommand : ICommand
 {
-    public string Name => "lsp";
+    /// <summary>Also what the native ownerc lists (and forwards) without this type: see <see cref="ManagedCompanion"/>.</summary>
+    internal const string CommandName = "lsp";
 
-    public string Summary => "Run the language server for editors (LSP over stdio).";
+    internal const string CommandSummary = "Run the language server for editors (LSP over stdio).";
+
+    public string Name => CommandName;
+
+    public string Summary => CommandSummary;
 
     public string Help => """
         Usage: ownerc lsp [--stdio]

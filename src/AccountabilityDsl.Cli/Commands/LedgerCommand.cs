@@ -15,9 +15,14 @@ public sealed class LedgerCommand : ICommand
 
     private const string Usage = "ownerc ledger migrate|verify (--postgres \"<connection string>\" | --sqlite <path>) [--schema <name>]";
 
-    public string Name => "ledger";
+    /// <summary>Also what the native ownerc lists (and forwards) without this type: see <see cref="ManagedCompanion"/>.</summary>
+    internal const string CommandName = "ledger";
 
-    public string Summary => "Create, upgrade or verify a contact ledger's schema (PostgreSQL or SQLite).";
+    internal const string CommandSummary = "Create, upgrade or verify a contact ledger's schema (PostgreSQL or SQLite).";
+
+    public string Name => CommandName;
+
+    public string Summary => CommandSummary;
 
     public string Help => """
         Usage: ownerc ledger migrate|verify (--postgres "<connection string>" | --sqlite <path>) [--schema <name>]

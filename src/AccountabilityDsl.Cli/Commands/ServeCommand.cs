@@ -10,9 +10,14 @@ namespace AccountabilityDsl.Cli.Commands;
 /// </summary>
 public sealed class ServeCommand : ICommand
 {
-    public string Name => "serve";
+    /// <summary>Also what the native ownerc lists (and forwards) without this type: see <see cref="ManagedCompanion"/>.</summary>
+    internal const string CommandName = "serve";
 
-    public string Summary => "Serve policies as an HTTP decision service (accountable owners, contact checks, reservations).";
+    internal const string CommandSummary = "Serve policies as an HTTP decision service (accountable owners, contact checks, reservations).";
+
+    public string Name => CommandName;
+
+    public string Summary => CommandSummary;
 
     public string Help => """
         Usage: ownerc serve <files or folders>... [--urls <urls>] [--ledger <ledger>] [--token-file <file>]

@@ -59,6 +59,8 @@ file static class RulePages
         return null;
     }
 
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("SingleFile", "IL3000:Avoid accessing Assembly file path when publishing as a single file",
+        Justification = "An empty Location (single-file or native ownerc) is handled: the base directory holds the pages then.")]
     private static string? Shipped()
     {
         // The compiler's own folder: the MSBuild task's folder inside MSBuild, the tool's folder

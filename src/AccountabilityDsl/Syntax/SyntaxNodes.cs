@@ -7,6 +7,8 @@ namespace AccountabilityDsl.Syntax;
 // parser could not find (after a syntax error) are "missing" names or MissingPredicateSyntax,
 // never null, so that later phases need no null checks to stay quiet about broken code.
 
+// Public properties survive trimming on every node type: SyntaxWalk finds children through them.
+[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties)]
 public abstract record SyntaxNode(TextSpan Span);
 
 /// <summary>An identifier as written. A missing one (recovered from a syntax error) has empty text.</summary>

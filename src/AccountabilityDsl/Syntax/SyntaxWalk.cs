@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace AccountabilityDsl.Syntax;
@@ -27,20 +28,7 @@ public static class SyntaxWalk
         {
             SyntaxNode node = pending.Pop();
             yield return node;
-            var children = new List<SyntaxNode>();
-            foreach (PropertyInfo property in ChildProperties.GetOrAdd(node.GetType(), Children))
-            {
-                switch (property.GetValue(node))
-                {
-                    case SyntaxNode child:
-                        children.Add(child);
-                        break;
-                    case IEnumerable many when !IsDefaultArray(many):
-                        children.AddRange(many.OfType<SyntaxNode>());
-                        break;
-                }
-            }
-
+            List<SyntaxNode> children = ChildrenOf(node);
             for (int i = children.Count - 1; i >= 0; i--)
             {
                 pending.Push(children[i]);
@@ -48,12 +36,47 @@ public static class SyntaxWalk
         }
     }
 
-    /// <summary>A default (uninitialised) immutable array, which throws when enumerated: nothing to walk.</summary>
-    private static bool IsDefaultArray(IEnumerable many) =>
-        many.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(System.Collections.Immutable.ImmutableArray<>)
-        && (bool)type.GetProperty("IsDefault")!.GetValue(many)!;
+    private static List<SyntaxNode> ChildrenOf(SyntaxNode node)
+    {
+        var children = new List<SyntaxNode>();
+        // SyntaxNode keeps its public properties through trimming (its annotation), so this
+        // reflection also works in the native ownerc.
+        Type type = node.GetType();
+        if (!ChildProperties.TryGetValue(type, out PropertyInfo[]? properties))
+        {
+            properties = ChildProperties.GetOrAdd(type, Children(type));
+        }
 
-    private static PropertyInfo[] Children(Type type) =>
+        foreach (PropertyInfo property in properties)
+        {
+            switch (property.GetValue(node))
+            {
+                case SyntaxNode child:
+                    children.Add(child);
+                    break;
+                case IEnumerable many:
+                    AddAll(children, many);
+                    break;
+            }
+        }
+
+        return children;
+    }
+
+    private static void AddAll(List<SyntaxNode> children, IEnumerable many)
+    {
+        try
+        {
+            children.AddRange(many.OfType<SyntaxNode>());
+        }
+        catch (InvalidOperationException)
+        {
+            // A default (uninitialised) immutable array throws when enumerated: nothing to walk.
+            // (Asking its IsDefault would take reflection over a type trimming may strip.)
+        }
+    }
+
+    private static PropertyInfo[] Children([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type) =>
         [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.GetIndexParameters().Length == 0
                 && (typeof(SyntaxNode).IsAssignableFrom(p.PropertyType)

@@ -21,6 +21,7 @@ public sealed class PackedFeed : IDisposable
         Directory.CreateDirectory(Feed);
         string suffix = "local." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
         Version = "0.1.0-" + suffix;
+        _installedTool = new Lazy<string>(InstallTool);
 
         foreach ((string project, bool built) in new[]
         {
@@ -44,6 +45,14 @@ public sealed class PackedFeed : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// The executable of the ownerc tool installed from the feed (once, into its own folder) as
+    /// <c>dotnet tool install --tool-path</c> installs it: the package for this machine's platform.
+    /// </summary>
+    public string InstalledTool => _installedTool.Value;
+
+    private readonly Lazy<string> _installedTool;
 
     /// <summary>A temporary folder outside the repository (no Directory.Build.props applies).</summary>
     public string Root { get; }
@@ -83,6 +92,20 @@ public sealed class PackedFeed : IDisposable
               </packageSources>
             </configuration>
             """;
+    }
+
+    private string InstallTool()
+    {
+        string tools = Path.Combine(Root, "installed-ownerc");
+        ProcessResult installed = DotNet.Run(Root, Environment, "tool", "install", "ownerc", "--tool-path", tools, "--add-source", Feed, "--version", Version);
+        if (installed.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet tool install ownerc failed:\n{installed}");
+        }
+
+        // The command is a link into the tool's store; the companion lies next to its target.
+        var command = new FileInfo(Path.Combine(tools, "ownerc"));
+        return command.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? command.FullName;
     }
 
     public void Dispose()
