@@ -43,6 +43,13 @@ public sealed class PolicyTestsPackageTests(PackedFeed feed)
           expect accountable SmallTeam at Active
         """;
 
+    /// <summary>For samples/high-street-bank, whose Remortgage limit is in offers/mortgages.owner: the test file is next to core.owner.</summary>
+    private const string BankTests = """
+        test "a remortgage once in 180 days, its rule in a subfolder"
+          at 2026-01-05 09:00: offer Remortgage to c1 via DirectMail: allowed
+          at 2026-02-05 09:00: offer Remortgage to c1 via DirectMail: denied by offers/mortgages.owner line 7
+        """;
+
     private const string Program = """
         Console.WriteLine(Demo.Tiny.TinyPolicy.AccountableFor(Demo.Tiny.TinyPolicy.Segment.Large, Demo.Tiny.TinyPolicy.Stage.Active));
         """;
@@ -58,6 +65,13 @@ public sealed class PolicyTestsPackageTests(PackedFeed feed)
         app.Write("tiny/tiny.owner", TinyPolicy);
         app.Write("tiny/tiny.owner-test", TinyTests);
         app.Write("tiny/misspelt.owner-test", "test \"a misspelt step\"\n  expct segments Small\n");
+        // A policy whose files are partly in subfolders is tested whole, as ownerc test tests it.
+        foreach (string file in new[] { "core.owner", "offers/boats.owner", "offers/mortgages.owner" })
+        {
+            app.Write($"bank/{file}", File.ReadAllText(Path.Combine(samples, "high-street-bank", file)));
+        }
+
+        app.Write("bank/core.owner-test", BankTests);
         string tinyTests = Path.Combine(app.Directory, "tiny", "tiny.owner-test");
         string misspelt = Path.Combine(app.Directory, "tiny", "misspelt.owner-test");
 
@@ -84,6 +98,7 @@ public sealed class PolicyTestsPackageTests(PackedFeed feed)
         // Passing tests (the first of tiny's, every one of the sample's) say nothing.
         failed.Output.ShouldNotContain("small customers belong to the small team");
         failed.Output.ShouldNotContain("retail-bank.owner-test");
+        failed.Output.ShouldNotContain("core.owner-test");
         ErrorLines(failed, "OWNB006").ShouldBe(1, failed.ToString());
 
         // Fixed: the build passes and prints nothing about tests; unchanged, they do not run again.

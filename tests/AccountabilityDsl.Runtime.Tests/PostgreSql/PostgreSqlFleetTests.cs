@@ -106,12 +106,19 @@ public sealed class PostgreSqlFleetTests(PostgresCluster cluster, ITestOutputHel
         // 40 commits over the fleet (360 of the channel's 400 slots still free), not 40 per writer: a writer that starts
         // late can find the capacity taken by the other one and finish with few lines, which is the cap working.
         await Output.WaitForFleetLines([.. writers.Select(w => w.Output)], 40 + writers.Count, TimeSpan.FromMinutes(1));
+        // Every writer has opened its ledger ("ready"): one still starting up when the server goes down would fail to
+        // open it and exit with an unhandled LedgerUnavailableException, which is not what this test is about (under load
+        // one writer can print all 40 lines before the other has started).
+        foreach (var (_, output) in writers)
+        {
+            await Output.WaitForFleetLines([output], 1, TimeSpan.FromMinutes(1));
+        }
         var beforeRestart = writers.Select(w => w.Output.LineCount).ToList();
         cluster.RestartImmediate();
-        foreach (var (process, _) in writers)
+        foreach (var (process, output) in writers)
         {
             await WaitForExit(process, TimeSpan.FromMinutes(3));
-            process.ExitCode.ShouldBe(0);
+            process.ExitCode.ShouldBe(0, $"the writer failed: {await output.Stderr}");
         }
         var lines = writers.Select(w => w.Output.CompleteLines()).ToList();
         for (var i = 0; i < writers.Count; i++)
