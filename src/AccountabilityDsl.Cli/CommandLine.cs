@@ -127,9 +127,12 @@ public static class CommandLine
     /// <summary><c>OWN0101</c>, <c>own0101</c>, the MSBuild package's <c>OWNB006</c>: the word after <c>help</c> is an ID, not a command.</summary>
     private static bool LooksLikeDiagnosticId(string argument)
     {
-        int start = argument.Length > 3 && (argument[3] is 'B' or 'b') ? 4 : 3;
+        int start = DigitsStart(argument);
         return argument.StartsWith("OWN", StringComparison.OrdinalIgnoreCase) && argument.Length > start && char.IsAsciiDigit(argument[start]);
     }
+
+    /// <summary>Where an ID's number starts: after <c>OWN</c>, or after the MSBuild package's <c>OWNB</c>.</summary>
+    private static int DigitsStart(string id) => id.Length > 3 && (id[3] is 'B' or 'b') ? 4 : 3;
 
     /// <summary>An ID's prefix (<c>OWN</c> or <c>OWNB</c>, upper case) and number, or null when it is not shaped like one.</summary>
     private static (string Prefix, int Digits, int Number)? DiagnosticIdParts(string id)
@@ -139,7 +142,7 @@ public static class CommandLine
             return null;
         }
 
-        int start = id.Length > 3 && (id[3] is 'B' or 'b') ? 4 : 3;
+        int start = DigitsStart(id);
         string digits = id[start..];
         return digits.Length is > 0 and <= 9 && digits.All(char.IsAsciiDigit)
             ? (id[..start].ToUpperInvariant(), digits.Length, int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture))

@@ -269,8 +269,7 @@ public sealed class ContactGate
             var expires = SaturatingAdd(nowTicks, hold.Ticks);
             if (expires > nowTicks)
             {
-                var entry = new LedgerEntry(request.CustomerId, idempotencyKey, request.Channel, request.Offer, request.Category,
-                    true, nowTicks, expires) { HouseholdId = request.HouseholdId };
+                var entry = EntryFor(request, idempotencyKey, counted: true, nowTicks, expires);
                 var id = memory.TryInsertQuick(entry, plan.Quick!, _counted, request, _scopeNames, nowTicks, commit, out var hint);
                 if (id != 0)
                 {
@@ -280,6 +279,13 @@ public sealed class ContactGate
         }
         return ReserveFully(request, idempotencyKey, hold, commit, now, exempt);
     }
+
+    /// <summary>The ledger entry a reserve (or record) step stores for the request.</summary>
+    private static LedgerEntry EntryFor(ContactRequest request, string idempotencyKey, bool counted, long nowTicks, long expiresTicks) =>
+        new(request.CustomerId, idempotencyKey, request.Channel, request.Offer, request.Category, counted, nowTicks, expiresTicks)
+        {
+            HouseholdId = request.HouseholdId,
+        };
 
     /// <summary>
     /// <see cref="Reserve"/> past the quick step, with what a ledger that cannot be reached answers. Not inlined: the
@@ -312,8 +318,7 @@ public sealed class ContactGate
     private RecordResult ReserveInLedger(ContactRequest request, string idempotencyKey, TimeSpan hold, bool commit, DateTimeOffset now, bool exempt)
     {
         var nowTicks = now.UtcTicks;
-        var entry = new LedgerEntry(request.CustomerId, idempotencyKey, request.Channel, request.Offer, request.Category,
-            !exempt, nowTicks, SaturatingAdd(nowTicks, hold.Ticks)) { HouseholdId = request.HouseholdId };
+        var entry = EntryFor(request, idempotencyKey, counted: !exempt, nowTicks, SaturatingAdd(nowTicks, hold.Ticks));
         if (exempt)
         {
             return ToResult(ContactDecision.AllowedExempt, TryReserveInLedger(entry, [], [], nowTicks, commit), request, entry);

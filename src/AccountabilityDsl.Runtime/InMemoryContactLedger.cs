@@ -1054,25 +1054,7 @@ public sealed class InMemoryContactLedger : IContactLedger
         public bool MayMatchOffers(ulong mask) => mask == 0 || (_offerBits & mask) != 0;
 
         /// <summary>False when no entry can match <paramref name="f"/>'s offer condition (see <see cref="_offerBits"/>).</summary>
-        public bool MayMatchOffer(in ContactFilter f)
-        {
-            if (f.Offer is { } offer)
-            {
-                return (_offerBits & OfferBit(offer)) != 0;
-            }
-            if (f.OfferIn is { } group)
-            {
-                for (var i = 0; i < group.Count; i++)
-                {
-                    if ((_offerBits & OfferBit(group[i])) != 0)
-                    {
-                        return true;
-                    }
-                }
-                return false;
-            }
-            return !f.OffersOnly || _offerBits != 0;
-        }
+        public bool MayMatchOffer(in ContactFilter f) => MayMatchOffers(OfferMask(f));
 
         public int Count => End - Head;
 
